@@ -1,0 +1,11 @@
+import { prepareDatabase } from '../bootstrap.js';
+import { loadConfig } from '../config.js';
+import { demoLoginsText, seedDemoRegion } from '../modules/demo/region.js';
+
+const handle = await prepareDatabase(loadConfig());
+try {
+  if (await seedDemoRegion(handle.db)) console.log(demoLoginsText());
+  else console.log('La base contient déjà des organisations : rien n’a été ajouté.');
+} finally {
+  await handle.close();
+}

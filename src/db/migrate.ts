@@ -1,0 +1,48 @@
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import type { Db } from './database.js';
+import * as m0001 from './migrations/0001_extensions.js';
+import * as m0002 from './migrations/0002_referentials.js';
+import * as m0003 from './migrations/0003_identity.js';
+
+/** Ordered list; a new migration is added here and never renamed once shipped. */
+export const migrations: Record<string, Migration> = {
+  '0001_extensions': m0001,
+  '0002_referentials': m0002,
+  '0003_identity': m0003,
+};
+
+export class MigrationError extends Error {
+  constructor(
+    readonly migrationName: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `La migration ${migrationName} a échoué : ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}
+
+function migrator(db: Db, list: Record<string, Migration>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => list } });
+}
+
+/**
+ * Applies pending migrations. Kysely runs the whole batch in one transaction on PostgreSQL
+ * (transactional DDL), so a failure leaves the schema exactly as it was.
+ */
+export async function migrateToLatest(
+  db: Db,
+  list: Record<string, Migration> = migrations,
+): Promise<string[]> {
+  const { error, results }: MigrationResultSet = await migrator(db, list).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'inconnue';
+    throw new MigrationError(failed, error);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const all = await migrator(db, migrations).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

@@ -1,0 +1,276 @@
+import { Faker, fr } from '@faker-js/faker';
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import { completeLuhn } from '../../shared/siret.js';
+import { searchForm } from '../../shared/text.js';
+import { hashPassword } from '../identity/credentials.js';
+import type { OrganisationKind, Role } from '../identity/model.js';
+
+export const DEMO_SEED = 2026;
+export const DEMO_REGION_CODE = '84'; // Auvergne-Rhône-Alpes
+export const DEMO_PASSWORD = 'Passerelle-Demo-2026!';
+
+/** The accounts printed at start: one per kind of user, so each role can be tried at once. */
+export const DEMO_LOGINS = [
+  { email: 'superadmin@passerelle.demo', role: 'super-administrateur', organisationKind: null },
+  {
+    email: 'admin.francetravail@passerelle.demo',
+    role: 'administrateur',
+    organisationKind: 'france_travail',
+  },
+  {
+    email: 'conseiller.missionlocale@passerelle.demo',
+    role: 'conseiller',
+    organisationKind: 'mission_locale',
+  },
+  {
+    email: 'gestionnaire.formation@passerelle.demo',
+    role: 'gestionnaire',
+    organisationKind: 'organisme_formation',
+  },
+  { email: 'analyste.region@passerelle.demo', role: 'analyste', organisationKind: 'region' },
+] as const;
+
+/** How many organisations of each kind a believable region has in the demo (~40 in all). */
+const PLAN: [OrganisationKind, number][] = [
+  ['region', 1],
+  ['france_travail', 6],
+  ['mission_locale', 5],
+  ['cap_emploi', 3],
+  ['siae_ai', 2],
+  ['siae_ei', 2],
+  ['siae_etti', 2],
+  ['siae_aci', 2],
+  ['siae_eiti', 1],
+  ['organisme_formation', 6],
+  ['employeur', 4],
+  ['commune', 3],
+  ['fonds_garantie', 2],
+  ['structure_accompagnement', 2],
+];
+
+interface Commune {
+  code: string;
+  name: string;
+  population: number;
+}
+
+export interface DemoOrganisation {
+  name: string;
+  kind: OrganisationKind;
+  siret: string | null;
+  communeCode: string;
+  email: string;
+  phone: string;
+}
+export interface DemoUser {
+  email: string;
+  firstName: string;
+  lastName: string;
+  memberships: { organisationIndex: number; role: Role }[];
+  superAdmin: boolean;
+}
+
+function nameFor(kind: OrganisationKind, town: string, f: Faker, regionName: string): string {
+  const company = () => f.company.name().replace(/ et /g, ' & ');
+  switch (kind) {
+    case 'region':
+      return `Région ${regionName}`;
+    case 'france_travail':
+      return `France Travail ${town}`;
+    case 'mission_locale':
+      return `Mission locale de ${town}`;
+    case 'cap_emploi':
+      return `Cap emploi ${town}`;
+    case 'siae_ai':
+      return `${f.helpers.arrayElement(['Trait d’union', 'Partage Travail', 'Relais Emploi', 'Solidarité Services'])} ${town}`;
+    case 'siae_ei':
+      return `${f.helpers.arrayElement(['Envie', 'Ressourcerie', 'Bâtir Ensemble', 'Tri Local'])} ${town}`;
+    case 'siae_etti':
+      return `${f.helpers.arrayElement(['Id’ées Intérim', 'Tremplin Intérim', 'Inser’Intérim'])} ${town}`;
+    case 'siae_aci':
+      return `Chantier d’insertion ${f.helpers.arrayElement(['des Jardins', 'Espaces Verts', 'Patrimoine'])} de ${town}`;
+    case 'siae_eiti':
+      return `Coopérative d’indépendants ${town}`;
+    case 'organisme_formation':
+      return `${f.helpers.arrayElement(['AFPA', 'GRETA', 'Institut de formation', 'Centre de formation', 'CFA'])} ${town}`;
+    case 'employeur':
+      return company();
+    case 'commune':
+      return `Mairie de ${town}`;
+    case 'fonds_garantie':
+      return f.helpers.arrayElement([`France Active ${regionName}`, `ADIE — agence de ${town}`]);
+    case 'structure_accompagnement':
+      return `${f.helpers.arrayElement(['BGE', 'Boutique de gestion', 'Maison de l’emploi'])} ${town}`;
+  }
+}
+
+const slug = (s: string) => searchForm(s).replace(/ /g, '-');
+
+/** Pure: the same seed and communes always give the same region. */
+export function generateDemoRegion(communes: Commune[], regionName: string, seed = DEMO_SEED) {
+  const f = new Faker({ locale: [fr] });
+  f.seed(seed);
+  const weighted = communes.map((c) => ({ value: c, weight: Math.max(1, Math.sqrt(c.population)) }));
+  const organisations: DemoOrganisation[] = [];
+  const usedNames = new Set<string>();
+  for (const [kind, count] of PLAN) {
+    for (let i = 0; i < count; i++) {
+      let commune = f.helpers.weightedArrayElement(weighted);
+      let name = nameFor(kind, commune.name, f, regionName);
+      for (let tries = 0; usedNames.has(name) && tries < 20; tries++) {
+        commune = f.helpers.weightedArrayElement(weighted);
+        name = nameFor(kind, commune.name, f, regionName);
+      }
+      usedNames.add(name);
+      const needsSiret = kind !== 'region' && kind !== 'commune' ? true : f.datatype.boolean();
+      organisations.push({
+        name,
+        kind,
+        siret: needsSiret ? completeLuhn(f.string.numeric({ length: 13, allowLeadingZeros: false })) : null,
+        communeCode: commune.code,
+        email: `contact@${slug(name).slice(0, 40)}.demo`,
+        phone: f.phone.number({ style: 'national' }),
+      });
+    }
+  }
+
+  const users: DemoUser[] = [];
+  const emails = new Set<string>();
+  const person = () => {
+    const firstName = f.person.firstName();
+    const lastName = f.person.lastName();
+    let email = `${slug(firstName)}.${slug(lastName)}@passerelle.demo`;
+    for (let n = 2; emails.has(email); n++)
+      email = `${slug(firstName)}.${slug(lastName)}${n}@passerelle.demo`;
+    emails.add(email);
+    return { firstName, lastName, email };
+  };
+  const indexOf = (kind: OrganisationKind) => organisations.findIndex((o) => o.kind === kind);
+  for (const login of DEMO_LOGINS) {
+    emails.add(login.email);
+    const p = person();
+    users.push({
+      email: login.email,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      superAdmin: login.organisationKind === null,
+      memberships: login.organisationKind
+        ? [{ organisationIndex: indexOf(login.organisationKind), role: login.role as Role }]
+        : [],
+    });
+  }
+  const hasAdmin = new Set(
+    users.flatMap((u) =>
+      u.memberships.filter((m) => m.role === 'administrateur').map((m) => m.organisationIndex),
+    ),
+  );
+  organisations.forEach((o, index) => {
+    const extraRoles: Role[] = [];
+    if (!hasAdmin.has(index)) extraRoles.push('administrateur');
+    const staff =
+      o.kind === 'france_travail' || o.kind === 'mission_locale'
+        ? 4
+        : o.kind === 'region'
+          ? 3
+          : f.number.int({ min: 1, max: 2 });
+    const roleMix: Role[] =
+      o.kind === 'region'
+        ? ['analyste', 'gestionnaire']
+        : o.kind === 'organisme_formation'
+          ? ['gestionnaire', 'conseiller']
+          : ['conseiller', 'conseiller', 'gestionnaire', 'analyste'];
+    for (let i = 0; i < staff; i++) extraRoles.push(f.helpers.arrayElement(roleMix));
+    for (const role of extraRoles)
+      users.push({ ...person(), superAdmin: false, memberships: [{ organisationIndex: index, role }] });
+  });
+  // A counsellor who works for two structures, as happens between a Mission locale and a Cap emploi.
+  const shared = users.find((u) => u.email === 'conseiller.missionlocale@passerelle.demo');
+  shared?.memberships.push({ organisationIndex: indexOf('cap_emploi'), role: 'conseiller' });
+  return { organisations, users };
+}
+
+/** Seeds the demo region into an empty database (one transaction). Returns false if data exists already. */
+export async function seedDemoRegion(db: Db, log: (line: string) => void = console.log): Promise<boolean> {
+  const existing = await db
+    .selectFrom('organisation')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  if (existing.n > 0) return false;
+  const region = await db
+    .selectFrom('region')
+    .select('name')
+    .where('code', '=', DEMO_REGION_CODE)
+    .executeTakeFirstOrThrow();
+  const communes = await db
+    .selectFrom('commune')
+    .select(['code', 'name', sql<number>`coalesce(population, 0)`.as('population')])
+    .where('region_code', '=', DEMO_REGION_CODE)
+    .where('kind', '=', 'commune')
+    .where('population', '>=', 5000)
+    .orderBy('code')
+    .execute();
+  const { organisations, users } = generateDemoRegion(communes, region.name);
+  // One hash for every demo account: argon2 is deliberately slow, and these passwords are public anyway.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.transaction().execute(async (tx) => {
+    const ids = [];
+    for (const o of organisations) {
+      const row = await tx
+        .insertInto('organisation')
+        .values({
+          name: o.name,
+          kind: o.kind,
+          siret: o.siret,
+          commune_code: o.communeCode,
+          email: o.email,
+          phone: o.phone,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(row.id);
+    }
+    for (const u of users) {
+      const row = await tx
+        .insertInto('app_user')
+        .values({
+          email: u.email,
+          first_name: u.firstName,
+          last_name: u.lastName,
+          password_hash: passwordHash,
+          is_super_admin: u.superAdmin,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      for (const m of u.memberships) {
+        await tx
+          .insertInto('membership')
+          .values({ user_id: row.id, organisation_id: ids[m.organisationIndex]!, role: m.role })
+          .execute();
+      }
+    }
+    await tx
+      .insertInto('audit_log')
+      .values({
+        actor_label: 'générateur de démonstration',
+        action: 'demo.seeded',
+        details: JSON.stringify({
+          seed: DEMO_SEED,
+          organisations: organisations.length,
+          users: users.length,
+        }),
+      })
+      .execute();
+  });
+  log(
+    `Région de démonstration créée : ${organisations.length} organisations, ${users.length} utilisateurs (graine ${DEMO_SEED}).`,
+  );
+  return true;
+}
+
+export function demoLoginsText(): string {
+  return [
+    `Comptes de démonstration (mot de passe commun : ${DEMO_PASSWORD})`,
+    ...DEMO_LOGINS.map((l) => `  • ${l.email.padEnd(42)} ${l.role}`),
+  ].join('\n');
+}

@@ -1,0 +1,420 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Services, sessionCookieName } from '../../app.js';
+import type { Config } from '../../config.js';
+import { AppError } from '../../shared/errors.js';
+import { Alert, InputField } from '../../web/components.js';
+import { formValue, html, pageContext } from '../../web/context.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+import { ROLES } from './model.js';
+
+/** Only same-site paths are followed after login (no open redirect). */
+export function safeNext(value: string): string {
+  return value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+}
+
+const meta = (request: FastifyRequest) => ({
+  ip: request.ip ?? null,
+  userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
+});
+
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (error instanceof AppError && error.field) return { [error.field]: error.message };
+  throw error;
+}
+
+export async function authPages(app: FastifyInstance, { identity }: Services, config: Config) {
+  const cookieName = sessionCookieName(config.secureCookies);
+
+  function loginPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { email?: string; error?: string; next?: string; info?: string },
+    status = 200,
+  ) {
+    const ctx = pageContext(request, reply);
+    return html(
+      reply,
+      <Layout title="Connexion" ctx={ctx}>
+        <div class="fr-grid-row fr-grid-row--center">
+          <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+            <h1>Connexion à Passerelle</h1>
+            {state.info ? <Alert kind="success" title={state.info} /> : ''}
+            {state.error ? <Alert kind="error" title="Connexion impossible" text={state.error} /> : ''}
+            <form method="post" action="/connexion">
+              <CsrfField token={ctx.csrf} />
+              <input type="hidden" name="suite" value={state.next ?? '/'} />
+              <fieldset class="fr-fieldset" aria-labelledby="identifiants-legende">
+                <legend class="fr-fieldset__legend" id="identifiants-legende">
+                  Vos identifiants
+                </legend>
+                <div class="fr-fieldset__element">
+                  <InputField
+                    name="email"
+                    label="Adresse électronique"
+                    type="email"
+                    value={state.email}
+                    required
+                    autocomplete="username"
+                    hint="Format attendu : nom@domaine.fr"
+                  />
+                </div>
+                <div class="fr-fieldset__element">
+                  <InputField
+                    name="password"
+                    label="Mot de passe"
+                    type="password"
+                    required
+                    autocomplete="current-password"
+                  />
+                </div>
+              </fieldset>
+              <ul class="fr-btns-group">
+                <li>
+                  <button type="submit" class="fr-btn">
+                    Se connecter
+                  </button>
+                </li>
+              </ul>
+              <p>
+                <a class="fr-link" href="/mot-de-passe/oubli">
+                  Mot de passe oublié ?
+                </a>
+              </p>
+            </form>
+          </div>
+        </div>
+      </Layout>,
+      status,
+    );
+  }
+
+  app.get('/connexion', { config: { access: 'public' } }, (request, reply) => {
+    const q = request.query as Record<string, string>;
+    if (request.actor) return reply.redirect(safeNext(q.suite ?? '/'));
+    return loginPage(request, reply, {
+      next: safeNext(q.suite ?? '/'),
+      info: q.info === 'mot-de-passe' ? 'Votre mot de passe est enregistré : connectez-vous.' : undefined,
+    });
+  });
+
+  app.post(
+    '/connexion',
+    {
+      config: {
+        access: 'public',
+        rateLimit: { max: config.loginRateLimit.max, timeWindow: config.loginRateLimit.windowMs },
+      },
+    },
+    async (request, reply) => {
+      const email = formValue(request.body, 'email');
+      const password = (request.body as Record<string, string> | undefined)?.password ?? '';
+      const next = safeNext(formValue(request.body, 'suite') || '/');
+      try {
+        const { token } = await identity.login(email, password, meta(request));
+        reply.setCookie(cookieName, token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.secureCookies,
+          path: '/',
+          maxAge: config.sessionTtlHours * 3600,
+        });
+        return reply.redirect(next, 303);
+      } catch (error) {
+        if (error instanceof AppError && error.kind === 'unauthenticated') {
+          return loginPage(request, reply, { email, error: error.message, next }, 401);
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.post('/deconnexion', { config: { access: 'user' } }, async (request, reply) => {
+    await identity.logout(request.actor!);
+    reply.clearCookie(cookieName, { path: '/' });
+    return reply.redirect('/connexion', 303);
+  });
+
+  app.get('/mot-de-passe/oubli', { config: { access: 'public' } }, (request, reply) =>
+    forgotPage(request, reply, {}),
+  );
+  app.post(
+    '/mot-de-passe/oubli',
+    { config: { access: 'public', rateLimit: { max: 5, timeWindow: 15 * 60_000 } } },
+    async (request, reply) => {
+      const email = formValue(request.body, 'email');
+      if (!email.includes('@'))
+        return forgotPage(
+          request,
+          reply,
+          { email, error: 'Saisissez une adresse électronique valide.' },
+          400,
+        );
+      await identity.requestPasswordReset(email, meta(request));
+      return forgotPage(request, reply, { sent: true });
+    },
+  );
+
+  function forgotPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { email?: string; error?: string; sent?: boolean },
+    status = 200,
+  ) {
+    const ctx = pageContext(request, reply);
+    return html(
+      reply,
+      <Layout title="Mot de passe oublié" ctx={ctx}>
+        <h1>Mot de passe oublié</h1>
+        {state.sent ? (
+          <Alert
+            kind="success"
+            title="Demande enregistrée"
+            text="Si un compte correspond à cette adresse, un courriel contenant un lien de réinitialisation valable une heure vient de lui être envoyé."
+          />
+        ) : (
+          ''
+        )}
+        <form method="post" action="/mot-de-passe/oubli">
+          <CsrfField token={ctx.csrf} />
+          <InputField
+            name="email"
+            label="Adresse électronique"
+            type="email"
+            value={state.email}
+            error={state.error}
+            required
+            autocomplete="email"
+          />
+          <button type="submit" class="fr-btn">
+            Recevoir un lien
+          </button>
+        </form>
+      </Layout>,
+      status,
+    );
+  }
+
+  async function newPasswordPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    error?: string,
+    status = 200,
+  ) {
+    const ctx = pageContext(request, reply);
+    let linkError: string | null = null;
+    let email = '';
+    try {
+      email = (await identity.checkPasswordLink(token)).email;
+    } catch (e) {
+      linkError = (e as Error).message;
+    }
+    return html(
+      reply,
+      <Layout title="Choisir un mot de passe" ctx={ctx}>
+        <h1>Choisir un mot de passe</h1>
+        {linkError ? (
+          <>
+            <Alert kind="error" title="Lien invalide" text={linkError} />
+            <a class="fr-link" href="/mot-de-passe/oubli">
+              Demander un nouveau lien
+            </a>
+          </>
+        ) : (
+          <form method="post" action="/mot-de-passe/nouveau">
+            <CsrfField token={ctx.csrf} />
+            <input type="hidden" name="jeton" value={token} />
+            <input type="hidden" name="email" value={email} autocomplete="username" />
+            <p>
+              Compte : <strong safe>{email}</strong>
+            </p>
+            <InputField
+              name="password"
+              label="Nouveau mot de passe"
+              type="password"
+              required
+              autocomplete="new-password"
+              hint="12 caractères au moins, avec majuscules, minuscules, chiffres et caractères spéciaux."
+              error={error}
+            />
+            <button type="submit" class="fr-btn">
+              Enregistrer le mot de passe
+            </button>
+          </form>
+        )}
+      </Layout>,
+      status,
+    );
+  }
+
+  app.get('/mot-de-passe/nouveau', { config: { access: 'public' } }, (request, reply) =>
+    newPasswordPage(request, reply, (request.query as Record<string, string>).jeton ?? ''),
+  );
+  app.post('/mot-de-passe/nouveau', { config: { access: 'public' } }, async (request, reply) => {
+    const token = formValue(request.body, 'jeton');
+    const password = (request.body as Record<string, string> | undefined)?.password ?? '';
+    try {
+      await identity.setPasswordWithLink(token, password, meta(request));
+    } catch (error) {
+      const errors = fieldErrors(error);
+      return newPasswordPage(request, reply, token, errors.password ?? errors.jeton, 400);
+    }
+    reply.clearCookie(cookieName, { path: '/' });
+    return reply.redirect('/connexion?info=mot-de-passe', 303);
+  });
+
+  // My account -------------------------------------------------------------------------------------
+  async function accountPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { errors?: Record<string, string>; info?: string } = {},
+    status = 200,
+  ) {
+    const actor = request.actor!;
+    const ctx = pageContext(request, reply);
+    const profile = actor.userId ? await identity.profile(actor) : null;
+    const errors = state.errors ?? {};
+    return html(
+      reply,
+      <Layout title="Mon compte" ctx={ctx}>
+        <h1>Mon compte</h1>
+        {state.info ? <Alert kind="success" title={state.info} /> : ''}
+        {Object.keys(errors).length ? (
+          <Alert
+            kind="error"
+            title="Le formulaire contient des erreurs"
+            text={Object.values(errors).join(' ')}
+          />
+        ) : (
+          ''
+        )}
+        <div class="fr-grid-row fr-grid-row--gutters">
+          <div class="fr-col-12 fr-col-md-6">
+            <h2>Mes informations</h2>
+            <form method="post" action="/mon-compte/profil">
+              <CsrfField token={ctx.csrf} />
+              <p>
+                Adresse électronique : <strong safe>{profile?.email ?? ''}</strong>
+              </p>
+              <InputField
+                name="firstName"
+                label="Prénom"
+                value={profile?.firstName}
+                required
+                autocomplete="given-name"
+                error={errors.firstName}
+              />
+              <InputField
+                name="lastName"
+                label="Nom"
+                value={profile?.lastName}
+                required
+                autocomplete="family-name"
+                error={errors.lastName}
+              />
+              <button type="submit" class="fr-btn">
+                Enregistrer
+              </button>
+            </form>
+          </div>
+          <div class="fr-col-12 fr-col-md-6">
+            <h2>Changer de mot de passe</h2>
+            <form method="post" action="/mon-compte/mot-de-passe">
+              <CsrfField token={ctx.csrf} />
+              <input type="hidden" name="email" value={profile?.email ?? ''} autocomplete="username" />
+              <InputField
+                name="currentPassword"
+                label="Mot de passe actuel"
+                type="password"
+                required
+                autocomplete="current-password"
+                error={errors.currentPassword}
+              />
+              <InputField
+                name="newPassword"
+                label="Nouveau mot de passe"
+                type="password"
+                required
+                autocomplete="new-password"
+                hint="12 caractères au moins, avec majuscules, minuscules, chiffres et caractères spéciaux."
+                error={errors.newPassword}
+              />
+              <button type="submit" class="fr-btn fr-btn--secondary">
+                Changer le mot de passe
+              </button>
+            </form>
+          </div>
+        </div>
+        {actor.memberships.length > 0 ? (
+          <section class="fr-mt-6w">
+            <h2>Mes organisations</h2>
+            <form method="post" action="/mon-compte/organisation">
+              <CsrfField token={ctx.csrf} />
+              <fieldset class="fr-fieldset" aria-labelledby="orga-legende">
+                <legend class="fr-fieldset__legend" id="orga-legende">
+                  Organisation pour laquelle j’agis
+                </legend>
+                {actor.memberships.map((m, i) => (
+                  <div class="fr-fieldset__element">
+                    <div class="fr-radio-group">
+                      <input
+                        type="radio"
+                        id={`orga-${i}`}
+                        name="organisationId"
+                        value={m.organisationId}
+                        checked={m.organisationId === actor.organisationId}
+                      />
+                      <label class="fr-label" for={`orga-${i}`}>
+                        <span safe>{m.organisationName}</span> — {ROLES[m.role]}
+                      </label>
+                    </div>
+                  </div>
+                ))}
+              </fieldset>
+              <button type="submit" class="fr-btn fr-btn--secondary">
+                Agir pour cette organisation
+              </button>
+            </form>
+          </section>
+        ) : (
+          ''
+        )}
+      </Layout>,
+      status,
+    );
+  }
+
+  app.get('/mon-compte', { config: { access: 'user' } }, (request, reply) => {
+    const info = (request.query as Record<string, string>).info;
+    const messages: Record<string, string> = {
+      profil: 'Vos informations sont enregistrées.',
+      'mot-de-passe': 'Votre mot de passe est changé ; vos autres sessions sont fermées.',
+      organisation: 'Vous agissez désormais pour l’organisation choisie.',
+    };
+    return accountPage(request, reply, { info: info ? messages[info] : undefined });
+  });
+  app.post('/mon-compte/profil', { config: { access: 'user' } }, async (request, reply) => {
+    try {
+      await identity.updateProfile(request.actor!, {
+        firstName: formValue(request.body, 'firstName'),
+        lastName: formValue(request.body, 'lastName'),
+      });
+    } catch (error) {
+      return accountPage(request, reply, { errors: fieldErrors(error) }, 400);
+    }
+    return reply.redirect('/mon-compte?info=profil', 303);
+  });
+  app.post('/mon-compte/mot-de-passe', { config: { access: 'user' } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, string>;
+    try {
+      await identity.changePassword(request.actor!, body.currentPassword ?? '', body.newPassword ?? '');
+    } catch (error) {
+      return accountPage(request, reply, { errors: fieldErrors(error) }, 400);
+    }
+    return reply.redirect('/mon-compte?info=mot-de-passe', 303);
+  });
+  app.post('/mon-compte/organisation', { config: { access: 'user' } }, async (request, reply) => {
+    await identity.switchOrganisation(request.actor!, formValue(request.body, 'organisationId'));
+    return reply.redirect('/mon-compte?info=organisation', 303);
+  });
+}

@@ -1,0 +1,72 @@
+/** Kinds of partner organisation, with the label users read. SIAE kinds follow the IAE code (L5132-1 ff. Code du travail). */
+export const ORGANISATION_KINDS = {
+  region: 'Région',
+  france_travail: 'Agence France Travail',
+  mission_locale: 'Mission locale',
+  cap_emploi: 'Cap emploi',
+  siae_ai: 'SIAE — Association intermédiaire (AI)',
+  siae_ei: 'SIAE — Entreprise d’insertion (EI)',
+  siae_etti: 'SIAE — Entreprise de travail temporaire d’insertion (ETTI)',
+  siae_aci: 'SIAE — Atelier et chantier d’insertion (ACI)',
+  siae_eiti: 'SIAE — Entreprise d’insertion par le travail indépendant (EITI)',
+  organisme_formation: 'Organisme de formation',
+  employeur: 'Employeur',
+  commune: 'Commune / mairie',
+  fonds_garantie: 'Opérateur de fonds de garantie (France Active, ADIE)',
+  structure_accompagnement: 'Structure d’accompagnement',
+} as const;
+export type OrganisationKind = keyof typeof ORGANISATION_KINDS;
+export const organisationKinds = Object.keys(ORGANISATION_KINDS) as OrganisationKind[];
+
+/** Kinds that are private establishments registered with INSEE: a SIRET is required for them. */
+export const SIRET_REQUIRED: ReadonlySet<OrganisationKind> = new Set([
+  'siae_ai',
+  'siae_ei',
+  'siae_etti',
+  'siae_aci',
+  'siae_eiti',
+  'organisme_formation',
+  'employeur',
+  'fonds_garantie',
+]);
+
+export const ROLES = {
+  administrateur: 'Administrateur',
+  conseiller: 'Conseiller',
+  gestionnaire: 'Gestionnaire',
+  analyste: 'Analyste',
+} as const;
+export type Role = keyof typeof ROLES;
+export const roles = Object.keys(ROLES) as Role[];
+
+export interface MembershipSummary {
+  organisationId: string;
+  organisationName: string;
+  organisationKind: OrganisationKind;
+  role: Role;
+}
+
+/** Who is asking: a signed-in user acting for one of their organisations, or a partner system's API token. */
+export interface Actor {
+  via: 'session' | 'token';
+  userId: string | null;
+  label: string;
+  isSuperAdmin: boolean;
+  organisationId: string | null;
+  role: Role | null;
+  memberships: MembershipSummary[];
+  sessionId?: string;
+  tokenId?: string;
+  ip: string | null;
+}
+
+/** Access rule declared next to each route; the service still decides per organisation. */
+export type Access = 'public' | 'user' | 'super-admin';
+
+export function isOrgAdmin(actor: Actor, organisationId: string): boolean {
+  return actor.isSuperAdmin || (actor.organisationId === organisationId && actor.role === 'administrateur');
+}
+
+export function isMemberOf(actor: Actor, organisationId: string): boolean {
+  return actor.isSuperAdmin || actor.organisationId === organisationId;
+}

@@ -1,0 +1,505 @@
+import { type Kysely, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import type { MembershipSummary, OrganisationKind, Role } from './model.js';
+
+export type Executor = Kysely<Database>;
+export const PAGE_SIZE = 50;
+
+export interface OrganisationRow {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  siret: string | null;
+  communeCode: string | null;
+  communeName: string | null;
+  departmentCode: string | null;
+  email: string | null;
+  phone: string | null;
+  memberCount: number;
+}
+
+export interface UserRow {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  password_hash: string | null;
+  is_super_admin: boolean;
+  is_active: boolean;
+}
+
+export interface AuditRecord {
+  actorUserId: string | null;
+  actorLabel: string | null;
+  actorOrganisationId: string | null;
+  action: string;
+  subjectType?: string | null;
+  subjectId?: string | null;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+}
+
+function organisationSelect(db: Executor) {
+  return db
+    .selectFrom('organisation as o')
+    .leftJoin('commune as c', 'c.code', 'o.commune_code')
+    .select((eb) => [
+      'o.id',
+      'o.name',
+      sql<OrganisationKind>`o.kind`.as('kind'),
+      'o.siret',
+      'o.commune_code as communeCode',
+      'c.name as communeName',
+      'c.department_code as departmentCode',
+      'o.email',
+      'o.phone',
+      eb
+        .selectFrom('membership as m')
+        .whereRef('m.organisation_id', '=', 'o.id')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .as('memberCount'),
+    ]);
+}
+
+export function identityRepository(db: Db) {
+  return {
+    db,
+    transaction: <T>(fn: (tx: Executor) => Promise<T>) => db.transaction().execute(fn),
+
+    // Organisations ---------------------------------------------------------------------------
+    async listOrganisations(filter: { q?: string; kind?: string; page: number }) {
+      let query = organisationSelect(db);
+      if (filter.kind) query = query.where('o.kind', '=', filter.kind);
+      if (filter.q) {
+        const pattern = `%${filter.q.toLowerCase()}%`;
+        query = query.where(sql<boolean>`lower(f_unaccent(o.name)) like lower(f_unaccent(${pattern}))`);
+      }
+      const total = await db
+        .selectFrom(query.as('x'))
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow();
+      const items = (await query
+        .orderBy('o.name')
+        .limit(PAGE_SIZE)
+        .offset((filter.page - 1) * PAGE_SIZE)
+        .execute()) as OrganisationRow[];
+      return { items, total: total.n };
+    },
+
+    async findOrganisation(id: string, tx: Executor = db): Promise<OrganisationRow | undefined> {
+      return (await organisationSelect(tx).where('o.id', '=', id).executeTakeFirst()) as
+        | OrganisationRow
+        | undefined;
+    },
+
+    async organisationIdBySiret(siret: string, tx: Executor = db) {
+      return (await tx.selectFrom('organisation').select('id').where('siret', '=', siret).executeTakeFirst())
+        ?.id;
+    },
+
+    async insertOrganisation(
+      tx: Executor,
+      values: Omit<OrganisationRow, 'id' | 'memberCount' | 'communeName' | 'departmentCode'>,
+    ) {
+      const row = await tx
+        .insertInto('organisation')
+        .values({
+          name: values.name,
+          kind: values.kind,
+          siret: values.siret,
+          commune_code: values.communeCode,
+          email: values.email,
+          phone: values.phone,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async updateOrganisation(
+      tx: Executor,
+      id: string,
+      values: Partial<Omit<OrganisationRow, 'id' | 'memberCount' | 'communeName' | 'departmentCode'>>,
+    ) {
+      await tx
+        .updateTable('organisation')
+        .set({
+          ...(values.name !== undefined ? { name: values.name } : {}),
+          ...(values.kind !== undefined ? { kind: values.kind } : {}),
+          ...(values.siret !== undefined ? { siret: values.siret } : {}),
+          ...(values.communeCode !== undefined ? { commune_code: values.communeCode } : {}),
+          ...(values.email !== undefined ? { email: values.email } : {}),
+          ...(values.phone !== undefined ? { phone: values.phone } : {}),
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async communeExists(code: string, tx: Executor = db) {
+      return !!(await tx.selectFrom('commune').select('code').where('code', '=', code).executeTakeFirst());
+    },
+
+    // Users and memberships -----------------------------------------------------------------------
+    async findUserByEmail(email: string, tx: Executor = db): Promise<UserRow | undefined> {
+      return tx
+        .selectFrom('app_user')
+        .select(['id', 'email', 'first_name', 'last_name', 'password_hash', 'is_super_admin', 'is_active'])
+        .where(sql<boolean>`lower(email) = lower(${email})`)
+        .executeTakeFirst();
+    },
+
+    async findUser(id: string, tx: Executor = db): Promise<UserRow | undefined> {
+      return tx
+        .selectFrom('app_user')
+        .select(['id', 'email', 'first_name', 'last_name', 'password_hash', 'is_super_admin', 'is_active'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+
+    async insertUser(
+      tx: Executor,
+      values: {
+        email: string;
+        firstName: string;
+        lastName: string;
+        passwordHash: string | null;
+        superAdmin?: boolean;
+      },
+    ) {
+      const row = await tx
+        .insertInto('app_user')
+        .values({
+          email: values.email,
+          first_name: values.firstName,
+          last_name: values.lastName,
+          password_hash: values.passwordHash,
+          is_super_admin: values.superAdmin ?? false,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async updateUser(
+      tx: Executor,
+      id: string,
+      values: { firstName?: string; lastName?: string; passwordHash?: string },
+    ) {
+      await tx
+        .updateTable('app_user')
+        .set({
+          ...(values.firstName !== undefined ? { first_name: values.firstName } : {}),
+          ...(values.lastName !== undefined ? { last_name: values.lastName } : {}),
+          ...(values.passwordHash !== undefined ? { password_hash: values.passwordHash } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async touchLogin(id: string) {
+      await db.updateTable('app_user').set({ last_login_at: new Date() }).where('id', '=', id).execute();
+    },
+
+    async countSuperAdmins() {
+      const r = await db
+        .selectFrom('app_user')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('is_super_admin', '=', true)
+        .executeTakeFirstOrThrow();
+      return r.n;
+    },
+
+    async membershipsOf(userId: string): Promise<MembershipSummary[]> {
+      return (await db
+        .selectFrom('membership as m')
+        .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
+        .select([
+          'm.organisation_id as organisationId',
+          'o.name as organisationName',
+          'o.kind as organisationKind',
+          'm.role',
+        ])
+        .where('m.user_id', '=', userId)
+        .orderBy('o.name')
+        .execute()) as MembershipSummary[];
+    },
+
+    async membership(userId: string, organisationId: string, tx: Executor = db) {
+      return tx
+        .selectFrom('membership')
+        .select(['role'])
+        .where('user_id', '=', userId)
+        .where('organisation_id', '=', organisationId)
+        .executeTakeFirst() as Promise<{ role: Role } | undefined>;
+    },
+
+    async members(organisationId: string) {
+      return db
+        .selectFrom('membership as m')
+        .innerJoin('app_user as u', 'u.id', 'm.user_id')
+        .select([
+          'u.id as userId',
+          'u.email',
+          'u.first_name as firstName',
+          'u.last_name as lastName',
+          sql<Role>`m.role`.as('role'),
+          'u.is_active as active',
+          'u.last_login_at as lastLoginAt',
+        ])
+        .where('m.organisation_id', '=', organisationId)
+        .orderBy('u.last_name')
+        .orderBy('u.first_name')
+        .execute();
+    },
+
+    async countAdmins(organisationId: string, tx: Executor = db) {
+      const r = await tx
+        .selectFrom('membership')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('organisation_id', '=', organisationId)
+        .where('role', '=', 'administrateur')
+        .executeTakeFirstOrThrow();
+      return r.n;
+    },
+
+    async insertMembership(tx: Executor, userId: string, organisationId: string, role: Role) {
+      await tx
+        .insertInto('membership')
+        .values({ user_id: userId, organisation_id: organisationId, role })
+        .execute();
+    },
+
+    async updateMembership(tx: Executor, userId: string, organisationId: string, role: Role) {
+      await tx
+        .updateTable('membership')
+        .set({ role })
+        .where('user_id', '=', userId)
+        .where('organisation_id', '=', organisationId)
+        .execute();
+    },
+
+    async deleteMembership(tx: Executor, userId: string, organisationId: string) {
+      await tx
+        .deleteFrom('membership')
+        .where('user_id', '=', userId)
+        .where('organisation_id', '=', organisationId)
+        .execute();
+      await tx
+        .deleteFrom('user_session')
+        .where('user_id', '=', userId)
+        .where('organisation_id', '=', organisationId)
+        .execute();
+    },
+
+    // Sessions ------------------------------------------------------------------------------------
+    async insertSession(values: {
+      id: string;
+      userId: string;
+      organisationId: string | null;
+      expiresAt: Date;
+      ip: string | null;
+      userAgent: string | null;
+    }) {
+      await db
+        .insertInto('user_session')
+        .values({
+          id: values.id,
+          user_id: values.userId,
+          organisation_id: values.organisationId,
+          expires_at: values.expiresAt,
+          ip: values.ip,
+          user_agent: values.userAgent,
+        })
+        .execute();
+    },
+
+    async findSession(id: string) {
+      return db
+        .selectFrom('user_session as s')
+        .innerJoin('app_user as u', 'u.id', 's.user_id')
+        .select([
+          's.id',
+          's.user_id as userId',
+          's.organisation_id as organisationId',
+          's.expires_at as expiresAt',
+          'u.email',
+          'u.first_name as firstName',
+          'u.last_name as lastName',
+          'u.is_super_admin as isSuperAdmin',
+          'u.is_active as isActive',
+        ])
+        .where('s.id', '=', id)
+        .where('s.expires_at', '>', new Date())
+        .executeTakeFirst();
+    },
+
+    async setSessionOrganisation(id: string, organisationId: string) {
+      await db
+        .updateTable('user_session')
+        .set({ organisation_id: organisationId })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async deleteSession(id: string) {
+      await db.deleteFrom('user_session').where('id', '=', id).execute();
+    },
+
+    async deleteUserSessions(tx: Executor, userId: string, exceptId?: string) {
+      let q = tx.deleteFrom('user_session').where('user_id', '=', userId);
+      if (exceptId) q = q.where('id', '!=', exceptId);
+      await q.execute();
+    },
+
+    async deleteExpiredSessions() {
+      await db.deleteFrom('user_session').where('expires_at', '<', new Date()).execute();
+    },
+
+    // API tokens ----------------------------------------------------------------------------------
+    async insertApiToken(
+      tx: Executor,
+      values: {
+        organisationId: string;
+        name: string;
+        role: Role;
+        hash: string;
+        prefix: string;
+        createdBy: string | null;
+      },
+    ) {
+      const row = await tx
+        .insertInto('api_token')
+        .values({
+          organisation_id: values.organisationId,
+          name: values.name,
+          role: values.role,
+          token_hash: values.hash,
+          token_prefix: values.prefix,
+          created_by: values.createdBy,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async apiTokens(organisationId: string) {
+      return db
+        .selectFrom('api_token')
+        .select([
+          'id',
+          'name',
+          sql<Role>`role`.as('role'),
+          'token_prefix as prefix',
+          'created_at as createdAt',
+          'last_used_at as lastUsedAt',
+          'revoked_at as revokedAt',
+        ])
+        .where('organisation_id', '=', organisationId)
+        .orderBy('created_at', 'desc')
+        .execute();
+    },
+
+    async findActiveApiToken(hash: string) {
+      return db
+        .selectFrom('api_token as t')
+        .innerJoin('organisation as o', 'o.id', 't.organisation_id')
+        .select([
+          't.id',
+          't.name',
+          sql<Role>`t.role`.as('role'),
+          't.organisation_id as organisationId',
+          'o.name as organisationName',
+          sql<OrganisationKind>`o.kind`.as('organisationKind'),
+        ])
+        .where('t.token_hash', '=', hash)
+        .where('t.revoked_at', 'is', null)
+        .executeTakeFirst();
+    },
+
+    async touchApiToken(id: string) {
+      await db.updateTable('api_token').set({ last_used_at: new Date() }).where('id', '=', id).execute();
+    },
+
+    async revokeApiToken(tx: Executor, organisationId: string, id: string) {
+      const r = await tx
+        .updateTable('api_token')
+        .set({ revoked_at: new Date() })
+        .where('id', '=', id)
+        .where('organisation_id', '=', organisationId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    // Audit log and outbox --------------------------------------------------------------------------
+    async audit(tx: Executor, entry: AuditRecord) {
+      await tx
+        .insertInto('audit_log')
+        .values({
+          actor_user_id: entry.actorUserId,
+          actor_label: entry.actorLabel,
+          actor_organisation_id: entry.actorOrganisationId,
+          action: entry.action,
+          subject_type: entry.subjectType ?? null,
+          subject_id: entry.subjectId ?? null,
+          details: JSON.stringify(entry.details ?? {}),
+          ip: entry.ip ?? null,
+        })
+        .execute();
+    },
+
+    async recordEvent(
+      tx: Executor,
+      type: string,
+      actorUserId: string | null,
+      payload: Record<string, unknown>,
+    ) {
+      await tx
+        .insertInto('domain_event')
+        .values({ type, actor_user_id: actorUserId, payload: JSON.stringify(payload) })
+        .execute();
+    },
+
+    async auditEntries(filter: {
+      organisationId?: string;
+      action?: string;
+      actor?: string;
+      from?: string;
+      to?: string;
+      page: number;
+    }) {
+      let q = db
+        .selectFrom('audit_log as a')
+        .leftJoin('organisation as o', 'o.id', 'a.actor_organisation_id');
+      if (filter.organisationId) q = q.where('a.actor_organisation_id', '=', filter.organisationId);
+      if (filter.action) q = q.where('a.action', 'like', `${filter.action.replace(/[\\%_]/g, '\\$&')}%`);
+      if (filter.actor)
+        q = q.where(sql<boolean>`lower(a.actor_label) like ${`%${filter.actor.toLowerCase()}%`}`);
+      if (filter.from) q = q.where('a.occurred_at', '>=', new Date(`${filter.from}T00:00:00Z`));
+      if (filter.to) q = q.where(sql<boolean>`a.occurred_at < ${filter.to}::date + 1`);
+      const total = await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+      const items = await q
+        .select([
+          'a.id',
+          'a.occurred_at as occurredAt',
+          'a.actor_label as actorLabel',
+          'o.name as organisationName',
+          'a.action',
+          'a.subject_type as subjectType',
+          'a.subject_id as subjectId',
+          'a.details',
+          'a.ip',
+        ])
+        .orderBy('a.occurred_at', 'desc')
+        .orderBy('a.id', 'desc')
+        .limit(PAGE_SIZE)
+        .offset((filter.page - 1) * PAGE_SIZE)
+        .execute();
+      return { items, total: total.n };
+    },
+  };
+}
+
+export type IdentityRepository = ReturnType<typeof identityRepository>;

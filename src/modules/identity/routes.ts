@@ -1,0 +1,220 @@
+import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from 'typebox';
+import type { Services } from '../../app.js';
+import {
+  ApiToken,
+  ApiTokenCreate,
+  AuditEntry,
+  AuditQuery,
+  Member,
+  MemberInvite,
+  Organisation,
+  OrganisationInput,
+  OrganisationPatch,
+  OrganisationQuery,
+  Page,
+  RoleChange,
+  Uuid,
+} from './schemas.js';
+
+const OrgParams = Type.Object({ orgId: Uuid });
+const MemberParams = Type.Object({ orgId: Uuid, userId: Uuid });
+const TokenParams = Type.Object({ orgId: Uuid, tokenId: Uuid });
+const Me = Type.Object({
+  label: Type.String(),
+  isSuperAdmin: Type.Boolean(),
+  organisationId: Type.Union([Type.String(), Type.Null()]),
+  role: Type.Union([Type.String(), Type.Null()]),
+  via: Type.String(),
+  memberships: Type.Array(
+    Type.Object({ organisationId: Type.String(), organisationName: Type.String(), role: Type.String() }),
+  ),
+});
+
+type P<T> = Static<T extends import('typebox').TSchema ? T : never>;
+const tags = ['Organisations et utilisateurs'];
+
+export async function identityApiRoutes(app: FastifyInstance, { identity }: Services) {
+  app.get(
+    '/me',
+    { config: { access: 'user' }, schema: { tags, summary: 'Qui suis-je', response: { 200: Me } } },
+    async (request) => {
+      const a = request.actor!;
+      return {
+        label: a.label,
+        isSuperAdmin: a.isSuperAdmin,
+        organisationId: a.organisationId,
+        role: a.role,
+        via: a.via,
+        memberships: a.memberships,
+      };
+    },
+  );
+
+  app.get(
+    '/organisations',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Annuaire des organisations partenaires',
+        querystring: OrganisationQuery,
+        response: { 200: Page(Organisation) },
+      },
+    },
+    async (request) =>
+      identity.listOrganisations(request.actor!, request.query as P<typeof OrganisationQuery>),
+  );
+  app.post(
+    '/organisations',
+    {
+      config: { access: 'super-admin' },
+      schema: {
+        tags,
+        summary: 'Créer une organisation',
+        body: OrganisationInput,
+        response: { 201: Organisation },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await identity.createOrganisation(request.actor!, request.body as P<typeof OrganisationInput>)),
+  );
+  app.get(
+    '/organisations/:orgId',
+    { config: { access: 'user' }, schema: { tags, params: OrgParams, response: { 200: Organisation } } },
+    async (request) =>
+      identity.getOrganisation(request.actor!, (request.params as P<typeof OrgParams>).orgId),
+  );
+  app.patch(
+    '/organisations/:orgId',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Modifier une organisation (ses administrateurs)',
+        params: OrgParams,
+        body: OrganisationPatch,
+        response: { 200: Organisation },
+      },
+    },
+    async (request) =>
+      identity.updateOrganisation(
+        request.actor!,
+        (request.params as P<typeof OrgParams>).orgId,
+        request.body as P<typeof OrganisationPatch>,
+      ),
+  );
+
+  app.get(
+    '/organisations/:orgId/members',
+    {
+      config: { access: 'user' },
+      schema: { tags, params: OrgParams, response: { 200: Type.Array(Member) } },
+    },
+    async (request) => identity.listMembers(request.actor!, (request.params as P<typeof OrgParams>).orgId),
+  );
+  app.post(
+    '/organisations/:orgId/members',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Inviter un membre',
+        params: OrgParams,
+        body: MemberInvite,
+        response: { 201: Type.Object({ userId: Uuid }) },
+      },
+    },
+    async (request, reply) => {
+      const userId = await identity.inviteMember(
+        request.actor!,
+        (request.params as P<typeof OrgParams>).orgId,
+        request.body as P<typeof MemberInvite>,
+      );
+      return reply.status(201).send({ userId });
+    },
+  );
+  app.patch(
+    '/organisations/:orgId/members/:userId',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'Changer le rôle d’un membre', params: MemberParams, body: RoleChange },
+    },
+    async (request, reply) => {
+      const { orgId, userId } = request.params as P<typeof MemberParams>;
+      await identity.changeMemberRole(
+        request.actor!,
+        orgId,
+        userId,
+        (request.body as P<typeof RoleChange>).role,
+      );
+      return reply.status(204).send();
+    },
+  );
+  app.delete(
+    '/organisations/:orgId/members/:userId',
+    { config: { access: 'user' }, schema: { tags, summary: 'Retirer un membre', params: MemberParams } },
+    async (request, reply) => {
+      const { orgId, userId } = request.params as P<typeof MemberParams>;
+      await identity.removeMember(request.actor!, orgId, userId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/organisations/:orgId/api-tokens',
+    {
+      config: { access: 'user' },
+      schema: { tags, params: OrgParams, response: { 200: Type.Array(ApiToken) } },
+    },
+    async (request) => identity.listApiTokens(request.actor!, (request.params as P<typeof OrgParams>).orgId),
+  );
+  app.post(
+    '/organisations/:orgId/api-tokens',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Créer un jeton d’API (affiché une seule fois)',
+        params: OrgParams,
+        body: ApiTokenCreate,
+        response: { 201: Type.Object({ id: Uuid, token: Type.String() }) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await identity.createApiToken(
+            request.actor!,
+            (request.params as P<typeof OrgParams>).orgId,
+            request.body as P<typeof ApiTokenCreate>,
+          ),
+        ),
+  );
+  app.delete(
+    '/organisations/:orgId/api-tokens/:tokenId',
+    { config: { access: 'user' }, schema: { tags, summary: 'Révoquer un jeton', params: TokenParams } },
+    async (request, reply) => {
+      const { orgId, tokenId } = request.params as P<typeof TokenParams>;
+      await identity.revokeApiToken(request.actor!, orgId, tokenId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/audit-log',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Journal d’audit (super-admin : tout ; administrateur : son organisation)',
+        querystring: AuditQuery,
+        response: { 200: Page(AuditEntry) },
+      },
+    },
+    async (request) => identity.listAudit(request.actor!, request.query as P<typeof AuditQuery>),
+  );
+}

@@ -1,0 +1,603 @@
+import type { Db } from '../../db/database.js';
+import { conflict, forbidden, invalid, notFound, unauthenticated } from '../../shared/errors.js';
+import type { Mailer } from '../../shared/mailer.js';
+import { isValidSiret, normaliseSiret } from '../../shared/siret.js';
+import {
+  hashPassword,
+  passwordWeakness,
+  randomToken,
+  readPasswordLink,
+  sha256,
+  signPasswordLink,
+  verifyPassword,
+  verifyPasswordLink,
+} from './credentials.js';
+import {
+  type Actor,
+  isMemberOf,
+  isOrgAdmin,
+  ORGANISATION_KINDS,
+  type Role,
+  SIRET_REQUIRED,
+} from './model.js';
+import { type AuditRecord, type Executor, identityRepository, PAGE_SIZE } from './repository.js';
+import type {
+  ApiTokenCreate,
+  AuditQuery,
+  MemberInvite,
+  OrganisationInput,
+  OrganisationPatch,
+  OrganisationQuery,
+} from './schemas.js';
+
+export interface IdentityDeps {
+  db: Db;
+  mailer: Mailer;
+  secret: string;
+  publicUrl: string;
+  sessionTtlHours: number;
+}
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+const RESET_TTL_SECONDS = 3600;
+const INVITE_TTL_SECONDS = 7 * 24 * 3600;
+const API_TOKEN_PREFIX = 'psl_';
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+function actorAudit(
+  actor: Actor,
+): Pick<AuditRecord, 'actorUserId' | 'actorLabel' | 'actorOrganisationId' | 'ip'> {
+  return {
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    actorOrganisationId: actor.organisationId,
+    ip: actor.ip,
+  };
+}
+
+export function identityService(deps: IdentityDeps) {
+  const repo = identityRepository(deps.db);
+
+  /** Runs a state change, its audit line and its outbox event in one transaction. */
+  function change<T>(
+    actor: Actor,
+    fn: (tx: Executor) => Promise<{
+      result: T;
+      audit: Omit<AuditRecord, keyof ReturnType<typeof actorAudit>>;
+      event?: Record<string, unknown>;
+    }>,
+  ): Promise<T> {
+    return repo.transaction(async (tx) => {
+      const { result, audit, event } = await fn(tx);
+      await repo.audit(tx, { ...actorAudit(actor), ...audit });
+      if (event) await repo.recordEvent(tx, audit.action, actor.userId, event);
+      return result;
+    });
+  }
+
+  function requireOrgAdmin(actor: Actor, organisationId: string) {
+    if (!isOrgAdmin(actor, organisationId))
+      throw forbidden('Réservé aux administrateurs de cette organisation.');
+  }
+
+  async function checkOrganisationFields(
+    input: OrganisationPatch,
+    kind: string,
+    tx: Executor,
+    selfId?: string,
+  ) {
+    let siret = input.siret === undefined ? undefined : input.siret ? normaliseSiret(input.siret) : null;
+    if (siret !== undefined && siret !== null) {
+      if (!isValidSiret(siret))
+        throw invalid('siret', 'Le SIRET doit comporter 14 chiffres et une clé de contrôle valide.');
+      const owner = await repo.organisationIdBySiret(siret, tx);
+      if (owner && owner !== selfId) throw conflict('siret', 'Une organisation porte déjà ce SIRET.');
+    }
+    if (siret === '') siret = null;
+    if (input.communeCode && !(await repo.communeExists(input.communeCode, tx))) {
+      throw invalid('communeCode', `Le code commune INSEE « ${input.communeCode} » n’existe pas.`);
+    }
+    return { siret, kindNeedsSiret: SIRET_REQUIRED.has(kind as never) };
+  }
+
+  function passwordLink(path: string, token: string) {
+    return `${deps.publicUrl}${path}?jeton=${encodeURIComponent(token)}`;
+  }
+
+  async function actorForSession(sessionId: string, ip: string | null): Promise<Actor | null> {
+    const session = await repo.findSession(sessionId);
+    if (!session?.isActive) return null;
+    const memberships = await repo.membershipsOf(session.userId);
+    const current =
+      memberships.find((m) => m.organisationId === session.organisationId) ?? memberships[0] ?? null;
+    return {
+      via: 'session',
+      userId: session.userId,
+      label: session.email,
+      isSuperAdmin: session.isSuperAdmin,
+      organisationId: current?.organisationId ?? null,
+      role: current?.role ?? null,
+      memberships,
+      sessionId: session.id,
+      ip,
+    };
+  }
+
+  return {
+    repo,
+
+    // Authentication ------------------------------------------------------------------------------
+    async login(email: string, password: string, meta: RequestMeta) {
+      const user = await repo.findUserByEmail(email);
+      const ok = await verifyPassword(user?.is_active ? user.password_hash : null, password);
+      if (!user || !ok) {
+        await repo.audit(deps.db, {
+          actorUserId: user?.id ?? null,
+          actorLabel: email.slice(0, 254),
+          actorOrganisationId: null,
+          action: 'auth.login_failed',
+          ip: meta.ip,
+          details: { reason: user ? 'mot de passe incorrect' : 'compte inconnu' },
+        });
+        throw unauthenticated('Adresse électronique ou mot de passe incorrect.');
+      }
+      const token = randomToken();
+      const memberships = await repo.membershipsOf(user.id);
+      const organisationId = memberships[0]?.organisationId ?? null;
+      await repo.insertSession({
+        id: sha256(token),
+        userId: user.id,
+        organisationId,
+        expiresAt: new Date(Date.now() + deps.sessionTtlHours * 3600_000),
+        ...meta,
+      });
+      await repo.touchLogin(user.id);
+      await repo.audit(deps.db, {
+        actorUserId: user.id,
+        actorLabel: user.email,
+        actorOrganisationId: organisationId,
+        action: 'auth.login',
+        ip: meta.ip,
+      });
+      return { token, userId: user.id };
+    },
+
+    /** The session cookie holds a random token; only its SHA-256 is stored. */
+    actorFromSessionToken: (token: string, ip: string | null) => actorForSession(sha256(token), ip),
+
+    async actorFromApiToken(token: string, ip: string | null): Promise<Actor | null> {
+      if (!token.startsWith(API_TOKEN_PREFIX)) return null;
+      const row = await repo.findActiveApiToken(sha256(token));
+      if (!row) return null;
+      await repo.touchApiToken(row.id);
+      return {
+        via: 'token',
+        userId: null,
+        label: `jeton API « ${row.name} »`,
+        isSuperAdmin: false,
+        organisationId: row.organisationId,
+        role: row.role,
+        memberships: [
+          {
+            organisationId: row.organisationId,
+            organisationName: row.organisationName,
+            organisationKind: row.organisationKind,
+            role: row.role,
+          },
+        ],
+        tokenId: row.id,
+        ip,
+      };
+    },
+
+    async logout(actor: Actor) {
+      if (actor.sessionId) await repo.deleteSession(actor.sessionId);
+      await repo.audit(deps.db, { ...actorAudit(actor), action: 'auth.logout' });
+    },
+
+    async switchOrganisation(actor: Actor, organisationId: string) {
+      if (!actor.sessionId) throw forbidden();
+      if (!actor.memberships.some((m) => m.organisationId === organisationId)) {
+        throw forbidden('Vous n’êtes pas membre de cette organisation.');
+      }
+      await repo.setSessionOrganisation(actor.sessionId, organisationId);
+    },
+
+    async requestPasswordReset(email: string, meta: RequestMeta) {
+      const user = await repo.findUserByEmail(email);
+      // Same answer whether or not the account exists (no account enumeration).
+      if (!user?.is_active) return;
+      const token = signPasswordLink(deps.secret, user.id, user.password_hash, RESET_TTL_SECONDS);
+      await deps.mailer.send({
+        to: user.email,
+        subject: 'Passerelle — réinitialisation de votre mot de passe',
+        text: `Bonjour ${user.first_name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure, une seule fois) :\n${passwordLink('/mot-de-passe/nouveau', token)}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message.`,
+      });
+      await repo.audit(deps.db, {
+        actorUserId: user.id,
+        actorLabel: user.email,
+        actorOrganisationId: null,
+        action: 'auth.password_reset_requested',
+        ip: meta.ip,
+      });
+    },
+
+    async checkPasswordLink(token: string) {
+      const parsed = readPasswordLink(token);
+      const user =
+        parsed && /^[0-9a-f-]{36}$/.test(parsed.userId) ? await repo.findUser(parsed.userId) : undefined;
+      if (!user || !verifyPasswordLink(deps.secret, token, user.password_hash)) {
+        throw invalid(
+          'jeton',
+          'Ce lien n’est plus valable : il a expiré ou a déjà servi. Demandez-en un nouveau.',
+        );
+      }
+      return user;
+    },
+
+    async setPasswordWithLink(token: string, password: string, meta: RequestMeta) {
+      const weakness = passwordWeakness(password);
+      if (weakness) throw invalid('password', weakness);
+      const user = await this.checkPasswordLink(token);
+      const hash = await hashPassword(password);
+      await repo.transaction(async (tx) => {
+        await repo.updateUser(tx, user.id, { passwordHash: hash });
+        await repo.deleteUserSessions(tx, user.id);
+        await repo.audit(tx, {
+          actorUserId: user.id,
+          actorLabel: user.email,
+          actorOrganisationId: null,
+          action: 'auth.password_set',
+          ip: meta.ip,
+        });
+      });
+    },
+
+    async changePassword(actor: Actor, current: string, next: string) {
+      if (!actor.userId) throw forbidden();
+      const user = await repo.findUser(actor.userId);
+      if (!user || !(await verifyPassword(user.password_hash, current))) {
+        throw invalid('currentPassword', 'Le mot de passe actuel est incorrect.');
+      }
+      const weakness = passwordWeakness(next);
+      if (weakness) throw invalid('newPassword', weakness);
+      const hash = await hashPassword(next);
+      await change(actor, async (tx) => {
+        await repo.updateUser(tx, user.id, { passwordHash: hash });
+        await repo.deleteUserSessions(tx, user.id, actor.sessionId);
+        return {
+          result: undefined,
+          audit: { action: 'auth.password_changed', subjectType: 'user', subjectId: user.id },
+        };
+      });
+    },
+
+    async profile(actor: Actor) {
+      if (!actor.userId) throw forbidden();
+      const user = await repo.findUser(actor.userId);
+      if (!user) throw notFound();
+      return { email: user.email, firstName: user.first_name, lastName: user.last_name };
+    },
+
+    async updateProfile(actor: Actor, values: { firstName: string; lastName: string }) {
+      if (!actor.userId) throw forbidden();
+      const firstName = values.firstName.trim();
+      const lastName = values.lastName.trim();
+      if (!firstName) throw invalid('firstName', 'Le prénom est obligatoire.');
+      if (!lastName) throw invalid('lastName', 'Le nom est obligatoire.');
+      const userId = actor.userId;
+      await change(actor, async (tx) => {
+        await repo.updateUser(tx, userId, { firstName, lastName });
+        return {
+          result: undefined,
+          audit: { action: 'user.profile_updated', subjectType: 'user', subjectId: userId },
+        };
+      });
+    },
+
+    /** For `npm run create-admin`: the first super-admin of a bare database. */
+    async createSuperAdmin(values: { email: string; firstName: string; lastName: string; password: string }) {
+      const weakness = passwordWeakness(values.password);
+      if (weakness) throw invalid('password', weakness);
+      if (await repo.findUserByEmail(values.email))
+        throw conflict('email', 'Un compte existe déjà avec cette adresse.');
+      const passwordHash = await hashPassword(values.password);
+      return repo.transaction(async (tx) => {
+        const id = await repo.insertUser(tx, { ...values, passwordHash, superAdmin: true });
+        await repo.audit(tx, {
+          actorUserId: null,
+          actorLabel: 'ligne de commande',
+          actorOrganisationId: null,
+          action: 'user.super_admin_created',
+          subjectType: 'user',
+          subjectId: id,
+        });
+        return id;
+      });
+    },
+
+    // Organisations -------------------------------------------------------------------------------
+    async listOrganisations(_actor: Actor, query: OrganisationQuery) {
+      // The partner directory (name, kind, commune) is shared by every signed-in user.
+      const page = query.page ?? 1;
+      const { items, total } = await repo.listOrganisations({ q: query.q, kind: query.kind, page });
+      return {
+        items: items.map((o) => ({ ...o, kindLabel: ORGANISATION_KINDS[o.kind] })),
+        total,
+        page,
+        pageSize: PAGE_SIZE,
+      };
+    },
+
+    async getOrganisation(_actor: Actor, id: string) {
+      const o = await repo.findOrganisation(id);
+      if (!o) throw notFound('Organisation introuvable.');
+      return { ...o, kindLabel: ORGANISATION_KINDS[o.kind] };
+    },
+
+    async createOrganisation(actor: Actor, input: OrganisationInput) {
+      if (!actor.isSuperAdmin) throw forbidden('Seul un super-administrateur crée des organisations.');
+      const id = await change(actor, async (tx) => {
+        const { siret, kindNeedsSiret } = await checkOrganisationFields(input, input.kind, tx);
+        if (kindNeedsSiret && !siret)
+          throw invalid('siret', 'Le SIRET est obligatoire pour ce type d’organisation.');
+        const newId = await repo.insertOrganisation(tx, {
+          name: input.name.trim(),
+          kind: input.kind,
+          siret: siret ?? null,
+          communeCode: input.communeCode || null,
+          email: input.email || null,
+          phone: input.phone || null,
+        });
+        return {
+          result: newId,
+          audit: {
+            action: 'organisation.created',
+            subjectType: 'organisation',
+            subjectId: newId,
+            details: { name: input.name },
+          },
+          event: { organisationId: newId },
+        };
+      });
+      return this.getOrganisation(actor, id);
+    },
+
+    async updateOrganisation(actor: Actor, id: string, patch: OrganisationPatch) {
+      const existing = await repo.findOrganisation(id);
+      if (!existing) throw notFound('Organisation introuvable.');
+      requireOrgAdmin(actor, id);
+      if (patch.kind && patch.kind !== existing.kind && !actor.isSuperAdmin) {
+        throw forbidden('Seul un super-administrateur change le type d’une organisation.');
+      }
+      await change(actor, async (tx) => {
+        const kind = patch.kind ?? existing.kind;
+        const { siret, kindNeedsSiret } = await checkOrganisationFields(patch, kind, tx, id);
+        const finalSiret = siret === undefined ? existing.siret : siret;
+        if (kindNeedsSiret && !finalSiret)
+          throw invalid('siret', 'Le SIRET est obligatoire pour ce type d’organisation.');
+        await repo.updateOrganisation(tx, id, {
+          ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+          ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
+          ...(siret !== undefined ? { siret } : {}),
+          ...(patch.communeCode !== undefined ? { communeCode: patch.communeCode || null } : {}),
+          ...(patch.email !== undefined ? { email: patch.email || null } : {}),
+          ...(patch.phone !== undefined ? { phone: patch.phone || null } : {}),
+        });
+        return {
+          result: undefined,
+          audit: {
+            action: 'organisation.updated',
+            subjectType: 'organisation',
+            subjectId: id,
+            details: { fields: Object.keys(patch) },
+          },
+          event: { organisationId: id },
+        };
+      });
+      return this.getOrganisation(actor, id);
+    },
+
+    // Members -------------------------------------------------------------------------------------
+    async listMembers(actor: Actor, organisationId: string) {
+      if (!(await repo.findOrganisation(organisationId))) throw notFound('Organisation introuvable.');
+      if (!isMemberOf(actor, organisationId))
+        throw forbidden('Vous ne voyez que les membres de votre organisation.');
+      const rows = await repo.members(organisationId);
+      return rows.map((m) => ({ ...m, lastLoginAt: iso(m.lastLoginAt) }));
+    },
+
+    async inviteMember(actor: Actor, organisationId: string, input: MemberInvite) {
+      const organisation = await repo.findOrganisation(organisationId);
+      if (!organisation) throw notFound('Organisation introuvable.');
+      requireOrgAdmin(actor, organisationId);
+      const email = input.email.trim().toLowerCase();
+      const { userId, isNew, passwordHash } = await change(actor, async (tx) => {
+        const existing = await repo.findUserByEmail(email, tx);
+        if (existing && (await repo.membership(existing.id, organisationId, tx))) {
+          throw conflict('email', 'Cette personne est déjà membre de l’organisation.');
+        }
+        const id =
+          existing?.id ??
+          (await repo.insertUser(tx, {
+            email,
+            firstName: input.firstName.trim(),
+            lastName: input.lastName.trim(),
+            passwordHash: null,
+          }));
+        await repo.insertMembership(tx, id, organisationId, input.role);
+        return {
+          result: {
+            userId: id,
+            isNew: !existing?.password_hash,
+            passwordHash: existing?.password_hash ?? null,
+          },
+          audit: {
+            action: 'membership.invited',
+            subjectType: 'user',
+            subjectId: id,
+            details: { organisationId, role: input.role, email },
+          },
+          event: { userId: id, organisationId, role: input.role },
+        };
+      });
+      const link = isNew
+        ? `Pour activer votre compte, choisissez votre mot de passe (lien valable 7 jours) :\n${passwordLink('/mot-de-passe/nouveau', signPasswordLink(deps.secret, userId, passwordHash, INVITE_TTL_SECONDS))}`
+        : `Connectez-vous avec votre compte habituel : ${deps.publicUrl}/connexion`;
+      await deps.mailer.send({
+        to: email,
+        subject: `Passerelle — invitation à rejoindre ${organisation.name}`,
+        text: `Bonjour ${input.firstName},\n\nVous avez été invité·e à rejoindre « ${organisation.name} » sur Passerelle avec le rôle ${input.role}.\n\n${link}\n`,
+      });
+      return userId;
+    },
+
+    async changeMemberRole(actor: Actor, organisationId: string, userId: string, role: Role) {
+      requireOrgAdmin(actor, organisationId);
+      await change(actor, async (tx) => {
+        const current = await repo.membership(userId, organisationId, tx);
+        if (!current) throw notFound('Ce membre n’appartient pas à l’organisation.');
+        if (
+          current.role === 'administrateur' &&
+          role !== 'administrateur' &&
+          (await repo.countAdmins(organisationId, tx)) <= 1
+        ) {
+          throw conflict('role', 'L’organisation doit garder au moins un administrateur.');
+        }
+        await repo.updateMembership(tx, userId, organisationId, role);
+        return {
+          result: undefined,
+          audit: {
+            action: 'membership.role_changed',
+            subjectType: 'user',
+            subjectId: userId,
+            details: { organisationId, from: current.role, to: role },
+          },
+          event: { userId, organisationId, role },
+        };
+      });
+    },
+
+    async removeMember(actor: Actor, organisationId: string, userId: string) {
+      requireOrgAdmin(actor, organisationId);
+      await change(actor, async (tx) => {
+        const current = await repo.membership(userId, organisationId, tx);
+        if (!current) throw notFound('Ce membre n’appartient pas à l’organisation.');
+        if (current.role === 'administrateur' && (await repo.countAdmins(organisationId, tx)) <= 1) {
+          throw conflict('userId', 'L’organisation doit garder au moins un administrateur.');
+        }
+        await repo.deleteMembership(tx, userId, organisationId);
+        return {
+          result: undefined,
+          audit: {
+            action: 'membership.removed',
+            subjectType: 'user',
+            subjectId: userId,
+            details: { organisationId, role: current.role },
+          },
+          event: { userId, organisationId },
+        };
+      });
+    },
+
+    // API tokens ----------------------------------------------------------------------------------
+    async listApiTokens(actor: Actor, organisationId: string) {
+      requireOrgAdmin(actor, organisationId);
+      const rows = await repo.apiTokens(organisationId);
+      return rows.map((t) => ({
+        ...t,
+        createdAt: iso(t.createdAt)!,
+        lastUsedAt: iso(t.lastUsedAt),
+        revokedAt: iso(t.revokedAt),
+      }));
+    },
+
+    /** Returns the clear token once; only its hash is kept. */
+    async createApiToken(actor: Actor, organisationId: string, input: ApiTokenCreate) {
+      requireOrgAdmin(actor, organisationId);
+      if (!(await repo.findOrganisation(organisationId))) throw notFound('Organisation introuvable.');
+      const token = `${API_TOKEN_PREFIX}${randomToken(32)}`;
+      const id = await change(actor, async (tx) => {
+        const newId = await repo.insertApiToken(tx, {
+          organisationId,
+          name: input.name.trim(),
+          role: input.role,
+          hash: sha256(token),
+          prefix: token.slice(0, 10),
+          createdBy: actor.userId,
+        });
+        return {
+          result: newId,
+          audit: {
+            action: 'api_token.created',
+            subjectType: 'api_token',
+            subjectId: newId,
+            details: { organisationId, name: input.name, role: input.role },
+          },
+        };
+      });
+      return { id, token };
+    },
+
+    async revokeApiToken(actor: Actor, organisationId: string, tokenId: string) {
+      requireOrgAdmin(actor, organisationId);
+      await change(actor, async (tx) => {
+        if (!(await repo.revokeApiToken(tx, organisationId, tokenId)))
+          throw notFound('Jeton introuvable ou déjà révoqué.');
+        return {
+          result: undefined,
+          audit: {
+            action: 'api_token.revoked',
+            subjectType: 'api_token',
+            subjectId: tokenId,
+            details: { organisationId },
+          },
+        };
+      });
+    },
+
+    // Audit log -----------------------------------------------------------------------------------
+    async listAudit(actor: Actor, query: AuditQuery) {
+      let organisationId = query.organisationId;
+      if (!actor.isSuperAdmin) {
+        if (actor.role !== 'administrateur' || !actor.organisationId) {
+          throw forbidden('Le journal est réservé aux administrateurs.');
+        }
+        if (organisationId && organisationId !== actor.organisationId)
+          throw forbidden('Vous ne voyez que le journal de votre organisation.');
+        organisationId = actor.organisationId;
+      }
+      const page = query.page ?? 1;
+      const { items, total } = await repo.auditEntries({ ...query, organisationId, page });
+      return {
+        items: items.map((e) => ({ ...e, occurredAt: iso(e.occurredAt)! })),
+        total,
+        page,
+        pageSize: PAGE_SIZE,
+      };
+    },
+
+    /** Every module calls this when a person's file is read (RGPD accountability). */
+    async recordRead(
+      actor: Actor,
+      subjectType: string,
+      subjectId: string,
+      details: Record<string, unknown> = {},
+    ) {
+      await repo.audit(deps.db, {
+        ...actorAudit(actor),
+        action: 'person.read',
+        subjectType,
+        subjectId,
+        details,
+      });
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof identityService>;

@@ -1,0 +1,86 @@
+import { LRUCache } from 'lru-cache';
+import type { Db } from '../../db/database.js';
+import { progress } from '../../shared/progress.js';
+import { queryTokens } from '../../shared/text.js';
+import { type ReferentialRows, referentialsRepository } from './repository.js';
+import { administrative, romeAppellations, romeTrades } from './sources.js';
+
+export const MAX_SUGGESTIONS = 20;
+
+export function readReferentialFiles(): ReferentialRows {
+  const admin = administrative();
+  return {
+    source: 'data/referentials + @etalab/decoupage-administratif',
+    ...admin,
+    trades: romeTrades(),
+    appellations: romeAppellations(),
+  };
+}
+
+export function referentialsService(db: Db, options: { cacheSize?: number } = {}) {
+  const repo = referentialsRepository(db);
+  // Referentials change only when reloaded, and autocomplete traffic repeats the same prefixes
+  // across counsellors: results are cached per normalised query until the next load.
+  const cacheSize = options.cacheSize ?? 10_000;
+  const cache = cacheSize > 0 ? new LRUCache<string, object[]>({ max: cacheSize }) : null;
+  async function cached<T extends object>(key: string, compute: () => Promise<T[]>): Promise<T[]> {
+    const hit = cache?.get(key) as T[] | undefined;
+    if (hit) return hit;
+    const value = await compute();
+    cache?.set(key, value);
+    return value;
+  }
+
+  function clampLimit(limit: number | undefined) {
+    return Math.min(Math.max(limit ?? MAX_SUGGESTIONS, 1), MAX_SUGGESTIONS);
+  }
+
+  return {
+    async isLoaded(): Promise<boolean> {
+      const counts = await repo.loadedCounts();
+      return (counts.rome_appellations ?? 0) > 0 && (counts.communes ?? 0) > 0;
+    },
+
+    /** Loads or refreshes every referential (idempotent upsert), with a progress line. */
+    async load(options: { quiet?: boolean } = {}): Promise<ReferentialRows> {
+      const data = readReferentialFiles();
+      const total =
+        data.regions.length +
+        data.departments.length +
+        data.epcis.length +
+        data.communes.length +
+        data.trades.length +
+        data.appellations.length;
+      const bar = options.quiet ? null : progress('Référentiels', total);
+      await repo.upsertAll(data, (n) => bar?.tick(n));
+      bar?.end();
+      cache?.clear();
+      return data;
+    },
+
+    async suggestAppellations(q: string, limit?: number) {
+      const tokens = queryTokens(q);
+      if (tokens.join('').length < 2) return [];
+      const n = clampLimit(limit);
+      return cached(`a:${n}:${tokens.join(' ')}`, () => repo.searchAppellations(tokens, n));
+    },
+
+    async suggestCommunes(q: string, limit?: number) {
+      const compact = q.trim().replace(/\s+/g, '').toUpperCase();
+      const n = clampLimit(limit);
+      if (/^(\d{2,5}|2[AB]\d{0,3})$/.test(compact)) {
+        return cached(`c:${n}:#${compact}`, () => repo.searchCommunesByCode(compact, n));
+      }
+      const tokens = queryTokens(q);
+      if (tokens.join('').length < 2) return [];
+      return cached(`c:${n}:${tokens.join(' ')}`, () => repo.searchCommunes(tokens, n));
+    },
+
+    communeByCode: (code: string) => repo.communeByCode(code),
+    appellationByCode: (code: string) => repo.appellationByCode(code),
+    communesWithin: (lat: number, lon: number, radiusKm: number, limit = 500) =>
+      repo.communesWithin(lat, lon, radiusKm, limit),
+  };
+}
+
+export type ReferentialsService = ReturnType<typeof referentialsService>;

@@ -1,0 +1,41 @@
+import { buildApp } from './app.js';
+import { prepareDatabase } from './bootstrap.js';
+import { loadConfig } from './config.js';
+import { demoLoginsText } from './modules/demo/region.js';
+import { createMailer } from './shared/mailer.js';
+
+const config = loadConfig();
+const where =
+  config.database.engine === 'pglite'
+    ? `PGlite embarqué (${config.database.dataDir})`
+    : 'PostgreSQL (DATABASE_URL)';
+console.log(`Passerelle — base : ${where}`);
+const handle = await prepareDatabase(config, { seedDemo: config.seedDemo });
+const app = await buildApp({
+  config,
+  db: handle.db,
+  mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
+});
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  app.log.info(`${signal} reçu : arrêt propre (requêtes en cours terminées, base fermée).`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  try {
+    await app.close();
+    await handle.close();
+    process.exit(0);
+  } catch (error) {
+    app.log.error(error);
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ port: config.port, host: config.host });
+if (config.seedDemo) console.log(demoLoginsText());
+console.log(`Passerelle est prête : ${config.publicUrl}`);

@@ -1,0 +1,21 @@
+/** The few kinds of failure a use case can report; mapped once to RFC 9457 problems in web/problem.ts. */
+export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'too-large';
+
+export class AppError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    /** The faulty input field, as a JSON pointer-ish name ("siret", "members/0/email"). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const invalid = (field: string, message: string) => new AppError('invalid', message, field);
+export const conflict = (field: string, message: string) => new AppError('conflict', message, field);
+export const notFound = (message = 'Ressource introuvable.') => new AppError('not-found', message);
+export const forbidden = (message = 'Vous n’avez pas accès à cette ressource.') =>
+  new AppError('forbidden', message);
+export const unauthenticated = (message = 'Authentification requise.') =>
+  new AppError('unauthenticated', message);

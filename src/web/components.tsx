@@ -1,0 +1,191 @@
+/** Small DSFR building blocks shared by every module's pages. */
+
+export function Alert(props: {
+  kind: 'success' | 'error' | 'info' | 'warning';
+  title: string;
+  text?: string;
+}) {
+  return (
+    <div
+      class={`fr-alert fr-alert--${props.kind} fr-mb-3w`}
+      role={props.kind === 'error' ? 'alert' : 'status'}
+    >
+      <h2 class="fr-alert__title" safe>
+        {props.title}
+      </h2>
+      {props.text ? <p safe>{props.text}</p> : ''}
+    </div>
+  );
+}
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  value?: string | null;
+  type?: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+  autocomplete?: string;
+  list?: string;
+  extra?: Record<string, string>;
+}
+
+export function InputField(p: FieldProps) {
+  const id = `champ-${p.name}`;
+  const describedBy = p.error ? `${id}-erreur` : undefined;
+  return (
+    <div class={`fr-input-group${p.error ? ' fr-input-group--error' : ''}`}>
+      <label class="fr-label" for={id}>
+        <span safe>{p.label}</span>
+        {p.required ? ' (obligatoire)' : ''}
+        {p.hint ? (
+          <span class="fr-hint-text" safe>
+            {p.hint}
+          </span>
+        ) : (
+          ''
+        )}
+      </label>
+      <input
+        class={`fr-input${p.error ? ' fr-input--error' : ''}`}
+        id={id}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.value ?? ''}
+        required={p.required}
+        autocomplete={p.autocomplete}
+        list={p.list}
+        aria-describedby={describedBy}
+        {...(p.extra ?? {})}
+      />
+      {p.error ? (
+        <p id={describedBy} class="fr-error-text" safe>
+          {p.error}
+        </p>
+      ) : (
+        ''
+      )}
+    </div>
+  );
+}
+
+export function SelectField(p: {
+  name: string;
+  label: string;
+  options: [string, string][];
+  value?: string | null;
+  error?: string;
+  required?: boolean;
+  placeholder?: string;
+}) {
+  const id = `champ-${p.name}`;
+  return (
+    <div class={`fr-select-group${p.error ? ' fr-select-group--error' : ''}`}>
+      <label class="fr-label" for={id}>
+        <span safe>{p.label}</span>
+        {p.required ? ' (obligatoire)' : ''}
+      </label>
+      <select
+        class={`fr-select${p.error ? ' fr-select--error' : ''}`}
+        id={id}
+        name={p.name}
+        required={p.required}
+        aria-describedby={p.error ? `${id}-erreur` : undefined}
+      >
+        {p.placeholder !== undefined ? (
+          <option value="" safe>
+            {p.placeholder}
+          </option>
+        ) : (
+          ''
+        )}
+        {p.options.map(([value, label]) => (
+          <option value={value} selected={value === p.value} safe>
+            {label}
+          </option>
+        ))}
+      </select>
+      {p.error ? (
+        <p id={`${id}-erreur`} class="fr-error-text" safe>
+          {p.error}
+        </p>
+      ) : (
+        ''
+      )}
+    </div>
+  );
+}
+
+/** Pagination that keeps the current filters in the links. */
+export function Pagination(p: {
+  page: number;
+  total: number;
+  pageSize: number;
+  baseQuery: URLSearchParams;
+  path: string;
+}) {
+  const pages = Math.max(1, Math.ceil(p.total / p.pageSize));
+  if (pages <= 1) return <></>;
+  const href = (n: number) => {
+    const q = new URLSearchParams(p.baseQuery);
+    q.set('page', String(n));
+    return `${p.path}?${q.toString()}`;
+  };
+  return (
+    <nav role="navigation" class="fr-pagination fr-mt-3w" aria-label="Pagination">
+      <ul class="fr-pagination__list">
+        <li>
+          {p.page > 1 ? (
+            <a
+              class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label"
+              href={href(p.page - 1)}
+            >
+              Page précédente
+            </a>
+          ) : (
+            <a
+              class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label"
+              aria-disabled="true"
+              role="link"
+            >
+              Page précédente
+            </a>
+          )}
+        </li>
+        <li>
+          <a class="fr-pagination__link" aria-current="page" title={`Page ${p.page}`} safe>
+            {`${p.page} / ${pages}`}
+          </a>
+        </li>
+        <li>
+          {p.page < pages ? (
+            <a
+              class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label"
+              href={href(p.page + 1)}
+            >
+              Page suivante
+            </a>
+          ) : (
+            <a
+              class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label"
+              aria-disabled="true"
+              role="link"
+            >
+              Page suivante
+            </a>
+          )}
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+export const formatDateTime = (d: string | Date | null) =>
+  d
+    ? new Intl.DateTimeFormat('fr-FR', {
+        dateStyle: 'short',
+        timeStyle: 'short',
+        timeZone: 'Europe/Paris',
+      }).format(new Date(d))
+    : '—';
