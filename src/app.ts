@@ -23,6 +23,7 @@ import type { Mailer } from './shared/mailer.js';
 import { renderErrorPage } from './web/error-page.js';
 import { sendProblem, toProblem } from './web/problem.js';
 import { staticPages } from './web/static-pages.js';
+import { validatorCompiler } from './web/validation.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,6 +32,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Every route with its declared access rule, for the authorisation tests and docs. */
+    routeTable: RouteEntry[];
+  }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access | undefined;
 }
 
 export interface AppDeps {
@@ -59,8 +70,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
 
   const services: Services = {
     identity: identityService({

@@ -1,0 +1,430 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
+import { testEngines } from '../../../test/databases.js';
+
+const FT_ADMIN = 'admin.francetravail@passerelle.demo';
+const CONSEILLER = 'conseiller.missionlocale@passerelle.demo';
+const SUPER = 'superadmin@passerelle.demo';
+
+async function orgIdOf(t: TestApp, email: string) {
+  const { rows } = await sql<{ id: string }>`
+    select m.organisation_id as id from membership m join app_user u on u.id = m.user_id
+    where u.email = ${email} order by m.created_at limit 1`.execute(t.db);
+  return rows[0]!.id;
+}
+async function auditActions(t: TestApp, action: string) {
+  const { rows } = await sql<{ actor_label: string; details: Record<string, unknown> }>`
+    select actor_label, details from audit_log where action = ${action} order by id`.execute(t.db);
+  return rows;
+}
+const linkIn = (text: string) => {
+  const match = text.match(/https?:\/\/\S+jeton=(\S+)/);
+  if (!match) throw new Error('no link in mail');
+  return decodeURIComponent(match[1]!);
+};
+
+describe.each(testEngines())('identity on %s', (engine) => {
+  let t: TestApp;
+  let ftOrg: string;
+  beforeAll(async () => {
+    t = await createTestApp(engine, { demo: true });
+    ftOrg = await orgIdOf(t, FT_ADMIN);
+  });
+  afterAll(() => t.close());
+
+  describe('login', () => {
+    it('opens a session with a hardened cookie and records the login', async () => {
+      const b = new Browser(t.app);
+      await b.get('/connexion');
+      const res = await b.post('/connexion', {
+        email: FT_ADMIN,
+        password: 'Passerelle-Demo-2026!',
+        suite: '/organisations',
+      });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe('/organisations');
+      const cookie = res.cookies.find((c) => c.name === 'passerelle_session')!;
+      expect(cookie.httpOnly).toBe(true);
+      expect(cookie.sameSite).toBe('Lax');
+      const me = await b.api('GET', '/api/v1/me');
+      expect(me.json()).toMatchObject({ label: FT_ADMIN, role: 'administrateur', organisationId: ftOrg });
+      expect((await auditActions(t, 'auth.login')).some((r) => r.actor_label === FT_ADMIN)).toBe(true);
+    });
+
+    it('refuses a wrong password without saying whether the account exists, and logs the failure', async () => {
+      const b = new Browser(t.app);
+      await b.get('/connexion');
+      const wrong = await b.post('/connexion', { email: FT_ADMIN, password: 'mauvais' });
+      const unknown = await b.post('/connexion', { email: 'personne@nulle.part', password: 'mauvais' });
+      expect(wrong.statusCode).toBe(401);
+      expect(unknown.statusCode).toBe(401);
+      expect(wrong.body).toContain('Adresse électronique ou mot de passe incorrect.');
+      expect(unknown.body).toContain('Adresse électronique ou mot de passe incorrect.');
+      const failures = await auditActions(t, 'auth.login_failed');
+      expect(failures.map((f) => f.actor_label)).toEqual(
+        expect.arrayContaining([FT_ADMIN, 'personne@nulle.part']),
+      );
+    });
+
+    it('does not follow an off-site "suite" after login (no open redirect)', async () => {
+      const b = new Browser(t.app);
+      await b.get('/connexion');
+      const res = await b.post('/connexion', {
+        email: FT_ADMIN,
+        password: 'Passerelle-Demo-2026!',
+        suite: '//evil.example/x',
+      });
+      expect(res.headers.location).toBe('/');
+    });
+
+    it('refuses a form posted without its CSRF token', async () => {
+      const b = new Browser(t.app);
+      await b.get('/connexion');
+      const res = await b.post(
+        '/connexion',
+        { email: FT_ADMIN, password: 'Passerelle-Demo-2026!' },
+        { csrf: false },
+      );
+      expect(res.statusCode).toBe(403);
+      expect(res.body).toContain('CSRF');
+      const b2 = await new Browser(t.app).login(FT_ADMIN);
+      const api = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/organisations/${ftOrg}`,
+        payload: { phone: '01 02 03 04 05' },
+        headers: { cookie: b2.cookies },
+      });
+      expect(api.statusCode).toBe(403);
+      expect(api.json().field).toBe('_csrf');
+    });
+
+    it('logs out and forgets the session', async () => {
+      const b = await new Browser(t.app).login(CONSEILLER);
+      const before = b.cookies;
+      const res = await b.post('/deconnexion', {});
+      expect(res.statusCode).toBe(303);
+      const again = await t.app.inject({ url: '/api/v1/me', headers: { cookie: before } });
+      expect(again.statusCode).toBe(401);
+    });
+
+    it('redirects anonymous visitors of a page to the login page', async () => {
+      const res = await t.app.inject({ url: '/membres', headers: { accept: 'text/html' } });
+      expect(res.statusCode).toBe(302);
+      expect(res.headers.location).toBe('/connexion?suite=%2Fmembres');
+    });
+
+    it('sends security headers with a DSFR-compatible CSP', async () => {
+      const res = await t.app.inject({ url: '/connexion', headers: { accept: 'text/html' } });
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
+  });
+
+  describe('login rate limiting', () => {
+    it('answers 429 after too many attempts', async () => {
+      const limited = await createTestApp(engine, {
+        config: { loginRateLimit: { max: 3, windowMs: 60_000 } },
+      });
+      try {
+        const b = new Browser(limited.app);
+        await b.get('/connexion');
+        const codes = [];
+        for (let i = 0; i < 4; i++)
+          codes.push((await b.post('/connexion', { email: 'x@y.fr', password: 'z' })).statusCode);
+        expect(codes).toEqual([401, 401, 401, 429]);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
+  describe('password reset', () => {
+    it('sends a signed link that works once and expires', async () => {
+      const b = new Browser(t.app);
+      await b.get('/mot-de-passe/oubli');
+      const res = await b.post('/mot-de-passe/oubli', { email: CONSEILLER });
+      expect(res.statusCode).toBe(200);
+      const mail = t.mailer.sent.at(-1)!;
+      expect(mail.to).toBe(CONSEILLER);
+      const token = linkIn(mail.text);
+      const page = await b.get(`/mot-de-passe/nouveau?jeton=${encodeURIComponent(token)}`);
+      expect(page.body).toContain(CONSEILLER);
+      const weak = await b.post('/mot-de-passe/nouveau', { jeton: token, password: 'court' });
+      expect(weak.statusCode).toBe(400);
+      const ok = await b.post('/mot-de-passe/nouveau', { jeton: token, password: 'Nouveau-Mot-2026!' });
+      expect(ok.statusCode).toBe(303);
+      const reused = await b.post('/mot-de-passe/nouveau', { jeton: token, password: 'Encore-Un-2026!' });
+      expect(reused.statusCode).toBe(400);
+      expect(reused.body).toContain('plus valable');
+      await new Browser(t.app).login(CONSEILLER, 'Nouveau-Mot-2026!');
+    });
+
+    it('answers the same for an unknown address and sends nothing', async () => {
+      const sent = t.mailer.sent.length;
+      const b = new Browser(t.app);
+      await b.get('/mot-de-passe/oubli');
+      const res = await b.post('/mot-de-passe/oubli', { email: 'inconnu@passerelle.demo' });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('Si un compte correspond');
+      expect(t.mailer.sent.length).toBe(sent);
+    });
+  });
+
+  describe('organisations', () => {
+    it('lets a super-admin create one, checking SIRET and INSEE code', async () => {
+      const b = await new Browser(t.app).login(SUPER);
+      const ok = await b.api('POST', '/api/v1/organisations', {
+        name: 'Atelier Chantier Test',
+        kind: 'siae_aci',
+        siret: '130 025 265 00013',
+        communeCode: '42218',
+      });
+      expect(ok.statusCode).toBe(201);
+      expect(ok.json()).toMatchObject({
+        siret: '13002526500013',
+        communeName: 'Saint-Étienne',
+        kindLabel: expect.stringContaining('ACI'),
+      });
+
+      const cases: [Record<string, unknown>, number, string][] = [
+        [{ name: 'X Y', kind: 'siae_ei', siret: '13002526500014' }, 400, 'siret'],
+        [{ name: 'X Y', kind: 'siae_ei' }, 400, 'siret'],
+        [{ name: 'X Y', kind: 'siae_ei', siret: '13002526500013' }, 409, 'siret'],
+        [{ name: 'X Y', kind: 'region', communeCode: '99999' }, 400, 'communeCode'],
+        [{ name: 'X Y', kind: 'planete' }, 400, 'kind'],
+        [{ name: 'X Y', kind: 'region', couleur: 'bleu' }, 400, 'couleur'],
+        [{ name: 42, kind: 'region' }, 400, 'name'],
+        [{ kind: 'region' }, 400, 'name'],
+        [{ name: 'X Y', kind: 'region', email: 'pas-une-adresse' }, 400, 'email'],
+      ];
+      const before = (await sql<{ n: number }>`select count(*)::int as n from organisation`.execute(t.db))
+        .rows[0]!.n;
+      for (const [payload, status, field] of cases) {
+        const res = await b.api('POST', '/api/v1/organisations', payload);
+        expect(res.statusCode, JSON.stringify(payload)).toBe(status);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json().field, JSON.stringify(payload)).toBe(field);
+      }
+      const after = (await sql<{ n: number }>`select count(*)::int as n from organisation`.execute(t.db))
+        .rows[0]!.n;
+      expect(after).toBe(before);
+    });
+
+    it('refuses a malformed or oversized body with a clear problem', async () => {
+      const b = await new Browser(t.app).login(SUPER);
+      const malformed = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/organisations',
+        payload: '{"name": "oops"',
+        headers: { cookie: b.cookies, 'x-csrf-token': b.csrf, 'content-type': 'application/json' },
+      });
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json().field).toBe('body');
+      const huge = await b.api('POST', '/api/v1/organisations', {
+        name: 'x'.repeat(100_000),
+        kind: 'region',
+      });
+      expect(huge.statusCode).toBe(413);
+      expect(huge.json().field).toBe('body');
+    });
+
+    it('lets an organisation admin edit their own organisation, and only theirs', async () => {
+      const b = await new Browser(t.app).login(FT_ADMIN);
+      const ok = await b.api('PATCH', `/api/v1/organisations/${ftOrg}`, { phone: '04 77 00 00 00' });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().phone).toBe('04 77 00 00 00');
+      const other = await orgIdOf(t, CONSEILLER);
+      const denied = await b.api('PATCH', `/api/v1/organisations/${other}`, { phone: '04 77 00 00 00' });
+      expect(denied.statusCode).toBe(403);
+      const kind = await b.api('PATCH', `/api/v1/organisations/${ftOrg}`, { kind: 'employeur' });
+      expect(kind.statusCode).toBe(403);
+    });
+
+    it('creates an organisation from the page form and shows field errors', async () => {
+      const b = await new Browser(t.app).login(SUPER);
+      await b.get('/organisations/nouvelle');
+      const bad = await b.post('/organisations', {
+        name: 'Organisme Test',
+        kind: 'organisme_formation',
+        siret: '123',
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('fr-input-group--error');
+      expect(bad.body).toContain('clé de contrôle');
+      const ok = await b.post('/organisations', {
+        name: 'Organisme Test',
+        kind: 'organisme_formation',
+        siret: '35600000049837',
+        communeCode: '69123',
+      });
+      expect(ok.statusCode).toBe(303);
+      const page = await b.get(ok.headers.location as string);
+      expect(page.body).toContain('Organisme Test');
+      expect(page.body).toContain('Lyon');
+    });
+  });
+
+  describe('members', () => {
+    it('invites a newcomer who activates the account through the e-mailed link', async () => {
+      const b = await new Browser(t.app).login(FT_ADMIN);
+      await b.get('/membres');
+      const res = await b.post(`/organisations/${ftOrg}/membres`, {
+        email: 'Nouvelle.Recrue@passerelle.demo',
+        firstName: 'Inès',
+        lastName: 'Garnier',
+        role: 'conseiller',
+      });
+      expect(res.statusCode).toBe(303);
+      const mail = t.mailer.sent.at(-1)!;
+      expect(mail.to).toBe('nouvelle.recrue@passerelle.demo');
+      const token = linkIn(mail.text);
+      const newcomer = new Browser(t.app);
+      await newcomer.get(`/mot-de-passe/nouveau?jeton=${encodeURIComponent(token)}`);
+      expect(
+        (await newcomer.post('/mot-de-passe/nouveau', { jeton: token, password: 'Bienvenue-2026!' }))
+          .statusCode,
+      ).toBe(303);
+      await newcomer.login('nouvelle.recrue@passerelle.demo', 'Bienvenue-2026!');
+      const me = await newcomer.api('GET', '/api/v1/me');
+      expect(me.json()).toMatchObject({ organisationId: ftOrg, role: 'conseiller' });
+
+      const dup = await b.api('POST', `/api/v1/organisations/${ftOrg}/members`, {
+        email: 'NOUVELLE.recrue@passerelle.demo',
+        firstName: 'Inès',
+        lastName: 'Garnier',
+        role: 'analyste',
+      });
+      expect(dup.statusCode).toBe(409);
+      expect(dup.json().field).toBe('email');
+    });
+
+    it('changes a role, audits it, and keeps at least one administrator', async () => {
+      const b = await new Browser(t.app).login(FT_ADMIN);
+      const members = (await b.api('GET', `/api/v1/organisations/${ftOrg}/members`)).json() as {
+        userId: string;
+        email: string;
+        role: string;
+      }[];
+      const someone = members.find((m) => m.role !== 'administrateur')!;
+      const res = await b.api('PATCH', `/api/v1/organisations/${ftOrg}/members/${someone.userId}`, {
+        role: 'analyste',
+      });
+      expect(res.statusCode).toBe(204);
+      const changes = await auditActions(t, 'membership.role_changed');
+      expect(changes.at(-1)!.details).toMatchObject({ organisationId: ftOrg, to: 'analyste' });
+      const admins = members.filter((m) => m.role === 'administrateur');
+      expect(admins).toHaveLength(1);
+      const demote = await b.api('PATCH', `/api/v1/organisations/${ftOrg}/members/${admins[0]!.userId}`, {
+        role: 'conseiller',
+      });
+      expect(demote.statusCode).toBe(409);
+      const remove = await b.api('DELETE', `/api/v1/organisations/${ftOrg}/members/${admins[0]!.userId}`);
+      expect(remove.statusCode).toBe(409);
+    });
+
+    it('removes a member, who loses access to the organisation at once', async () => {
+      const admin = await new Browser(t.app).login(FT_ADMIN);
+      const members = (await admin.api('GET', `/api/v1/organisations/${ftOrg}/members`)).json() as {
+        userId: string;
+        email: string;
+        role: string;
+      }[];
+      const leaving = members.find((m) => m.email === 'nouvelle.recrue@passerelle.demo')!;
+      const leaver = await new Browser(t.app).login(leaving.email, 'Bienvenue-2026!');
+      const res = await admin.post(`/organisations/${ftOrg}/membres/${leaving.userId}/retrait`, {});
+      expect(res.statusCode).toBe(303);
+      const after = await leaver.api('GET', `/api/v1/organisations/${ftOrg}/members`);
+      expect(after.statusCode).toBe(401);
+    });
+  });
+
+  describe('API tokens', () => {
+    it('are shown once, hashed at rest, act for their organisation and can be revoked', async () => {
+      const admin = await new Browser(t.app).login(FT_ADMIN);
+      const created = await admin.api('POST', `/api/v1/organisations/${ftOrg}/api-tokens`, {
+        name: 'Logiciel de suivi',
+        role: 'conseiller',
+      });
+      expect(created.statusCode).toBe(201);
+      const { id, token } = created.json() as { id: string; token: string };
+      const { rows } = await sql<{
+        token_hash: string;
+      }>`select token_hash from api_token where id = ${id}`.execute(t.db);
+      expect(rows[0]!.token_hash).not.toContain(token);
+      expect(rows[0]!.token_hash).toHaveLength(64);
+
+      const asToken = (url: string, method: 'GET' | 'PATCH' = 'GET', payload?: object) =>
+        t.app.inject({
+          method,
+          url,
+          headers: { authorization: `Bearer ${token}` },
+          ...(payload ? { payload } : {}),
+        });
+      const me = await asToken('/api/v1/me');
+      expect(me.json()).toMatchObject({ via: 'token', organisationId: ftOrg, role: 'conseiller' });
+      expect((await asToken(`/api/v1/organisations/${ftOrg}/members`)).statusCode).toBe(200);
+      // A "conseiller" token cannot administer, even without CSRF (tokens are not cookies).
+      expect((await asToken(`/api/v1/organisations/${ftOrg}`, 'PATCH', { phone: '1' })).statusCode).toBe(403);
+
+      const listed = (await admin.api('GET', `/api/v1/organisations/${ftOrg}/api-tokens`)).json() as {
+        id: string;
+        lastUsedAt: string | null;
+      }[];
+      expect(listed.find((x) => x.id === id)!.lastUsedAt).not.toBeNull();
+      expect(JSON.stringify(listed)).not.toContain(token);
+
+      expect((await admin.api('DELETE', `/api/v1/organisations/${ftOrg}/api-tokens/${id}`)).statusCode).toBe(
+        204,
+      );
+      expect((await asToken('/api/v1/me')).statusCode).toBe(401);
+      expect(
+        (await t.app.inject({ url: '/api/v1/me', headers: { authorization: 'Bearer psl_faux' } })).statusCode,
+      ).toBe(401);
+    });
+  });
+
+  describe('audit log', () => {
+    it('shows an organisation admin only their organisation, and the super-admin everything', async () => {
+      const admin = await new Browser(t.app).login(FT_ADMIN);
+      const own = (await admin.api('GET', '/api/v1/audit-log?action=auth.login')).json() as {
+        items: { organisationName: string | null }[];
+        total: number;
+      };
+      expect(own.total).toBeGreaterThan(0);
+      const ftName = (await admin.api('GET', `/api/v1/organisations/${ftOrg}`)).json().name;
+      expect(own.items.every((e) => e.organisationName === ftName)).toBe(true);
+      const other = await orgIdOf(t, CONSEILLER);
+      expect((await admin.api('GET', `/api/v1/audit-log?organisationId=${other}`)).statusCode).toBe(403);
+
+      const superAdmin = await new Browser(t.app).login(SUPER);
+      const all = (await superAdmin.api('GET', '/api/v1/audit-log?action=auth.login')).json() as {
+        total: number;
+      };
+      expect(all.total).toBeGreaterThan(own.total);
+      const page = await superAdmin.get('/journal?action=auth.login_failed');
+      expect(page.body).toContain('personne@nulle.part');
+
+      const counsellor = await new Browser(t.app).login(CONSEILLER, 'Nouveau-Mot-2026!');
+      expect((await counsellor.api('GET', '/api/v1/audit-log')).statusCode).toBe(403);
+    });
+  });
+
+  describe('service endpoints', () => {
+    it('reports health, readiness and serves the OpenAPI document', async () => {
+      expect((await t.app.inject('/health')).json()).toEqual({ status: 'ok' });
+      expect((await t.app.inject('/ready')).json()).toEqual({ status: 'ok' });
+      const spec = (await t.app.inject('/api/docs/json')).json() as { paths: Record<string, unknown> };
+      expect(Object.keys(spec.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/referentials/appellations',
+          '/api/v1/organisations/{orgId}/members',
+        ]),
+      );
+      expect(Object.keys(spec.paths).every((p) => p.startsWith('/api/v1'))).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app.js';
+import { testEngines } from '../../../test/databases.js';
+
+describe.each(testEngines())('referential autocomplete on %s', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+  });
+  afterAll(() => t.close());
+
+  const appellations = async (q: string) => {
+    const res = await t.app.inject({ url: `/api/v1/referentials/appellations?q=${encodeURIComponent(q)}` });
+    expect(res.statusCode).toBe(200);
+    return res.json() as { code: string; label: string; romeCode: string }[];
+  };
+  const communes = async (q: string) => {
+    const res = await t.app.inject({ url: `/api/v1/referentials/communes?q=${encodeURIComponent(q)}` });
+    expect(res.statusCode).toBe(200);
+    return res.json() as { code: string; name: string; departmentCode: string; postalCodes: string[] }[];
+  };
+
+  it('holds the whole ROME and commune referentials', async () => {
+    const { rows } = await import('kysely').then(({ sql }) =>
+      sql<{ trades: number; appellations: number; communes: number }>`
+        select (select count(*)::int from rome_trade) as trades,
+               (select count(*)::int from rome_appellation) as appellations,
+               (select count(*)::int from commune) as communes`.execute(t.db),
+    );
+    expect(rows[0]).toEqual({ trades: 532, appellations: 11061, communes: 35094 });
+  });
+
+  it('finds a trade without accents, by prefix and despite a typo', async () => {
+    const electricien = await appellations('electricien');
+    expect(electricien[0]!.label).toMatch(/^Électricien|^Electricien/);
+    expect(electricien.every((a) => /lectric/i.test(a.label))).toBe(true);
+
+    const elec = await appellations('élec');
+    expect(elec.length).toBe(20);
+    expect(elec.every((a) => /[ée]lec/i.test(a.label))).toBe(true);
+
+    const typo = await appellations('boulangr');
+    expect(typo[0]!.label).toBe('Boulanger / Boulangère');
+    expect(typo[0]!.romeCode).toBe('D1102');
+  });
+
+  it('ranks exact and leading matches first and caps results at 20', async () => {
+    const res = await appellations('aide soignant');
+    expect(res[0]!.label).toBe('Aide-soignant / Aide-soignante');
+    expect((await appellations('a')).length).toBe(0);
+    const limited = await t.app.inject({ url: '/api/v1/referentials/appellations?q=agent&limit=5' });
+    expect(limited.json()).toHaveLength(5);
+    const tooMany = await t.app.inject({ url: '/api/v1/referentials/appellations?q=agent&limit=50' });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().field).toBe('limit');
+  });
+
+  it('finds communes by abbreviated name, postal code and INSEE code', async () => {
+    const stEtienne = await communes('st etienne');
+    expect(stEtienne[0]).toMatchObject({ code: '42218', name: 'Saint-Étienne', departmentCode: '42' });
+
+    const bordeaux = await communes('33000');
+    expect(bordeaux[0]).toMatchObject({ code: '33063', name: 'Bordeaux' });
+
+    const ajaccio = await communes('2A004');
+    expect(ajaccio[0]!.name).toBe('Ajaccio');
+
+    const typo = await communes('bordo');
+    expect(typo[0]!.name).toBe('Bordeaux');
+
+    const paris = await communes('PARIS');
+    expect(paris[0]).toMatchObject({ code: '75056', name: 'Paris' });
+  });
+
+  it('finds the communes around a point (earthdistance)', async () => {
+    const { referentialsService } = await import('./service.js');
+    const service = referentialsService(t.db, { cacheSize: 0 });
+    const lyon = (await service.suggestCommunes('lyon'))[0]!;
+    const around = await service.communesWithin(lyon.latitude, lyon.longitude, 10);
+    expect(around[0]!.code).toBe('69123');
+    expect(around.some((c) => c.name === 'Villeurbanne')).toBe(true);
+    expect(around.every((c) => c.distanceKm <= 10)).toBe(true);
+    expect(around.some((c) => c.name === 'Saint-Étienne')).toBe(false);
+  });
+
+  it('refuses a missing or oversized query with a problem naming the field', async () => {
+    const missing = await t.app.inject({ url: '/api/v1/referentials/communes' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.headers['content-type']).toContain('application/problem+json');
+    expect(missing.json()).toMatchObject({ status: 400, field: 'q' });
+    const huge = await t.app.inject({ url: `/api/v1/referentials/communes?q=${'a'.repeat(200)}` });
+    expect(huge.json().field).toBe('q');
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * Generated authorisation matrix: every route × every role × own / other organisation.
+ * A route missing from POLICY fails the test, so a new route cannot ship without its rule here.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, createTestApp, type TestApp } from './app.js';
+import { testEngines } from './databases.js';
+
+type Who = 'anonyme' | 'super-admin' | 'administrateur' | 'conseiller' | 'gestionnaire' | 'analyste';
+type Target = 'own' | 'other';
+type Rule = (who: Who, target: Target) => boolean;
+
+const anyUser: Rule = (who) => who !== 'anonyme';
+const superOnly: Rule = (who) => who === 'super-admin';
+const ownAdmin: Rule = (who, target) =>
+  who === 'super-admin' || (who === 'administrateur' && target === 'own');
+const ownMember: Rule = (who, target) => who === 'super-admin' || (who !== 'anonyme' && target === 'own');
+const auditReader: Rule = (who) => who === 'super-admin' || who === 'administrateur';
+const everyone: Rule = () => true;
+
+const POLICY: Record<string, Rule> = {
+  'GET /health': everyone,
+  'GET /ready': everyone,
+  'GET /connexion': everyone,
+  'POST /connexion': everyone,
+  'GET /mot-de-passe/oubli': everyone,
+  'POST /mot-de-passe/oubli': everyone,
+  'GET /mot-de-passe/nouveau': everyone,
+  'POST /mot-de-passe/nouveau': everyone,
+  'GET /accessibilite': everyone,
+  'GET /mentions-legales': everyone,
+  'GET /donnees-personnelles': everyone,
+  'GET /communes/suggestions': everyone,
+  'GET /api/v1/referentials/appellations': everyone,
+  'GET /api/v1/referentials/communes': everyone,
+  'POST /deconnexion': anyUser,
+  'GET /': anyUser,
+  'GET /organisations': anyUser,
+  'GET /membres': anyUser,
+  'GET /mon-compte': anyUser,
+  'POST /mon-compte/profil': anyUser,
+  'POST /mon-compte/mot-de-passe': anyUser,
+  // Acting for an organisation needs a membership in it; the platform super-admin has none.
+  'POST /mon-compte/organisation': (who) => who !== 'anonyme' && who !== 'super-admin',
+  'GET /api/v1/me': anyUser,
+  'GET /api/v1/organisations': anyUser,
+  'GET /organisations/:orgId': anyUser,
+  'GET /api/v1/organisations/:orgId': anyUser,
+  'GET /organisations/nouvelle': superOnly,
+  'POST /organisations': superOnly,
+  'POST /api/v1/organisations': superOnly,
+  'GET /journal': auditReader,
+  'GET /api/v1/audit-log': auditReader,
+  'GET /organisations/:orgId/modifier': ownAdmin,
+  'POST /organisations/:orgId/modifier': ownAdmin,
+  'PATCH /api/v1/organisations/:orgId': ownAdmin,
+  'GET /organisations/:orgId/membres': ownMember,
+  'GET /api/v1/organisations/:orgId/members': ownMember,
+  'POST /organisations/:orgId/membres': ownAdmin,
+  'POST /api/v1/organisations/:orgId/members': ownAdmin,
+  'POST /organisations/:orgId/membres/:userId/role': ownAdmin,
+  'PATCH /api/v1/organisations/:orgId/members/:userId': ownAdmin,
+  'POST /organisations/:orgId/membres/:userId/retrait': ownAdmin,
+  'DELETE /api/v1/organisations/:orgId/members/:userId': ownAdmin,
+  'GET /organisations/:orgId/jetons': ownAdmin,
+  'POST /organisations/:orgId/jetons': ownAdmin,
+  'GET /api/v1/organisations/:orgId/api-tokens': ownAdmin,
+  'POST /api/v1/organisations/:orgId/api-tokens': ownAdmin,
+  'POST /organisations/:orgId/jetons/:tokenId/revocation': ownAdmin,
+  'DELETE /api/v1/organisations/:orgId/api-tokens/:tokenId': ownAdmin,
+};
+
+/** Valid input for each writing route, so that only the access rule can refuse it. */
+function bodyFor(key: string): Record<string, unknown> {
+  const unique = randomUUID().slice(0, 8);
+  const invite = {
+    email: `matrice.${unique}@passerelle.demo`,
+    firstName: 'Léa',
+    lastName: 'Matrice',
+    role: 'conseiller',
+  };
+  const bodies: Record<string, Record<string, unknown>> = {
+    'POST /connexion': { email: 'inconnu@passerelle.demo', password: 'x' },
+    'POST /mot-de-passe/oubli': { email: 'inconnu@passerelle.demo' },
+    'POST /mot-de-passe/nouveau': { jeton: 'x.y', password: 'Valide-Mais-2026!' },
+    'POST /mon-compte/profil': { firstName: 'Léa', lastName: 'Matrice' },
+    'POST /mon-compte/mot-de-passe': { currentPassword: 'faux', newPassword: 'Nouveau-Mot-2026!' },
+    'POST /organisations': { name: `Organisation ${unique}`, kind: 'region' },
+    'POST /api/v1/organisations': { name: `Organisation ${unique}`, kind: 'region' },
+    'POST /organisations/:orgId/modifier': {
+      name: `Organisation ${unique}`,
+      kind: 'region',
+      siret: '13002526500013',
+    },
+    'PATCH /api/v1/organisations/:orgId': { phone: '04 00 00 00 00' },
+    'POST /organisations/:orgId/membres': invite,
+    'POST /api/v1/organisations/:orgId/members': invite,
+    'POST /organisations/:orgId/membres/:userId/role': { role: 'analyste' },
+    'PATCH /api/v1/organisations/:orgId/members/:userId': { role: 'analyste' },
+    'POST /organisations/:orgId/jetons': { name: 'Jeton matrice', role: 'analyste' },
+    'POST /api/v1/organisations/:orgId/api-tokens': { name: 'Jeton matrice', role: 'analyste' },
+  };
+  return bodies[key] ?? {};
+}
+
+const ROLES_IN_ORG: Exclude<Who, 'anonyme' | 'super-admin'>[] = [
+  'administrateur',
+  'conseiller',
+  'gestionnaire',
+  'analyste',
+];
+const WHO: Who[] = ['anonyme', 'super-admin', ...ROLES_IN_ORG];
+
+describe.each(testEngines())('authorisation matrix on %s', (engine) => {
+  let t: TestApp;
+  const orgs = { own: '', other: '' };
+  const sessions = new Map<Who, Browser>();
+
+  async function addUser(orgId: string, role: string) {
+    const email = `m.${randomUUID().slice(0, 8)}@passerelle.demo`;
+    const hash = (
+      await sql<{
+        h: string;
+      }>`select password_hash as h from app_user where email = 'superadmin@passerelle.demo'`.execute(t.db)
+    ).rows[0]!.h;
+    const { rows } = await sql<{ id: string }>`
+      insert into app_user (email, first_name, last_name, password_hash) values (${email}, 'Test', 'Matrice', ${hash}) returning id`.execute(
+      t.db,
+    );
+    await sql`insert into membership (user_id, organisation_id, role) values (${rows[0]!.id}, ${orgId}, ${role})`.execute(
+      t.db,
+    );
+    return { id: rows[0]!.id, email };
+  }
+  async function addToken(orgId: string) {
+    const { rows } = await sql<{ id: string }>`
+      insert into api_token (organisation_id, name, role, token_hash, token_prefix)
+      values (${orgId}, 'Jeton à révoquer', 'analyste', ${randomUUID()}, 'psl_xxxxxx') returning id`.execute(
+      t.db,
+    );
+    return rows[0]!.id;
+  }
+  /** What a forbidden write must not change. */
+  async function fingerprint() {
+    const { rows } = await sql<{ f: string }>`
+      select md5(coalesce((select string_agg(id::text || name || coalesce(phone, ''), ',' order by id) from organisation), '')
+        || coalesce((select string_agg(user_id::text || organisation_id::text || role, ',' order by user_id, organisation_id) from membership), '')
+        || coalesce((select string_agg(id::text || coalesce(revoked_at::text, ''), ',' order by id) from api_token), '')
+        || coalesce((select string_agg(id::text || first_name || last_name || coalesce(password_hash, ''), ',' order by id) from app_user), '')) as f`.execute(
+      t.db,
+    );
+    return rows[0]!.f;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp(engine, { demo: true });
+    const { rows } = await sql<{
+      id: string;
+    }>`select id from organisation where kind in ('mission_locale', 'cap_emploi') order by name`.execute(
+      t.db,
+    );
+    orgs.own = rows[0]!.id;
+    orgs.other = rows[1]!.id;
+    sessions.set('anonyme', new Browser(t.app));
+    sessions.set('super-admin', await new Browser(t.app).login('superadmin@passerelle.demo'));
+    for (const role of ROLES_IN_ORG)
+      sessions.set(role, await new Browser(t.app).login((await addUser(orgs.own, role)).email));
+    for (const b of sessions.values()) await b.get('/connexion');
+  });
+  afterAll(() => t.close());
+
+  it('has a rule for every route and no route without a declared access', () => {
+    const keys = t.app.routeTable
+      .filter((r) => !r.url.startsWith('/static') && !r.url.startsWith('/api/docs'))
+      .map((r) => `${r.method} ${r.url}`);
+    const undeclared = t.app.routeTable.filter(
+      (r) => !r.access && !r.url.startsWith('/static') && !r.url.startsWith('/api/docs'),
+    );
+    expect(undeclared).toEqual([]);
+    expect(keys.filter((k) => !(k in POLICY))).toEqual([]);
+    expect(Object.keys(POLICY).filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it('allows and refuses exactly what the rules say, and a refused write changes nothing', async () => {
+    const failures: string[] = [];
+    for (const key of Object.keys(POLICY)) {
+      const [method, path] = key.split(' ') as [string, string];
+      const targets: Target[] = path.includes(':orgId') ? ['own', 'other'] : ['own'];
+      for (const who of WHO) {
+        for (const target of targets) {
+          const orgId = orgs[target];
+          let url = path.replace(':orgId', orgId);
+          if (url.includes(':userId')) url = url.replace(':userId', (await addUser(orgId, 'conseiller')).id);
+          if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
+          let browser = sessions.get(who)!;
+          let body = key === 'POST /mon-compte/organisation' ? { organisationId: orgs.own } : bodyFor(key);
+          // Routes that open or close a session get a throwaway one, so the shared sessions survive.
+          if (key === 'POST /deconnexion' && who !== 'anonyme') {
+            browser = await new Browser(t.app).login(
+              who === 'super-admin' ? 'superadmin@passerelle.demo' : (await addUser(orgs.own, who)).email,
+            );
+          }
+          if (key === 'POST /connexion') {
+            browser = new Browser(t.app);
+            await browser.get('/connexion');
+            body = {
+              email: (await addUser(orgs.own, 'conseiller')).email,
+              password: 'Passerelle-Demo-2026!',
+            };
+          }
+          const before = method === 'GET' ? '' : await fingerprint();
+          const res = url.startsWith('/api/')
+            ? await browser.api(
+                method as 'GET',
+                url,
+                method === 'GET' || method === 'DELETE' ? undefined : body,
+              )
+            : method === 'GET'
+              ? await browser.get(url)
+              : await browser.post(url, body as Record<string, string>);
+          const refused =
+            res.statusCode === 401 ||
+            res.statusCode === 403 ||
+            (res.statusCode === 302 && String(res.headers.location).startsWith('/connexion'));
+          const allowed = POLICY[key]!(who, target);
+          const label = `${key} as ${who} on ${target} organisation → ${res.statusCode}`;
+          if (allowed && refused) failures.push(`should be allowed: ${label}`);
+          if (!allowed && !refused && res.statusCode !== 404) failures.push(`should be refused: ${label}`);
+          if (allowed && res.statusCode >= 500) failures.push(`server error: ${label}`);
+          if (!allowed && method !== 'GET' && (await fingerprint()) !== before)
+            failures.push(`refused write changed data: ${label}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -1,0 +1,21 @@
+import type { Config } from '../src/config.js';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: 'http://passerelle.test',
+    database: { engine: 'pglite', dataDir: null },
+    secret: 'secret-de-test-secret-de-test-0123456789',
+    secureCookies: false,
+    trustProxy: false,
+    smtpUrl: null,
+    mailFrom: 'test@passerelle.test',
+    seedDemo: false,
+    logLevel: 'silent',
+    bodyLimitBytes: 64 * 1024,
+    loginRateLimit: { max: 10_000, windowMs: 60_000 },
+    sessionTtlHours: 12,
+    ...overrides,
+  };
+}

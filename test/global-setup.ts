@@ -1,0 +1,5 @@
+import { buildTemplates } from './databases.js';
+
+export default async function setup() {
+  await buildTemplates();
+}
