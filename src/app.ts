@@ -88,7 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl: config.publicUrl,
       sessionTtlHours: config.sessionTtlHours,
     }),
-    referentials: deps.referentials ?? referentialsService(db),
+    referentials: deps.referentials ?? referentialsService(db, { cacheSize: config.autocompleteCacheSize }),
   };
 
   await app.register(fastifyHelmet, {

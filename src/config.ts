@@ -25,6 +25,8 @@ export interface Config {
   bodyLimitBytes: number;
   loginRateLimit: { max: number; windowMs: number };
   sessionTtlHours: number;
+  /** Autocomplete results kept in memory (0 disables the cache, e.g. to measure the database). */
+  autocompleteCacheSize: number;
 }
 
 const SECRET_FILE = 'data/secret';
@@ -68,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       windowMs: Number(env.LOGIN_RATE_LIMIT_WINDOW_MS ?? 15 * 60_000),
     },
     sessionTtlHours: Number(env.SESSION_TTL_HOURS ?? 12),
+    autocompleteCacheSize: Number(env.AUTOCOMPLETE_CACHE_SIZE ?? 10_000),
   };
 }

@@ -26,6 +26,9 @@ async function shutdown(signal: string) {
   force.unref();
   try {
     await app.close();
+    // A client that hung up leaves its handler running after the server has closed: give such
+    // handlers a moment to finish their last query before the database goes away.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await handle.close();
     process.exit(0);
   } catch (error) {

@@ -16,6 +16,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     bodyLimitBytes: 64 * 1024,
     loginRateLimit: { max: 10_000, windowMs: 60_000 },
     sessionTtlHours: 12,
+    autocompleteCacheSize: 1000,
     ...overrides,
   };
 }

@@ -3,12 +3,14 @@ import type { Db } from './database.js';
 import * as m0001 from './migrations/0001_extensions.js';
 import * as m0002 from './migrations/0002_referentials.js';
 import * as m0003 from './migrations/0003_identity.js';
+import * as m0004 from './migrations/0004_search_prefixes.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
 export const migrations: Record<string, Migration> = {
   '0001_extensions': m0001,
   '0002_referentials': m0002,
   '0003_identity': m0003,
+  '0004_search_prefixes': m0004,
 };
 
 export class MigrationError extends Error {

@@ -40,6 +40,15 @@ export interface RomeAppellationTable {
   rome_code: string;
   search_text: string;
 }
+export interface SearchPrefixTable {
+  prefix: string;
+  ref: string;
+  first_word: boolean;
+  sort_key: number;
+}
+export interface SearchWordTable {
+  word: string;
+}
 export interface ReferentialLoadTable {
   name: string;
   source: string;
@@ -125,6 +134,10 @@ export interface Database {
   rome_trade: RomeTradeTable;
   rome_appellation: RomeAppellationTable;
   referential_load: ReferentialLoadTable;
+  rome_appellation_prefix: SearchPrefixTable;
+  rome_appellation_word: SearchWordTable;
+  commune_prefix: SearchPrefixTable;
+  commune_word: SearchWordTable;
   organisation: OrganisationTable;
   app_user: AppUserTable;
   membership: MembershipTable;

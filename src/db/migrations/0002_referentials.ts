@@ -21,7 +21,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       latitude double precision not null,
       longitude double precision not null
     );
-    create index commune_search_trgm on commune using gin (search_text gin_trgm_ops);
     create index commune_postal_codes on commune using gin (postal_codes);
     create index commune_earth on commune using gist (ll_to_earth(latitude, longitude));
     create table rome_trade (code text primary key, label text not null, search_text text not null);
@@ -31,7 +30,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       rome_code text not null references rome_trade (code),
       search_text text not null
     );
-    create index rome_appellation_search_trgm on rome_appellation using gin (search_text gin_trgm_ops);
     create index rome_appellation_rome on rome_appellation (rome_code);
     create table referential_load (
       name text primary key,

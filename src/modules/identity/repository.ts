@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { MembershipSummary, OrganisationKind, Role } from './model.js';
@@ -40,9 +40,19 @@ export interface AuditRecord {
   ip?: string | null;
 }
 
-function organisationSelect(db: Executor) {
+type OrganisationFilter = (
+  q: SelectQueryBuilder<Database, 'organisation', object>,
+) => SelectQueryBuilder<Database, 'organisation', object>;
+
+/**
+ * Organisations with their commune and member count. The filtered, paginated organisations are
+ * selected first, so the commune lookup stays one index probe per row whatever the planner's
+ * estimates (a hash join over the 35,000 communes cost 12 ms a page on unanalysed tables).
+ */
+function organisationSelect(db: Executor, filter: OrganisationFilter) {
+  const page = filter(db.selectFrom('organisation')).selectAll('organisation');
   return db
-    .selectFrom('organisation as o')
+    .selectFrom(page.as('o'))
     .leftJoin('commune as c', 'c.code', 'o.commune_code')
     .select((eb) => [
       'o.id',
@@ -59,7 +69,8 @@ function organisationSelect(db: Executor) {
         .whereRef('m.organisation_id', '=', 'o.id')
         .select(sql<number>`count(*)::int`.as('n'))
         .as('memberCount'),
-    ]);
+    ])
+    .orderBy('o.name');
 }
 
 export function identityRepository(db: Db) {
@@ -69,26 +80,31 @@ export function identityRepository(db: Db) {
 
     // Organisations ---------------------------------------------------------------------------
     async listOrganisations(filter: { q?: string; kind?: string; page: number }) {
-      let query = organisationSelect(db);
-      if (filter.kind) query = query.where('o.kind', '=', filter.kind);
-      if (filter.q) {
-        const pattern = `%${filter.q.toLowerCase()}%`;
-        query = query.where(sql<boolean>`lower(f_unaccent(o.name)) like lower(f_unaccent(${pattern}))`);
-      }
-      const total = await db
-        .selectFrom(query.as('x'))
+      const where: OrganisationFilter = (q) => {
+        let query = q;
+        if (filter.kind) query = query.where('organisation.kind', '=', filter.kind);
+        if (filter.q) {
+          const pattern = `%${filter.q.toLowerCase()}%`;
+          query = query.where(
+            sql<boolean>`lower(f_unaccent(organisation.name)) like lower(f_unaccent(${pattern}))`,
+          );
+        }
+        return query;
+      };
+      const total = await where(db.selectFrom('organisation'))
         .select(sql<number>`count(*)::int`.as('n'))
         .executeTakeFirstOrThrow();
-      const items = (await query
-        .orderBy('o.name')
-        .limit(PAGE_SIZE)
-        .offset((filter.page - 1) * PAGE_SIZE)
-        .execute()) as OrganisationRow[];
+      const items = (await organisationSelect(db, (q) =>
+        where(q)
+          .orderBy('organisation.name')
+          .limit(PAGE_SIZE)
+          .offset((filter.page - 1) * PAGE_SIZE),
+      ).execute()) as OrganisationRow[];
       return { items, total: total.n };
     },
 
     async findOrganisation(id: string, tx: Executor = db): Promise<OrganisationRow | undefined> {
-      return (await organisationSelect(tx).where('o.id', '=', id).executeTakeFirst()) as
+      return (await organisationSelect(tx, (q) => q.where('organisation.id', '=', id)).executeTakeFirst()) as
         | OrganisationRow
         | undefined;
     },

@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { likeEscape } from '../../shared/text.js';
@@ -56,12 +56,77 @@ async function upsertBatches<T extends keyof Database & string>(
   }
 }
 
-const wordPrefix = (token: string) => `(^| )${token}`;
+const communeColumns = sql`e.code, e.name, e.department_code as "departmentCode", e.postal_codes as "postalCodes",
+  e.population, e.latitude, e.longitude`;
+
+export interface PrefixIndex<T> {
+  entity: 'rome_appellation' | 'commune';
+  prefixes: 'rome_appellation_prefix' | 'commune_prefix';
+  words: 'rome_appellation_word' | 'commune_word';
+  /** Columns of the hit, the entity aliased "e". */
+  columns: RawBuilder<unknown>;
+  joins: RawBuilder<unknown>;
+  /** Phantom field carrying the hit type. */
+  hit?: T;
+}
+export const APPELLATION_INDEX: PrefixIndex<AppellationHit> = {
+  entity: 'rome_appellation',
+  prefixes: 'rome_appellation_prefix',
+  words: 'rome_appellation_word',
+  columns: sql`e.code, e.label, e.rome_code as "romeCode", t.label as "romeLabel"`,
+  joins: sql`join rome_trade t on t.code = e.rome_code`,
+};
+export const COMMUNE_INDEX: PrefixIndex<CommuneHit> = {
+  entity: 'commune',
+  prefixes: 'commune_prefix',
+  words: 'commune_word',
+  columns: communeColumns,
+  joins: sql``,
+};
+
+/**
+ * Rebuilds the edge n-gram and word tables from the referential rows (inside the load transaction).
+ * sort_key: label length for appellations (short, generic titles first); minus population for
+ * communes (big towns first), municipal arrondissements after every commune.
+ */
+async function rebuildPrefixIndexes(tx: Tx) {
+  const words = (entity: string) =>
+    sql.raw(`
+    from ${entity} e
+    cross join lateral unnest(string_to_array(e.search_text, ' ')) with ordinality as w(word, pos)
+    cross join lateral generate_series(1, length(w.word)) n`);
+  await sql`delete from rome_appellation_prefix`.execute(tx);
+  await sql`
+    insert into rome_appellation_prefix (prefix, ref, first_word, sort_key)
+    select left(w.word, n), e.code, bool_or(w.pos = 1), min(length(e.label)) ${words('rome_appellation')}
+    group by 1, 2`.execute(tx);
+  await sql`delete from commune_prefix`.execute(tx);
+  await sql`
+    insert into commune_prefix (prefix, ref, first_word, sort_key)
+    select left(w.word, n), e.code, bool_or(w.pos = 1),
+      min(case when e.kind = 'arrondissement' then 0 else -coalesce(e.population, 0) end) ${words('commune')}
+    group by 1, 2`.execute(tx);
+  for (const [table, entity] of [
+    ['rome_appellation_word', 'rome_appellation'],
+    ['commune_word', 'commune'],
+  ] as const) {
+    await sql`delete from ${sql.table(table)}`.execute(tx);
+    await sql`
+      insert into ${sql.table(table)} (word)
+      select distinct w from ${sql.table(entity)}, unnest(string_to_array(search_text, ' ')) w where w <> ''`.execute(
+      tx,
+    );
+  }
+}
 
 export function referentialsRepository(db: Db) {
   return {
     /** Upserts every referential in one transaction: a failed refresh leaves the previous data whole. */
-    async upsertAll(data: ReferentialRows, onRows: (n: number) => void): Promise<void> {
+    async upsertAll(
+      data: ReferentialRows,
+      onRows: (n: number) => void,
+      onIndexing?: () => void,
+    ): Promise<void> {
       await db.transaction().execute(async (tx) => {
         await upsertBatches(tx, 'region', data.regions, 'code', onRows);
         await upsertBatches(tx, 'department', data.departments, 'code', onRows);
@@ -69,6 +134,8 @@ export function referentialsRepository(db: Db) {
         await upsertBatches(tx, 'commune', data.communes, 'code', onRows);
         await upsertBatches(tx, 'rome_trade', data.trades, 'code', onRows);
         await upsertBatches(tx, 'rome_appellation', data.appellations, 'code', onRows);
+        onIndexing?.();
+        await rebuildPrefixIndexes(tx);
         const counts = {
           communes: data.communes.length,
           rome_trades: data.trades.length,
@@ -91,72 +158,62 @@ export function referentialsRepository(db: Db) {
     },
 
     /**
-     * Ranking: exact label, label starting with the query, every word as a word prefix,
-     * every word anywhere, then trigram-similar labels (typos); shorter labels first on ties.
+     * Autocomplete through the edge n-gram tables (migration 0004), in one round trip. One token:
+     * the prefix's rows in index order (labels starting with it first, then by sort key). Several
+     * tokens: rows of the longest token that also hold a prefix of every other token, labels
+     * starting with the whole query first.
      */
-    async searchAppellations(tokens: string[], limit: number): Promise<AppellationHit[]> {
-      const full = tokens.join(' ');
-      const likes = tokens.map((t) => sql`a.search_text like ${`%${likeEscape(t)}%`}`);
-      const prefixes = tokens.map((t) => sql`a.search_text ~ ${wordPrefix(t)}`);
-      const { rows } = await sql<AppellationHit>`
-        select a.code, a.label, a.rome_code as "romeCode", t.label as "romeLabel"
-        from (
-          select a.code from rome_appellation a where ${sql.join(likes, sql` and `)}
-          union
-          select a.code from rome_appellation a where ${full} <% a.search_text
-        ) candidate
-        join rome_appellation a on a.code = candidate.code
-        join rome_trade t on t.code = a.rome_code
-        order by
-          case when a.search_text = ${full} then 0
-               when a.search_text like ${`${likeEscape(full)}%`} then 1
-               when ${sql.join(prefixes, sql` and `)} then 2
-               when ${sql.join(likes, sql` and `)} then 3
-               else 4 end,
-          word_similarity(${full}, a.search_text) desc,
-          length(a.label), a.label
-        limit ${limit}
-      `.execute(db);
+    async prefixSearch<T>(index: PrefixIndex<T>, tokens: string[], limit: number): Promise<T[]> {
+      const [driver, ...rest] = [...tokens].sort((a, b) => b.length - a.length);
+      const prefixes = sql.table(index.prefixes);
+      const others = rest.map(
+        (token) => sql`and exists (select 1 from ${prefixes} q where q.ref = p.ref and q.prefix = ${token})`,
+      );
+      const wholeQueryFirst = rest.length
+        ? sql`(e.search_text like ${`${likeEscape(tokens.join(' '))}%`}) desc,`
+        : sql``;
+      const { rows } = await sql<T>`
+        select ${index.columns}
+        from ${prefixes} p join ${sql.table(index.entity)} e on e.code = p.ref ${index.joins}
+        where p.prefix = ${driver} ${sql.join(others, sql` `)}
+        order by ${wholeQueryFirst} p.first_word desc, p.sort_key, p.ref
+        limit ${limit}`.execute(db);
       return rows;
     },
 
-    async searchCommunes(tokens: string[], limit: number): Promise<CommuneHit[]> {
-      const full = tokens.join(' ');
-      const likes = tokens.map((t) => sql`c.search_text like ${`%${likeEscape(t)}%`}`);
-      const prefixes = tokens.map((t) => sql`c.search_text ~ ${wordPrefix(t)}`);
-      const { rows } = await sql<CommuneHit>`
-        select ${communeColumns}
-        from (
-          select c.code from commune c where ${sql.join(likes, sql` and `)}
-          union
-          select c.code from commune c where ${full} <% c.search_text
-        ) candidate
-        join commune c on c.code = candidate.code
-        order by
-          case when c.search_text = ${full} then 0
-               when c.search_text like ${`${likeEscape(full)}%`} then 1
-               when ${sql.join(prefixes, sql` and `)} then 2
-               when ${sql.join(likes, sql` and `)} then 3
-               else 4 end,
-          c.kind = 'arrondissement',
-          word_similarity(${full}, c.search_text) desc,
-          c.population desc nulls last, c.name
-        limit ${limit}
-      `.execute(db);
-      return rows;
+    /** Replaces each token that starts no known word by the most similar word (pg_trgm), or null if none changed. */
+    async correctTypos(index: PrefixIndex<unknown>, tokens: string[]): Promise<string[] | null> {
+      let changed = false;
+      const corrected: string[] = [];
+      for (const token of tokens) {
+        const known =
+          token.length < 4 ||
+          (await sql`select 1 from ${sql.table(index.prefixes)} where prefix = ${token} limit 1`.execute(db))
+            .rows.length > 0;
+        if (known) {
+          corrected.push(token);
+          continue;
+        }
+        const { rows } = await sql<{ word: string }>`
+          select word from ${sql.table(index.words)} where word % ${token}
+          order by similarity(word, ${token}) desc, word limit 1`.execute(db);
+        changed ||= rows.length > 0;
+        corrected.push(rows[0]?.word ?? token);
+      }
+      return changed ? corrected : null;
     },
 
     /** Postal code or INSEE code, complete or as a prefix ("33", "330", "33000", "2A004"). */
     async searchCommunesByCode(code: string, limit: number): Promise<CommuneHit[]> {
       const exact = code.length === 5;
       const where = exact
-        ? sql`c.postal_codes @> array[${code}]::text[] or c.code = ${code}`
-        : sql`c.code like ${`${code}%`} or exists (select 1 from unnest(c.postal_codes) p where p like ${`${code}%`})`;
+        ? sql`e.postal_codes @> array[${code}]::text[] or e.code = ${code}`
+        : sql`e.code like ${`${code}%`} or exists (select 1 from unnest(e.postal_codes) p where p like ${`${code}%`})`;
       const { rows } = await sql<CommuneHit>`
         select ${communeColumns}
-        from commune c
+        from commune e
         where ${where}
-        order by c.kind = 'arrondissement', c.population desc nulls last, c.name
+        order by e.kind = 'arrondissement', e.population desc nulls last, e.name
         limit ${limit}
       `.execute(db);
       return rows;
@@ -164,7 +221,7 @@ export function referentialsRepository(db: Db) {
 
     async communeByCode(code: string): Promise<CommuneHit | undefined> {
       const { rows } =
-        await sql<CommuneHit>`select ${communeColumns} from commune c where c.code = ${code}`.execute(db);
+        await sql<CommuneHit>`select ${communeColumns} from commune e where e.code = ${code}`.execute(db);
       return rows[0];
     },
 
@@ -180,18 +237,15 @@ export function referentialsRepository(db: Db) {
     async communesWithin(latitude: number, longitude: number, radiusKm: number, limit: number) {
       const { rows } = await sql<CommuneHit & { distanceKm: number }>`
         select ${communeColumns},
-          earth_distance(ll_to_earth(${latitude}, ${longitude}), ll_to_earth(c.latitude, c.longitude)) / 1000 as "distanceKm"
-        from commune c
-        where earth_box(ll_to_earth(${latitude}, ${longitude}), ${radiusKm * 1000}) @> ll_to_earth(c.latitude, c.longitude)
-          and earth_distance(ll_to_earth(${latitude}, ${longitude}), ll_to_earth(c.latitude, c.longitude)) <= ${radiusKm * 1000}
+          earth_distance(ll_to_earth(${latitude}, ${longitude}), ll_to_earth(e.latitude, e.longitude)) / 1000 as "distanceKm"
+        from commune e
+        where earth_box(ll_to_earth(${latitude}, ${longitude}), ${radiusKm * 1000}) @> ll_to_earth(e.latitude, e.longitude)
+          and earth_distance(ll_to_earth(${latitude}, ${longitude}), ll_to_earth(e.latitude, e.longitude)) <= ${radiusKm * 1000}
         order by "distanceKm" limit ${limit}
       `.execute(db);
       return rows;
     },
   };
 }
-
-const communeColumns = sql`c.code, c.name, c.department_code as "departmentCode", c.postal_codes as "postalCodes",
-  c.population, c.latitude, c.longitude`;
 
 export type ReferentialsRepository = ReturnType<typeof referentialsRepository>;

@@ -2,7 +2,13 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.js';
 import { progress } from '../../shared/progress.js';
 import { queryTokens } from '../../shared/text.js';
-import { type ReferentialRows, referentialsRepository } from './repository.js';
+import {
+  APPELLATION_INDEX,
+  COMMUNE_INDEX,
+  type PrefixIndex,
+  type ReferentialRows,
+  referentialsRepository,
+} from './repository.js';
 import { administrative, romeAppellations, romeTrades } from './sources.js';
 
 export const MAX_SUGGESTIONS = 20;
@@ -31,6 +37,17 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
     return value;
   }
 
+  /**
+   * Prefix search; when it finds nothing, some token starts no known word: retried with each such
+   * token replaced by its closest word (typo tolerance).
+   */
+  async function suggest<T>(index: PrefixIndex<T>, tokens: string[], limit: number): Promise<T[]> {
+    const hits = await repo.prefixSearch(index, tokens, limit);
+    if (hits.length > 0) return hits;
+    const corrected = await repo.correctTypos(index, tokens);
+    return corrected ? repo.prefixSearch(index, corrected, limit) : hits;
+  }
+
   function clampLimit(limit: number | undefined) {
     return Math.min(Math.max(limit ?? MAX_SUGGESTIONS, 1), MAX_SUGGESTIONS);
   }
@@ -52,8 +69,14 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
         data.trades.length +
         data.appellations.length;
       const bar = options.quiet ? null : progress('Référentiels', total);
-      await repo.upsertAll(data, (n) => bar?.tick(n));
-      bar?.end();
+      await repo.upsertAll(
+        data,
+        (n) => bar?.tick(n),
+        () => {
+          bar?.end();
+          if (!options.quiet) console.log('Construction des index d’autocomplétion (préfixes des mots)…');
+        },
+      );
       cache?.clear();
       return data;
     },
@@ -62,7 +85,7 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
       const tokens = queryTokens(q);
       if (tokens.join('').length < 2) return [];
       const n = clampLimit(limit);
-      return cached(`a:${n}:${tokens.join(' ')}`, () => repo.searchAppellations(tokens, n));
+      return cached(`a:${n}:${tokens.join(' ')}`, () => suggest(APPELLATION_INDEX, tokens, n));
     },
 
     async suggestCommunes(q: string, limit?: number) {
@@ -73,7 +96,7 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
       }
       const tokens = queryTokens(q);
       if (tokens.join('').length < 2) return [];
-      return cached(`c:${n}:${tokens.join(' ')}`, () => repo.searchCommunes(tokens, n));
+      return cached(`c:${n}:${tokens.join(' ')}`, () => suggest(COMMUNE_INDEX, tokens, n));
     },
 
     communeByCode: (code: string) => repo.communeByCode(code),

@@ -1,0 +1,217 @@
+/**
+ * npm run bench — starts the real server (child process) on a seeded database, drives it with
+ * autocannon and writes bench/results/<name>.json. PGlite always; PostgreSQL when
+ * BENCH_DATABASE_URL is set or a server answers on 127.0.0.1:5432.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { cpus, freemem, totalmem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { kyselyForPostgres } from '../src/db/database.js';
+import { appellationQueries } from './queries.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = resolve(ROOT, 'bench/results');
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const PORT = 3900;
+
+interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)), p99: r(percentile(sorted, 99)), max: r(sorted.at(-1) ?? 0) };
+}
+
+function machine() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'inconnu',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    freeMemoryGiB: Math.round(freemem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+async function portOpen(port: number) {
+  return new Promise<boolean>((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('connect', () => {
+      socket.end();
+      done(true);
+    });
+    socket.on('error', () => done(false));
+  });
+}
+
+async function startServer(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(`  [serveur] ${chunk}`));
+  const started = Date.now();
+  while (Date.now() - started < 180_000) {
+    if (child.exitCode !== null) throw new Error(`le serveur s’est arrêté (code ${child.exitCode})`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${PORT}/ready`);
+      if (res.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error('le serveur n’a pas démarré en 3 minutes');
+}
+
+async function stopServer(child: ChildProcess) {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface LoadOptions {
+  paths: string[];
+  connections: number;
+  /** Requests per second for the whole run; omitted = as fast as the server answers. */
+  rate?: number;
+  headers?: Record<string, string>;
+}
+
+async function load(options: LoadOptions) {
+  const latencies: number[] = [];
+  let next = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${PORT}`,
+    connections: options.connections,
+    duration: DURATION,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    headers: options.headers,
+    requests: [
+      {
+        setupRequest: (req) => {
+          req.path = options.paths[next++ % options.paths.length]!;
+          return req;
+        },
+      },
+    ],
+    setupClient: (client) => {
+      client.on('response', (_status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+    },
+  });
+  return {
+    connections: options.connections,
+    targetRate: options.rate ?? null,
+    durationSeconds: DURATION,
+    requests: result.requests.total,
+    throughput: Math.round((result.requests.total / result.duration) * 10) / 10,
+    latencyMs: percentiles(latencies),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function loginCookie(): Promise<string> {
+  const page = await fetch(`http://127.0.0.1:${PORT}/connexion`);
+  const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
+  const res = await fetch(`http://127.0.0.1:${PORT}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: 'conseiller.missionlocale@passerelle.demo', password: 'Passerelle-Demo-2026!' }),
+  });
+  if (res.status !== 303) throw new Error(`connexion impossible (${res.status})`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+function write(name: string, body: object) {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = resolve(RESULTS, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify({ name, date: new Date().toISOString(), machine: machine(), ...body }, null, 2)}\n`);
+  console.log(`→ ${file}`);
+}
+
+async function benchEngine(engine: 'pglite' | 'postgres', databaseEnv: Record<string, string>) {
+  console.log(`\n=== ${engine} ===`);
+  const data = { appellations: 11_061, romeTrades: 532, communes: 35_094, demoOrganisations: 41 };
+  const queries = appellationQueries(5000);
+  const distinct = new Set(queries.map((q) => q.toLowerCase())).size;
+  const paths = queries.map((q) => `/api/v1/referentials/appellations?q=${encodeURIComponent(q)}`);
+
+  // 1. Autocomplete as deployed (result cache on), typing traffic.
+  let server = await startServer({ ...databaseEnv, SEED_DEMO: 'true' });
+  await load({ paths: paths.slice(0, 200), connections: 4 }); // warm-up: JIT, caches, connections
+  const atRate = await load({ paths, connections: 10, rate: 500 });
+  const saturated = await load({ paths, connections: 10 });
+  write(`autocomplete-appellations-${engine}`, {
+    engine,
+    scenario: 'GET /api/v1/referentials/appellations?q=… — préfixes et fautes de frappe tirés de 5 000 saisies simulées (graine 42), cache de résultats actif',
+    data: { ...data, queries: queries.length, distinctQueries: distinct },
+    target: { p95Ms: engine === 'postgres' ? 10 : 30, throughput: 500 },
+    at500rps: atRate,
+    saturated,
+  });
+
+  // 2. Logged-in page render (directory page, session lookup + 2 queries + TSX render).
+  const cookie = await loginCookie();
+  const pagePaths = ['/organisations', '/organisations?q=mission', '/organisations?type=france_travail', '/'];
+  await load({ paths: pagePaths, connections: 4, headers: { cookie } });
+  const pages = await load({ paths: pagePaths, connections: 10, headers: { cookie } });
+  write(`page-render-${engine}`, {
+    engine,
+    scenario: 'Pages HTML connectées (annuaire filtré, accueil) pour un conseiller',
+    data,
+    saturated: pages,
+  });
+  await stopServer(server);
+
+  // 3. Autocomplete straight from the database (cache off): the cost of a cache miss.
+  server = await startServer({ ...databaseEnv, SEED_DEMO: 'false', AUTOCOMPLETE_CACHE_SIZE: '0' });
+  await load({ paths: paths.slice(0, 200), connections: 4 });
+  const cold = await load({ paths, connections: 10 });
+  const coldAt = await load({ paths, connections: 10, rate: Math.min(500, Math.floor(cold.throughput * 0.8)) });
+  write(`autocomplete-appellations-nocache-${engine}`, {
+    engine,
+    scenario: 'Même trafic, cache désactivé (AUTOCOMPLETE_CACHE_SIZE=0) : chaque requête interroge la base',
+    data: { ...data, queries: queries.length, distinctQueries: distinct },
+    saturated: cold,
+    atSustainableRate: coldAt,
+  });
+  await stopServer(server);
+}
+
+const pgliteDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-'));
+try {
+  await benchEngine('pglite', { PGLITE_DIR: pgliteDir, DATABASE_URL: '' });
+} finally {
+  rmSync(pgliteDir, { recursive: true, force: true });
+}
+
+const pgUrl = process.env.BENCH_DATABASE_URL ?? ((await portOpen(5432)) ? 'postgres://postgres@127.0.0.1:5432/test' : '');
+if (pgUrl) {
+  const admin = kyselyForPostgres(pgUrl, 1);
+  await sql`drop database if exists passerelle_bench with (force)`.execute(admin);
+  await sql`create database passerelle_bench`.execute(admin);
+  const url = new URL(pgUrl);
+  url.pathname = '/passerelle_bench';
+  try {
+    await benchEngine('postgres', { DATABASE_URL: url.toString(), SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00' });
+  } finally {
+    await sql`drop database if exists passerelle_bench with (force)`.execute(admin);
+    await admin.destroy();
+  }
+} else {
+  console.log('PostgreSQL absent : banc PostgreSQL ignoré (définir BENCH_DATABASE_URL).');
+}
