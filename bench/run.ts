@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { cpus, freemem, totalmem, tmpdir } from 'node:os';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -24,11 +24,17 @@ interface Percentiles {
   p99: number;
   max: number;
 }
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 function percentiles(values: number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)), p99: r(percentile(sorted, 99)), max: r(sorted.at(-1) ?? 0) };
+  return {
+    p50: r(percentile(sorted, 50)),
+    p95: r(percentile(sorted, 95)),
+    p99: r(percentile(sorted, 99)),
+    max: r(sorted.at(-1) ?? 0),
+  };
 }
 
 function machine() {
@@ -87,6 +93,8 @@ interface LoadOptions {
   /** Requests per second for the whole run; omitted = as fast as the server answers. */
   rate?: number;
   headers?: Record<string, string>;
+  /** Send exactly this many requests instead of running for DURATION seconds. */
+  amount?: number;
 }
 
 async function load(options: LoadOptions) {
@@ -95,7 +103,7 @@ async function load(options: LoadOptions) {
   const result = await autocannon({
     url: `http://127.0.0.1:${PORT}`,
     connections: options.connections,
-    duration: DURATION,
+    ...(options.amount ? { amount: options.amount } : { duration: DURATION }),
     ...(options.rate ? { overallRate: options.rate } : {}),
     headers: options.headers,
     requests: [
@@ -107,13 +115,15 @@ async function load(options: LoadOptions) {
       },
     ],
     setupClient: (client) => {
-      client.on('response', (_status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+      client.on('response', (_status: number, _bytes: number, responseTime: number) =>
+        latencies.push(responseTime),
+      );
     },
   });
   return {
     connections: options.connections,
     targetRate: options.rate ?? null,
-    durationSeconds: DURATION,
+    durationSeconds: Math.round(result.duration * 10) / 10,
     requests: result.requests.total,
     throughput: Math.round((result.requests.total / result.duration) * 10) / 10,
     latencyMs: percentiles(latencies),
@@ -124,22 +134,35 @@ async function load(options: LoadOptions) {
 
 async function loginCookie(): Promise<string> {
   const page = await fetch(`http://127.0.0.1:${PORT}/connexion`);
-  const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookies = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
   const res = await fetch(`http://127.0.0.1:${PORT}/connexion`, {
     method: 'POST',
     redirect: 'manual',
     headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: csrf, email: 'conseiller.missionlocale@passerelle.demo', password: 'Passerelle-Demo-2026!' }),
+    body: new URLSearchParams({
+      _csrf: csrf,
+      email: 'conseiller.missionlocale@passerelle.demo',
+      password: 'Passerelle-Demo-2026!',
+    }),
   });
   if (res.status !== 303) throw new Error(`connexion impossible (${res.status})`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 function write(name: string, body: object) {
   mkdirSync(RESULTS, { recursive: true });
   const file = resolve(RESULTS, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify({ name, date: new Date().toISOString(), machine: machine(), ...body }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ name, date: new Date().toISOString(), machine: machine(), ...body }, null, 2)}\n`,
+  );
   console.log(`→ ${file}`);
 }
 
@@ -150,18 +173,21 @@ async function benchEngine(engine: 'pglite' | 'postgres', databaseEnv: Record<st
   const distinct = new Set(queries.map((q) => q.toLowerCase())).size;
   const paths = queries.map((q) => `/api/v1/referentials/appellations?q=${encodeURIComponent(q)}`);
 
-  // 1. Autocomplete as deployed (result cache on), typing traffic.
+  // 1. Autocomplete as deployed (result cache on), typing traffic: first pass with an empty
+  //    cache, then the steady state once every query of the set has been seen once.
   let server = await startServer({ ...databaseEnv, SEED_DEMO: 'true' });
-  await load({ paths: paths.slice(0, 200), connections: 4 }); // warm-up: JIT, caches, connections
-  const atRate = await load({ paths, connections: 10, rate: 500 });
-  const saturated = await load({ paths, connections: 10 });
+  const coldCacheAt500rps = await load({ paths, connections: 10, rate: 500, amount: paths.length });
+  const warmCacheAt500rps = await load({ paths, connections: 10, rate: 500 });
+  const warmCacheSaturated = await load({ paths, connections: 10 });
   write(`autocomplete-appellations-${engine}`, {
     engine,
-    scenario: 'GET /api/v1/referentials/appellations?q=… — préfixes et fautes de frappe tirés de 5 000 saisies simulées (graine 42), cache de résultats actif',
+    scenario:
+      'GET /api/v1/referentials/appellations?q=… — préfixes et fautes de frappe tirés de 5 000 saisies simulées (graine 42), cache de résultats actif : premier passage (cache vide) puis régime établi',
     data: { ...data, queries: queries.length, distinctQueries: distinct },
     target: { p95Ms: engine === 'postgres' ? 10 : 30, throughput: 500 },
-    at500rps: atRate,
-    saturated,
+    coldCacheAt500rps,
+    warmCacheAt500rps,
+    warmCacheSaturated,
   });
 
   // 2. Logged-in page render (directory page, session lookup + 2 queries + TSX render).
@@ -179,9 +205,13 @@ async function benchEngine(engine: 'pglite' | 'postgres', databaseEnv: Record<st
 
   // 3. Autocomplete straight from the database (cache off): the cost of a cache miss.
   server = await startServer({ ...databaseEnv, SEED_DEMO: 'false', AUTOCOMPLETE_CACHE_SIZE: '0' });
-  await load({ paths: paths.slice(0, 200), connections: 4 });
+  await load({ paths: paths.slice(0, 200), connections: 4 }); // JIT and connection warm-up only
   const cold = await load({ paths, connections: 10 });
-  const coldAt = await load({ paths, connections: 10, rate: Math.min(500, Math.floor(cold.throughput * 0.8)) });
+  const coldAt = await load({
+    paths,
+    connections: 10,
+    rate: Math.min(500, Math.floor(cold.throughput * 0.8)),
+  });
   write(`autocomplete-appellations-nocache-${engine}`, {
     engine,
     scenario: 'Même trafic, cache désactivé (AUTOCOMPLETE_CACHE_SIZE=0) : chaque requête interroge la base',
@@ -199,7 +229,8 @@ try {
   rmSync(pgliteDir, { recursive: true, force: true });
 }
 
-const pgUrl = process.env.BENCH_DATABASE_URL ?? ((await portOpen(5432)) ? 'postgres://postgres@127.0.0.1:5432/test' : '');
+const pgUrl =
+  process.env.BENCH_DATABASE_URL ?? ((await portOpen(5432)) ? 'postgres://postgres@127.0.0.1:5432/test' : '');
 if (pgUrl) {
   const admin = kyselyForPostgres(pgUrl, 1);
   await sql`drop database if exists passerelle_bench with (force)`.execute(admin);
@@ -207,7 +238,10 @@ if (pgUrl) {
   const url = new URL(pgUrl);
   url.pathname = '/passerelle_bench';
   try {
-    await benchEngine('postgres', { DATABASE_URL: url.toString(), SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00' });
+    await benchEngine('postgres', {
+      DATABASE_URL: url.toString(),
+      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+    });
   } finally {
     await sql`drop database if exists passerelle_bench with (force)`.execute(admin);
     await admin.destroy();

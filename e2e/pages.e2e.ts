@@ -16,7 +16,10 @@ afterAll(async () => {
 });
 
 async function session(email: string, options: { javaScriptEnabled?: boolean } = {}) {
-  const context: BrowserContext = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: options.javaScriptEnabled ?? true });
+  const context: BrowserContext = await browser.newContext({
+    locale: 'fr-FR',
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+  });
   const page = await context.newPage();
   await login(page, server.baseUrl, email);
   return { context, page };
@@ -38,7 +41,14 @@ describe('pages without an account', () => {
   it('login, forgotten password, legal pages and errors are accessible', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
-    for (const path of ['/connexion', '/mot-de-passe/oubli', '/accessibilite', '/mentions-legales', '/donnees-personnelles', '/page-inconnue']) {
+    for (const path of [
+      '/connexion',
+      '/mot-de-passe/oubli',
+      '/accessibilite',
+      '/mentions-legales',
+      '/donnees-personnelles',
+      '/page-inconnue',
+    ]) {
       await page.goto(`${server.baseUrl}${path}`);
       await expectAccessible(page);
     }
@@ -138,9 +148,14 @@ describe('administrator of an organisation', () => {
     const token = await page.locator('#jeton-cree').textContent();
     expect(token).toMatch(/^psl_/);
     await expectAccessible(page);
-    const res = await page.request.get(`${server.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await page.request.get(`${server.baseUrl}/api/v1/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect((await res.json()).via).toBe('token');
-    await page.getByRole('button', { name: /Révoquer/ }).first().click();
+    await page
+      .getByRole('button', { name: /Révoquer/ })
+      .first()
+      .click();
     await expect.poll(() => page.locator('.fr-alert--success').textContent()).toContain('révoqué');
 
     const orgUrl = page.url().replace(/\/jetons.*$/, '');
@@ -162,7 +177,9 @@ describe('super-administrator', () => {
     await page.getByLabel('Type d’organisation').selectOption('siae_aci');
     await page.getByLabel('SIRET').fill('13002526500013');
     await page.getByLabel('Commune').pressSequentially('st etienne', { delay: 20 });
-    await expect.poll(() => page.locator('#communes-suggerees option').first().getAttribute('value')).toBe('42218');
+    await expect
+      .poll(() => page.locator('#communes-suggerees option').first().getAttribute('value'))
+      .toBe('42218');
     await page.getByLabel('Commune').fill('42218');
     await page.getByRole('button', { name: 'Créer l’organisation' }).click();
     await page.waitForURL(/\/organisations\/[0-9a-f-]{36}\?info=cree/);
@@ -175,7 +192,9 @@ describe('super-administrator', () => {
 
 describe('without JavaScript', () => {
   it('the main actions still work: log in, filter the directory, invite a member', async () => {
-    const { page, context } = await session('admin.francetravail@passerelle.demo', { javaScriptEnabled: false });
+    const { page, context } = await session('admin.francetravail@passerelle.demo', {
+      javaScriptEnabled: false,
+    });
     await page.goto(`${server.baseUrl}/organisations`);
     await page.getByLabel('Nom de l’organisation').fill('cap emploi');
     await page.getByRole('button', { name: 'Filtrer' }).click();

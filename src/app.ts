@@ -173,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const url = request.url;
     const access = request.routeOptions.config.access;
     const isApi = url.startsWith('/api/');
+    if (request.is404) return done();
     if (!access) {
       if (PLUGIN_PUBLIC_PREFIXES.some((p) => url.startsWith(p)) && !UNSAFE.has(request.method)) return done();
       return done(Object.assign(new Error('Route sans règle d’accès.'), { statusCode: 403 }));

@@ -147,6 +147,7 @@ export function identityService(deps: IdentityDeps) {
         throw unauthenticated('Adresse électronique ou mot de passe incorrect.');
       }
       const token = randomToken();
+      await repo.deleteExpiredSessions();
       const memberships = await repo.membershipsOf(user.id);
       const organisationId = memberships[0]?.organisationId ?? null;
       await repo.insertSession({
