@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
+import { auditPage } from './audit-page.js';
 import { authPages } from './auth-pages.js';
-import { organisationPages } from './org-pages.js';
+import { homePage } from './home-page.js';
+import { memberPages } from './member-pages.js';
+import { organisationPages } from './organisation-pages.js';
+import { tokenPages } from './token-pages.js';
 
 export async function identityPages(app: FastifyInstance, services: Services, config: Config) {
   await authPages(app, services, config);
-  await organisationPages(app, services);
+  for (const register of [homePage, organisationPages, memberPages, tokenPages, auditPage])
+    await register(app, services);
 }

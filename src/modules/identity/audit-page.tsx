@@ -1,0 +1,123 @@
+import Html from '@kitajs/html';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../app.js';
+import { formatDateTime, InputField, Pagination, SelectField } from '../../web/components.js';
+import { html, pageContext } from '../../web/context.js';
+import { Layout } from '../../web/layout.js';
+import type { Actor } from './model.js';
+
+export async function auditPage(app: FastifyInstance, { identity }: Services) {
+  app.get('/journal', { config: { access: 'user' } }, async (request, reply) => {
+    const actor: Actor = request.actor!;
+    const q = request.query as Record<string, string>;
+    const isDate = (s: string | undefined) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : undefined);
+    const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+    const filter = {
+      action: q.action?.slice(0, 60) || undefined,
+      actor: q.acteur?.slice(0, 254) || undefined,
+      from: isDate(q.du),
+      to: isDate(q.au),
+      page,
+    };
+    const result = await identity.listAudit(actor, filter);
+    const ctx = pageContext(request, reply);
+    const base = new URLSearchParams(
+      Object.entries({ action: q.action, acteur: q.acteur, du: q.du, au: q.au }).filter(([, v]) => v) as [
+        string,
+        string,
+      ][],
+    );
+    const actions: [string, string][] = [
+      ['auth.', 'Connexions'],
+      ['auth.login_failed', 'Échecs de connexion'],
+      ['membership.', 'Membres et rôles'],
+      ['organisation.', 'Organisations'],
+      ['api_token.', 'Jetons d’API'],
+      ['person.read', 'Consultations de dossiers'],
+    ];
+    return html(
+      reply,
+      <Layout title="Journal d’audit" ctx={ctx}>
+        <h1>Journal d’audit</h1>
+        <p>
+          {actor.isSuperAdmin
+            ? 'Toutes les organisations.'
+            : 'Les actions des membres de votre organisation.'}
+        </p>
+        <form method="get" action="/journal" role="search">
+          <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-3">
+              <SelectField
+                name="action"
+                label="Action"
+                options={actions}
+                value={q.action}
+                placeholder="Toutes"
+              />
+            </div>
+            <div class="fr-col-12 fr-col-md-3">
+              <InputField name="acteur" label="Auteur (adresse)" value={q.acteur} type="search" />
+            </div>
+            <div class="fr-col-6 fr-col-md-2">
+              <InputField name="du" label="Du" type="date" value={filter.from} />
+            </div>
+            <div class="fr-col-6 fr-col-md-2">
+              <InputField name="au" label="Au" type="date" value={filter.to} />
+            </div>
+            <div class="fr-col-12 fr-col-md-2 fr-mt-md-4w">
+              <button type="submit" class="fr-btn">
+                Filtrer
+              </button>
+            </div>
+          </div>
+        </form>
+        <div class="fr-table">
+          <div class="fr-table__wrapper">
+            <div class="fr-table__container">
+              <div class="fr-table__content">
+                <table>
+                  <caption safe>{`${result.total} évènement${result.total > 1 ? 's' : ''}`}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Date</th>
+                      <th scope="col">Auteur</th>
+                      <th scope="col">Organisation</th>
+                      <th scope="col">Action</th>
+                      <th scope="col">Objet</th>
+                      <th scope="col">Adresse IP</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {result.items.map((e) => (
+                      <tr>
+                        <td class="psl-nowrap" safe>
+                          {formatDateTime(e.occurredAt)}
+                        </td>
+                        <td safe>{e.actorLabel ?? '—'}</td>
+                        <td safe>{e.organisationName ?? '—'}</td>
+                        <td>
+                          <code safe>{e.action}</code>
+                        </td>
+                        <td>
+                          {Html.escapeHtml(e.subjectType ? `${e.subjectType} ${e.subjectId ?? ''}` : '—')}
+                        </td>
+                        <td safe>{e.ip ?? '—'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          </div>
+        </div>
+        <Pagination
+          page={page}
+          total={result.total}
+          pageSize={result.pageSize}
+          baseQuery={base}
+          path="/journal"
+        />
+      </Layout>,
+    );
+  });
+}

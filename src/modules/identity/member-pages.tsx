@@ -1,0 +1,234 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../app.js';
+import { Alert, formatDateTime, InputField, SelectField } from '../../web/components.js';
+import { formValue, html, pageContext } from '../../web/context.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+import { fieldErrors } from './auth-pages.js';
+import { isOrgAdmin, ROLES, type Role } from './model.js';
+import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
+
+export async function memberPages(app: FastifyInstance, { identity }: Services) {
+  app.get('/membres', { config: { access: 'user' } }, (request, reply) => {
+    const actor = request.actor!;
+    if (!actor.organisationId) return reply.redirect('/organisations');
+    return reply.redirect(`/organisations/${actor.organisationId}/membres`);
+  });
+
+  async function membersPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    orgId: string,
+    state: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+    status = 200,
+  ) {
+    const actor = request.actor!;
+    const organisation = await identity.getOrganisation(actor, orgId);
+    const members = await identity.listMembers(actor, orgId);
+    const admin = isOrgAdmin(actor, orgId);
+    const ctx = pageContext(request, reply);
+    const errors = state.errors ?? {};
+    const v = state.values ?? {};
+    return html(
+      reply,
+      <Layout title={`Membres — ${organisation.name}`} ctx={ctx}>
+        <h1>
+          Membres de <span safe>{organisation.name}</span>
+        </h1>
+        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        {Object.keys(errors).length ? (
+          <Alert kind="error" title="Action impossible" text={Object.values(errors).join(' ')} />
+        ) : (
+          ''
+        )}
+        <div class="fr-table">
+          <div class="fr-table__wrapper">
+            <div class="fr-table__container">
+              <div class="fr-table__content">
+                <table>
+                  <caption safe>{`${members.length} membre${members.length > 1 ? 's' : ''}`}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Nom</th>
+                      <th scope="col">Adresse électronique</th>
+                      <th scope="col">Rôle</th>
+                      <th scope="col">Dernière connexion</th>
+                      {admin ? <th scope="col">Actions</th> : ''}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {members.map((m) => (
+                      <tr>
+                        <td safe>{`${m.firstName} ${m.lastName}`}</td>
+                        <td safe>{m.email}</td>
+                        <td>
+                          {admin ? (
+                            <form
+                              method="post"
+                              action={`/organisations/${orgId}/membres/${m.userId}/role`}
+                              class="fr-grid-row"
+                            >
+                              <CsrfField token={ctx.csrf} />
+                              <label class="fr-sr-only" for={`role-${m.userId}`}>
+                                Rôle de <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                              </label>
+                              <select class="fr-select" id={`role-${m.userId}`} name="role">
+                                {roleOptions.map(([value, label]) => (
+                                  <option value={value} selected={value === m.role} safe>
+                                    {label}
+                                  </option>
+                                ))}
+                              </select>
+                              <button type="submit" class="fr-btn fr-btn--sm fr-btn--tertiary fr-mt-1v">
+                                Changer le rôle
+                                <span class="fr-sr-only">
+                                  {' '}
+                                  de <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                                </span>
+                              </button>
+                            </form>
+                          ) : (
+                            ROLES[m.role]
+                          )}
+                        </td>
+                        <td>
+                          {m.lastLoginAt ? formatDateTime(m.lastLoginAt) : m.active ? 'jamais' : 'désactivé'}
+                        </td>
+                        {admin ? (
+                          <td>
+                            <form
+                              method="post"
+                              action={`/organisations/${orgId}/membres/${m.userId}/retrait`}
+                            >
+                              <CsrfField token={ctx.csrf} />
+                              <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
+                                Retirer
+                                <span class="fr-sr-only">
+                                  {' '}
+                                  <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                                </span>
+                              </button>
+                            </form>
+                          </td>
+                        ) : (
+                          ''
+                        )}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          </div>
+        </div>
+        {admin ? (
+          <section class="fr-mt-4w">
+            <h2>Inviter une personne</h2>
+            <form method="post" action={`/organisations/${orgId}/membres`}>
+              <CsrfField token={ctx.csrf} />
+              <div class="fr-grid-row fr-grid-row--gutters">
+                <div class="fr-col-12 fr-col-md-6">
+                  <InputField
+                    name="firstName"
+                    label="Prénom"
+                    value={v.firstName}
+                    required
+                    error={errors.firstName}
+                  />
+                </div>
+                <div class="fr-col-12 fr-col-md-6">
+                  <InputField
+                    name="lastName"
+                    label="Nom"
+                    value={v.lastName}
+                    required
+                    error={errors.lastName}
+                  />
+                </div>
+                <div class="fr-col-12 fr-col-md-6">
+                  <InputField
+                    name="email"
+                    label="Adresse électronique"
+                    type="email"
+                    value={v.email}
+                    required
+                    error={errors.email}
+                  />
+                </div>
+                <div class="fr-col-12 fr-col-md-6">
+                  <SelectField
+                    name="role"
+                    label="Rôle"
+                    options={roleOptions}
+                    value={v.role ?? 'conseiller'}
+                    required
+                    error={errors.role}
+                  />
+                </div>
+              </div>
+              <button type="submit" class="fr-btn">
+                Envoyer l’invitation
+              </button>
+            </form>
+          </section>
+        ) : (
+          ''
+        )}
+      </Layout>,
+      status,
+    );
+  }
+
+  app.get('/organisations/:orgId/membres', { config: { access: 'user' } }, (request, reply) =>
+    membersPage(request, reply, uuidParam(request)),
+  );
+  app.post('/organisations/:orgId/membres', { config: { access: 'user' } }, async (request, reply) => {
+    const orgId = uuidParam(request);
+    const values = {
+      email: formValue(request.body, 'email'),
+      firstName: formValue(request.body, 'firstName'),
+      lastName: formValue(request.body, 'lastName'),
+      role: formValue(request.body, 'role'),
+    };
+    const errors: Record<string, string> = {};
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
+      errors.email = 'Adresse électronique invalide (format : nom@domaine.fr).';
+    if (!values.firstName) errors.firstName = 'Le prénom est obligatoire.';
+    if (!values.lastName) errors.lastName = 'Le nom est obligatoire.';
+    if (!isRole(values.role)) errors.role = 'Choisissez un rôle.';
+    if (Object.keys(errors).length) return membersPage(request, reply, orgId, { values, errors }, 400);
+    try {
+      await identity.inviteMember(request.actor!, orgId, { ...values, role: values.role as Role });
+    } catch (error) {
+      return membersPage(request, reply, orgId, { values, errors: fieldErrors(error) }, 400);
+    }
+    return reply.redirect(`/organisations/${orgId}/membres?info=invite`, 303);
+  });
+  app.post(
+    '/organisations/:orgId/membres/:userId/role',
+    { config: { access: 'user' } },
+    async (request, reply) => {
+      const orgId = uuidParam(request);
+      const role = formValue(request.body, 'role');
+      try {
+        if (!isRole(role)) throw Object.assign(new Error('Rôle inconnu.'), { statusCode: 400 });
+        await identity.changeMemberRole(request.actor!, orgId, uuidParam(request, 'userId'), role);
+      } catch (error) {
+        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
+      }
+      return reply.redirect(`/organisations/${orgId}/membres?info=role`, 303);
+    },
+  );
+  app.post(
+    '/organisations/:orgId/membres/:userId/retrait',
+    { config: { access: 'user' } },
+    async (request, reply) => {
+      const orgId = uuidParam(request);
+      try {
+        await identity.removeMember(request.actor!, orgId, uuidParam(request, 'userId'));
+      } catch (error) {
+        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
+      }
+      return reply.redirect(`/organisations/${orgId}/membres?info=retire`, 303);
+    },
+  );
+}

@@ -1,0 +1,384 @@
+import Html from '@kitajs/html';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../app.js';
+import { Alert, InputField, Pagination, SelectField } from '../../web/components.js';
+import { html, pageContext } from '../../web/context.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+import { fieldErrors } from './auth-pages.js';
+import { isOrgAdmin } from './model.js';
+import {
+  infoOf,
+  isKind,
+  kindOptions,
+  organisationForm,
+  uuidParam,
+  validateOrganisationForm,
+} from './page-helpers.js';
+import type { Organisation, OrganisationInput } from './schemas.js';
+
+export async function organisationPages(app: FastifyInstance, { identity, referentials }: Services) {
+  // Directory -------------------------------------------------------------------------------------
+  function organisationRows(items: Organisation[]) {
+    return (
+      <div id="resultats-organisations">
+        <div class="fr-table fr-table--no-caption">
+          <div class="fr-table__wrapper">
+            <div class="fr-table__container">
+              <div class="fr-table__content">
+                <table>
+                  <caption>Organisations</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Nom</th>
+                      <th scope="col">Type</th>
+                      <th scope="col">Commune</th>
+                      <th scope="col">SIRET</th>
+                      <th scope="col">Membres</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((o) => (
+                      <tr>
+                        <td>
+                          <a href={`/organisations/${o.id}`} safe>
+                            {o.name}
+                          </a>
+                        </td>
+                        <td safe>{o.kindLabel}</td>
+                        <td>
+                          {Html.escapeHtml(o.communeName ? `${o.communeName} (${o.departmentCode})` : '—')}
+                        </td>
+                        <td class="psl-nowrap" safe>
+                          {o.siret ?? '—'}
+                        </td>
+                        <td safe>{String(o.memberCount)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          </div>
+        </div>
+      </div>
+    );
+  }
+
+  app.get('/organisations', { config: { access: 'user' } }, async (request, reply) => {
+    const actor = request.actor!;
+    const q = request.query as Record<string, string>;
+    const kind = q.type && isKind(q.type) ? q.type : undefined;
+    const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+    const result = await identity.listOrganisations(actor, {
+      q: q.q?.slice(0, 100) || undefined,
+      kind,
+      page,
+    });
+    const base = new URLSearchParams();
+    if (q.q) base.set('q', q.q);
+    if (kind) base.set('type', kind);
+    const results = (
+      <>
+        <p role="status" id="nombre-resultats" safe>
+          {`${result.total} organisation${result.total > 1 ? 's' : ''}`}
+        </p>
+        {organisationRows(result.items)}
+        <Pagination
+          page={page}
+          total={result.total}
+          pageSize={result.pageSize}
+          baseQuery={base}
+          path="/organisations"
+        />
+      </>
+    );
+    if (request.headers['hx-request']) return html(reply, <div id="liste-organisations">{results}</div>);
+    const ctx = pageContext(request, reply);
+    return html(
+      reply,
+      <Layout title="Organisations partenaires" ctx={ctx}>
+        <h1>Organisations partenaires</h1>
+        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        {actor.isSuperAdmin ? (
+          <p>
+            <a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/organisations/nouvelle">
+              Créer une organisation
+            </a>
+          </p>
+        ) : (
+          ''
+        )}
+        <form
+          method="get"
+          action="/organisations"
+          role="search"
+          hx-get="/organisations"
+          hx-target="#liste-organisations"
+          hx-select="#liste-organisations"
+          hx-swap="outerHTML"
+          hx-trigger="input changed delay:300ms from:#champ-q, change from:#champ-type, submit"
+          hx-push-url="true"
+        >
+          <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-6">
+              <InputField name="q" label="Nom de l’organisation" value={q.q} type="search" />
+            </div>
+            <div class="fr-col-12 fr-col-md-4">
+              <SelectField
+                name="type"
+                label="Type"
+                options={kindOptions}
+                value={kind}
+                placeholder="Tous les types"
+              />
+            </div>
+            <div class="fr-col-12 fr-col-md-2 fr-mt-md-4w">
+              <button type="submit" class="fr-btn">
+                Filtrer
+              </button>
+            </div>
+          </div>
+        </form>
+        <div id="liste-organisations">{results}</div>
+      </Layout>,
+    );
+  });
+
+  function organisationFormPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: {
+      organisation?: Partial<Organisation>;
+      values?: OrganisationInput;
+      errors?: Record<string, string>;
+      canChangeKind: boolean;
+    },
+    status = 200,
+  ) {
+    const ctx = pageContext(request, reply);
+    const editing = !!state.organisation?.id;
+    const v = state.values ?? (state.organisation as Partial<OrganisationInput> | undefined) ?? {};
+    const errors = state.errors ?? {};
+    const title = editing ? `Modifier ${state.organisation?.name}` : 'Créer une organisation';
+    return html(
+      reply,
+      <Layout title={title} ctx={ctx}>
+        <h1 safe>{title}</h1>
+        {Object.keys(errors).length ? (
+          <Alert
+            kind="error"
+            title="Le formulaire contient des erreurs"
+            text={Object.values(errors).join(' ')}
+          />
+        ) : (
+          ''
+        )}
+        <form
+          method="post"
+          action={editing ? `/organisations/${state.organisation!.id}/modifier` : '/organisations'}
+        >
+          <CsrfField token={ctx.csrf} />
+          <InputField name="name" label="Nom" value={v.name} required error={errors.name} />
+          {state.canChangeKind ? (
+            <SelectField
+              name="kind"
+              label="Type d’organisation"
+              options={kindOptions}
+              value={v.kind}
+              required
+              error={errors.kind}
+              placeholder="Choisir un type"
+            />
+          ) : (
+            <input type="hidden" name="kind" value={v.kind ?? ''} />
+          )}
+          <InputField
+            name="siret"
+            label="SIRET"
+            value={v.siret}
+            hint="14 chiffres ; obligatoire pour les SIAE, organismes de formation, employeurs et fonds de garantie."
+            error={errors.siret}
+            extra={{ inputmode: 'numeric' }}
+          />
+          <InputField
+            name="communeCode"
+            label="Commune"
+            value={v.communeCode}
+            hint="Saisissez le nom ou le code postal puis choisissez ; ou tapez le code INSEE (ex. 42218)."
+            error={errors.communeCode}
+            list="communes-suggerees"
+            extra={{
+              'hx-get': '/communes/suggestions',
+              'hx-trigger': 'input changed delay:250ms',
+              'hx-target': '#communes-suggerees',
+              'hx-swap': 'innerHTML',
+              autocomplete: 'off',
+            }}
+          />
+          <datalist id="communes-suggerees" />
+          <InputField
+            name="email"
+            label="Adresse électronique de contact"
+            type="email"
+            value={v.email}
+            error={errors.email}
+            autocomplete="email"
+          />
+          <InputField
+            name="phone"
+            label="Téléphone"
+            type="tel"
+            value={v.phone}
+            error={errors.phone}
+            autocomplete="tel"
+          />
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            <li>
+              <button type="submit" class="fr-btn">
+                {editing ? 'Enregistrer' : 'Créer l’organisation'}
+              </button>
+            </li>
+            <li>
+              <a
+                class="fr-btn fr-btn--secondary"
+                href={editing ? `/organisations/${state.organisation!.id}` : '/organisations'}
+              >
+                Annuler
+              </a>
+            </li>
+          </ul>
+        </form>
+      </Layout>,
+      status,
+    );
+  }
+
+  app.get('/communes/suggestions', { config: { access: 'public' } }, async (request, reply) => {
+    const q = String(
+      (request.query as Record<string, string>).communeCode ??
+        (request.query as Record<string, string>).q ??
+        '',
+    ).slice(0, 100);
+    const hits = q ? await referentials.suggestCommunes(q, 10) : [];
+    return html(
+      reply,
+      <>
+        {hits.map((c) => (
+          <option value={c.code} safe>{`${c.name} (${c.departmentCode}) — ${c.postalCodes[0] ?? ''}`}</option>
+        ))}
+      </>,
+    );
+  });
+
+  app.get('/organisations/nouvelle', { config: { access: 'super-admin' } }, (request, reply) =>
+    organisationFormPage(request, reply, { canChangeKind: true }),
+  );
+  app.post('/organisations', { config: { access: 'super-admin' } }, async (request, reply) => {
+    const values = organisationForm(request.body);
+    const errors = validateOrganisationForm(values);
+    if (Object.keys(errors).length)
+      return organisationFormPage(request, reply, { values, errors, canChangeKind: true }, 400);
+    try {
+      const created = await identity.createOrganisation(request.actor!, values);
+      return reply.redirect(`/organisations/${created.id}?info=cree`, 303);
+    } catch (error) {
+      return organisationFormPage(
+        request,
+        reply,
+        { values, errors: fieldErrors(error), canChangeKind: true },
+        400,
+      );
+    }
+  });
+
+  app.get('/organisations/:orgId', { config: { access: 'user' } }, async (request, reply) => {
+    const actor = request.actor!;
+    const o = await identity.getOrganisation(actor, uuidParam(request));
+    const ctx = pageContext(request, reply);
+    const admin = isOrgAdmin(actor, o.id);
+    return html(
+      reply,
+      <Layout title={o.name} ctx={ctx}>
+        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        <h1 safe>{o.name}</h1>
+        <p class="fr-badge fr-badge--info">{o.kindLabel}</p>
+        <dl class="fr-mt-3w">
+          <dt class="fr-text--bold">SIRET</dt>
+          <dd safe>{o.siret ?? 'non renseigné'}</dd>
+          <dt class="fr-text--bold">Commune</dt>
+          <dd>
+            {Html.escapeHtml(
+              o.communeName
+                ? `${o.communeName} (${o.departmentCode}), code INSEE ${o.communeCode}`
+                : 'non renseignée',
+            )}
+          </dd>
+          <dt class="fr-text--bold">Contact</dt>
+          <dd safe>{[o.email, o.phone].filter(Boolean).join(' · ') || 'non renseigné'}</dd>
+          <dt class="fr-text--bold">Membres</dt>
+          <dd safe>{String(o.memberCount)}</dd>
+        </dl>
+        {admin ? (
+          <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
+            <li>
+              <a class="fr-btn" href={`/organisations/${o.id}/modifier`}>
+                Modifier
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={`/organisations/${o.id}/membres`}>
+                Gérer les membres
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={`/organisations/${o.id}/jetons`}>
+                Jetons d’API
+              </a>
+            </li>
+          </ul>
+        ) : (
+          ''
+        )}
+      </Layout>,
+    );
+  });
+
+  app.get('/organisations/:orgId/modifier', { config: { access: 'user' } }, async (request, reply) => {
+    const actor = request.actor!;
+    const o = await identity.getOrganisation(actor, uuidParam(request));
+    if (!isOrgAdmin(actor, o.id))
+      throw Object.assign(new Error('Réservé aux administrateurs de cette organisation.'), {
+        statusCode: 403,
+      });
+    return organisationFormPage(request, reply, { organisation: o, canChangeKind: actor.isSuperAdmin });
+  });
+  app.post('/organisations/:orgId/modifier', { config: { access: 'user' } }, async (request, reply) => {
+    const actor = request.actor!;
+    const id = uuidParam(request);
+    const o = await identity.getOrganisation(actor, id);
+    const values = organisationForm(request.body);
+    const errors = validateOrganisationForm(values);
+    if (Object.keys(errors).length)
+      return organisationFormPage(
+        request,
+        reply,
+        { organisation: o, values, errors, canChangeKind: actor.isSuperAdmin },
+        400,
+      );
+    try {
+      await identity.updateOrganisation(
+        actor,
+        id,
+        actor.isSuperAdmin ? values : { ...values, kind: undefined },
+      );
+    } catch (error) {
+      return organisationFormPage(
+        request,
+        reply,
+        { organisation: o, values, errors: fieldErrors(error), canChangeKind: actor.isSuperAdmin },
+        400,
+      );
+    }
+    return reply.redirect(`/organisations/${id}?info=modifie`, 303);
+  });
+}
