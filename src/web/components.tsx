@@ -1,3 +1,4 @@
+import type { Children } from '@kitajs/html';
 /** Small DSFR building blocks shared by every module's pages. */
 
 export function Alert(props: {
@@ -189,3 +190,35 @@ export const formatDateTime = (d: string | Date | null) =>
         timeZone: 'Europe/Paris',
       }).format(new Date(d))
     : '—';
+
+/** A DSFR table: caption (visually hidden when hideCaption), column headers, and the rows as children. */
+export function DataTable(props: {
+  caption: string;
+  headers: string[];
+  hideCaption?: boolean;
+  children?: Children;
+}) {
+  return (
+    <div class={`fr-table${props.hideCaption ? ' fr-table--no-caption' : ''}`}>
+      <div class="fr-table__wrapper">
+        <div class="fr-table__container">
+          <div class="fr-table__content">
+            <table>
+              <caption safe>{props.caption}</caption>
+              <thead>
+                <tr>
+                  {props.headers.map((h) => (
+                    <th scope="col" safe>
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>{props.children as 'safe'}</tbody>
+            </table>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

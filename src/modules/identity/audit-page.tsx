@@ -1,7 +1,7 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
-import { formatDateTime, InputField, Pagination, SelectField } from '../../web/components.js';
+import { DataTable, formatDateTime, InputField, Pagination, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
 import type { Actor } from './model.js';
@@ -71,45 +71,25 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
             </div>
           </div>
         </form>
-        <div class="fr-table">
-          <div class="fr-table__wrapper">
-            <div class="fr-table__container">
-              <div class="fr-table__content">
-                <table>
-                  <caption safe>{`${result.total} évènement${result.total > 1 ? 's' : ''}`}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Date</th>
-                      <th scope="col">Auteur</th>
-                      <th scope="col">Organisation</th>
-                      <th scope="col">Action</th>
-                      <th scope="col">Objet</th>
-                      <th scope="col">Adresse IP</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {result.items.map((e) => (
-                      <tr>
-                        <td class="psl-nowrap" safe>
-                          {formatDateTime(e.occurredAt)}
-                        </td>
-                        <td safe>{e.actorLabel ?? '—'}</td>
-                        <td safe>{e.organisationName ?? '—'}</td>
-                        <td>
-                          <code safe>{e.action}</code>
-                        </td>
-                        <td>
-                          {Html.escapeHtml(e.subjectType ? `${e.subjectType} ${e.subjectId ?? ''}` : '—')}
-                        </td>
-                        <td safe>{e.ip ?? '—'}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <DataTable
+          caption={`${result.total} évènement${result.total > 1 ? 's' : ''}`}
+          headers={['Date', 'Auteur', 'Organisation', 'Action', 'Objet', 'Adresse IP']}
+        >
+          {result.items.map((e) => (
+            <tr>
+              <td class="psl-nowrap" safe>
+                {formatDateTime(e.occurredAt)}
+              </td>
+              <td safe>{e.actorLabel ?? '—'}</td>
+              <td safe>{e.organisationName ?? '—'}</td>
+              <td>
+                <code safe>{e.action}</code>
+              </td>
+              <td>{Html.escapeHtml(e.subjectType ? `${e.subjectType} ${e.subjectId ?? ''}` : '—')}</td>
+              <td safe>{e.ip ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
         <Pagination
           page={page}
           total={result.total}

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
-import { Alert, formatDateTime, InputField, SelectField } from '../../web/components.js';
+import { Alert, DataTable, formatDateTime, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { fieldErrors } from './auth-pages.js';
@@ -40,86 +40,70 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
         ) : (
           ''
         )}
-        <div class="fr-table">
-          <div class="fr-table__wrapper">
-            <div class="fr-table__container">
-              <div class="fr-table__content">
-                <table>
-                  <caption safe>{`${members.length} membre${members.length > 1 ? 's' : ''}`}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Nom</th>
-                      <th scope="col">Adresse électronique</th>
-                      <th scope="col">Rôle</th>
-                      <th scope="col">Dernière connexion</th>
-                      {admin ? <th scope="col">Actions</th> : ''}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {members.map((m) => (
-                      <tr>
-                        <td safe>{`${m.firstName} ${m.lastName}`}</td>
-                        <td safe>{m.email}</td>
-                        <td>
-                          {admin ? (
-                            <form
-                              method="post"
-                              action={`/organisations/${orgId}/membres/${m.userId}/role`}
-                              class="fr-grid-row"
-                            >
-                              <CsrfField token={ctx.csrf} />
-                              <label class="fr-sr-only" for={`role-${m.userId}`}>
-                                Rôle de <span safe>{`${m.firstName} ${m.lastName}`}</span>
-                              </label>
-                              <select class="fr-select" id={`role-${m.userId}`} name="role">
-                                {roleOptions.map(([value, label]) => (
-                                  <option value={value} selected={value === m.role} safe>
-                                    {label}
-                                  </option>
-                                ))}
-                              </select>
-                              <button type="submit" class="fr-btn fr-btn--sm fr-btn--tertiary fr-mt-1v">
-                                Changer le rôle
-                                <span class="fr-sr-only">
-                                  {' '}
-                                  de <span safe>{`${m.firstName} ${m.lastName}`}</span>
-                                </span>
-                              </button>
-                            </form>
-                          ) : (
-                            ROLES[m.role]
-                          )}
-                        </td>
-                        <td>
-                          {m.lastLoginAt ? formatDateTime(m.lastLoginAt) : m.active ? 'jamais' : 'désactivé'}
-                        </td>
-                        {admin ? (
-                          <td>
-                            <form
-                              method="post"
-                              action={`/organisations/${orgId}/membres/${m.userId}/retrait`}
-                            >
-                              <CsrfField token={ctx.csrf} />
-                              <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
-                                Retirer
-                                <span class="fr-sr-only">
-                                  {' '}
-                                  <span safe>{`${m.firstName} ${m.lastName}`}</span>
-                                </span>
-                              </button>
-                            </form>
-                          </td>
-                        ) : (
-                          ''
-                        )}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <DataTable
+          caption={`${members.length} membre${members.length > 1 ? 's' : ''}`}
+          headers={[
+            'Nom',
+            'Adresse électronique',
+            'Rôle',
+            'Dernière connexion',
+            ...(admin ? ['Actions'] : []),
+          ]}
+        >
+          {members.map((m) => (
+            <tr>
+              <td safe>{`${m.firstName} ${m.lastName}`}</td>
+              <td safe>{m.email}</td>
+              <td>
+                {admin ? (
+                  <form
+                    method="post"
+                    action={`/organisations/${orgId}/membres/${m.userId}/role`}
+                    class="fr-grid-row"
+                  >
+                    <CsrfField token={ctx.csrf} />
+                    <label class="fr-sr-only" for={`role-${m.userId}`}>
+                      Rôle de <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                    </label>
+                    <select class="fr-select" id={`role-${m.userId}`} name="role">
+                      {roleOptions.map(([value, label]) => (
+                        <option value={value} selected={value === m.role} safe>
+                          {label}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" class="fr-btn fr-btn--sm fr-btn--tertiary fr-mt-1v">
+                      Changer le rôle
+                      <span class="fr-sr-only">
+                        {' '}
+                        de <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                      </span>
+                    </button>
+                  </form>
+                ) : (
+                  ROLES[m.role]
+                )}
+              </td>
+              <td>{m.lastLoginAt ? formatDateTime(m.lastLoginAt) : m.active ? 'jamais' : 'désactivé'}</td>
+              {admin ? (
+                <td>
+                  <form method="post" action={`/organisations/${orgId}/membres/${m.userId}/retrait`}>
+                    <CsrfField token={ctx.csrf} />
+                    <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
+                      Retirer
+                      <span class="fr-sr-only">
+                        {' '}
+                        <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                      </span>
+                    </button>
+                  </form>
+                </td>
+              ) : (
+                ''
+              )}
+            </tr>
+          ))}
+        </DataTable>
         {admin ? (
           <section class="fr-mt-4w">
             <h2>Inviter une personne</h2>

@@ -1,7 +1,7 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
-import { Alert, InputField, Pagination, SelectField } from '../../web/components.js';
+import { Alert, DataTable, InputField, Pagination, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { fieldErrors } from './auth-pages.js';
@@ -21,45 +21,27 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
   function organisationRows(items: Organisation[]) {
     return (
       <div id="resultats-organisations">
-        <div class="fr-table fr-table--no-caption">
-          <div class="fr-table__wrapper">
-            <div class="fr-table__container">
-              <div class="fr-table__content">
-                <table>
-                  <caption>Organisations</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Nom</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Commune</th>
-                      <th scope="col">SIRET</th>
-                      <th scope="col">Membres</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((o) => (
-                      <tr>
-                        <td>
-                          <a href={`/organisations/${o.id}`} safe>
-                            {o.name}
-                          </a>
-                        </td>
-                        <td safe>{o.kindLabel}</td>
-                        <td>
-                          {Html.escapeHtml(o.communeName ? `${o.communeName} (${o.departmentCode})` : '—')}
-                        </td>
-                        <td class="psl-nowrap" safe>
-                          {o.siret ?? '—'}
-                        </td>
-                        <td safe>{String(o.memberCount)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <DataTable
+          caption="Organisations"
+          headers={['Nom', 'Type', 'Commune', 'SIRET', 'Membres']}
+          hideCaption
+        >
+          {items.map((o) => (
+            <tr>
+              <td>
+                <a href={`/organisations/${o.id}`} safe>
+                  {o.name}
+                </a>
+              </td>
+              <td safe>{o.kindLabel}</td>
+              <td>{Html.escapeHtml(o.communeName ? `${o.communeName} (${o.departmentCode})` : '—')}</td>
+              <td class="psl-nowrap" safe>
+                {o.siret ?? '—'}
+              </td>
+              <td safe>{String(o.memberCount)}</td>
+            </tr>
+          ))}
+        </DataTable>
       </div>
     );
   }

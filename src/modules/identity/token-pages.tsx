@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
-import { Alert, formatDateTime, InputField, SelectField } from '../../web/components.js';
+import { Alert, DataTable, formatDateTime, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { ROLES } from './model.js';
@@ -44,56 +44,35 @@ export async function tokenPages(app: FastifyInstance, { identity }: Services) {
           (en-tête <code>Authorization: Bearer …</code>), avec les droits du rôle choisi. Documentation :{' '}
           <a href="/api/docs">/api/docs</a>.
         </p>
-        <div class="fr-table">
-          <div class="fr-table__wrapper">
-            <div class="fr-table__container">
-              <div class="fr-table__content">
-                <table>
-                  <caption>Jetons</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Nom</th>
-                      <th scope="col">Début</th>
-                      <th scope="col">Rôle</th>
-                      <th scope="col">Créé le</th>
-                      <th scope="col">Dernier usage</th>
-                      <th scope="col">État</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {tokens.map((t) => (
-                      <tr>
-                        <td safe>{t.name}</td>
-                        <td>
-                          <code safe>{`${t.prefix}…`}</code>
-                        </td>
-                        <td>{ROLES[t.role]}</td>
-                        <td safe>{formatDateTime(t.createdAt)}</td>
-                        <td safe>{formatDateTime(t.lastUsedAt)}</td>
-                        <td>
-                          {t.revokedAt ? (
-                            `révoqué le ${formatDateTime(t.revokedAt)}`
-                          ) : (
-                            <form method="post" action={`/organisations/${orgId}/jetons/${t.id}/revocation`}>
-                              <CsrfField token={ctx.csrf} />
-                              <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
-                                Révoquer
-                                <span class="fr-sr-only">
-                                  {' '}
-                                  le jeton <span safe>{t.name}</span>
-                                </span>
-                              </button>
-                            </form>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <DataTable caption="Jetons" headers={['Nom', 'Début', 'Rôle', 'Créé le', 'Dernier usage', 'État']}>
+          {tokens.map((t) => (
+            <tr>
+              <td safe>{t.name}</td>
+              <td>
+                <code safe>{`${t.prefix}…`}</code>
+              </td>
+              <td>{ROLES[t.role]}</td>
+              <td safe>{formatDateTime(t.createdAt)}</td>
+              <td safe>{formatDateTime(t.lastUsedAt)}</td>
+              <td>
+                {t.revokedAt ? (
+                  `révoqué le ${formatDateTime(t.revokedAt)}`
+                ) : (
+                  <form method="post" action={`/organisations/${orgId}/jetons/${t.id}/revocation`}>
+                    <CsrfField token={ctx.csrf} />
+                    <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
+                      Révoquer
+                      <span class="fr-sr-only">
+                        {' '}
+                        le jeton <span safe>{t.name}</span>
+                      </span>
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         <h2>Créer un jeton</h2>
         <form method="post" action={`/organisations/${orgId}/jetons`}>
           <CsrfField token={ctx.csrf} />
