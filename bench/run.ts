@@ -222,16 +222,19 @@ async function benchEngine(engine: 'pglite' | 'postgres', databaseEnv: Record<st
   await stopServer(server);
 }
 
-const pgliteDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-'));
-try {
-  await benchEngine('pglite', { PGLITE_DIR: pgliteDir, DATABASE_URL: '' });
-} finally {
-  rmSync(pgliteDir, { recursive: true, force: true });
+const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',');
+if (engines.includes('pglite')) {
+  const pgliteDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-'));
+  try {
+    await benchEngine('pglite', { PGLITE_DIR: pgliteDir, DATABASE_URL: '' });
+  } finally {
+    rmSync(pgliteDir, { recursive: true, force: true });
+  }
 }
 
 const pgUrl =
   process.env.BENCH_DATABASE_URL ?? ((await portOpen(5432)) ? 'postgres://postgres@127.0.0.1:5432/test' : '');
-if (pgUrl) {
+if (pgUrl && engines.includes('postgres')) {
   const admin = kyselyForPostgres(pgUrl, 1);
   await sql`drop database if exists passerelle_bench with (force)`.execute(admin);
   await sql`create database passerelle_bench`.execute(admin);

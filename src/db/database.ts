@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
@@ -40,10 +41,42 @@ export function kyselyForPglite(client: PGlite): Db {
   return new Kysely<Database>({ dialect: new PGliteDialect(client) });
 }
 
+const PREPARABLE = /^\s*(select|with|insert|update|delete)\b/i;
+
+/**
+ * A pool whose parameterised queries run as named prepared statements, one per SQL text and
+ * connection: PostgreSQL then plans them once instead of at every call. Planning was most of the
+ * cost of an autocomplete query (0.8-1.7 ms planning for 0.4 ms execution, EXPLAIN ANALYZE).
+ * Statements without parameters (DDL, migrations, scripts) run as before.
+ */
+export function preparingPool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query: (text: string, values: readonly unknown[]) =>
+          values.length > 0 && PREPARABLE.test(text)
+            ? client.query({
+                name: `k${createHash('sha1').update(text).digest('base64url')}`,
+                text,
+                values: [...values],
+              })
+            : client.query(text, [...values]),
+        release: () => client.release(),
+      } as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export function kyselyForPostgres(url: string, max = 10): Db {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }),
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle connection closed by the server (restart, database dropped) must not crash the process;
+  // the pool replaces it on next use (node-postgres documentation, "Pool" error event).
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') console.error(`PostgreSQL : connexion inactive perdue (${error.message})`);
   });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
