@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LOGINS } from '../src/modules/demo/region.js';
@@ -58,6 +59,30 @@ describe('pages without an account', () => {
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await expect.poll(() => page.locator('.fr-alert--error').textContent()).toContain('incorrect');
     await expectAccessible(page);
+
+    // Forgotten password: the e-mailed link opens an accessible page that sets the new password.
+    const demoEmails = DEMO_LOGINS.map((l) => l.email);
+    const { rows } = await sql<{ email: string }>`
+      select email from app_user where email not in (${sql.join(demoEmails)}) order by email limit 1`.execute(
+      server.db,
+    );
+    const someone = rows[0]!.email;
+    await page.goto(`${server.baseUrl}/mot-de-passe/oubli`);
+    await page.getByLabel('Adresse électronique').fill(someone);
+    await page.getByRole('button', { name: 'Recevoir un lien' }).click();
+    await expect
+      .poll(() => page.locator('.fr-alert--success').textContent())
+      .toContain('Si un compte correspond');
+    const link = server.mailer.sent
+      .at(-1)!
+      .text.match(/https?:\/\/\S+/)![0]
+      .replace('http://passerelle.test', server.baseUrl);
+    await page.goto(link);
+    await expectAccessible(page);
+    await page.getByLabel('Nouveau mot de passe').fill('Analyste-Region-2026!');
+    await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+    await page.waitForURL(/\/connexion\?info=mot-de-passe/);
+    await login(page, server.baseUrl, someone, 'Analyste-Region-2026!');
     await context.close();
   });
 });
