@@ -52,6 +52,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       user_agent text
     );
     create index user_session_user on user_session (user_id);
+    create index user_session_expiry on user_session (expires_at);
 
     create table api_token (
       id uuid primary key default gen_random_uuid(),

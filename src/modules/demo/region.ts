@@ -1,10 +1,10 @@
 import { Faker, fr } from '@faker-js/faker';
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { completeLuhn } from '../../shared/siret.js';
 import { searchForm } from '../../shared/text.js';
 import { hashPassword } from '../identity/credentials.js';
 import type { OrganisationKind, Role } from '../identity/model.js';
+import { demoRepository } from './repository.js';
 
 export const DEMO_SEED = 2026;
 export const DEMO_REGION_CODE = '84'; // Auvergne-Rhône-Alpes
@@ -192,78 +192,15 @@ export function generateDemoRegion(communes: Commune[], regionName: string, seed
 
 /** Seeds the demo region into an empty database (one transaction). Returns false if data exists already. */
 export async function seedDemoRegion(db: Db, log: (line: string) => void = console.log): Promise<boolean> {
-  const existing = await db
-    .selectFrom('organisation')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow();
-  if (existing.n > 0) return false;
-  const region = await db
-    .selectFrom('region')
-    .select('name')
-    .where('code', '=', DEMO_REGION_CODE)
-    .executeTakeFirstOrThrow();
-  const communes = await db
-    .selectFrom('commune')
-    .select(['code', 'name', sql<number>`coalesce(population, 0)`.as('population')])
-    .where('region_code', '=', DEMO_REGION_CODE)
-    .where('kind', '=', 'commune')
-    .where('population', '>=', 5000)
-    .orderBy('code')
-    .execute();
-  const { organisations, users } = generateDemoRegion(communes, region.name);
+  const repo = demoRepository(db);
+  if (await repo.hasOrganisations()) return false;
+  const { regionName, communes } = await repo.regionAndTowns(DEMO_REGION_CODE, 5000);
+  const region = generateDemoRegion(communes, regionName);
   // One hash for every demo account: argon2 is deliberately slow, and these passwords are public anyway.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.transaction().execute(async (tx) => {
-    const ids = [];
-    for (const o of organisations) {
-      const row = await tx
-        .insertInto('organisation')
-        .values({
-          name: o.name,
-          kind: o.kind,
-          siret: o.siret,
-          commune_code: o.communeCode,
-          email: o.email,
-          phone: o.phone,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.push(row.id);
-    }
-    for (const u of users) {
-      const row = await tx
-        .insertInto('app_user')
-        .values({
-          email: u.email,
-          first_name: u.firstName,
-          last_name: u.lastName,
-          password_hash: passwordHash,
-          is_super_admin: u.superAdmin,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      for (const m of u.memberships) {
-        await tx
-          .insertInto('membership')
-          .values({ user_id: row.id, organisation_id: ids[m.organisationIndex]!, role: m.role })
-          .execute();
-      }
-    }
-    await tx
-      .insertInto('audit_log')
-      .values({
-        actor_label: 'générateur de démonstration',
-        action: 'demo.seeded',
-        details: JSON.stringify({
-          seed: DEMO_SEED,
-          organisations: organisations.length,
-          users: users.length,
-        }),
-      })
-      .execute();
-  });
+  await repo.insertRegion(region, passwordHash, DEMO_SEED);
   log(
-    `Région de démonstration créée : ${organisations.length} organisations, ${users.length} utilisateurs (graine ${DEMO_SEED}).`,
+    `Région de démonstration créée : ${region.organisations.length} organisations, ${region.users.length} utilisateurs (graine ${DEMO_SEED}).`,
   );
   return true;
 }

@@ -12,7 +12,10 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
     const q = request.query as Record<string, string>;
     const isDate = (s: string | undefined) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : undefined);
     const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     const filter = {
+      organisationId:
+        actor.isSuperAdmin && q.organisation && uuid.test(q.organisation) ? q.organisation : undefined,
       action: q.action?.slice(0, 60) || undefined,
       actor: q.acteur?.slice(0, 254) || undefined,
       from: isDate(q.du),
@@ -20,12 +23,18 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
       page,
     };
     const result = await identity.listAudit(actor, filter);
+    const organisations = actor.isSuperAdmin
+      ? (await identity.organisationChoices(actor)).map((o): [string, string] => [o.id, o.name])
+      : [];
     const ctx = pageContext(request, reply);
     const base = new URLSearchParams(
-      Object.entries({ action: q.action, acteur: q.acteur, du: q.du, au: q.au }).filter(([, v]) => v) as [
-        string,
-        string,
-      ][],
+      Object.entries({
+        organisation: filter.organisationId,
+        action: q.action,
+        acteur: q.acteur,
+        du: q.du,
+        au: q.au,
+      }).filter(([, v]) => v) as [string, string][],
     );
     const actions: [string, string][] = [
       ['auth.', 'Connexions'],
@@ -45,6 +54,17 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
             : 'Les actions des membres de votre organisation.'}
         </p>
         <form method="get" action="/journal" role="search">
+          {actor.isSuperAdmin ? (
+            <SelectField
+              name="organisation"
+              label="Organisation"
+              options={organisations}
+              value={filter.organisationId}
+              placeholder="Toutes les organisations"
+            />
+          ) : (
+            ''
+          )}
           <div class="fr-grid-row fr-grid-row--gutters">
             <div class="fr-col-12 fr-col-md-3">
               <SelectField

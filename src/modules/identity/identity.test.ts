@@ -407,6 +407,11 @@ describe.each(testEngines())('identity on %s', (engine) => {
       expect(all.total).toBeGreaterThan(own.total);
       const page = await superAdmin.get('/journal?action=auth.login_failed');
       expect(page.body).toContain('personne@nulle.part');
+      const ftOnly = await superAdmin.get(`/journal?organisation=${ftOrg}&action=auth.login`);
+      expect(ftOnly.body).toContain(FT_ADMIN);
+      expect(ftOnly.body).not.toContain(CONSEILLER);
+      const everyone = await superAdmin.get('/journal?action=auth.login');
+      expect(everyone.body).toContain(CONSEILLER);
 
       const counsellor = await new Browser(t.app).login(CONSEILLER, 'Nouveau-Mot-2026!');
       expect((await counsellor.api('GET', '/api/v1/audit-log')).statusCode).toBe(403);

@@ -109,6 +109,10 @@ export function identityRepository(db: Db) {
         | undefined;
     },
 
+    async organisationNames() {
+      return db.selectFrom('organisation').select(['id', 'name']).orderBy('name').execute();
+    },
+
     async organisationIdBySiret(siret: string, tx: Executor = db) {
       return (await tx.selectFrom('organisation').select('id').where('siret', '=', siret).executeTakeFirst())
         ?.id;
@@ -434,8 +438,16 @@ export function identityRepository(db: Db) {
         .executeTakeFirst();
     },
 
+    /** At most one write a minute per token: partner systems may call many times a second. */
     async touchApiToken(id: string) {
-      await db.updateTable('api_token').set({ last_used_at: new Date() }).where('id', '=', id).execute();
+      await db
+        .updateTable('api_token')
+        .set({ last_used_at: new Date() })
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(Date.now() - 60_000))]),
+        )
+        .execute();
     },
 
     async revokeApiToken(tx: Executor, organisationId: string, id: string) {

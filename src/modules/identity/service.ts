@@ -562,6 +562,12 @@ export function identityService(deps: IdentityDeps) {
       });
     },
 
+    /** Every organisation's name, for the super-admin's filters. */
+    async organisationChoices(actor: Actor) {
+      if (!actor.isSuperAdmin) throw forbidden();
+      return repo.organisationNames();
+    },
+
     // Audit log -----------------------------------------------------------------------------------
     async listAudit(actor: Actor, query: AuditQuery) {
       let organisationId = query.organisationId;
