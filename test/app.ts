@@ -49,12 +49,6 @@ export function mergeCookies(previous: string, response: LightMyRequestResponse)
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
-export function csrfFrom(html: string): string {
-  const match = html.match(/name="_csrf" value="([^"]+)"/);
-  if (!match) throw new Error('no CSRF token in page');
-  return match[1]!;
-}
-
 /** A browser-like session: cookies kept between requests, CSRF token read from the pages. */
 export class Browser {
   cookies = '';

@@ -1,6 +1,7 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
+import { isUuid } from '../../shared/formats.js';
 import { DataTable, formatDateTime, InputField, Pagination, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
@@ -12,10 +13,9 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
     const q = request.query as Record<string, string>;
     const isDate = (s: string | undefined) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : undefined);
     const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     const filter = {
       organisationId:
-        actor.isSuperAdmin && q.organisation && uuid.test(q.organisation) ? q.organisation : undefined,
+        actor.isSuperAdmin && q.organisation && isUuid(q.organisation) ? q.organisation : undefined,
       action: q.action?.slice(0, 60) || undefined,
       actor: q.acteur?.slice(0, 254) || undefined,
       from: isDate(q.du),

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
+import { looksLikeEmail } from '../../shared/formats.js';
 import { Alert, DataTable, formatDateTime, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
@@ -174,7 +175,7 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
       role: formValue(request.body, 'role'),
     };
     const errors: Record<string, string> = {};
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
+    if (!looksLikeEmail(values.email))
       errors.email = 'Adresse électronique invalide (format : nom@domaine.fr).';
     if (!values.firstName) errors.firstName = 'Le prénom est obligatoire.';
     if (!values.lastName) errors.lastName = 'Le nom est obligatoire.';

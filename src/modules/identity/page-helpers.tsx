@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isUuid, looksLikeEmail } from '../../shared/formats.js';
 import { formValue } from '../../web/context.js';
 import { ORGANISATION_KINDS, type OrganisationKind, ROLES, type Role } from './model.js';
 import type { OrganisationInput } from './schemas.js';
@@ -24,7 +25,7 @@ export function validateOrganisationForm(input: OrganisationInput): Record<strin
   const errors: Record<string, string> = {};
   if (input.name.length < 2) errors.name = 'Le nom doit comporter au moins 2 caractères.';
   if (!isKind(input.kind)) errors.kind = 'Choisissez le type d’organisation.';
-  if (input.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))
+  if (input.email && !looksLikeEmail(input.email))
     errors.email = 'Adresse électronique invalide (format : nom@domaine.fr).';
   if (input.communeCode && !/^[0-9][0-9AB][0-9]{3}$/.test(input.communeCode))
     errors.communeCode = 'Le code INSEE comporte 5 caractères (ex. 42218).';
@@ -47,7 +48,7 @@ export const infoOf = (request: FastifyRequest) => {
 /** A path UUID, or a 404 page (never a database error on a malformed id). */
 export const uuidParam = (request: FastifyRequest, name = 'orgId') => {
   const value = (request.params as Record<string, string>)[name] ?? '';
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+  if (!isUuid(value)) {
     throw Object.assign(new Error('Cette page n’existe pas.'), { statusCode: 404 });
   }
   return value;

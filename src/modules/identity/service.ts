@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { conflict, forbidden, invalid, notFound, unauthenticated } from '../../shared/errors.js';
+import { isUuid } from '../../shared/formats.js';
 import type { Mailer } from '../../shared/mailer.js';
 import { isValidSiret, normaliseSiret } from '../../shared/siret.js';
 import {
@@ -230,8 +231,7 @@ export function identityService(deps: IdentityDeps) {
 
     async checkPasswordLink(token: string) {
       const parsed = readPasswordLink(token);
-      const user =
-        parsed && /^[0-9a-f-]{36}$/.test(parsed.userId) ? await repo.findUser(parsed.userId) : undefined;
+      const user = parsed && isUuid(parsed.userId) ? await repo.findUser(parsed.userId) : undefined;
       if (!user || !verifyPasswordLink(deps.secret, token, user.password_hash)) {
         throw invalid(
           'jeton',
