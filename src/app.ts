@@ -19,6 +19,9 @@ import { identityApiRoutes } from './modules/identity/routes.js';
 import { type IdentityService, identityService } from './modules/identity/service.js';
 import { referentialsApiRoutes } from './modules/referentials/routes.js';
 import { type ReferentialsService, referentialsService } from './modules/referentials/service.js';
+import { trainingsPages } from './modules/trainings/pages.js';
+import { trainingsApiRoutes } from './modules/trainings/routes.js';
+import { type TrainingsService, trainingsService } from './modules/trainings/service.js';
 import type { Mailer } from './shared/mailer.js';
 import { renderErrorPage } from './web/error-page.js';
 import { sendProblem, toProblem } from './web/problem.js';
@@ -55,6 +58,7 @@ export interface AppDeps {
 export interface Services {
   identity: IdentityService;
   referentials: ReferentialsService;
+  trainings: TrainingsService;
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       sessionTtlHours: config.sessionTtlHours,
     }),
     referentials: deps.referentials ?? referentialsService(db, { cacheSize: config.autocompleteCacheSize }),
+    trainings: trainingsService(db, { maxImportBytes: config.lheoMaxBytes }),
   };
 
   await app.register(fastifyHelmet, {
@@ -235,10 +240,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await referentialsApiRoutes(api, services);
       await identityApiRoutes(api, services);
+      await trainingsApiRoutes(api, services, config);
     },
     { prefix: '/api/v1' },
   );
   await identityPages(app, services, config);
+  await trainingsPages(app, services, config, db);
   await staticPages(app);
 
   return app;

@@ -27,6 +27,12 @@ export interface Config {
   sessionTtlHours: number;
   /** Autocomplete results kept in memory (0 disables the cache, e.g. to measure the database). */
   autocompleteCacheSize: number;
+  /** Largest LHÉO file an import accepts (CLI, upload, API). */
+  lheoMaxBytes: number;
+  /** Where uploaded LHÉO files wait for their import (two passes need a file). */
+  uploadDir: string;
+  /** INSEE code of the region Passerelle serves (its departments frame the funders' reports). */
+  regionCode: string;
 }
 
 const SECRET_FILE = 'data/secret';
@@ -71,5 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     },
     sessionTtlHours: Number(env.SESSION_TTL_HOURS ?? 12),
     autocompleteCacheSize: Number(env.AUTOCOMPLETE_CACHE_SIZE ?? 10_000),
+    lheoMaxBytes: Number(env.LHEO_MAX_BYTES ?? 512 * 1024 * 1024),
+    uploadDir: resolve(root, env.UPLOAD_DIR ?? 'data/uploads'),
+    regionCode: env.REGION_CODE ?? '84',
   };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
-import { DEMO_PASSWORD, seedDemoRegion } from '../src/modules/demo/region.js';
+import { DEMO_PASSWORD } from '../src/modules/demo/region.js';
 import { memoryMailer } from '../src/shared/mailer.js';
 import { testConfig } from './config.js';
 import { createTestDatabase, type Engine } from './databases.js';
@@ -18,8 +18,7 @@ export async function createTestApp(
   engine: Engine,
   options: { demo?: boolean; config?: Partial<Config> } = {},
 ): Promise<TestApp> {
-  const { db, drop } = await createTestDatabase(engine);
-  if (options.demo) await seedDemoRegion(db, () => {});
+  const { db, drop } = await createTestDatabase(engine, { demo: options.demo });
   const mailer = memoryMailer();
   const app = await buildApp({ config: testConfig(options.config), db, mailer });
   await app.ready();

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
@@ -20,11 +22,14 @@ export interface DatabaseHandle {
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
+const DATE_OID = 1082;
 
 // Both engines must hand the same JS values to the code: int8 and numeric as numbers
-// (our counts and ids stay far below 2^53), timestamps as Date.
+// (our counts and ids stay far below 2^53), timestamps as Date, calendar dates as 'YYYY-MM-DD'
+// (a Date would shift them by the time zone).
 pg.types.setTypeParser(INT8_OID, (v) => Number(v));
 pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
+pg.types.setTypeParser(DATE_OID, (v) => v);
 
 export const pgliteExtensions = { cube, earthdistance, pg_trgm, unaccent };
 
@@ -33,7 +38,11 @@ export async function createPglite(dataDir: string | null, loadDataDir?: Blob | 
     ...(dataDir ? { dataDir } : {}),
     ...(loadDataDir ? { loadDataDir } : {}),
     extensions: pgliteExtensions,
-    parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
+    parsers: {
+      [INT8_OID]: (v: string) => Number(v),
+      [NUMERIC_OID]: (v: string) => Number(v),
+      [DATE_OID]: (v: string) => v,
+    },
   });
 }
 
@@ -84,6 +93,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     const db = kyselyForPostgres(config.url);
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
+  // PGlite creates its own folder but not the parents ("data/" on a fresh clone, a custom PGLITE_DIR).
+  if (config.dataDir) mkdirSync(dirname(config.dataDir), { recursive: true });
   const client = await createPglite(config.dataDir);
   const db = kyselyForPglite(client);
   return { db, engine: 'pglite', close: () => db.destroy() };

@@ -126,6 +126,124 @@ export interface DomainEventTable {
   processed_at: Timestamp | null;
 }
 
+type Json<T extends object | null> = JSONColumnType<T, string, string>;
+export interface LheoImportTable {
+  id: Generated<string>;
+  source: string;
+  mode: 'full' | 'partial';
+  file_name: string;
+  sha256: string;
+  size_bytes: number;
+  status: 'running' | 'done' | 'failed';
+  error: string | null;
+  formations_total: Generated<number>;
+  formations_done: Generated<number>;
+  counts: Json<Record<string, number>>;
+  rejected_count: Generated<number>;
+  created_by: string | null;
+  organisation_id: string | null;
+  started_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+export interface LheoRejectionTable {
+  id: Generated<number>;
+  import_id: string;
+  line: number;
+  col: number;
+  element: string;
+  record: string;
+  reason: string;
+}
+export interface TrainingProviderTable {
+  id: Generated<string>;
+  source: string;
+  siret: string;
+  lheo_number: string | null;
+  activity_number: string;
+  name: string;
+  legal_name: string;
+  address: Json<Record<string, unknown>>;
+  contact: Json<Record<string, unknown>>;
+  organisation_id: string | null;
+  last_import_id: string | null;
+  updated_at: CreatedAt;
+}
+export interface TrainingTable {
+  id: Generated<string>;
+  source: string;
+  lheo_number: string;
+  provider_id: string;
+  title: string;
+  objective: string;
+  expected_results: string;
+  content: string;
+  formacodes: string[];
+  nsf_codes: string[];
+  rome_codes: string[];
+  certifying: boolean;
+  rncp_code: string | null;
+  rs_code: string | null;
+  entry_level: string;
+  exit_level: string | null;
+  course_type: string;
+  url: string | null;
+  contact: Json<Record<string, unknown>>;
+  status: Generated<'active' | 'withdrawn'>;
+  withdrawn_at: Timestamp | null;
+  content_hash: string;
+  last_import_id: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export interface TrainingActionTable {
+  id: Generated<string>;
+  training_id: string;
+  lheo_number: string;
+  rhythm: string;
+  public_codes: string[];
+  public_info: string | null;
+  entry_level_required: boolean;
+  alternance: string;
+  teaching_mode: string;
+  specific_conditions: string;
+  funding_possible: boolean;
+  entries_exits: string;
+  place: Json<Record<string, unknown>> | null;
+  commune_code: string | null;
+  department_code: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  hours_centre: number | null;
+  hours_company: number | null;
+  price_total: number | null;
+  price_hourly: number | null;
+  disability_access: string | null;
+  recruitment_terms: string | null;
+  funder_codes: string[];
+  status: Generated<'active' | 'withdrawn'>;
+  withdrawn_at: Timestamp | null;
+  last_import_id: string | null;
+}
+export interface TrainingSessionTable {
+  id: Generated<string>;
+  action_id: string;
+  lheo_number: string;
+  start_date: ColumnType<string, string, string>;
+  end_date: ColumnType<string, string, string>;
+  recruitment_state: '1' | '2' | '3';
+  places_total: number | null;
+  places_remaining: number | null;
+  registration_address: Json<Record<string, unknown>>;
+  status: Generated<'active' | 'withdrawn'>;
+  withdrawn_at: Timestamp | null;
+  last_import_id: string | null;
+}
+export interface ActionFunderTable {
+  action_id: string;
+  funder_code: string;
+  places: number | null;
+}
+
 export interface Database {
   region: RegionTable;
   department: DepartmentTable;
@@ -145,4 +263,12 @@ export interface Database {
   api_token: ApiTokenTable;
   audit_log: AuditLogTable;
   domain_event: DomainEventTable;
+  lheo_import: LheoImportTable;
+  lheo_rejection: LheoRejectionTable;
+  training_provider: TrainingProviderTable;
+  training: TrainingTable;
+  training_action: TrainingActionTable;
+  training_session: TrainingSessionTable;
+  action_funder: ActionFunderTable;
+  training_word: SearchWordTable;
 }

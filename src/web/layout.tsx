@@ -14,8 +14,32 @@ interface NavItem {
   visible: (actor: Actor) => boolean;
 }
 
+const currentKind = (a: Actor) =>
+  a.memberships.find((m) => m.organisationId === a.organisationId)?.organisationKind;
+const manages = (a: Actor) => a.role === 'administrateur' || a.role === 'gestionnaire';
+
 const NAV: NavItem[] = [
   { href: '/', label: 'Accueil', visible: () => true },
+  { href: '/formations', label: 'Formations', visible: () => true },
+  {
+    href: '/mon-offre',
+    label: 'Mon offre de formation',
+    visible: (a) => currentKind(a) === 'organisme_formation',
+  },
+  {
+    href: '/formations/imports',
+    label: 'Imports LHÉO',
+    visible: (a) =>
+      a.isSuperAdmin ||
+      (manages(a) && ['region', 'france_travail', 'organisme_formation'].includes(currentKind(a) ?? '')),
+  },
+  {
+    href: '/financeurs',
+    label: 'Financeurs et places',
+    visible: (a) =>
+      a.isSuperAdmin ||
+      (a.role !== 'conseiller' && ['region', 'france_travail'].includes(currentKind(a) ?? '')),
+  },
   { href: '/organisations', label: 'Organisations partenaires', visible: () => true },
   {
     href: '/membres',
@@ -33,6 +57,7 @@ function isCurrent(path: string, href: string) {
   if (href === '/') return path === '/';
   // Member pages live under /organisations/:id/membres but belong to the "members" entry.
   if (path.endsWith('/membres')) return href === '/membres';
+  if (path.startsWith('/formations/imports')) return href === '/formations/imports';
   return path === href || path.startsWith(`${href}/`);
 }
 

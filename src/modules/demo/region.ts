@@ -4,6 +4,8 @@ import { completeLuhn } from '../../shared/siret.js';
 import { searchForm } from '../../shared/text.js';
 import { hashPassword } from '../identity/credentials.js';
 import type { OrganisationKind, Role } from '../identity/model.js';
+import { feedBytes, feedInputs } from '../trainings/feed.js';
+import { importLheo } from '../trainings/importer.js';
 import { demoRepository } from './repository.js';
 
 export const DEMO_SEED = 2026;
@@ -202,7 +204,43 @@ export async function seedDemoRegion(db: Db, log: (line: string) => void = conso
   log(
     `Région de démonstration créée : ${region.organisations.length} organisations, ${region.users.length} utilisateurs (graine ${DEMO_SEED}).`,
   );
+  await seedDemoCatalogue(db, log);
   return true;
+}
+
+export const DEMO_SESSIONS = 2000;
+
+/**
+ * The demo catalogue: a generated LHÉO feed (~2,000 sessions) published by the demo's training
+ * organisations, imported through the real importer, as the Carif-Oref feed would be.
+ */
+export async function seedDemoCatalogue(
+  db: Db,
+  log: (line: string) => void = console.log,
+  today = new Date().toISOString().slice(0, 10),
+) {
+  const inputs = await feedInputs(db, DEMO_REGION_CODE);
+  const options = {
+    seed: DEMO_SEED,
+    sessions: DEMO_SESSIONS,
+    appellations: inputs.appellations,
+    communes: inputs.communes,
+    providers: inputs.providers,
+    today,
+    numberPrefix: 'DEMO',
+    seededOverlap: true,
+  };
+  const outcome = await importLheo(db, {
+    source: 'carif-oref-demo',
+    mode: 'full',
+    fileName: 'flux-demo.xml',
+    sizeBytes: 0,
+    open: () => feedBytes(options),
+    maxBytes: Number.MAX_SAFE_INTEGER,
+  });
+  log(
+    `Offre de formation de démonstration : ${outcome.counts.created} formations, ${outcome.counts.actions} actions, ${outcome.counts.sessions} sessions.`,
+  );
 }
 
 export function demoLoginsText(): string {

@@ -1,0 +1,246 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../app.js';
+import type { Config } from '../../config.js';
+import { AppError, forbidden } from '../../shared/errors.js';
+import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
+import { html, pageContext } from '../../web/context.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+import { csvLine } from './service.js';
+import { removeUpload, type SavedUpload, saveUpload } from './uploads.js';
+
+const STATUS: Record<string, string> = {
+  running: 'en cours (reprise possible)',
+  done: 'terminé',
+  failed: 'refusé',
+};
+
+export async function importPages(app: FastifyInstance, { trainings, identity }: Services, config: Config) {
+  async function listPage(request: FastifyRequest, reply: FastifyReply, error: AppError | null = null) {
+    const actor = request.actor!;
+    const rights = trainings.importRights(actor);
+    if (!rights)
+      throw forbidden(
+        'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
+      );
+    const runs = await trainings.listImports(actor);
+    const ctx = pageContext(request, reply);
+    return html(
+      reply,
+      <Layout title="Imports LHÉO" ctx={ctx}>
+        <h1>Importer une offre de formation (LHÉO)</h1>
+        <p>
+          Déposez un flux au format LHÉO 2.x. Le fichier est d’abord vérifié en entier : s’il est mal formé,
+          rien n’est modifié. Les formations valides sont ensuite enregistrées ; chaque enregistrement refusé
+          est listé avec sa ligne et la raison.
+          {rights.anySource ? '' : ' Seules les formations de votre organisme (même SIRET) sont acceptées.'}
+        </p>
+        {error ? <Alert kind="error" title="Import impossible" text={error.message} /> : ''}
+        <form method="post" action="/formations/imports" enctype="multipart/form-data">
+          <CsrfField token={ctx.csrf} />
+          <div class={`fr-upload-group${error?.field === 'file' ? ' fr-upload-group--error' : ''}`}>
+            <label class="fr-label" for="champ-file">
+              Fichier LHÉO (obligatoire)
+              <span
+                class="fr-hint-text"
+                safe
+              >{`Format XML, ${(config.lheoMaxBytes / 1e6).toFixed(0)} Mo au plus.`}</span>
+            </label>
+            <input
+              class="fr-upload"
+              type="file"
+              id="champ-file"
+              name="file"
+              accept=".xml,application/xml,text/xml"
+              required
+            />
+          </div>
+          {rights.anySource ? (
+            <InputField
+              name="source"
+              label="Source du flux"
+              hint="Identifie le flux d’un import à l’autre (ex. : carif-oref-ara)."
+              value="carif-oref"
+              required
+              error={error?.field === 'source' ? error.message : undefined}
+            />
+          ) : (
+            ''
+          )}
+          <fieldset class="fr-fieldset">
+            <legend class="fr-fieldset__legend">Nature du flux</legend>
+            <div class="fr-fieldset__element">
+              <div class="fr-radio-group">
+                <input type="radio" id="mode-partial" name="mode" value="partial" checked />
+                <label class="fr-label" for="mode-partial">
+                  Mise à jour : ajoute et modifie, ne retire rien
+                </label>
+              </div>
+            </div>
+            <div class="fr-fieldset__element">
+              <div class="fr-radio-group">
+                <input type="radio" id="mode-full" name="mode" value="full" />
+                <label class="fr-label" for="mode-full">
+                  Flux complet : ce que le fichier ne contient plus est retiré du catalogue (jamais supprimé)
+                </label>
+              </div>
+            </div>
+          </fieldset>
+          <button type="submit" class="fr-btn">
+            Importer
+          </button>
+        </form>
+        <h2 class="fr-mt-5w">Derniers imports</h2>
+        <DataTable
+          caption="Derniers imports"
+          hideCaption
+          headers={['Date', 'Fichier', 'Source', 'État', 'Formations', 'Rejets', 'Rapport']}
+        >
+          {runs.map((r) => (
+            <tr>
+              <td safe>{formatDateTime(r.started_at)}</td>
+              <td safe>{r.file_name}</td>
+              <td safe>{r.source}</td>
+              <td safe>{STATUS[r.status] ?? r.status}</td>
+              <td>{r.formations_total}</td>
+              <td>{r.rejected_count}</td>
+              <td>
+                <a href={`/formations/imports/${r.id}`}>
+                  Voir<span class="fr-sr-only" safe>{` le rapport de ${r.file_name}`}</span>
+                </a>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </Layout>,
+      error ? (error.kind === 'too-large' ? 413 : 400) : 200,
+    );
+  }
+
+  app.get('/formations/imports', { config: { access: 'user' } }, (request, reply) =>
+    listPage(request, reply),
+  );
+
+  await app.register(async (scope) => {
+    // The file is streamed to disk while the form is read, so the CSRF check (which needs the
+    // other fields) runs before any import starts.
+    await scope.register(fastifyMultipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: config.lheoMaxBytes, files: 1, fields: 10 },
+      async onFile(part) {
+        (part as unknown as { value: SavedUpload }).value = await saveUpload(
+          part.file,
+          part.filename,
+          config.uploadDir,
+          config.lheoMaxBytes,
+        );
+      },
+    });
+    scope.post('/formations/imports', { config: { access: 'user' } }, async (request, reply) => {
+      const actor = request.actor!;
+      const body = (request.body ?? {}) as { file?: SavedUpload; source?: string; mode?: string };
+      const upload = body.file && typeof body.file === 'object' && 'path' in body.file ? body.file : null;
+      try {
+        if (!trainings.importRights(actor)) throw forbidden('Import non autorisé pour votre rôle.');
+        if (!upload || upload.size === 0)
+          throw new AppError('invalid', 'Choisissez un fichier LHÉO non vide.', 'file');
+        const organisation = actor.organisationId
+          ? await identity.getOrganisation(actor, actor.organisationId)
+          : null;
+        const outcome = await trainings.importFile(actor, {
+          path: upload.path,
+          fileName: upload.fileName,
+          size: upload.size,
+          source: typeof body.source === 'string' ? body.source.trim() : null,
+          mode: body.mode === 'full' ? 'full' : 'partial',
+          siret: organisation?.siret ?? null,
+        });
+        return reply.redirect(`/formations/imports/${outcome.id}`, 303);
+      } catch (error) {
+        if (error instanceof AppError && (error.kind === 'invalid' || error.kind === 'too-large'))
+          return listPage(request, reply, error);
+        throw error;
+      } finally {
+        if (upload) await removeUpload(upload);
+      }
+    });
+  });
+
+  app.get('/formations/imports/:id', { config: { access: 'user' } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const { run, rejections } = await trainings.importReport(request.actor!, id);
+    const counts = run.counts as Record<string, number>;
+    const ctx = pageContext(request, reply);
+    return html(
+      reply,
+      <Layout title={`Import ${run.file_name}`} ctx={ctx}>
+        <h1 safe>{`Import de ${run.file_name}`}</h1>
+        {run.status === 'failed' ? (
+          <Alert kind="error" title="Fichier refusé : rien n’a été modifié" text={run.error ?? ''} />
+        ) : run.status === 'done' ? (
+          <Alert
+            kind={run.rejected_count ? 'warning' : 'success'}
+            title={`Import terminé${run.rejected_count ? ` avec ${run.rejected_count} rejet${run.rejected_count > 1 ? 's' : ''}` : ''}`}
+          />
+        ) : (
+          <Alert
+            kind="info"
+            title="Import en cours ou interrompu : relancez le même fichier pour le reprendre"
+          />
+        )}
+        <ul>
+          <li
+            safe
+          >{`Source : ${run.source} · ${run.mode === 'full' ? 'flux complet' : 'mise à jour'} · ${formatDateTime(run.started_at)}`}</li>
+          <li>{`Formations dans le fichier : ${run.formations_total}`}</li>
+          <li>{`Créées : ${counts.created ?? 0} · modifiées : ${counts.updated ?? 0} · inchangées : ${counts.unchanged ?? 0} · retirées : ${counts.withdrawn ?? 0}`}</li>
+          <li>{`Actions : ${counts.actions ?? 0} · sessions : ${counts.sessions ?? 0}`}</li>
+        </ul>
+        {rejections.length ? (
+          <>
+            <p>
+              <a
+                class="fr-link fr-icon-download-line fr-link--icon-left"
+                href={`/formations/imports/${run.id}/rejets.csv`}
+              >
+                Télécharger le rapport des rejets (CSV)
+              </a>
+            </p>
+            <DataTable
+              caption="Enregistrements rejetés"
+              headers={['Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison']}
+            >
+              {rejections.slice(0, 200).map((r) => (
+                <tr>
+                  <td>{r.line}</td>
+                  <td>{r.col}</td>
+                  <td safe>{r.element}</td>
+                  <td safe>{r.record}</td>
+                  <td safe>{r.reason}</td>
+                </tr>
+              ))}
+            </DataTable>
+          </>
+        ) : (
+          ''
+        )}
+        <p>
+          <a href="/formations/imports">Retour aux imports</a> ·{' '}
+          <a href="/formations">Rechercher dans l’offre</a>
+        </p>
+      </Layout>,
+    );
+  });
+
+  app.get('/formations/imports/:id/rejets.csv', { config: { access: 'user' } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const { rejections } = await trainings.importReport(request.actor!, id);
+    const body =
+      `\uFEFF${csvLine(['Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison'])}` +
+      rejections.map((r) => csvLine([r.line, r.col, r.element, r.record, r.reason])).join('');
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="rejets-${id}.csv"`)
+      .send(body);
+  });
+}

@@ -1,0 +1,454 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { ResolvedPlace } from './lheo/map.js';
+import type { LheoFormation, Rejection } from './lheo/model.js';
+
+export interface ImportRun {
+  id: string;
+  source: string;
+  mode: 'full' | 'partial';
+  formationsDone: number;
+  counts: ImportCounts;
+  rejectedCount: number;
+}
+
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  actions: number;
+  sessions: number;
+  withdrawn: number;
+}
+export const emptyCounts = (): ImportCounts => ({
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  actions: 0,
+  sessions: 0,
+  withdrawn: 0,
+});
+
+export interface CommunePoint {
+  department: string;
+  latitude: number;
+  longitude: number;
+}
+export interface ImportReferentials {
+  romeCodes: Set<string>;
+  communes: Map<string, CommunePoint>;
+  /** Postal code → communes (INSEE code, search form of the name): resolves places without an INSEE code. */
+  byPostalCode: Map<string, { code: string; name: string }[]>;
+}
+
+/** A formation ready to write, with the hash that tells a re-import it has not changed. */
+export interface PreparedFormation {
+  formation: LheoFormation;
+  hash: string;
+  /** Where each action takes place (same order as its actions), resolved against the communes. */
+  places: (ResolvedPlace | null)[];
+}
+
+const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+
+export function importRepository(db: Db) {
+  return {
+    async referentials(): Promise<ImportReferentials> {
+      const rome = await db.selectFrom('rome_trade').select('code').execute();
+      const communes = await db
+        .selectFrom('commune')
+        .select(['code', 'department_code', 'latitude', 'longitude', 'postal_codes', 'search_text'])
+        .execute();
+      const byPostalCode = new Map<string, { code: string; name: string }[]>();
+      for (const c of communes)
+        for (const p of c.postal_codes)
+          byPostalCode.set(p, [...(byPostalCode.get(p) ?? []), { code: c.code, name: c.search_text }]);
+      return {
+        romeCodes: new Set(rome.map((r) => r.code)),
+        communes: new Map(
+          communes.map((c) => [
+            c.code,
+            { department: c.department_code, latitude: c.latitude, longitude: c.longitude },
+          ]),
+        ),
+        byPostalCode,
+      };
+    },
+
+    async findRunning(source: string, sha256: string) {
+      return db
+        .selectFrom('lheo_import')
+        .selectAll()
+        .where('source', '=', source)
+        .where('sha256', '=', sha256)
+        .where('status', '=', 'running')
+        .orderBy('started_at', 'desc')
+        .executeTakeFirst();
+    },
+
+    async create(input: {
+      source: string;
+      mode: 'full' | 'partial';
+      fileName: string;
+      sha256: string;
+      sizeBytes: number;
+      formationsTotal: number;
+      createdBy: string | null;
+      organisationId: string | null;
+      status: 'running' | 'failed';
+      error?: string;
+    }) {
+      return db
+        .insertInto('lheo_import')
+        .values({
+          source: input.source,
+          mode: input.mode,
+          file_name: input.fileName.slice(0, 200),
+          sha256: input.sha256,
+          size_bytes: input.sizeBytes,
+          formations_total: input.formationsTotal,
+          created_by: input.createdBy,
+          organisation_id: input.organisationId,
+          status: input.status,
+          error: input.error ?? null,
+          counts: JSON.stringify(emptyCounts()),
+          finished_at: input.status === 'failed' ? new Date() : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    },
+
+    /**
+     * Writes one batch of formations and its rejections, and moves the checkpoint, in one
+     * transaction: after a crash the catalogue and the checkpoint agree, so a re-run resumes
+     * exactly after the last committed batch.
+     */
+    async writeBatch(
+      run: ImportRun,
+      batch: PreparedFormation[],
+      rejections: Rejection[],
+      formationsDone: number,
+    ) {
+      return db.transaction().execute(async (tx) => {
+        const counts = emptyCounts();
+        if (batch.length) {
+          const existing = await tx
+            .selectFrom('training')
+            .select(['id', 'lheo_number', 'content_hash'])
+            .where('source', '=', run.source)
+            .where(
+              'lheo_number',
+              'in',
+              batch.map((b) => b.formation.number),
+            )
+            .execute();
+          const known = new Map(existing.map((e) => [e.lheo_number, e]));
+          const unchangedIds: string[] = [];
+          const changed: PreparedFormation[] = [];
+          for (const b of batch) {
+            const previous = known.get(b.formation.number);
+            if (previous && previous.content_hash === b.hash) unchangedIds.push(previous.id);
+            else changed.push(b);
+            if (!previous) counts.created++;
+            else if (previous.content_hash === b.hash) counts.unchanged++;
+            else counts.updated++;
+          }
+          if (unchangedIds.length) await touchUnchanged(tx, run.id, unchangedIds);
+          if (changed.length) {
+            const written = await writeChanged(tx, run, changed);
+            counts.actions += written.actions;
+            counts.sessions += written.sessions;
+          }
+          for (const b of batch)
+            if (known.get(b.formation.number)?.content_hash === b.hash) {
+              counts.actions += b.formation.actions.length;
+              counts.sessions += b.formation.actions.reduce((n, a) => n + a.sessions.length, 0);
+            }
+        }
+        if (rejections.length)
+          await tx
+            .insertInto('lheo_rejection')
+            .values(
+              rejections.map((r) => ({
+                import_id: run.id,
+                line: r.line,
+                col: r.column,
+                element: r.element.slice(0, 100),
+                record: r.record.slice(0, 300),
+                reason: r.reason.slice(0, 500),
+              })),
+            )
+            .execute();
+        const total: ImportCounts = { ...run.counts };
+        for (const k of Object.keys(counts) as (keyof ImportCounts)[]) total[k] += counts[k];
+        await tx
+          .updateTable('lheo_import')
+          .set({
+            formations_done: formationsDone,
+            counts: JSON.stringify(total),
+            rejected_count: run.rejectedCount + rejections.length,
+          })
+          .where('id', '=', run.id)
+          .execute();
+        run.counts = total;
+        run.rejectedCount += rejections.length;
+        run.formationsDone = formationsDone;
+      });
+    },
+
+    /** End of a full feed: what this source no longer sends is withdrawn (kept, hidden from search). */
+    async finish(run: ImportRun, error: string | null = null) {
+      await db.transaction().execute(async (tx) => {
+        if (!error && run.mode === 'full') {
+          const withdrawn = await sql<{ n: number }>`
+            with w as (
+              update training set status = 'withdrawn', withdrawn_at = now()
+              where source = ${run.source} and status = 'active' and last_import_id is distinct from ${run.id}
+              returning id
+            ) select count(*)::int as n from w`.execute(tx);
+          await sql`
+            update training_action a set status = 'withdrawn', withdrawn_at = now()
+            from training t
+            where a.training_id = t.id and t.source = ${run.source} and a.status = 'active'
+              and (t.status = 'withdrawn' or a.last_import_id is distinct from ${run.id})`.execute(tx);
+          await sql`
+            update training_session s set status = 'withdrawn', withdrawn_at = now()
+            from training_action a join training t on t.id = a.training_id
+            where s.action_id = a.id and t.source = ${run.source} and s.status = 'active'
+              and (a.status = 'withdrawn' or s.last_import_id is distinct from ${run.id})`.execute(tx);
+          run.counts.withdrawn = withdrawn.rows[0]?.n ?? 0;
+        }
+        await tx
+          .updateTable('lheo_import')
+          .set({
+            status: error ? 'failed' : 'done',
+            error,
+            finished_at: new Date(),
+            counts: JSON.stringify(run.counts),
+          })
+          .where('id', '=', run.id)
+          .execute();
+      });
+    },
+
+    /** Typo correction draws on the words of the catalogue: refreshed after each import. */
+    async refreshVocabulary() {
+      await db.transaction().execute(async (tx) => {
+        await sql`delete from training_word`.execute(tx);
+        await sql`
+          insert into training_word (word)
+          select word from ts_stat('select search_vector from training where status = ''active''')
+          where length(word) between 3 and 40 and word ~ '^[a-z]+$'`.execute(tx);
+      });
+      await sql`analyze training, training_action, training_session, action_funder, training_word`.execute(
+        db,
+      );
+    },
+
+    async get(id: string) {
+      return db.selectFrom('lheo_import').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async list(filter: { organisationId?: string | null; limit: number }) {
+      let q = db.selectFrom('lheo_import').selectAll().orderBy('started_at', 'desc').limit(filter.limit);
+      if (filter.organisationId !== undefined) q = q.where('organisation_id', '=', filter.organisationId);
+      return q.execute();
+    },
+
+    async rejections(importId: string) {
+      return db
+        .selectFrom('lheo_rejection')
+        .select(['line', 'col', 'element', 'record', 'reason'])
+        .where('import_id', '=', importId)
+        .orderBy('id')
+        .execute();
+    },
+  };
+}
+
+type Tx = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
+
+async function touchUnchanged(tx: Tx, runId: string, trainingIds: string[]) {
+  await sql`update training set last_import_id = ${runId} where id = any(${trainingIds}::uuid[])`.execute(tx);
+  await sql`update training_action set last_import_id = ${runId}
+    where training_id = any(${trainingIds}::uuid[]) and status = 'active'`.execute(tx);
+  await sql`update training_session s set last_import_id = ${runId}
+    from training_action a where s.action_id = a.id and a.training_id = any(${trainingIds}::uuid[]) and s.status = 'active'`.execute(
+    tx,
+  );
+}
+
+async function writeChanged(tx: Tx, run: ImportRun, batch: PreparedFormation[]) {
+  const providers = new Map<string, LheoFormation['provider']>();
+  for (const { formation } of batch) providers.set(formation.provider.siret, formation.provider);
+  const providerRows = [...providers.values()].map((p) => ({
+    source: run.source,
+    siret: p.siret,
+    lheo_number: p.number,
+    activity_number: p.activityNumber,
+    name: p.name,
+    legal_name: p.legalName,
+    address: p.address,
+    contact: p.contact,
+  }));
+  const { rows: providerIds } = await sql<{ id: string; siret: string }>`
+    insert into training_provider (source, siret, lheo_number, activity_number, name, legal_name, address, contact, organisation_id, last_import_id)
+    select r.source, r.siret, r.lheo_number, r.activity_number, r.name, r.legal_name, r.address, r.contact,
+      (select o.id from organisation o where o.siret = r.siret limit 1), ${run.id}::uuid
+    from jsonb_to_recordset(${json(providerRows)}) as r(source text, siret text, lheo_number text, activity_number text,
+      name text, legal_name text, address jsonb, contact jsonb)
+    on conflict (source, siret) do update set lheo_number = excluded.lheo_number, activity_number = excluded.activity_number,
+      name = excluded.name, legal_name = excluded.legal_name, address = excluded.address, contact = excluded.contact,
+      organisation_id = coalesce(excluded.organisation_id, training_provider.organisation_id),
+      last_import_id = excluded.last_import_id, updated_at = now()
+    returning id, siret`.execute(tx);
+  const providerBySiret = new Map(providerIds.map((p) => [p.siret.trim(), p.id]));
+
+  const trainingRows = batch.map(({ formation: f, hash }) => ({
+    source: run.source,
+    lheo_number: f.number,
+    provider_id: providerBySiret.get(f.provider.siret),
+    title: f.title,
+    objective: f.objective,
+    expected_results: f.expectedResults,
+    content: f.content,
+    formacodes: f.formacodes,
+    nsf_codes: f.nsfCodes,
+    rome_codes: f.romeCodes,
+    certifying: f.certifying,
+    rncp_code: f.rncpCode,
+    rs_code: f.rsCode,
+    entry_level: f.entryLevel,
+    exit_level: f.exitLevel,
+    course_type: f.courseType,
+    url: f.url,
+    contact: f.contact,
+    content_hash: hash,
+  }));
+  const { rows: trainingIds } = await sql<{ id: string; lheo_number: string }>`
+    insert into training (source, lheo_number, provider_id, title, objective, expected_results, content, formacodes, nsf_codes,
+      rome_codes, certifying, rncp_code, rs_code, entry_level, exit_level, course_type, url, contact, content_hash, last_import_id)
+    select r.source, r.lheo_number, r.provider_id, r.title, r.objective, r.expected_results, r.content, r.formacodes, r.nsf_codes,
+      r.rome_codes, r.certifying, r.rncp_code, r.rs_code, r.entry_level, r.exit_level, r.course_type, r.url, r.contact,
+      r.content_hash, ${run.id}::uuid
+    from jsonb_to_recordset(${json(trainingRows)}) as r(source text, lheo_number text, provider_id uuid, title text,
+      objective text, expected_results text, content text, formacodes text[], nsf_codes text[], rome_codes text[],
+      certifying boolean, rncp_code text, rs_code text, entry_level text, exit_level text, course_type text, url text,
+      contact jsonb, content_hash text)
+    on conflict (source, lheo_number) do update set provider_id = excluded.provider_id, title = excluded.title,
+      objective = excluded.objective, expected_results = excluded.expected_results, content = excluded.content,
+      formacodes = excluded.formacodes, nsf_codes = excluded.nsf_codes, rome_codes = excluded.rome_codes,
+      certifying = excluded.certifying, rncp_code = excluded.rncp_code, rs_code = excluded.rs_code,
+      entry_level = excluded.entry_level, exit_level = excluded.exit_level, course_type = excluded.course_type,
+      url = excluded.url, contact = excluded.contact, content_hash = excluded.content_hash,
+      last_import_id = excluded.last_import_id, status = 'active', withdrawn_at = null, updated_at = now()
+    returning id, lheo_number`.execute(tx);
+  const trainingByNumber = new Map(trainingIds.map((t) => [t.lheo_number, t.id]));
+
+  const actionRows = batch.flatMap(({ formation: f, places }) =>
+    f.actions.map((a, i) => ({
+      training_id: trainingByNumber.get(f.number),
+      lheo_number: a.number,
+      rhythm: a.rhythm,
+      public_codes: a.publicCodes,
+      public_info: a.publicInfo,
+      entry_level_required: a.entryLevelRequired,
+      alternance: a.alternance,
+      teaching_mode: a.teachingMode,
+      specific_conditions: a.specificConditions,
+      funding_possible: a.fundingPossible,
+      entries_exits: a.entriesExits,
+      place: a.place,
+      commune_code: places[i]?.communeCode ?? null,
+      department_code: places[i]?.department ?? null,
+      latitude: places[i]?.latitude ?? null,
+      longitude: places[i]?.longitude ?? null,
+      hours_centre: a.hoursCentre,
+      hours_company: a.hoursCompany,
+      price_total: a.priceTotal,
+      price_hourly: a.priceHourly,
+      disability_access: a.disabilityAccess,
+      recruitment_terms: a.recruitmentTerms,
+      funder_codes: a.funders.map((x) => x.code),
+    })),
+  );
+  const { rows: actionIds } = await sql<{ id: string; training_id: string; lheo_number: string }>`
+    insert into training_action (training_id, lheo_number, rhythm, public_codes, public_info, entry_level_required, alternance,
+      teaching_mode, specific_conditions, funding_possible, entries_exits, place, commune_code, department_code, latitude,
+      longitude, hours_centre, hours_company, price_total, price_hourly, disability_access, recruitment_terms, funder_codes,
+      last_import_id)
+    select r.training_id, r.lheo_number, r.rhythm, r.public_codes, r.public_info, r.entry_level_required, r.alternance,
+      r.teaching_mode, r.specific_conditions, r.funding_possible, r.entries_exits, r.place, r.commune_code, r.department_code,
+      r.latitude, r.longitude, r.hours_centre, r.hours_company, r.price_total, r.price_hourly, r.disability_access,
+      r.recruitment_terms, r.funder_codes, ${run.id}::uuid
+    from jsonb_to_recordset(${json(actionRows)}) as r(training_id uuid, lheo_number text, rhythm text, public_codes text[],
+      public_info text, entry_level_required boolean, alternance text, teaching_mode text, specific_conditions text,
+      funding_possible boolean, entries_exits text, place jsonb, commune_code text, department_code text,
+      latitude double precision, longitude double precision, hours_centre integer, hours_company integer,
+      price_total numeric, price_hourly numeric, disability_access text, recruitment_terms text, funder_codes text[])
+    on conflict (training_id, lheo_number) do update set rhythm = excluded.rhythm, public_codes = excluded.public_codes,
+      public_info = excluded.public_info, entry_level_required = excluded.entry_level_required,
+      alternance = excluded.alternance, teaching_mode = excluded.teaching_mode,
+      specific_conditions = excluded.specific_conditions, funding_possible = excluded.funding_possible,
+      entries_exits = excluded.entries_exits, place = excluded.place, commune_code = excluded.commune_code,
+      department_code = excluded.department_code, latitude = excluded.latitude, longitude = excluded.longitude,
+      hours_centre = excluded.hours_centre, hours_company = excluded.hours_company, price_total = excluded.price_total,
+      price_hourly = excluded.price_hourly, disability_access = excluded.disability_access,
+      recruitment_terms = excluded.recruitment_terms, funder_codes = excluded.funder_codes,
+      last_import_id = excluded.last_import_id, status = 'active', withdrawn_at = null
+    returning id, training_id, lheo_number`.execute(tx);
+  const actionByKey = new Map(actionIds.map((a) => [`${a.training_id}|${a.lheo_number}`, a.id]));
+
+  const sessionRows = [];
+  const funderRows = [];
+  for (const { formation: f } of batch) {
+    const trainingId = trainingByNumber.get(f.number);
+    for (const a of f.actions) {
+      const actionId = actionByKey.get(`${trainingId}|${a.number}`);
+      for (const s of a.sessions)
+        sessionRows.push({
+          action_id: actionId,
+          lheo_number: s.number,
+          start_date: s.start,
+          end_date: s.end,
+          recruitment_state: s.recruitmentState,
+          places_total: s.placesTotal,
+          places_remaining: s.placesRemaining,
+          registration_address: s.registrationAddress,
+        });
+      for (const x of a.funders)
+        funderRows.push({ action_id: actionId, funder_code: x.code, places: x.places });
+    }
+  }
+  await sql`
+    insert into training_session (action_id, lheo_number, start_date, end_date, recruitment_state, places_total,
+      places_remaining, registration_address, last_import_id)
+    select r.action_id, r.lheo_number, r.start_date, r.end_date, r.recruitment_state, r.places_total, r.places_remaining,
+      r.registration_address, ${run.id}::uuid
+    from jsonb_to_recordset(${json(sessionRows)}) as r(action_id uuid, lheo_number text, start_date date, end_date date,
+      recruitment_state text, places_total integer, places_remaining integer, registration_address jsonb)
+    on conflict (action_id, lheo_number) do update set start_date = excluded.start_date, end_date = excluded.end_date,
+      recruitment_state = excluded.recruitment_state, places_total = excluded.places_total,
+      places_remaining = excluded.places_remaining, registration_address = excluded.registration_address,
+      last_import_id = excluded.last_import_id, status = 'active', withdrawn_at = null`.execute(tx);
+  const ids = actionIds.map((a) => a.id);
+  const trainingIdList = trainingIds.map((t) => t.id);
+  await sql`delete from action_funder where action_id = any(${ids}::uuid[])`.execute(tx);
+  if (funderRows.length)
+    await sql`
+      insert into action_funder (action_id, funder_code, places)
+      select r.action_id, r.funder_code, r.places
+      from jsonb_to_recordset(${json(funderRows)}) as r(action_id uuid, funder_code text, places integer)`.execute(
+      tx,
+    );
+  // A formation is complete in itself: what it no longer lists (an action, a session) is withdrawn.
+  await sql`update training_action set status = 'withdrawn', withdrawn_at = now()
+    where training_id = any(${trainingIdList}::uuid[]) and status = 'active' and last_import_id is distinct from ${run.id}::uuid`.execute(
+    tx,
+  );
+  await sql`update training_session set status = 'withdrawn', withdrawn_at = now()
+    where action_id = any(${ids}::uuid[]) and status = 'active' and last_import_id is distinct from ${run.id}::uuid`.execute(
+    tx,
+  );
+  return { actions: actionRows.length, sessions: sessionRows.length };
+}

@@ -1,0 +1,296 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateFeed } from './generate.js';
+import { type MappingContext, mapFormation } from './map.js';
+import type { LheoFormation } from './model.js';
+import { LheoFileError, readLheo, type XmlNode } from './reader.js';
+import { formationXml, LHEO_HEAD, LHEO_TAIL } from './writer.js';
+
+const context: MappingContext = {
+  isRomeCode: (c) => /^[A-N]\d{4}$/.test(c) && c !== 'Z9999',
+  isCommune: (c) => c === '69123' || c === '38185',
+  resolvePlace: (a) =>
+    a.postalCode === '99999'
+      ? null
+      : { communeCode: '69123', department: '69', latitude: 45.76, longitude: 4.83 },
+};
+
+async function* bytes(text: string | Uint8Array, chunk = 7) {
+  const all = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  for (let i = 0; i < all.length; i += chunk) yield all.subarray(i, i + chunk);
+}
+
+async function parse(xml: string | Uint8Array) {
+  const nodes: XmlNode[] = [];
+  const scan = await readLheo(bytes(xml), (node) => {
+    nodes.push(node);
+  });
+  return { scan, results: nodes.map((n) => mapFormation(n, context)) };
+}
+
+const sample = (): LheoFormation =>
+  generateFeed({
+    seed: 1,
+    sessions: 3,
+    appellations: [{ code: '11573', label: 'Électricien / Électricienne du bâtiment', rome: 'F1602' }],
+    communes: [
+      {
+        code: '69123',
+        name: 'Lyon',
+        postalCode: '69001',
+        latitude: 45.76,
+        longitude: 4.83,
+        population: 500000,
+      },
+    ],
+    today: '2026-11-23',
+  }).next().value as LheoFormation;
+
+const doc = (...formations: string[]) => `${LHEO_HEAD}${formations.join('\n')}${LHEO_TAIL}`;
+
+describe('LHÉO reader', () => {
+  it('refuses a file that is not well-formed and says where it broke', async () => {
+    const broken = doc(formationXml(sample())).replace('</intitule-formation>', '</intitule>');
+    const error = await parse(broken).catch((e) => e);
+    expect(error).toBeInstanceOf(LheoFileError);
+    expect(error.line).toBeGreaterThan(0);
+    expect(error.message).toMatch(/mal formé.*ligne \d+, colonne \d+/);
+  });
+
+  it('refuses DOCTYPE, hence external entities and entity bombs, before reading any record', async () => {
+    const xxe = `<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY x SYSTEM "file:///etc/passwd">]><lheo><offres>&x;</offres></lheo>`;
+    await expect(parse(xxe)).rejects.toThrow(/DOCTYPE refusée/);
+    const bomb = `<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><lheo>&b;</lheo>`;
+    await expect(parse(bomb)).rejects.toThrow(/DOCTYPE refusée/);
+    await expect(parse('<lheo><offres>&foo;</offres></lheo>')).rejects.toThrow(LheoFileError);
+  });
+
+  it('decodes ISO-8859-1 when declared, and refuses bytes that contradict the declared UTF-8', async () => {
+    const text = doc(formationXml({ ...sample(), title: "Préparation à l'emploi : électricité" })).replace(
+      /[^\u0000-\u00ff]/g,
+      '-',
+    );
+    const latin1 = Buffer.from(text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'), 'latin1');
+    const { results } = await parse(latin1);
+    expect(results[0]?.formation?.title).toBe("Préparation à l'emploi : électricité");
+    await expect(parse(Buffer.from(text, 'latin1'))).rejects.toThrow(/Octets invalides/);
+    await expect(parse(text.replace('UTF-8', 'EBCDIC'))).rejects.toThrow(/non pris en charge/);
+  });
+
+  it('refuses a root that is not <lheo> and an empty file', async () => {
+    await expect(parse('<catalogue/>')).rejects.toThrow(/racine/);
+    await expect(parse('')).rejects.toThrow(LheoFileError);
+  });
+
+  it('counts formations, actions and sessions in constant memory', async () => {
+    const f = sample();
+    const { scan } = await parse(doc(formationXml(f), formationXml({ ...f, number: 'B' })));
+    expect(scan).toMatchObject({
+      formations: 2,
+      actions: 2 * f.actions.length,
+      sessions: 2 * f.actions.reduce((n, a) => n + a.sessions.length, 0),
+    });
+  });
+});
+
+describe('LHÉO records', () => {
+  it('rejects each invalid record with its line, element and reason, and keeps the rest', async () => {
+    const good = sample();
+    const session = good.actions[0]!.sessions[0]!;
+    const xml = doc(
+      formationXml(good),
+      formationXml({ ...good, number: 'ROME-INCONNU', romeCodes: ['Z9999'] }),
+      formationXml({
+        ...good,
+        number: 'SESSION-INVERSEE',
+        actions: [
+          {
+            ...good.actions[0]!,
+            sessions: [
+              { ...session, start: '2027-03-01', end: '2027-01-01' },
+              { ...session, number: 'ok' },
+            ],
+          },
+        ],
+      }),
+      formationXml({
+        ...good,
+        number: 'PLACES-NEGATIVES',
+        actions: [{ ...good.actions[0]!, funders: [{ code: '2', places: -3 }] }],
+      }),
+      formationXml({
+        ...good,
+        number: 'FINANCEUR-INCONNU',
+        actions: [{ ...good.actions[0]!, funders: [{ code: '99', places: 3 }] }],
+      }),
+      formationXml({
+        ...good,
+        number: 'SIRET-FAUX',
+        provider: { ...good.provider, siret: '12345678901234' },
+      }),
+    );
+    const { results } = await parse(xml);
+    expect(results[0]!.rejections).toEqual([]);
+    const reasons = results
+      .slice(1)
+      .map((r) => ({
+        kept: r.formation !== null,
+        r: r.rejections.map((x) => `${x.record} | ${x.element} | ${x.reason}`),
+      }));
+    expect(reasons[0]).toEqual({
+      kept: false,
+      r: [expect.stringMatching(/ROME-INCONNU \| code-ROME \| .*Z9999.*inconnu/)],
+    });
+    expect(reasons[1]!.kept).toBe(true);
+    expect(reasons[1]!.r).toEqual([
+      expect.stringMatching(/SESSION-INVERSEE \/ action .* \/ session .* \| fin \| .*avant <debut>/),
+    ]);
+    expect(reasons[2]!.r.join()).toMatch(/PLACES-NEGATIVES.*nb-places-financees.*négative/);
+    expect(reasons[3]!.r.join()).toMatch(/FINANCEUR-INCONNU.*code-financeur.*« 99 » inconnu/);
+    expect(reasons[4]!.r.join()).toMatch(/SIRET-FAUX.*SIRET.*invalide/);
+    for (const r of results.slice(1)) for (const x of r.rejections) expect(x.line).toBeGreaterThan(2);
+  });
+
+  it('refuses an OF’s formations published under another SIRET', async () => {
+    const f = sample();
+    const nodes: XmlNode[] = [];
+    await readLheo(bytes(doc(formationXml(f))), (n) => {
+      nodes.push(n);
+    });
+    const mapped = mapFormation(nodes[0]!, { ...context, restrictToSiret: '13002526500013' });
+    expect(mapped.formation).toBeNull();
+    expect(mapped.rejections[0]!.reason).toMatch(/pas celui de votre organisme/);
+  });
+
+  it('round trip: import(export(x)) gives back x', async () => {
+    const text = fc
+      .string({ minLength: 1, maxLength: 40 })
+      .filter(
+        (s) => s.trim() === s && s.trim().length > 0 && !/[\u0000-\u001f\ufffe\uffff\ud800-\udfff]/.test(s),
+      );
+    const digits = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
+    const address = fc
+      .record({
+        lines: fc.array(text, { minLength: 1, maxLength: 3 }),
+        postalCode: digits(5),
+        city: text.map((s) => s.slice(0, 50)),
+        inseeCode: fc.constantFrom(null, '69123', '38185'),
+        latitude: fc.option(
+          fc.double({ min: -90, max: 90, noNaN: true }).map((x) => x + 0),
+          { nil: null },
+        ),
+        longitude: fc.option(
+          fc.double({ min: -180, max: 180, noNaN: true }).map((x) => x + 0),
+          { nil: null },
+        ),
+      })
+      .map((a) =>
+        a.latitude === null || a.longitude === null ? { ...a, latitude: null, longitude: null } : a,
+      );
+    const contact = fc.record({
+      name: fc.option(text, { nil: null }),
+      phone: fc.option(text, { nil: null }),
+      email: fc.option(text, { nil: null }),
+      web: fc.option(text, { nil: null }),
+    });
+    const date = fc
+      .integer({ min: 0, max: 3000 })
+      .map((d) => new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10));
+    const session = fc
+      .record({
+        number: text,
+        start: date,
+        days: fc.integer({ min: 0, max: 400 }),
+        recruitmentState: fc.constantFrom('1' as const, '2' as const, '3' as const),
+        placesTotal: fc.option(fc.integer({ min: 20, max: 40 }), { nil: null }),
+        placesRemaining: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
+        registrationAddress: address,
+      })
+      .map(({ days, ...s }) => ({
+        ...s,
+        end: new Date(Date.parse(s.start) + days * 86400000).toISOString().slice(0, 10),
+      }));
+    const action = fc.record({
+      number: text,
+      rhythm: text,
+      publicCodes: fc.array(text, { minLength: 1, maxLength: 2 }),
+      publicInfo: fc.option(text, { nil: null }),
+      entryLevelRequired: fc.boolean(),
+      alternance: text,
+      teachingMode: fc.constantFrom('0', '1', '2'),
+      specificConditions: text,
+      fundingPossible: fc.boolean(),
+      place: fc.option(
+        fc.tuple(address, fc.option(text, { nil: null })).map(([a, name]) => ({ ...a, name })),
+        { nil: null },
+      ),
+      entriesExits: fc.constantFrom('0', '1'),
+      sessions: fc.uniqueArray(session, { minLength: 1, maxLength: 3, selector: (s) => s.number }),
+      disabilityAccess: fc.option(text, { nil: null }),
+      recruitmentTerms: fc.option(text, { nil: null }),
+      priceHourly: fc.option(
+        fc.integer({ min: 0, max: 99999 }).map((c) => c / 100),
+        { nil: null },
+      ),
+      priceTotal: fc.option(
+        fc.integer({ min: 0, max: 9999999 }).map((c) => c / 100),
+        { nil: null },
+      ),
+      hoursCentre: fc.option(fc.nat(3000), { nil: null }),
+      hoursCompany: fc.option(fc.nat(3000), { nil: null }),
+      funders: fc.uniqueArray(
+        fc.record({
+          code: fc.constantFrom('2', '4', '7', '10', '16'),
+          places: fc.option(fc.nat(50), { nil: null }),
+        }),
+        { maxLength: 3, selector: (f) => f.code },
+      ),
+    });
+    const formation = fc.record({
+      number: text,
+      formacodes: fc.array(digits(5), { maxLength: 2 }),
+      nsfCodes: fc.array(digits(3), { maxLength: 2 }),
+      romeCodes: fc.array(fc.constantFrom('F1602', 'J1501', 'N1103'), { maxLength: 2 }),
+      title: text,
+      objective: text,
+      expectedResults: text,
+      content: text,
+      certifying: fc.boolean(),
+      contact,
+      courseType: fc.constantFrom('1', '2', '3', '4'),
+      entryLevel: fc.constantFrom('0', '13', '14'),
+      rncpCode: fc.option(digits(5), { nil: null }),
+      rsCode: fc.option(digits(4), { nil: null }),
+      exitLevel: fc.option(fc.constantFrom('13', '15'), { nil: null }),
+      url: fc.option(text, { nil: null }),
+      actions: fc.uniqueArray(action, { minLength: 1, maxLength: 3, selector: (a) => a.number }),
+      provider: fc.record({
+        number: fc.option(text, { nil: null }),
+        siret: fc.constant(sample().provider.siret),
+        activityNumber: digits(11),
+        name: text,
+        legalName: text,
+        address,
+        contact,
+      }),
+    });
+    const canonical = (f: LheoFormation): LheoFormation => ({
+      ...f,
+      actions: [...f.actions]
+        .sort((a, b) => (a.number < b.number ? -1 : 1))
+        .map((a) => ({
+          ...a,
+          sessions: [...a.sessions].sort((x, y) => (x.number < y.number ? -1 : 1)),
+          funders: [...a.funders].sort((x, y) => Number(x.code) - Number(y.code)),
+        })),
+    });
+    await fc.assert(
+      fc.asyncProperty(formation, async (x) => {
+        const { results } = await parse(doc(formationXml(x as LheoFormation)));
+        expect(results[0]!.rejections).toEqual([]);
+        expect(results[0]!.formation).toEqual(canonical(x as LheoFormation));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,400 @@
+import { isValidSiret } from '../../../shared/siret.js';
+import {
+  COURSE_TYPES,
+  ENTRY_EXIT_MODES,
+  FUNDERS,
+  LEVELS,
+  RECRUITMENT_STATES,
+  TEACHING_MODES,
+} from '../dictionaries.js';
+import type {
+  LheoAction,
+  LheoAddress,
+  LheoContact,
+  LheoFormation,
+  LheoFunder,
+  LheoProvider,
+  LheoSession,
+  Rejection,
+} from './model.js';
+import type { XmlNode } from './reader.js';
+
+export interface ResolvedPlace {
+  communeCode: string;
+  department: string;
+  latitude: number;
+  longitude: number;
+}
+
+/** What the mapper needs to know about the referentials to check codes. */
+export interface MappingContext {
+  isRomeCode(code: string): boolean;
+  isCommune(code: string): boolean;
+  /** The commune and point of a place of training, or null when no commune matches. */
+  resolvePlace(address: LheoAddress): ResolvedPlace | null;
+  /** When set, only formations of this training organisation are accepted (an OF uploads its own offer). */
+  restrictToSiret?: string | null;
+}
+
+class RecordError extends Error {
+  constructor(
+    readonly node: XmlNode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const all = (node: XmlNode, name: string) => node.children.filter((c) => c.name === name);
+const one = (node: XmlNode, name: string) => node.children.find((c) => c.name === name) ?? null;
+const textOf = (node: XmlNode, name: string) => one(node, name)?.text || null;
+
+function required(node: XmlNode, name: string, max = 3000): string {
+  const value = textOf(node, name);
+  if (!value) throw new RecordError(node, `<${name}> obligatoire absent ou vide`);
+  if (value.length > max) throw new RecordError(one(node, name)!, `<${name}> dépasse ${max} caractères`);
+  return value;
+}
+
+function code(node: XmlNode, name: string, dictionary: Record<string, string>, optional = false): string {
+  const value = textOf(node, name);
+  if (!value) {
+    if (optional) return '';
+    throw new RecordError(node, `<${name}> obligatoire absent`);
+  }
+  if (!(value in dictionary))
+    throw new RecordError(one(node, name)!, `<${name}> : code « ${value} » inconnu du dictionnaire LHÉO`);
+  return value;
+}
+
+function bool(node: XmlNode, name: string): boolean {
+  const value = textOf(node, name);
+  if (value !== '0' && value !== '1')
+    throw new RecordError(one(node, name) ?? node, `<${name}> doit valoir 0 ou 1`);
+  return value === '1';
+}
+
+function nonNegative(node: XmlNode, name: string, decimal = false): number | null {
+  const element = one(node, name);
+  if (!element?.text) return null;
+  const normalised = element.text.replace(',', '.');
+  const pattern = decimal ? /^-?\d+(\.\d{1,2})?$/ : /^-?\d+$/;
+  if (!pattern.test(normalised))
+    throw new RecordError(element, `<${name}> : « ${element.text} » n’est pas un nombre`);
+  const value = Number(normalised);
+  if (value < 0) throw new RecordError(element, `<${name}> : valeur négative (${element.text})`);
+  return value;
+}
+
+function lheoDate(node: XmlNode, name: string): string {
+  const element = one(node, name);
+  const value = element?.text ?? '';
+  const m = value.match(/^(\d{4})(\d{2})(\d{2})$/);
+  const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
+  if (!m || Number.isNaN(Date.parse(iso)) || new Date(iso).toISOString().slice(0, 10) !== iso)
+    throw new RecordError(element ?? node, `<${name}> : date « ${value} » invalide (format AAAAMMJJ)`);
+  return iso;
+}
+
+function address(node: XmlNode | null, where: string, context: MappingContext): LheoAddress {
+  if (!node)
+    throw new RecordError(
+      { name: where, attrs: {}, children: [], text: '', line: 0, column: 0 },
+      `<adresse> absente dans <${where}>`,
+    );
+  const lines = all(node, 'ligne')
+    .map((l) => l.text)
+    .filter(Boolean);
+  if (!lines.length) throw new RecordError(node, `<ligne> obligatoire absente dans l’adresse de <${where}>`);
+  const postalCode = required(node, 'codepostal', 5);
+  if (!/^\d{5}$/.test(postalCode))
+    throw new RecordError(one(node, 'codepostal')!, `<codepostal> « ${postalCode} » invalide`);
+  const inseeCode = textOf(node, 'code-INSEE-commune');
+  if (inseeCode && !context.isCommune(inseeCode))
+    throw new RecordError(
+      one(node, 'code-INSEE-commune')!,
+      `<code-INSEE-commune> : commune « ${inseeCode} » inconnue`,
+    );
+  const geo = one(node, 'geolocalisation');
+  let latitude: number | null = null;
+  let longitude: number | null = null;
+  if (geo) {
+    latitude = Number(textOf(geo, 'latitude'));
+    longitude = Number(textOf(geo, 'longitude'));
+    if (
+      !Number.isFinite(latitude) ||
+      !Number.isFinite(longitude) ||
+      Math.abs(latitude) > 90 ||
+      Math.abs(longitude) > 180
+    )
+      throw new RecordError(geo, '<geolocalisation> : latitude ou longitude invalide');
+  }
+  return { lines, postalCode, city: required(node, 'ville', 50), inseeCode, latitude, longitude };
+}
+
+function contact(coordonnees: XmlNode | null): LheoContact {
+  if (!coordonnees) return { name: null, phone: null, email: null, web: null };
+  const name = [textOf(coordonnees, 'prenom'), textOf(coordonnees, 'nom')].filter(Boolean).join(' ') || null;
+  const tel = one(coordonnees, 'telfixe') ?? one(coordonnees, 'portable');
+  const web = one(coordonnees, 'web');
+  return {
+    name,
+    phone: tel ? textOf(tel, 'numtel') : null,
+    email: textOf(coordonnees, 'courriel'),
+    web: web ? textOf(web, 'urlweb') : null,
+  };
+}
+
+function extra(node: XmlNode, info: string): string | null {
+  for (const extras of all(node, 'extras'))
+    for (const e of all(extras, 'extra')) if (e.attrs.info === info) return e.text || null;
+  return null;
+}
+
+function session(node: XmlNode, context: MappingContext): LheoSession {
+  const number = node.attrs.numero?.trim();
+  if (!number) throw new RecordError(node, 'attribut numero absent sur <session>');
+  const periode = one(node, 'periode');
+  if (!periode) throw new RecordError(node, '<periode> obligatoire absente');
+  const start = lheoDate(periode, 'debut');
+  const end = lheoDate(periode, 'fin');
+  if (end < start) throw new RecordError(one(periode, 'fin')!, `<fin> (${end}) avant <debut> (${start})`);
+  const placesNode = {
+    ...node,
+    children: all(node, 'extras')
+      .flatMap((x) => all(x, 'extra'))
+      .map((e) => ({ ...e, name: e.attrs.info ?? '' })),
+  };
+  const placesTotal =
+    extra(node, 'places-totales') === null ? null : nonNegative(placesNode, 'places-totales');
+  const placesRemaining =
+    extra(node, 'places-restantes') === null ? null : nonNegative(placesNode, 'places-restantes');
+  if (placesTotal !== null && placesRemaining !== null && placesRemaining > placesTotal)
+    throw new RecordError(
+      node,
+      `places restantes (${placesRemaining}) supérieures aux places totales (${placesTotal})`,
+    );
+  const registration = one(node, 'adresse-inscription');
+  return {
+    number,
+    start,
+    end,
+    recruitmentState: (code(node, 'etat-recrutement', RECRUITMENT_STATES, true) || '1') as '1' | '2' | '3',
+    placesTotal,
+    placesRemaining,
+    registrationAddress: address(
+      registration && one(registration, 'adresse'),
+      'adresse-inscription',
+      context,
+    ),
+  };
+}
+
+function funders(node: XmlNode): LheoFunder[] {
+  const seen = new Map<string, LheoFunder>();
+  for (const f of all(node, 'organisme-financeur')) {
+    const funderCode = code(f, 'code-financeur', FUNDERS);
+    const places = nonNegative(f, 'nb-places-financees');
+    const previous = seen.get(funderCode);
+    seen.set(funderCode, {
+      code: funderCode,
+      places: previous ? (previous.places ?? 0) + (places ?? 0) : places,
+    });
+  }
+  return [...seen.values()];
+}
+
+function action(
+  node: XmlNode,
+  context: MappingContext,
+  rejections: Rejection[],
+  record: string,
+): { action: LheoAction; place: ResolvedPlace | null } {
+  const number = node.attrs.numero?.trim();
+  if (!number) throw new RecordError(node, 'attribut numero absent sur <action>');
+  const publicCodes = all(node, 'code-public-vise')
+    .map((c) => c.text)
+    .filter(Boolean);
+  if (!publicCodes.length) throw new RecordError(node, '<code-public-vise> obligatoire absent');
+  const lieu = one(node, 'lieu-de-formation');
+  const coordonnees = lieu && one(lieu, 'coordonnees');
+  const place = coordonnees
+    ? {
+        ...address(one(coordonnees, 'adresse'), 'lieu-de-formation', context),
+        name: textOf(coordonnees, 'nom'),
+      }
+    : null;
+  const resolved = place && context.resolvePlace(place);
+  if (place && !resolved)
+    throw new RecordError(
+      lieu!,
+      `<lieu-de-formation> : aucune commune ne correspond (${place.postalCode} ${place.city})`,
+    );
+  const sessions: LheoSession[] = [];
+  const numbers = new Set<string>();
+  for (const s of all(node, 'session')) {
+    try {
+      const mapped = session(s, context);
+      if (numbers.has(mapped.number))
+        throw new RecordError(s, `session « ${mapped.number} » en double dans l’action`);
+      numbers.add(mapped.number);
+      sessions.push(mapped);
+    } catch (error) {
+      if (!(error instanceof RecordError)) throw error;
+      rejections.push(rejection(error, `${record} / action ${number} / session ${s.attrs.numero ?? '?'}`));
+    }
+  }
+  if (!sessions.length) throw new RecordError(node, 'aucune session valide');
+  const mapped: LheoAction = {
+    number,
+    rhythm: required(node, 'rythme-formation'),
+    publicCodes,
+    publicInfo: textOf(node, 'info-public-vise'),
+    entryLevelRequired: bool(node, 'niveau-entree-obligatoire'),
+    alternance: required(node, 'modalites-alternance'),
+    teachingMode: code(node, 'modalites-enseignement', TEACHING_MODES),
+    specificConditions: required(node, 'conditions-specifiques'),
+    fundingPossible: bool(node, 'prise-en-charge-frais-possible'),
+    place,
+    entriesExits: code(node, 'modalites-entrees-sorties', ENTRY_EXIT_MODES),
+    sessions,
+    disabilityAccess: textOf(node, 'acces-handicapes'),
+    recruitmentTerms: textOf(node, 'modalites-recrutement'),
+    priceHourly: nonNegative(node, 'prix-horaire-TTC', true),
+    priceTotal: nonNegative(node, 'prix-total-TTC', true),
+    hoursCentre: nonNegative(node, 'nombre-heures-centre'),
+    hoursCompany: nonNegative(node, 'nombre-heures-entreprise'),
+    funders: funders(node),
+  };
+  return { action: mapped, place: resolved };
+}
+
+function provider(node: XmlNode | null, formation: XmlNode, context: MappingContext): LheoProvider {
+  if (!node) throw new RecordError(formation, '<organisme-formation-responsable> obligatoire absent');
+  const siretNode = one(node, 'SIRET-organisme-formation');
+  const siret = (siretNode && textOf(siretNode, 'SIRET'))?.replace(/\s/g, '') ?? '';
+  if (!isValidSiret(siret))
+    throw new RecordError(siretNode ?? node, `<SIRET> « ${siret} » invalide (14 chiffres, clé de Luhn)`);
+  if (context.restrictToSiret && siret !== context.restrictToSiret)
+    throw new RecordError(
+      siretNode ?? node,
+      `SIRET ${siret} : ce n’est pas celui de votre organisme (${context.restrictToSiret})`,
+    );
+  const coordonnees = one(node, 'coordonnees-organisme');
+  const contactNode = one(node, 'contact-organisme');
+  const coordinates = coordonnees && one(coordonnees, 'coordonnees');
+  return {
+    number: node.attrs.numero ?? null,
+    siret,
+    activityNumber: required(node, 'numero-activite', 11),
+    name: required(node, 'nom-organisme', 250),
+    legalName: required(node, 'raison-sociale', 250),
+    address: address(coordinates && one(coordinates, 'adresse'), 'coordonnees-organisme', context),
+    contact: contact(contactNode && one(contactNode, 'coordonnees')),
+  };
+}
+
+const byNumber = (a: { number: string }, b: { number: string }) =>
+  a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
+
+function rejection(error: RecordError, record: string): Rejection {
+  return {
+    line: error.node.line,
+    column: error.node.column,
+    element: error.node.name,
+    record,
+    reason: error.message,
+  };
+}
+
+/**
+ * Maps one <formation> to the catalogue's shape. An invalid session or action is rejected alone
+ * (the rest of the formation is kept); an invalid formation is rejected whole. Every rejection
+ * says where (line, column, element), which record (LHÉO numbers) and why.
+ */
+export function mapFormation(
+  node: XmlNode,
+  context: MappingContext,
+): { formation: LheoFormation | null; places: (ResolvedPlace | null)[]; rejections: Rejection[] } {
+  const rejections: Rejection[] = [];
+  const number = node.attrs.numero?.trim() ?? '';
+  const record = `formation ${number || '(sans numéro)'}`;
+  try {
+    if (!number) throw new RecordError(node, 'attribut numero absent sur <formation>');
+    if (number.length > 100) throw new RecordError(node, 'numéro de formation trop long');
+    const domaine = one(node, 'domaine-formation');
+    if (!domaine) throw new RecordError(node, '<domaine-formation> obligatoire absent');
+    const formacodes = all(domaine, 'code-FORMACODE').map((c) => {
+      if (!/^\d{5}$/.test(c.text))
+        throw new RecordError(c, `<code-FORMACODE> « ${c.text} » invalide (5 chiffres)`);
+      return c.text;
+    });
+    const nsfCodes = all(domaine, 'code-NSF').map((c) => {
+      if (!/^\d{3}[a-z]?$/i.test(c.text)) throw new RecordError(c, `<code-NSF> « ${c.text} » invalide`);
+      return c.text;
+    });
+    const romeCodes = all(domaine, 'code-ROME').map((c) => {
+      if (!context.isRomeCode(c.text)) throw new RecordError(c, `<code-ROME> « ${c.text} » inconnu du ROME`);
+      return c.text;
+    });
+    const certification = one(node, 'certification');
+    const rncp = certification && textOf(certification, 'code-RNCP')?.replace(/^RNCP/i, '');
+    const rs = certification && textOf(certification, 'code-RS')?.replace(/^RS/i, '');
+    if (rncp && !/^\d{1,6}$/.test(rncp))
+      throw new RecordError(one(certification, 'code-RNCP')!, `<code-RNCP> « ${rncp} » invalide`);
+    if (rs && !/^\d{1,6}$/.test(rs))
+      throw new RecordError(one(certification, 'code-RS')!, `<code-RS> « ${rs} » invalide`);
+    const contactFormation = one(node, 'contact-formation');
+    const urlNode = one(node, 'url-formation');
+    const formationProvider = provider(one(node, 'organisme-formation-responsable'), node, context);
+    const actions: LheoAction[] = [];
+    const places: (ResolvedPlace | null)[] = [];
+    const numbers = new Set<string>();
+    for (const a of all(node, 'action')) {
+      try {
+        const mapped = action(a, context, rejections, record);
+        if (numbers.has(mapped.action.number))
+          throw new RecordError(a, `action « ${mapped.action.number} » en double`);
+        numbers.add(mapped.action.number);
+        actions.push(mapped.action);
+        places.push(mapped.place);
+      } catch (error) {
+        if (!(error instanceof RecordError)) throw error;
+        rejections.push(rejection(error, `${record} / action ${a.attrs.numero ?? '?'}`));
+      }
+    }
+    if (!actions.length) throw new RecordError(node, 'aucune action valide');
+    // Canonical order (by number), so that an export re-imported is recognised as unchanged.
+    const order = actions.map((a, i) => i).sort((i, j) => byNumber(actions[i]!, actions[j]!));
+    const sortedActions = order.map((i) => actions[i]!);
+    const sortedPlaces = order.map((i) => places[i]!);
+    for (const a of sortedActions) {
+      a.sessions.sort(byNumber);
+      a.funders.sort((x, y) => Number(x.code) - Number(y.code));
+    }
+    const formation: LheoFormation = {
+      number,
+      formacodes,
+      nsfCodes,
+      romeCodes,
+      title: required(node, 'intitule-formation', 255),
+      objective: required(node, 'objectif-formation'),
+      expectedResults: required(node, 'resultats-attendus'),
+      content: required(node, 'contenu-formation'),
+      certifying: bool(node, 'certifiante'),
+      contact: contact(contactFormation && one(contactFormation, 'coordonnees')),
+      courseType: code(node, 'parcours-de-formation', COURSE_TYPES),
+      entryLevel: code(node, 'code-niveau-entree', LEVELS),
+      rncpCode: rncp || null,
+      rsCode: rs || null,
+      exitLevel: code(node, 'code-niveau-sortie', LEVELS, true) || null,
+      url: urlNode ? textOf(urlNode, 'urlweb') : null,
+      actions: sortedActions,
+      provider: formationProvider,
+    };
+    return { formation, places: sortedPlaces, rejections };
+  } catch (error) {
+    if (!(error instanceof RecordError)) throw error;
+    return { formation: null, places: [], rejections: [...rejections, rejection(error, record)] };
+  }
+}

@@ -1,0 +1,124 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../app.js';
+import { AppError, forbidden } from '../../shared/errors.js';
+import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
+import { formValue, html, pageContext } from '../../web/context.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+
+const TEXT_FIELDS = [
+  ['title', 'Intitulé', 255],
+  ['objective', 'Objectif', 3000],
+  ['expectedResults', 'Résultats attendus', 3000],
+  ['content', 'Contenu', 3000],
+] as const;
+
+export async function managePages(app: FastifyInstance, { trainings }: Services) {
+  app.get('/mon-offre', { config: { access: 'user' } }, async (request, reply) => {
+    const page = Math.max(1, Number((request.query as { page?: string }).page ?? 1) || 1);
+    const { total, items } = await trainings.ownTrainings(request.actor!, page);
+    const ctx = pageContext(request, reply);
+    return html(
+      reply,
+      <Layout title="Mon offre de formation" ctx={ctx}>
+        <h1>Mon offre de formation</h1>
+        <p>
+          Les formations publiées sous le SIRET de votre organisme. Ouvrez une formation pour mettre à jour
+          ses sessions (recrutement ouvert ou fermé, places restantes) ;{' '}
+          <a href="/formations/imports">importez un fichier LHÉO</a> pour la mettre à jour en bloc.
+        </p>
+        <DataTable
+          caption={`${total} formation${total > 1 ? 's' : ''}`}
+          headers={['Intitulé', 'Actions', 'Source', 'État', 'Mise à jour']}
+        >
+          {items.map((t) => (
+            <tr>
+              <td>
+                <a href={`/formations/${t.id}`} safe>
+                  {t.title}
+                </a>
+              </td>
+              <td>{t.actions}</td>
+              <td safe>{t.source}</td>
+              <td>{t.status === 'active' ? 'publiée' : 'retirée'}</td>
+              <td safe>{formatDateTime(t.updated_at)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </Layout>,
+    );
+  });
+
+  async function editPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error: AppError | null = null,
+    values: Record<string, string> | null = null,
+  ) {
+    const { id } = request.params as { id: string };
+    const t = await trainings.get(request.actor!, id);
+    if (!t.canManage)
+      throw forbidden('Seul l’organisme de formation responsable peut modifier cette formation.');
+    const ctx = pageContext(request, reply);
+    const current: Record<string, string> = values ?? {
+      title: t.title,
+      objective: t.objective,
+      expectedResults: t.expectedResults,
+      content: t.content,
+    };
+    return html(
+      reply,
+      <Layout title={`Modifier — ${t.title}`} ctx={ctx}>
+        <h1>Modifier les textes de la formation</h1>
+        {error ? <Alert kind="error" title="Enregistrement impossible" text={error.message} /> : ''}
+        <form method="post" action={`/formations/${t.id}/modifier`}>
+          <CsrfField token={ctx.csrf} />
+          {TEXT_FIELDS.map(([name, text]) =>
+            name === 'title' ? (
+              <InputField
+                name={name}
+                label={text}
+                value={current[name]}
+                required
+                error={error?.field === name ? error.message : undefined}
+              />
+            ) : (
+              <div class={`fr-input-group${error?.field === name ? ' fr-input-group--error' : ''}`}>
+                <label class="fr-label" for={`champ-${name}`}>
+                  {`${text} (obligatoire)`}
+                </label>
+                <textarea class="fr-input" id={`champ-${name}`} name={name} rows="5" required safe>
+                  {current[name] ?? ''}
+                </textarea>
+              </div>
+            ),
+          )}
+          <button type="submit" class="fr-btn">
+            Enregistrer
+          </button>
+        </form>
+      </Layout>,
+      error ? 400 : 200,
+    );
+  }
+
+  app.get('/formations/:id/modifier', { config: { access: 'user' } }, (request, reply) =>
+    editPage(request, reply),
+  );
+  app.post('/formations/:id/modifier', { config: { access: 'user' } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const values = Object.fromEntries(TEXT_FIELDS.map(([name]) => [name, formValue(request.body, name)]));
+    try {
+      for (const [name, text, max] of TEXT_FIELDS) {
+        const v = values[name] ?? '';
+        if (v.length < 3) throw new AppError('invalid', `${text} : 3 caractères au moins.`, name);
+        if (v.length > max) throw new AppError('invalid', `${text} : ${max} caractères au plus.`, name);
+      }
+      await trainings.updateText(request.actor!, id, values);
+    } catch (error) {
+      if (error instanceof AppError && error.kind === 'invalid')
+        return editPage(request, reply, error, values);
+      throw error;
+    }
+    return reply.redirect(`/formations/${id}?info=textes`, 303);
+  });
+}

@@ -1,0 +1,334 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { LheoAction, LheoAddress, LheoContact, LheoFormation, LheoSession } from './lheo/model.js';
+
+export interface SessionView extends LheoSession {
+  id: string;
+  status: 'active' | 'withdrawn';
+}
+export interface ActionView extends Omit<LheoAction, 'sessions'> {
+  id: string;
+  status: 'active' | 'withdrawn';
+  communeCode: string | null;
+  communeName: string | null;
+  department: string | null;
+  sessions: SessionView[];
+}
+export interface TrainingView extends Omit<LheoFormation, 'actions'> {
+  id: string;
+  source: string;
+  status: 'active' | 'withdrawn';
+  providerOrganisationId: string | null;
+  updatedAt: Date;
+  actions: ActionView[];
+}
+
+/** What an OF may change on a session from the UI or the API. */
+export interface SessionPatch {
+  start?: string;
+  end?: string;
+  recruitmentState?: '1' | '2' | '3';
+  placesTotal?: number | null;
+  placesRemaining?: number | null;
+}
+
+export function catalogueRepository(db: Db) {
+  /** Whole formations (with their active actions and sessions unless told otherwise), in the order asked. */
+  async function load(ids: string[], options: { withWithdrawn?: boolean } = {}): Promise<TrainingView[]> {
+    if (!ids.length) return [];
+    const trainings = await db
+      .selectFrom('training as t')
+      .innerJoin('training_provider as p', 'p.id', 't.provider_id')
+      .select([
+        't.id',
+        't.source',
+        't.lheo_number',
+        't.title',
+        't.objective',
+        't.expected_results',
+        't.content',
+        't.formacodes',
+        't.nsf_codes',
+        't.rome_codes',
+        't.certifying',
+        't.rncp_code',
+        't.rs_code',
+        't.entry_level',
+        't.exit_level',
+        't.course_type',
+        't.url',
+        't.contact',
+        't.status',
+        't.updated_at',
+        'p.lheo_number as p_number',
+        'p.siret',
+        'p.activity_number',
+        'p.name as p_name',
+        'p.legal_name',
+        'p.address as p_address',
+        'p.contact as p_contact',
+        'p.organisation_id',
+      ])
+      .where('t.id', 'in', ids)
+      .execute();
+    let actionsQuery = db
+      .selectFrom('training_action as a')
+      .leftJoin('commune as c', 'c.code', 'a.commune_code')
+      .selectAll('a')
+      .select('c.name as commune_name')
+      .where('a.training_id', 'in', ids)
+      .orderBy('a.lheo_number');
+    if (!options.withWithdrawn) actionsQuery = actionsQuery.where('a.status', '=', 'active');
+    const actions = await actionsQuery.execute();
+    const actionIds = actions.map((a) => a.id);
+    let sessionsQuery = db
+      .selectFrom('training_session')
+      .selectAll()
+      .where('action_id', 'in', actionIds.length ? actionIds : ['00000000-0000-0000-0000-000000000000'])
+      .orderBy('lheo_number');
+    if (!options.withWithdrawn) sessionsQuery = sessionsQuery.where('status', '=', 'active');
+    const sessions = actionIds.length ? await sessionsQuery.execute() : [];
+    const funders = actionIds.length
+      ? await db
+          .selectFrom('action_funder')
+          .selectAll()
+          .where('action_id', 'in', actionIds)
+          .orderBy(sql`funder_code::int`)
+          .execute()
+      : [];
+    const views = new Map<string, TrainingView>();
+    for (const t of trainings) {
+      views.set(t.id, {
+        id: t.id,
+        source: t.source,
+        status: t.status,
+        providerOrganisationId: t.organisation_id,
+        updatedAt: t.updated_at,
+        number: t.lheo_number,
+        formacodes: t.formacodes,
+        nsfCodes: t.nsf_codes,
+        romeCodes: t.rome_codes,
+        title: t.title,
+        objective: t.objective,
+        expectedResults: t.expected_results,
+        content: t.content,
+        certifying: t.certifying,
+        contact: t.contact as unknown as LheoContact,
+        courseType: t.course_type,
+        entryLevel: t.entry_level,
+        rncpCode: t.rncp_code,
+        rsCode: t.rs_code,
+        exitLevel: t.exit_level,
+        url: t.url,
+        provider: {
+          number: t.p_number,
+          siret: t.siret.trim(),
+          activityNumber: t.activity_number,
+          name: t.p_name,
+          legalName: t.legal_name,
+          address: t.p_address as unknown as LheoAddress,
+          contact: t.p_contact as unknown as LheoContact,
+        },
+        actions: [],
+      });
+    }
+    const actionViews = new Map<string, ActionView>();
+    for (const a of actions) {
+      const view: ActionView = {
+        id: a.id,
+        status: a.status,
+        communeCode: a.commune_code,
+        communeName: a.commune_name,
+        department: a.department_code,
+        number: a.lheo_number,
+        rhythm: a.rhythm,
+        publicCodes: a.public_codes,
+        publicInfo: a.public_info,
+        entryLevelRequired: a.entry_level_required,
+        alternance: a.alternance,
+        teachingMode: a.teaching_mode,
+        specificConditions: a.specific_conditions,
+        fundingPossible: a.funding_possible,
+        place: a.place as unknown as LheoAction['place'],
+        entriesExits: a.entries_exits,
+        sessions: [],
+        disabilityAccess: a.disability_access,
+        recruitmentTerms: a.recruitment_terms,
+        priceHourly: a.price_hourly,
+        priceTotal: a.price_total,
+        hoursCentre: a.hours_centre,
+        hoursCompany: a.hours_company,
+        funders: [],
+      };
+      actionViews.set(a.id, view);
+      views.get(a.training_id)?.actions.push(view);
+    }
+    for (const s of sessions)
+      actionViews.get(s.action_id)?.sessions.push({
+        id: s.id,
+        status: s.status,
+        number: s.lheo_number,
+        start: s.start_date,
+        end: s.end_date,
+        recruitmentState: s.recruitment_state,
+        placesTotal: s.places_total,
+        placesRemaining: s.places_remaining,
+        registrationAddress: s.registration_address as unknown as LheoAddress,
+      });
+    for (const f of funders)
+      actionViews.get(f.action_id)?.funders.push({ code: f.funder_code, places: f.places });
+    return ids.map((id) => views.get(id)).filter((v): v is TrainingView => !!v);
+  }
+
+  return {
+    load,
+
+    /** Trainings of the actions a search matched, at most `limit`, for the exports. */
+    async trainingIdsOfActions(actionIds: string[]): Promise<string[]> {
+      if (!actionIds.length) return [];
+      const rows = await db
+        .selectFrom('training_action')
+        .select('training_id')
+        .distinct()
+        .where('id', 'in', actionIds)
+        .execute();
+      return rows.map((r) => r.training_id);
+    },
+
+    async sessionOwner(sessionId: string) {
+      return db
+        .selectFrom('training_session as s')
+        .innerJoin('training_action as a', 'a.id', 's.action_id')
+        .innerJoin('training as t', 't.id', 'a.training_id')
+        .innerJoin('training_provider as p', 'p.id', 't.provider_id')
+        .select([
+          's.id',
+          't.id as training_id',
+          'p.organisation_id',
+          's.start_date',
+          's.end_date',
+          's.places_total',
+          's.places_remaining',
+        ])
+        .where('s.id', '=', sessionId)
+        .executeTakeFirst();
+    },
+
+    /** An edit from the UI marks the formation so that the next feed import rewrites it in full. */
+    async updateSession(sessionId: string, trainingId: string, patch: SessionPatch) {
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('training_session')
+          .set({
+            ...(patch.start !== undefined ? { start_date: patch.start } : {}),
+            ...(patch.end !== undefined ? { end_date: patch.end } : {}),
+            ...(patch.recruitmentState !== undefined ? { recruitment_state: patch.recruitmentState } : {}),
+            ...(patch.placesTotal !== undefined ? { places_total: patch.placesTotal } : {}),
+            ...(patch.placesRemaining !== undefined ? { places_remaining: patch.placesRemaining } : {}),
+          })
+          .where('id', '=', sessionId)
+          .execute();
+        await tx
+          .updateTable('training')
+          .set({ content_hash: 'modifiée-dans-passerelle', updated_at: new Date() })
+          .where('id', '=', trainingId)
+          .execute();
+      });
+    },
+
+    async addSession(actionId: string, trainingId: string, session: LheoSession) {
+      return db.transaction().execute(async (tx) => {
+        const row = await tx
+          .insertInto('training_session')
+          .values({
+            action_id: actionId,
+            lheo_number: session.number,
+            start_date: session.start,
+            end_date: session.end,
+            recruitment_state: session.recruitmentState,
+            places_total: session.placesTotal,
+            places_remaining: session.placesRemaining,
+            registration_address: JSON.stringify(session.registrationAddress),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await tx
+          .updateTable('training')
+          .set({ content_hash: 'modifiée-dans-passerelle', updated_at: new Date() })
+          .where('id', '=', trainingId)
+          .execute();
+        return row.id;
+      });
+    },
+
+    async updateTrainingText(
+      trainingId: string,
+      patch: { title?: string; objective?: string; expectedResults?: string; content?: string },
+    ) {
+      await db
+        .updateTable('training')
+        .set({
+          ...(patch.title !== undefined ? { title: patch.title } : {}),
+          ...(patch.objective !== undefined ? { objective: patch.objective } : {}),
+          ...(patch.expectedResults !== undefined ? { expected_results: patch.expectedResults } : {}),
+          ...(patch.content !== undefined ? { content: patch.content } : {}),
+          content_hash: 'modifiée-dans-passerelle',
+          updated_at: new Date(),
+        })
+        .where('id', '=', trainingId)
+        .execute();
+    },
+
+    /** Formations of an organisation (its provider rows carry its SIRET), newest first. */
+    async ownTrainings(organisationId: string, limit: number, offset: number) {
+      const rows = await db
+        .selectFrom('training as t')
+        .innerJoin('training_provider as p', 'p.id', 't.provider_id')
+        .select([
+          't.id',
+          't.title',
+          't.status',
+          't.source',
+          't.updated_at',
+          sql<number>`(select count(*)::int from training_action a where a.training_id = t.id and a.status = 'active')`.as(
+            'actions',
+          ),
+          sql<number>`count(*) over ()`.as('total'),
+        ])
+        .where('p.organisation_id', '=', organisationId)
+        .orderBy('t.status')
+        .orderBy('t.title')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return { total: rows[0]?.total ?? 0, items: rows };
+    },
+
+    async communePoint(code: string) {
+      return db
+        .selectFrom('commune')
+        .select(['code', 'name', 'latitude', 'longitude', 'department_code'])
+        .where('code', '=', code)
+        .executeTakeFirst();
+    },
+
+    /** A commune typed by name ("Villeurbanne", "st etienne"): the most populated of that name. */
+    async communeByName(searchText: string) {
+      return db
+        .selectFrom('commune')
+        .select(['code', 'name', 'latitude', 'longitude', 'department_code'])
+        .where('search_text', '=', searchText)
+        .orderBy(sql`population desc nulls last`)
+        .limit(1)
+        .executeTakeFirst();
+    },
+
+    async appellationRome(code: string) {
+      return db
+        .selectFrom('rome_appellation')
+        .select(['rome_code', 'label'])
+        .where('code', '=', code)
+        .executeTakeFirst();
+    },
+  };
+}

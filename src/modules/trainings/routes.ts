@@ -1,0 +1,217 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Services } from '../../app.js';
+import type { Config } from '../../config.js';
+import { invalid } from '../../shared/errors.js';
+import {
+  ImportSummary,
+  NewSessionBody,
+  SessionPatchBody,
+  TrainingQuery,
+  TrainingResults,
+  TrainingTextPatch,
+} from './schemas.js';
+import type { RawQuery } from './service.js';
+import { removeUpload, saveUpload } from './uploads.js';
+
+const tags = ['Offre de formation'];
+const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const SessionParams = Type.Object({ sessionId: Type.String({ format: 'uuid' }) });
+const ActionParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  actionId: Type.String({ format: 'uuid' }),
+});
+const ImportQuery = Type.Object(
+  {
+    source: Type.Optional(
+      Type.String({
+        maxLength: 60,
+        description: 'Nom du flux (ex. carif-oref-ara) ; imposé pour un organisme de formation',
+      }),
+    ),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('full'), Type.Literal('partial')], {
+        description: 'full : ce que le flux ne contient plus est retiré',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const importSummary = (outcome: Awaited<ReturnType<Services['trainings']['importFile']>>) => ({
+  ...outcome,
+  counts: { ...outcome.counts },
+  reportUrl: `/formations/imports/${outcome.id}`,
+});
+
+export async function trainingsApiRoutes(
+  app: FastifyInstance,
+  { trainings, identity }: Services,
+  config: Config,
+) {
+  // An LHÉO feed posted as the raw body is streamed, not buffered (see saveUpload).
+  app.addContentTypeParser(['application/xml', 'text/xml'], (_request, payload, done) => done(null, payload));
+
+  app.get(
+    '/trainings',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Rechercher dans l’offre de formation',
+        description:
+          'Texte libre en français (accents, pluriels et fautes de frappe tolérés), filtres, rayon autour d’une commune, facettes et tri.',
+        querystring: TrainingQuery,
+        response: { 200: TrainingResults },
+      },
+    },
+    async (request) => trainings.search(request.query as RawQuery),
+  );
+
+  app.get(
+    '/trainings/export.xml',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'Exporter un résultat de recherche en LHÉO 2.3', querystring: TrainingQuery },
+    },
+    async (request, reply) =>
+      reply
+        .type('application/xml; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="offre-formation-lheo.xml"')
+        .send(Readable.from(await trainings.exportLheo(request.query as RawQuery))),
+  );
+  app.get(
+    '/trainings/export.csv',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Exporter un résultat de recherche en CSV (une ligne par session)',
+        querystring: TrainingQuery,
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="offre-formation.csv"')
+        .send(Readable.from(await trainings.exportCsv(request.query as RawQuery))),
+  );
+
+  app.get(
+    '/trainings/:id',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'Une formation, ses actions, sessions et financeurs', params: Id },
+    },
+    async (request) => trainings.get(request.actor!, (request.params as { id: string }).id),
+  );
+  app.patch(
+    '/trainings/:id',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Modifier les textes d’une formation (son organisme)',
+        params: Id,
+        body: TrainingTextPatch,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      await trainings.updateText(request.actor!, id, request.body as TrainingTextPatch);
+      return reply.status(204).send();
+    },
+  );
+  app.post(
+    '/trainings/:id/actions/:actionId/sessions',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Ajouter une session à une action (son organisme)',
+        params: ActionParams,
+        body: NewSessionBody,
+      },
+    },
+    async (request, reply) => {
+      const { id, actionId } = request.params as { id: string; actionId: string };
+      const sessionId = await trainings.addSession(
+        request.actor!,
+        id,
+        actionId,
+        request.body as NewSessionBody,
+      );
+      return reply.status(201).send({ id: sessionId });
+    },
+  );
+  app.patch(
+    '/training-sessions/:sessionId',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary:
+          'Ouvrir, fermer ou suspendre le recrutement, mettre à jour les places ou les dates (son organisme)',
+        params: SessionParams,
+        body: SessionPatchBody,
+      },
+    },
+    async (request, reply) => {
+      await trainings.updateSession(
+        request.actor!,
+        (request.params as { sessionId: string }).sessionId,
+        request.body as SessionPatchBody,
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/lheo-imports',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Importer un flux LHÉO (corps application/xml)',
+        description:
+          'Le fichier est vérifié (XML bien formé, sans DOCTYPE) avant toute écriture ; les enregistrements invalides sont rejetés un à un et listés dans le rapport.',
+        querystring: ImportQuery,
+        response: { 200: ImportSummary },
+      },
+    },
+    async (request) => {
+      const actor = request.actor!;
+      if (!trainings.importRights(actor))
+        throw Object.assign(new Error('Import non autorisé pour votre rôle.'), { statusCode: 403 });
+      if (!(request.body instanceof Readable))
+        throw invalid('file', 'Envoyez le flux LHÉO en corps de requête (Content-Type: application/xml).');
+      const upload = await saveUpload(request.body, 'api.xml', config.uploadDir, config.lheoMaxBytes);
+      try {
+        const query = request.query as { source?: string; mode?: 'full' | 'partial' };
+        const organisation = actor.organisationId
+          ? await identity.getOrganisation(actor, actor.organisationId)
+          : null;
+        const outcome = await trainings.importFile(actor, {
+          path: upload.path,
+          fileName: upload.fileName,
+          size: upload.size,
+          source: query.source ?? null,
+          mode: query.mode ?? 'partial',
+          siret: organisation?.siret ?? null,
+        });
+        return importSummary(outcome);
+      } finally {
+        await removeUpload(upload);
+      }
+    },
+  );
+  app.get(
+    '/lheo-imports/:id',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'Rapport d’un import : compteurs et rejets', params: Id },
+    },
+    async (request) => trainings.importReport(request.actor!, (request.params as { id: string }).id),
+  );
+}

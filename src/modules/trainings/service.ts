@@ -1,0 +1,378 @@
+import { createReadStream } from 'node:fs';
+import type { Db } from '../../db/database.js';
+import { AppError, forbidden, invalid, notFound } from '../../shared/errors.js';
+import { isUuid } from '../../shared/formats.js';
+import { queryTokens } from '../../shared/text.js';
+import type { Actor } from '../identity/model.js';
+import { FUNDERS, LEVELS, PUBLIC_JOBSEEKER_FUNDERS } from './dictionaries.js';
+import { importRepository } from './import-repository.js';
+import { importLheo, SOURCE_PATTERN } from './importer.js';
+import { lheoDocument } from './lheo/writer.js';
+import { catalogueRepository, type SessionPatch, type TrainingView } from './repository.js';
+import type { NewSessionBody, TrainingTextPatch } from './schemas.js';
+import { type SearchFilters, searchRepository } from './search-repository.js';
+
+export const EXPORT_LIMIT = 5000;
+const MANAGER_ROLES = new Set(['administrateur', 'gestionnaire']);
+const FEED_KINDS = new Set(['region', 'france_travail']);
+
+export type RawQuery = Record<string, unknown>;
+const str = (q: RawQuery, k: string) => {
+  const v = q[k];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
+};
+const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+
+export function trainingsService(db: Db, options: { maxImportBytes: number; today?: () => string }) {
+  const search = searchRepository(db);
+  const catalogue = catalogueRepository(db);
+  const imports = importRepository(db);
+  const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+
+  /** Parses what a form or an API client sent into filters; every refusal names its field. */
+  async function filtersFrom(q: RawQuery, paging: { maxPerPage: number } = { maxPerPage: 100 }) {
+    const corrections: { from: string; to: string }[] = [];
+    const text = str(q, 'q');
+    if (text && text.length > 200) throw invalid('q', 'Recherche trop longue (200 caractères au plus).');
+    const tokens = text ? queryTokens(text).slice(0, 8) : [];
+    const lexemes: string[] = [];
+    for (const t of await search.analyseTokens(tokens)) {
+      if (!t.lexeme) continue; // a stop word ("de", "la")
+      for (const lexeme of t.lexeme.split(' ')) {
+        if (t.known || lexeme.length < 4) {
+          lexemes.push(lexeme);
+          continue;
+        }
+        const closest = await search.closestWord(lexeme);
+        if (closest && closest !== lexeme) corrections.push({ from: t.token, to: closest });
+        lexemes.push(closest ?? lexeme);
+      }
+    }
+    let point: SearchFilters['point'] = null;
+    let communeName: string | null = null;
+    const commune = str(q, 'commune');
+    if (commune) {
+      const found = /^(\d{5}|2[AB]\d{3})$/.test(commune)
+        ? await catalogue.communePoint(commune)
+        : await catalogue.communeByName(queryTokens(commune).join(' '));
+      if (!found)
+        throw invalid('commune', `Commune « ${commune} » inconnue : choisissez-la dans la liste proposée.`);
+      const radius = Number(str(q, 'radiusKm') ?? 30);
+      if (!Number.isInteger(radius) || radius < 1 || radius > 200)
+        throw invalid('radiusKm', 'Le rayon doit être un nombre entier de kilomètres entre 1 et 200.');
+      point = { latitude: found.latitude, longitude: found.longitude, radiusKm: radius };
+      communeName = found.name;
+    }
+    let romeCodes: string[] | null = null;
+    const appellation = str(q, 'appellation');
+    if (appellation) {
+      const found = await catalogue.appellationRome(appellation);
+      if (!found) throw invalid('appellation', `Appellation ROME « ${appellation} » inconnue.`);
+      romeCodes = [found.rome_code];
+    }
+    const rome = str(q, 'rome');
+    if (rome) {
+      if (!/^[A-N]\d{4}$/.test(rome)) throw invalid('rome', `Code ROME « ${rome} » invalide (ex. : F1602).`);
+      romeCodes = [...(romeCodes ?? []), rome];
+    }
+    const formacode = str(q, 'formacode');
+    if (formacode && !/^\d{5}$/.test(formacode))
+      throw invalid('formacode', 'Un code Formacode compte 5 chiffres.');
+    const rncp = str(q, 'rncp')?.replace(/^RNCP/i, '') ?? null;
+    if (rncp && !/^\d{1,6}$/.test(rncp)) throw invalid('rncp', 'Numéro RNCP invalide (ex. : RNCP34827).');
+    const startFrom = str(q, 'startFrom');
+    const startTo = str(q, 'startTo');
+    if (startFrom && !isDate(startFrom)) throw invalid('startFrom', 'Date de début invalide (AAAA-MM-JJ).');
+    if (startTo && !isDate(startTo)) throw invalid('startTo', 'Date de fin invalide (AAAA-MM-JJ).');
+    if (startFrom && startTo && startTo < startFrom)
+      throw invalid('startTo', 'La fin de la période d’entrée précède son début.');
+    const teachingMode = str(q, 'teachingMode');
+    if (teachingMode && !['0', '1', '2'].includes(teachingMode))
+      throw invalid('teachingMode', 'Modalité inconnue.');
+    const certifying = str(q, 'certifying');
+    if (certifying && certifying !== 'true' && certifying !== 'false')
+      throw invalid('certifying', 'true ou false.');
+    const entryLevel = str(q, 'entryLevel');
+    if (entryLevel && !(entryLevel in LEVELS))
+      throw invalid('entryLevel', `Niveau « ${entryLevel} » inconnu.`);
+    const funder = str(q, 'funder');
+    if (funder && funder !== 'demandeurs' && !(funder in FUNDERS))
+      throw invalid('funder', `Financeur « ${funder} » inconnu (code LHÉO ou « demandeurs »).`);
+    const sort = str(q, 'sort') ?? (text ? 'relevance' : point ? 'distance' : 'start');
+    if (!['relevance', 'distance', 'start'].includes(sort)) throw invalid('sort', 'Tri inconnu.');
+    const page = Number(str(q, 'page') ?? 1);
+    const perPage = Number(str(q, 'perPage') ?? 20);
+    if (!Number.isInteger(page) || page < 1 || page > 1000) throw invalid('page', 'Page invalide.');
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > paging.maxPerPage)
+      throw invalid('perPage', `De 1 à ${paging.maxPerPage} résultats par page.`);
+    const department = str(q, 'department');
+    if (department && !/^(\d{2,3}|2[AB])$/.test(department))
+      throw invalid('department', 'Département invalide.');
+    const filters: SearchFilters = {
+      lexemes,
+      point,
+      romeCodes,
+      formacode,
+      rncp,
+      startFrom,
+      startTo,
+      teachingMode,
+      certifying: certifying === null ? null : certifying === 'true',
+      entryLevel,
+      funders: funder ? (funder === 'demandeurs' ? PUBLIC_JOBSEEKER_FUNDERS : [funder]) : null,
+      openPlaces: str(q, 'openPlaces') === 'true',
+      department,
+      sort: sort as SearchFilters['sort'],
+      limit: perPage,
+      offset: (page - 1) * perPage,
+      today: today(),
+    };
+    return { filters, corrections, communeName, page, perPage };
+  }
+
+  function canManage(actor: Actor | null, organisationId: string | null): boolean {
+    if (!actor) return false;
+    if (actor.isSuperAdmin) return true;
+    return (
+      organisationId !== null &&
+      actor.organisationId === organisationId &&
+      actor.role !== null &&
+      MANAGER_ROLES.has(actor.role)
+    );
+  }
+
+  async function trainingsOfQuery(q: RawQuery): Promise<string[]> {
+    const { filters } = await filtersFrom(
+      { ...q, page: '1', perPage: String(EXPORT_LIMIT) },
+      { maxPerPage: EXPORT_LIMIT },
+    );
+    const result = await search.search(filters);
+    return catalogue.trainingIdsOfActions(result.items.map((i) => i.actionId));
+  }
+
+  async function managedSession(actor: Actor, sessionId: string) {
+    if (!isUuid(sessionId)) throw notFound('Session introuvable.');
+    const owner = await catalogue.sessionOwner(sessionId);
+    if (!owner) throw notFound('Session introuvable.');
+    if (!canManage(actor, owner.organisation_id))
+      throw forbidden('Seul l’organisme de formation responsable peut modifier cette session.');
+    return owner;
+  }
+
+  return {
+    filtersFrom,
+    canManage,
+
+    async search(q: RawQuery) {
+      const { filters, corrections, communeName, page, perPage } = await filtersFrom(q);
+      const result = await search.search(filters);
+      return { ...result, page, perPage, corrections, communeName };
+    },
+
+    async get(actor: Actor | null, id: string): Promise<TrainingView & { canManage: boolean }> {
+      if (!isUuid(id)) throw notFound('Formation introuvable.');
+      const [training] = await catalogue.load([id]);
+      if (!training) throw notFound('Formation introuvable.');
+      return { ...training, canManage: canManage(actor, training.providerOrganisationId) };
+    },
+
+    /** LHÉO document of the formations a search matched (at most EXPORT_LIMIT actions). */
+    async exportLheo(q: RawQuery): Promise<AsyncIterable<string>> {
+      const ids = await trainingsOfQuery(q);
+      return lheoDocument(chunked(ids, (chunk) => catalogue.load(chunk)));
+    },
+
+    async exportCsv(q: RawQuery): Promise<AsyncIterable<string>> {
+      const ids = await trainingsOfQuery(q);
+      return csvRows(chunked(ids, (chunk) => catalogue.load(chunk)));
+    },
+
+    async ownTrainings(actor: Actor, page: number) {
+      if (!actor.organisationId) return { total: 0, items: [] };
+      return catalogue.ownTrainings(actor.organisationId, 50, (page - 1) * 50);
+    },
+
+    async updateSession(actor: Actor, sessionId: string, patch: SessionPatch) {
+      const owner = await managedSession(actor, sessionId);
+      const start = patch.start ?? owner.start_date;
+      const end = patch.end ?? owner.end_date;
+      if (end < start) throw invalid('end', 'La session ne peut pas finir avant de commencer.');
+      const total = patch.placesTotal !== undefined ? patch.placesTotal : owner.places_total;
+      const remaining = patch.placesRemaining !== undefined ? patch.placesRemaining : owner.places_remaining;
+      if (total !== null && remaining !== null && remaining > total)
+        throw invalid(
+          'placesRemaining',
+          `Places restantes (${remaining}) supérieures aux places totales (${total}).`,
+        );
+      await catalogue.updateSession(sessionId, owner.training_id, patch);
+      return owner.training_id;
+    },
+
+    async addSession(actor: Actor, trainingId: string, actionId: string, body: NewSessionBody) {
+      const training = await this.get(actor, trainingId);
+      if (!training.canManage)
+        throw forbidden('Seul l’organisme de formation responsable peut ajouter une session.');
+      const action = training.actions.find((a) => a.id === actionId);
+      if (!action) throw notFound('Action introuvable.');
+      if (body.end < body.start) throw invalid('end', 'La session ne peut pas finir avant de commencer.');
+      const total = body.placesTotal ?? null;
+      const remaining = body.placesRemaining ?? total;
+      if (total !== null && remaining !== null && remaining > total)
+        throw invalid('placesRemaining', 'Places restantes supérieures aux places totales.');
+      const number = `PSL-${Date.now().toString(36)}`;
+      const address = action.sessions[0]?.registrationAddress ?? training.provider.address;
+      return catalogue.addSession(actionId, trainingId, {
+        number,
+        start: body.start,
+        end: body.end,
+        recruitmentState: body.recruitmentState ?? '1',
+        placesTotal: total,
+        placesRemaining: remaining,
+        registrationAddress: address,
+      });
+    },
+
+    async updateText(actor: Actor, trainingId: string, patch: TrainingTextPatch) {
+      const training = await this.get(actor, trainingId);
+      if (!training.canManage)
+        throw forbidden('Seul l’organisme de formation responsable peut modifier cette formation.');
+      await catalogue.updateTrainingText(trainingId, patch);
+    },
+
+    /** Who may import what: feeds (any source) for the Region and France Travail, an OF its own offer only. */
+    importRights(actor: Actor): { anySource: boolean; ownSiret: string | null } | null {
+      if (actor.isSuperAdmin) return { anySource: true, ownSiret: null };
+      const membership = actor.memberships.find((m) => m.organisationId === actor.organisationId);
+      if (!membership || !actor.role || !MANAGER_ROLES.has(actor.role)) return null;
+      if (FEED_KINDS.has(membership.organisationKind)) return { anySource: true, ownSiret: null };
+      if (membership.organisationKind === 'organisme_formation') return { anySource: false, ownSiret: 'own' };
+      return null;
+    },
+
+    async importFile(
+      actor: Actor,
+      input: {
+        path: string;
+        fileName: string;
+        size: number;
+        source: string | null;
+        mode: 'full' | 'partial';
+        siret: string | null;
+      },
+    ) {
+      const rights = this.importRights(actor);
+      if (!rights)
+        throw forbidden(
+          'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
+        );
+      let source = input.source ?? 'carif-oref';
+      let restrictToSiret: string | null = null;
+      if (!rights.anySource) {
+        if (!input.siret)
+          throw invalid(
+            'file',
+            'Votre organisme n’a pas de SIRET : renseignez-le avant d’importer son offre.',
+          );
+        source = `of-${input.siret}`;
+        restrictToSiret = input.siret;
+      } else if (!SOURCE_PATTERN.test(source)) {
+        throw invalid(
+          'source',
+          'Source invalide : lettres minuscules, chiffres, « . », « _ » ou « - » (ex. : carif-oref-ara).',
+        );
+      }
+      return importLheo(db, {
+        source,
+        mode: input.mode,
+        fileName: input.fileName,
+        sizeBytes: input.size,
+        open: () => createReadStream(input.path, { highWaterMark: 256 * 1024 }),
+        createdBy: actor.userId,
+        organisationId: actor.organisationId,
+        restrictToSiret,
+        maxBytes: options.maxImportBytes,
+      });
+    },
+
+    async listImports(actor: Actor) {
+      return imports.list({
+        ...(actor.isSuperAdmin ? {} : { organisationId: actor.organisationId }),
+        limit: 50,
+      });
+    },
+
+    async importReport(actor: Actor, id: string) {
+      if (!isUuid(id)) throw notFound('Import introuvable.');
+      const run = await imports.get(id);
+      if (!run || (!actor.isSuperAdmin && run.organisation_id !== actor.organisationId))
+        throw notFound('Import introuvable.');
+      return { run, rejections: await imports.rejections(id) };
+    },
+  };
+}
+
+export type TrainingsService = ReturnType<typeof trainingsService>;
+
+async function* chunked(ids: string[], load: (chunk: string[]) => Promise<TrainingView[]>) {
+  for (let i = 0; i < ids.length; i += 200) yield* await load(ids.slice(i, i + 200));
+}
+
+export const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  // A leading =, +, - or @ would run as a formula in a spreadsheet (CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+export const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(';')}\r\n`;
+
+async function* csvRows(trainings: AsyncIterable<TrainingView>) {
+  yield `\uFEFF${csvLine([
+    'Numéro formation',
+    'Intitulé',
+    'Organisme',
+    'SIRET',
+    'Certifiante',
+    'RNCP',
+    'ROME',
+    'Numéro action',
+    'Commune',
+    'Code postal',
+    'Modalité',
+    'Heures en centre',
+    'Heures en entreprise',
+    'Prix total TTC',
+    'Financeurs (places)',
+    'Numéro session',
+    'Début',
+    'Fin',
+    'État du recrutement',
+    'Places restantes',
+  ])}`;
+  for await (const t of trainings)
+    for (const a of t.actions)
+      for (const s of a.sessions)
+        yield csvLine([
+          t.number,
+          t.title,
+          t.provider.name,
+          t.provider.siret,
+          t.certifying ? 'oui' : 'non',
+          t.rncpCode,
+          t.romeCodes.join(' '),
+          a.number,
+          a.communeName,
+          a.place?.postalCode,
+          a.teachingMode,
+          a.hoursCentre,
+          a.hoursCompany,
+          a.priceTotal,
+          a.funders.map((f) => `${FUNDERS[f.code] ?? f.code} (${f.places ?? '?'})`).join(', '),
+          s.number,
+          s.start,
+          s.end,
+          s.recruitmentState,
+          s.placesRemaining,
+        ]);
+}
+
+export { AppError };

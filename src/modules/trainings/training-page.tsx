@@ -1,0 +1,379 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../app.js';
+import { AppError } from '../../shared/errors.js';
+import { Alert, DataTable } from '../../web/components.js';
+import { formValue, html, pageContext } from '../../web/context.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+import {
+  COURSE_TYPES,
+  ENTRY_EXIT_MODES,
+  FUNDERS,
+  LEVELS,
+  label,
+  RECRUITMENT_STATES,
+  TEACHING_MODES,
+} from './dictionaries.js';
+import type { LheoAddress } from './lheo/model.js';
+import type { ActionView, TrainingView } from './repository.js';
+import { formatDate } from './search-page.js';
+
+const addressText = (a: LheoAddress | null) =>
+  a ? `${a.lines.join(', ')}, ${a.postalCode} ${a.city}` : 'Formation à distance';
+const money = (n: number | null) =>
+  n === null ? 'non communiqué' : `${n.toLocaleString('fr-FR', { minimumFractionDigits: 2 })} € TTC`;
+
+function Description({ t }: { t: TrainingView }) {
+  return (
+    <>
+      <h2 class="fr-h4">Objectif</h2>
+      <p safe>{t.objective}</p>
+      <h2 class="fr-h4">Résultats attendus</h2>
+      <p safe>{t.expectedResults}</p>
+      <h2 class="fr-h4">Contenu</h2>
+      <p safe>{t.content}</p>
+      <ul>
+        <li safe>{`Niveau d’entrée : ${label(LEVELS, t.entryLevel)}`}</li>
+        {t.exitLevel ? <li safe>{`Niveau de sortie : ${label(LEVELS, t.exitLevel)}`}</li> : ''}
+        <li safe>{`Parcours : ${label(COURSE_TYPES, t.courseType)}`}</li>
+        <li
+          safe
+        >{`Métiers (ROME) : ${t.romeCodes.join(', ') || 'non renseignés'}${t.formacodes.length ? ` · Formacode : ${t.formacodes.join(', ')}` : ''}`}</li>
+      </ul>
+    </>
+  );
+}
+
+function ActionBlock(p: { t: TrainingView; a: ActionView; csrf: string | null; manage: boolean }) {
+  const { a } = p;
+  const totalPlaces = a.funders.reduce((n, f) => n + (f.places ?? 0), 0);
+  return (
+    <section id={`action-${a.id}`} class="fr-mb-5w">
+      <h2 class="fr-h4" safe>
+        {`${a.communeName ?? 'À distance'}${a.place?.name ? ` — ${a.place.name}` : ''}`}
+      </h2>
+      <ul>
+        <li safe>{`Lieu : ${addressText(a.place)}`}</li>
+        <li
+          safe
+        >{`Modalité : ${label(TEACHING_MODES, a.teachingMode)} · ${a.rhythm} · ${label(ENTRY_EXIT_MODES, a.entriesExits)}`}</li>
+        <li
+          safe
+        >{`Durée : ${a.hoursCentre ?? '?'} h en centre, ${a.hoursCompany ?? 0} h en entreprise · Prix : ${money(a.priceTotal)}`}</li>
+        <li safe>{`Public : ${a.publicInfo ?? a.publicCodes.join(', ')}`}</li>
+        <li
+          safe
+        >{`Conditions d’accès : ${a.specificConditions}${a.entryLevelRequired ? ' (niveau d’entrée exigé)' : ''}`}</li>
+        {a.disabilityAccess ? <li safe>{`Accessibilité : ${a.disabilityAccess}`}</li> : ''}
+        {a.recruitmentTerms ? <li safe>{`Inscription : ${a.recruitmentTerms}`}</li> : ''}
+      </ul>
+      <DataTable
+        caption={`Financeurs et places achetées — action ${a.number}`}
+        headers={['Financeur', 'Places financées']}
+      >
+        {a.funders.map((f) => (
+          <tr>
+            <td safe>{label(FUNDERS, f.code)}</td>
+            <td>{f.places ?? 'non précisé'}</td>
+          </tr>
+        ))}
+        <tr>
+          <th scope="row">Total</th>
+          <td>{totalPlaces}</td>
+        </tr>
+      </DataTable>
+      <DataTable
+        caption={`Sessions — action ${a.number}`}
+        headers={
+          p.manage
+            ? ['Début', 'Fin', 'Recrutement', 'Places restantes', 'Modifier']
+            : ['Début', 'Fin', 'Recrutement', 'Places restantes']
+        }
+      >
+        {a.sessions.map((s) => (
+          <tr>
+            <td safe>{formatDate(s.start)}</td>
+            <td safe>{formatDate(s.end)}</td>
+            <td safe>{label(RECRUITMENT_STATES, s.recruitmentState)}</td>
+            <td safe>
+              {s.placesRemaining === null
+                ? 'non précisé'
+                : `${s.placesRemaining}${s.placesTotal !== null ? ` / ${s.placesTotal}` : ''}`}
+            </td>
+            {p.manage && p.csrf ? (
+              <td>
+                <form method="post" action={`/formations/${p.t.id}/sessions/${s.id}`} class="psl-inline-form">
+                  <CsrfField token={p.csrf} />
+                  <label class="fr-label" for={`etat-${s.id}`}>
+                    État<span class="fr-sr-only" safe>{` de la session du ${formatDate(s.start)}`}</span>
+                  </label>
+                  <select class="fr-select" id={`etat-${s.id}`} name="recruitmentState">
+                    {Object.entries(RECRUITMENT_STATES).map(([code, text]) => (
+                      <option value={code} selected={code === s.recruitmentState} safe>
+                        {text}
+                      </option>
+                    ))}
+                  </select>
+                  <label class="fr-label" for={`places-${s.id}`}>
+                    Places restantes
+                    <span class="fr-sr-only" safe>{` de la session du ${formatDate(s.start)}`}</span>
+                  </label>
+                  <input
+                    class="fr-input"
+                    type="number"
+                    min="0"
+                    id={`places-${s.id}`}
+                    name="placesRemaining"
+                    value={s.placesRemaining === null ? '' : String(s.placesRemaining)}
+                  />
+                  <button type="submit" class="fr-btn fr-btn--sm fr-mt-1w">
+                    Enregistrer<span class="fr-sr-only" safe>{` la session du ${formatDate(s.start)}`}</span>
+                  </button>
+                </form>
+              </td>
+            ) : (
+              ''
+            )}
+          </tr>
+        ))}
+      </DataTable>
+      {p.manage && p.csrf ? (
+        <form method="post" action={`/formations/${p.t.id}/actions/${a.id}/sessions`} class="fr-mt-2w">
+          <CsrfField token={p.csrf} />
+          <fieldset class="fr-fieldset">
+            <legend
+              class="fr-fieldset__legend"
+              safe
+            >{`Ajouter une session — ${a.communeName ?? 'à distance'}`}</legend>
+            <div class="fr-fieldset__element fr-fieldset__element--inline">
+              <label class="fr-label" for={`debut-${a.id}`}>
+                Début
+              </label>
+              <input class="fr-input" type="date" id={`debut-${a.id}`} name="start" required />
+            </div>
+            <div class="fr-fieldset__element fr-fieldset__element--inline">
+              <label class="fr-label" for={`fin-${a.id}`}>
+                Fin
+              </label>
+              <input class="fr-input" type="date" id={`fin-${a.id}`} name="end" required />
+            </div>
+            <div class="fr-fieldset__element fr-fieldset__element--inline">
+              <label class="fr-label" for={`total-${a.id}`}>
+                Places
+              </label>
+              <input class="fr-input" type="number" min="0" id={`total-${a.id}`} name="placesTotal" />
+            </div>
+            <div class="fr-fieldset__element">
+              <button type="submit" class="fr-btn fr-btn--secondary">
+                Ajouter la session
+              </button>
+            </div>
+          </fieldset>
+        </form>
+      ) : (
+        ''
+      )}
+    </section>
+  );
+}
+
+function Provider({ t }: { t: TrainingView }) {
+  const p = t.provider;
+  return (
+    <div class="fr-callout">
+      <h2 class="fr-callout__title" safe>
+        {p.name}
+      </h2>
+      <p class="fr-callout__text" safe>
+        {`${addressText(p.address)} · SIRET ${p.siret} · déclaration d’activité ${p.activityNumber}`}
+      </p>
+      {p.contact.name || p.contact.phone || p.contact.email ? (
+        <p
+          safe
+        >{`Contact : ${[p.contact.name, p.contact.phone, p.contact.email].filter(Boolean).join(' · ')}`}</p>
+      ) : (
+        ''
+      )}
+    </div>
+  );
+}
+
+export async function trainingPages(app: FastifyInstance, { trainings }: Services) {
+  async function page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { error?: string; info?: string } = {},
+    status = 200,
+  ) {
+    const { id } = request.params as { id: string };
+    const t = await trainings.get(request.actor!, id);
+    const ctx = pageContext(request, reply);
+    return html(
+      reply,
+      <Layout title={t.title} ctx={ctx}>
+        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+          <ol class="fr-breadcrumb__list">
+            <li>
+              <a class="fr-breadcrumb__link" href="/formations">
+                Rechercher une formation
+              </a>
+            </li>
+            <li>
+              <a class="fr-breadcrumb__link" aria-current="page" safe>
+                {t.title}
+              </a>
+            </li>
+          </ol>
+        </nav>
+        <h1 safe>{t.title}</h1>
+        {state.error ? <Alert kind="error" title="Modification impossible" text={state.error} /> : ''}
+        {state.info ? <Alert kind="success" title={state.info} /> : ''}
+        {t.status === 'withdrawn' ? (
+          <Alert kind="warning" title="Formation retirée du catalogue par son flux" />
+        ) : (
+          ''
+        )}
+        <ul class="fr-badges-group fr-mb-2w">
+          {t.certifying ? (
+            <li>
+              <p class="fr-badge fr-badge--info">Certifiante</p>
+            </li>
+          ) : (
+            ''
+          )}
+          {t.rncpCode ? (
+            <li>
+              <p class="fr-badge" safe>{`RNCP ${t.rncpCode}`}</p>
+            </li>
+          ) : (
+            ''
+          )}
+          {t.rsCode ? (
+            <li>
+              <p class="fr-badge" safe>{`RS ${t.rsCode}`}</p>
+            </li>
+          ) : (
+            ''
+          )}
+        </ul>
+        <ul class="fr-btns-group fr-btns-group--inline-sm">
+          <li>
+            <a class="fr-btn fr-btn--secondary fr-btn--sm" href={`/formations/${t.id}/fiche`}>
+              Fiche à remettre à la personne (imprimable)
+            </a>
+          </li>
+          {t.canManage ? (
+            <li>
+              <a class="fr-btn fr-btn--tertiary fr-btn--sm" href={`/formations/${t.id}/modifier`}>
+                Modifier les textes
+              </a>
+            </li>
+          ) : (
+            ''
+          )}
+        </ul>
+        <Provider t={t} />
+        <Description t={t} />
+        {t.actions.map((a) => (
+          <ActionBlock t={t} a={a} csrf={ctx.csrf} manage={t.canManage} />
+        ))}
+      </Layout>,
+      status,
+    );
+  }
+
+  app.get('/formations/:id', { config: { access: 'user' } }, (request, reply) => {
+    const info = (request.query as { info?: string }).info;
+    return page(
+      request,
+      reply,
+      info === 'session'
+        ? { info: 'Session enregistrée.' }
+        : info === 'textes'
+          ? { info: 'Textes enregistrés.' }
+          : {},
+    );
+  });
+
+  // The sheet a counsellor hands or sends to the person: public (the catalogue is public), no funders' figures.
+  app.get('/formations/:id/fiche', { config: { access: 'public' } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const t = await trainings.get(null, id);
+    const ctx = pageContext(request, reply);
+    return html(
+      reply,
+      <Layout title={`Fiche formation — ${t.title}`} ctx={ctx}>
+        <h1 safe>{t.title}</h1>
+        <Provider t={t} />
+        <Description t={t} />
+        {t.actions.map((a) => (
+          <section class="fr-mb-3w">
+            <h2 class="fr-h4" safe>{`${a.communeName ?? 'À distance'} — ${addressText(a.place)}`}</h2>
+            <p
+              safe
+            >{`${label(TEACHING_MODES, a.teachingMode)} · ${a.hoursCentre ?? '?'} h en centre, ${a.hoursCompany ?? 0} h en entreprise · ${a.specificConditions}`}</p>
+            <ul>
+              {a.sessions.map((s) => (
+                <li
+                  safe
+                >{`Du ${formatDate(s.start)} au ${formatDate(s.end)} — recrutement ${label(RECRUITMENT_STATES, s.recruitmentState).toLowerCase()}`}</li>
+              ))}
+            </ul>
+            {a.recruitmentTerms ? <p safe>{`Pour s’inscrire : ${a.recruitmentTerms}`}</p> : ''}
+          </section>
+        ))}
+        <p
+          class="fr-text--sm"
+          safe
+        >{`Adresse de cette fiche : /formations/${t.id}/fiche — mise à jour le ${t.updatedAt.toLocaleDateString('fr-FR')}`}</p>
+      </Layout>,
+    );
+  });
+
+  app.post('/formations/:id/sessions/:sessionId', { config: { access: 'user' } }, async (request, reply) => {
+    const { id, sessionId } = request.params as { id: string; sessionId: string };
+    const places = formValue(request.body, 'placesRemaining');
+    const state = formValue(request.body, 'recruitmentState');
+    try {
+      if (places !== '' && !/^\d{1,5}$/.test(places))
+        throw new AppError('invalid', 'Places restantes : nombre entier positif attendu.', 'placesRemaining');
+      if (!['1', '2', '3'].includes(state))
+        throw new AppError('invalid', 'État de recrutement inconnu.', 'recruitmentState');
+      await trainings.updateSession(request.actor!, sessionId, {
+        recruitmentState: state as '1' | '2' | '3',
+        placesRemaining: places === '' ? null : Number(places),
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.kind === 'invalid')
+        return page(request, reply, { error: error.message }, 400);
+      throw error;
+    }
+    return reply.redirect(`/formations/${id}?info=session`, 303);
+  });
+
+  app.post(
+    '/formations/:id/actions/:actionId/sessions',
+    { config: { access: 'user' } },
+    async (request, reply) => {
+      const { id, actionId } = request.params as { id: string; actionId: string };
+      const total = formValue(request.body, 'placesTotal');
+      try {
+        const start = formValue(request.body, 'start');
+        const end = formValue(request.body, 'end');
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !/^\d{4}-\d{2}-\d{2}$/.test(end))
+          throw new AppError('invalid', 'Dates de début et de fin obligatoires.', 'start');
+        if (total !== '' && !/^\d{1,5}$/.test(total))
+          throw new AppError('invalid', 'Places : nombre entier positif attendu.', 'placesTotal');
+        await trainings.addSession(request.actor!, id, actionId, {
+          start,
+          end,
+          placesTotal: total === '' ? null : Number(total),
+        });
+      } catch (error) {
+        if (error instanceof AppError && error.kind === 'invalid')
+          return page(request, reply, { error: error.message }, 400);
+        throw error;
+      }
+      return reply.redirect(`/formations/${id}?info=session`, 303);
+    },
+  );
+}
