@@ -70,7 +70,35 @@ const POLICY: Record<string, Rule> = {
   'POST /api/v1/organisations/:orgId/api-tokens': ownAdmin,
   'POST /organisations/:orgId/jetons/:tokenId/revocation': ownAdmin,
   'DELETE /api/v1/organisations/:orgId/api-tokens/:tokenId': ownAdmin,
+  // Training catalogue. The matrix's organisations are a Mission locale and a Cap emploi: they read
+  // the catalogue, but neither import feeds, manage a training organisation's offer nor see purchases.
+  'GET /formations': anyUser,
+  'GET /formations/:id': anyUser,
+  'GET /formations/:id/fiche': everyone,
+  'GET /mon-offre': anyUser,
+  'GET /formations/imports': superOnly,
+  'POST /formations/imports': superOnly,
+  'GET /formations/imports/:id': anyUser,
+  'GET /formations/imports/:id/rejets.csv': anyUser,
+  'GET /formations/:id/modifier': superOnly,
+  'POST /formations/:id/modifier': superOnly,
+  'POST /formations/:id/sessions/:sessionId': superOnly,
+  'POST /formations/:id/actions/:actionId/sessions': superOnly,
+  'GET /financeurs': superOnly,
+  'GET /financeurs/achats.csv': superOnly,
+  'GET /api/v1/trainings': anyUser,
+  'GET /api/v1/trainings/export.xml': anyUser,
+  'GET /api/v1/trainings/export.csv': anyUser,
+  'GET /api/v1/trainings/:id': anyUser,
+  'PATCH /api/v1/trainings/:id': superOnly,
+  'POST /api/v1/trainings/:id/actions/:actionId/sessions': superOnly,
+  'PATCH /api/v1/training-sessions/:sessionId': superOnly,
+  'POST /api/v1/lheo-imports': superOnly,
+  'GET /api/v1/lheo-imports/:id': anyUser,
 };
+
+/** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
+let ownKind = 'mission_locale';
 
 /** Valid input for each writing route, so that only the access rule can refuse it. */
 function bodyFor(key: string): Record<string, unknown> {
@@ -91,7 +119,7 @@ function bodyFor(key: string): Record<string, unknown> {
     'POST /api/v1/organisations': { name: `Organisation ${unique}`, kind: 'region' },
     'POST /organisations/:orgId/modifier': {
       name: `Organisation ${unique}`,
-      kind: 'region',
+      kind: ownKind,
       siret: '13002526500013',
     },
     'PATCH /api/v1/organisations/:orgId': { phone: '04 00 00 00 00' },
@@ -101,6 +129,17 @@ function bodyFor(key: string): Record<string, unknown> {
     'PATCH /api/v1/organisations/:orgId/members/:userId': { role: 'analyste' },
     'POST /organisations/:orgId/jetons': { name: 'Jeton matrice', role: 'analyste' },
     'POST /api/v1/organisations/:orgId/api-tokens': { name: 'Jeton matrice', role: 'analyste' },
+    'POST /formations/:id/modifier': {
+      title: 'Titre',
+      objective: 'Objectif',
+      expectedResults: 'Résultats',
+      content: 'Contenu',
+    },
+    'POST /formations/:id/sessions/:sessionId': { recruitmentState: '2', placesRemaining: '1' },
+    'POST /formations/:id/actions/:actionId/sessions': { start: '2027-01-04', end: '2027-03-05' },
+    'PATCH /api/v1/trainings/:id': { title: 'Titre modifié' },
+    'POST /api/v1/trainings/:id/actions/:actionId/sessions': { start: '2027-01-04', end: '2027-03-05' },
+    'PATCH /api/v1/training-sessions/:sessionId': { recruitmentState: '2' },
   };
   return bodies[key] ?? {};
 }
@@ -116,6 +155,7 @@ const WHO: Who[] = ['anonyme', 'super-admin', ...ROLES_IN_ORG];
 describe.each(testEngines())('authorisation matrix on %s', (engine) => {
   let t: TestApp;
   const orgs = { own: '', other: '' };
+  const catalogue = { training: '', action: '', session: '' };
   const sessions = new Map<Who, Browser>();
 
   async function addUser(orgId: string, role: string) {
@@ -148,9 +188,10 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
       select md5(coalesce((select string_agg(id::text || name || coalesce(phone, ''), ',' order by id) from organisation), '')
         || coalesce((select string_agg(user_id::text || organisation_id::text || role, ',' order by user_id, organisation_id) from membership), '')
         || coalesce((select string_agg(id::text || coalesce(revoked_at::text, ''), ',' order by id) from api_token), '')
-        || coalesce((select string_agg(id::text || first_name || last_name || coalesce(password_hash, ''), ',' order by id) from app_user), '')) as f`.execute(
-      t.db,
-    );
+        || coalesce((select string_agg(id::text || first_name || last_name || coalesce(password_hash, ''), ',' order by id) from app_user), '')
+        || coalesce((select string_agg(id::text || title || content_hash, ',' order by id) from training), '')
+        || coalesce((select string_agg(id::text || recruitment_state || coalesce(places_remaining, -1)::text, ',' order by id) from training_session), '')
+        || (select count(*)::text from lheo_import)) as f`.execute(t.db);
     return rows[0]!.f;
   }
 
@@ -158,11 +199,18 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
     t = await createTestApp(engine, { demo: true });
     const { rows } = await sql<{
       id: string;
-    }>`select id from organisation where kind in ('mission_locale', 'cap_emploi') order by name`.execute(
+      kind: string;
+    }>`select id, kind from organisation where kind in ('mission_locale', 'cap_emploi') order by name`.execute(
       t.db,
     );
     orgs.own = rows[0]!.id;
+    ownKind = rows[0]!.kind;
     orgs.other = rows[1]!.id;
+    const ids = await sql<{ training: string; action: string; session: string }>`
+      select t.id as training, a.id as action, s.id as session from training t
+      join training_action a on a.training_id = t.id join training_session s on s.action_id = a.id
+      order by t.lheo_number limit 1`.execute(t.db);
+    Object.assign(catalogue, ids.rows[0]);
     sessions.set('anonyme', new Browser(t.app));
     sessions.set('super-admin', await new Browser(t.app).login('superadmin@passerelle.demo'));
     for (const role of ROLES_IN_ORG)
@@ -194,6 +242,10 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
           let url = path.replace(':orgId', orgId);
           if (url.includes(':userId')) url = url.replace(':userId', (await addUser(orgId, 'conseiller')).id);
           if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
+          url = url
+            .replace(':id', catalogue.training)
+            .replace(':actionId', catalogue.action)
+            .replace(':sessionId', catalogue.session);
           let browser = sessions.get(who)!;
           let body = key === 'POST /mon-compte/organisation' ? { organisationId: orgs.own } : bodyFor(key);
           // Routes that open or close a session get a throwaway one, so the shared sessions survive.

@@ -58,7 +58,7 @@ function BarChart(p: { title: string; bars: { label: string; value: number }[] }
               height="18"
               fill="#000091"
             />
-            <text x={248 + Math.round((b.value / max) * 340)} y={i * 28 + 22} font-size="13">
+            <text x={248 + Math.round((b.value / max) * 340)} y={i * 28 + 22} font-size="13" safe>
               {b.value.toLocaleString('fr-FR')}
             </text>
           </g>
@@ -191,6 +191,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
         <h2
           class="fr-h4"
           id="recouvrements"
+          safe
         >{`Recouvrements : ${overlaps.length} métier${overlaps.length > 1 ? 's' : ''} × département × trimestre achetés par plusieurs financeurs`}</h2>
         <DataTable
           caption="Recouvrements d’achats"
@@ -216,6 +217,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
         <h2
           class="fr-h4"
           id="couverture"
+          safe
         >{`Couverture : ${gaps.length} département${gaps.length > 1 ? 's' : ''} × domaine sans aucune place financée`}</h2>
         <DataTable
           caption="Zones sans place financée"
@@ -247,7 +249,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
           ))}
         </DataTable>
         {purchases.length > 300 ? (
-          <p>{`Les 300 premières lignes sur ${purchases.length} : le CSV contient tout.`}</p>
+          <p safe>{`Les 300 premières lignes sur ${purchases.length} : le CSV contient tout.`}</p>
         ) : (
           ''
         )}

@@ -192,9 +192,11 @@ export async function importPages(app: FastifyInstance, { trainings, identity }:
           <li
             safe
           >{`Source : ${run.source} · ${run.mode === 'full' ? 'flux complet' : 'mise à jour'} · ${formatDateTime(run.started_at)}`}</li>
-          <li>{`Formations dans le fichier : ${run.formations_total}`}</li>
-          <li>{`Créées : ${counts.created ?? 0} · modifiées : ${counts.updated ?? 0} · inchangées : ${counts.unchanged ?? 0} · retirées : ${counts.withdrawn ?? 0}`}</li>
-          <li>{`Actions : ${counts.actions ?? 0} · sessions : ${counts.sessions ?? 0}`}</li>
+          <li safe>{`Formations dans le fichier : ${run.formations_total}`}</li>
+          <li
+            safe
+          >{`Créées : ${counts.created ?? 0} · modifiées : ${counts.updated ?? 0} · inchangées : ${counts.unchanged ?? 0} · retirées : ${counts.withdrawn ?? 0}`}</li>
+          <li safe>{`Actions : ${counts.actions ?? 0} · sessions : ${counts.sessions ?? 0}`}</li>
         </ul>
         {rejections.length ? (
           <>

@@ -213,6 +213,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
     await flush();
     await pending;
   } catch (error) {
+    await pending.catch(() => {});
     // The file changed under us between the two passes, or the database failed: the run stays
     // "running" so that the same file can resume; the error goes to the caller.
     throw error instanceof LheoFileError ? new AppError('invalid', error.message, 'file') : error;

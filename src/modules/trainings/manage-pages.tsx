@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
-import { AppError, forbidden } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
@@ -55,9 +55,7 @@ export async function managePages(app: FastifyInstance, { trainings }: Services)
     values: Record<string, string> | null = null,
   ) {
     const { id } = request.params as { id: string };
-    const t = await trainings.get(request.actor!, id);
-    if (!t.canManage)
-      throw forbidden('Seul l’organisme de formation responsable peut modifier cette formation.');
+    const t = await trainings.checkTrainingRights(request.actor!, id);
     const ctx = pageContext(request, reply);
     const current: Record<string, string> = values ?? {
       title: t.title,
@@ -83,7 +81,7 @@ export async function managePages(app: FastifyInstance, { trainings }: Services)
               />
             ) : (
               <div class={`fr-input-group${error?.field === name ? ' fr-input-group--error' : ''}`}>
-                <label class="fr-label" for={`champ-${name}`}>
+                <label class="fr-label" for={`champ-${name}`} safe>
                   {`${text} (obligatoire)`}
                 </label>
                 <textarea class="fr-input" id={`champ-${name}`} name={name} rows="5" required safe>
@@ -107,6 +105,7 @@ export async function managePages(app: FastifyInstance, { trainings }: Services)
   app.post('/formations/:id/modifier', { config: { access: 'user' } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const values = Object.fromEntries(TEXT_FIELDS.map(([name]) => [name, formValue(request.body, name)]));
+    await trainings.checkTrainingRights(request.actor!, id);
     try {
       for (const [name, text, max] of TEXT_FIELDS) {
         const v = values[name] ?? '';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
-import { invalid } from '../../shared/errors.js';
+import { forbidden, invalid } from '../../shared/errors.js';
 import {
   ImportSummary,
   NewSessionBody,
@@ -183,7 +183,9 @@ export async function trainingsApiRoutes(
     async (request) => {
       const actor = request.actor!;
       if (!trainings.importRights(actor))
-        throw Object.assign(new Error('Import non autorisé pour votre rôle.'), { statusCode: 403 });
+        throw forbidden(
+          'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
+        );
       if (!(request.body instanceof Readable))
         throw invalid('file', 'Envoyez le flux LHÉO en corps de requête (Content-Type: application/xml).');
       const upload = await saveUpload(request.body, 'api.xml', config.uploadDir, config.lheoMaxBytes);

@@ -309,13 +309,8 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                 />
               </div>
               <div class="fr-col-12 fr-col-md-9">
-                <h2 class="fr-h4" id="resultats" aria-live="polite">
-                  {`${result.total.toLocaleString('fr-FR')} formation${result.total > 1 ? 's' : ''} trouvée${result.total > 1 ? 's' : ''}`}
-                  {result.communeName ? (
-                    <span safe>{` à moins de ${v('radiusKm') || '30'} km de ${result.communeName}`}</span>
-                  ) : (
-                    ''
-                  )}
+                <h2 class="fr-h4" id="resultats" aria-live="polite" safe>
+                  {`${result.total.toLocaleString('fr-FR')} formation${result.total > 1 ? 's' : ''} trouvée${result.total > 1 ? 's' : ''}${result.communeName ? ` à moins de ${v('radiusKm') || '30'} km de ${result.communeName}` : ''}`}
                 </h2>
                 {result.corrections.length ? (
                   <p class="fr-text--sm" safe>

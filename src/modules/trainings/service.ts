@@ -192,6 +192,18 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
       return catalogue.ownTrainings(actor.organisationId, 50, (page - 1) * 50);
     },
 
+    /** Checks the right before reading a form, so that a refusal never depends on what was typed. */
+    async checkSessionRights(actor: Actor, sessionId: string) {
+      await managedSession(actor, sessionId);
+    },
+
+    async checkTrainingRights(actor: Actor, trainingId: string) {
+      const training = await this.get(actor, trainingId);
+      if (!training.canManage)
+        throw forbidden('Seul l’organisme de formation responsable peut modifier cette formation.');
+      return training;
+    },
+
     async updateSession(actor: Actor, sessionId: string, patch: SessionPatch) {
       const owner = await managedSession(actor, sessionId);
       const start = patch.start ?? owner.start_date;

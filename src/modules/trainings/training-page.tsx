@@ -333,6 +333,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Service
     const { id, sessionId } = request.params as { id: string; sessionId: string };
     const places = formValue(request.body, 'placesRemaining');
     const state = formValue(request.body, 'recruitmentState');
+    await trainings.checkSessionRights(request.actor!, sessionId);
     try {
       if (places !== '' && !/^\d{1,5}$/.test(places))
         throw new AppError('invalid', 'Places restantes : nombre entier positif attendu.', 'placesRemaining');

@@ -365,7 +365,7 @@ export function mapFormation(
     }
     if (!actions.length) throw new RecordError(node, 'aucune action valide');
     // Canonical order (by number), so that an export re-imported is recognised as unchanged.
-    const order = actions.map((a, i) => i).sort((i, j) => byNumber(actions[i]!, actions[j]!));
+    const order = actions.map((_, i) => i).sort((i, j) => byNumber(actions[i]!, actions[j]!));
     const sortedActions = order.map((i) => actions[i]!);
     const sortedPlaces = order.map((i) => places[i]!);
     for (const a of sortedActions) {

@@ -1,0 +1,270 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
+import { testEngines } from '../../../test/databases.js';
+import type { Db } from '../../db/database.js';
+import { DEMO_REGION_CODE } from '../demo/region.js';
+import { feedBytes, feedInputs } from './feed.js';
+import { importLheo } from './importer.js';
+
+async function collect(source: AsyncIterable<Uint8Array>) {
+  const parts: Uint8Array[] = [];
+  for await (const p of source) parts.push(p);
+  return Buffer.concat(parts);
+}
+async function* chunks(buffer: Buffer, failAfter = Number.POSITIVE_INFINITY) {
+  for (let i = 0; i < buffer.length; i += 64 * 1024) {
+    if (i >= failAfter) throw new Error('processus tué');
+    yield buffer.subarray(i, i + 64 * 1024);
+  }
+}
+const run = (db: Db, file: Buffer, source: string, mode: 'full' | 'partial' = 'full', failAfter?: number) => {
+  let pass = 0;
+  return importLheo(db, {
+    source,
+    mode,
+    fileName: 'flux.xml',
+    sizeBytes: file.length,
+    // The "kill" happens during the second pass (the import), after some batches are committed.
+    open: () => chunks(file, ++pass === 2 ? failAfter : undefined),
+    maxBytes: 50e6,
+    batchSize: 20,
+  });
+};
+/** What the catalogue holds for a source, without ids or timestamps. */
+async function state(db: Db, source: string) {
+  const { rows } = await sql<{ f: string }>`
+    select md5(string_agg(line, '|' order by line)) as f from (
+      select t.lheo_number || t.status || t.content_hash || a.lheo_number || a.status || coalesce(a.department_code, '')
+        || s.lheo_number || s.status || s.start_date || s.places_remaining as line
+      from training t join training_action a on a.training_id = t.id join training_session s on s.action_id = a.id
+      where t.source = ${source}) x`.execute(db);
+  return rows[0]!.f;
+}
+
+describe.each(testEngines())('training catalogue on %s', (engine) => {
+  let t: TestApp;
+  let feed: Buffer;
+  let smaller: Buffer;
+  beforeAll(async () => {
+    t = await createTestApp(engine, { demo: true });
+    const inputs = await feedInputs(t.db, DEMO_REGION_CODE);
+    const options = {
+      seed: 7,
+      sessions: 300,
+      appellations: inputs.appellations,
+      communes: inputs.communes,
+      today: '2026-11-23',
+      numberPrefix: 'T',
+    };
+    feed = await collect(feedBytes(options));
+    smaller = await collect(feedBytes({ ...options, sessions: 150 }));
+  });
+  afterAll(() => t.close());
+
+  it('imports a feed idempotently, and a full feed withdraws what it no longer contains', async () => {
+    const first = await run(t.db, feed, 'essai');
+    expect(first.status).toBe('done');
+    expect(first.counts.sessions).toBe(300);
+    expect(first.counts.created).toBe(first.formationsTotal);
+    const again = await run(t.db, feed, 'essai');
+    expect(again.counts).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: first.formationsTotal,
+      withdrawn: 0,
+    });
+    const before = await state(t.db, 'essai');
+    expect(await state(t.db, 'essai')).toBe(before);
+    const partial = await run(t.db, smaller, 'essai', 'partial');
+    expect(partial.counts.withdrawn).toBe(0);
+    const full = await run(t.db, smaller, 'essai', 'full');
+    expect(full.counts.withdrawn).toBeGreaterThan(0);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from training where source = 'essai' and status = 'withdrawn'`.execute(t.db);
+    expect(rows[0]!.n).toBe(full.counts.withdrawn);
+    const total = await sql<{
+      n: number;
+    }>`select count(*)::int as n from training where source = 'essai'`.execute(t.db);
+    expect(total.rows[0]!.n).toBe(first.formationsTotal); // withdrawn, never deleted
+  });
+
+  it('changes nothing for a file that is not well-formed, and says where it broke', async () => {
+    const before = await state(t.db, 'essai');
+    const broken = Buffer.from(feed.toString('utf8').replace(/<\/offres>/, '</offre>'));
+    const outcome = await run(t.db, broken, 'essai');
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatch(/ligne \d+, colonne \d+/);
+    expect(await state(t.db, 'essai')).toBe(before);
+  });
+
+  it('resumes an interrupted import and ends in the state of one that never stopped', async () => {
+    await run(t.db, feed, 'reference');
+    const killed = await run(t.db, feed, 'reprise', 'full', feed.length / 2).catch((e: Error) => e);
+    expect(killed).toBeInstanceOf(Error);
+    const { rows } = await sql<{
+      done: number;
+    }>`select formations_done as done from lheo_import where source = 'reprise' and status = 'running'`.execute(
+      t.db,
+    );
+    expect(rows[0]!.done).toBeGreaterThan(0);
+    const resumed = await run(t.db, feed, 'reprise');
+    expect(resumed.resumedFrom).toBe(rows[0]!.done);
+    expect(resumed.counts.sessions).toBe(300);
+    const ref = (await state(t.db, 'reference')).length;
+    expect(ref).toBeGreaterThan(0);
+    const [a, b] = await Promise.all([
+      sql<{
+        f: string;
+      }>`select md5(string_agg(t.lheo_number || a.lheo_number || s.lheo_number || s.status, '|' order by t.lheo_number, a.lheo_number, s.lheo_number)) as f
+        from training t join training_action a on a.training_id = t.id join training_session s on s.action_id = a.id where t.source = 'reference'`.execute(
+        t.db,
+      ),
+      sql<{
+        f: string;
+      }>`select md5(string_agg(t.lheo_number || a.lheo_number || s.lheo_number || s.status, '|' order by t.lheo_number, a.lheo_number, s.lheo_number)) as f
+        from training t join training_action a on a.training_id = t.id join training_session s on s.action_id = a.id where t.source = 'reprise'`.execute(
+        t.db,
+      ),
+    ]);
+    expect(b.rows[0]!.f).toBe(a.rows[0]!.f);
+  });
+
+  it('finds a training by a misspelt French query around a commune, with facets', async () => {
+    const b = await new Browser(t.app).login('conseiller.missionlocale@passerelle.demo');
+    const res = await b.api('GET', '/api/v1/trainings?q=electrisien%20batiment&commune=69123&radiusKm=30');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.corrections).toEqual(
+      expect.arrayContaining([expect.objectContaining({ from: 'electrisien' })]),
+    );
+    expect(body.total).toBeGreaterThan(0);
+    expect(body.items[0].title).toMatch(/lectricien/i);
+    for (const item of body.items) expect(item.distanceKm).toBeLessThanOrEqual(30);
+    expect(Object.values(body.facets.teachingMode).reduce((n: number, c) => n + (c as number), 0)).toBe(
+      body.total,
+    );
+    const byName = await b.api('GET', '/api/v1/trainings?q=electricien&commune=Lyon');
+    expect(byName.json().total).toBeGreaterThanOrEqual(body.total);
+    const accents = await b.api('GET', '/api/v1/trainings?q=%C3%A9lectriciens');
+    expect(accents.json().total).toBeGreaterThan(0);
+    const filtered = await b.api(
+      'GET',
+      '/api/v1/trainings?q=electricien&funder=2&certifying=true&sort=start',
+    );
+    for (const item of filtered.json().items) {
+      expect(item.funders).toContain('2');
+      expect(item.certifying).toBe(true);
+    }
+  });
+
+  it('names the faulty field of a bad query', async () => {
+    const b = await new Browser(t.app).login('conseiller.missionlocale@passerelle.demo');
+    const unknown = await b.api('GET', '/api/v1/trainings?commune=99999');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().field ?? unknown.json()['invalid-params']?.[0]?.name).toBe('commune');
+    const dates = await b.api('GET', '/api/v1/trainings?startFrom=2027-01-01&startTo=2026-01-01');
+    expect(dates.statusCode).toBe(400);
+    expect(dates.json().field).toBe('startTo');
+  });
+
+  it('exports a search as LHÉO that re-imports unchanged, and as CSV', async () => {
+    const b = await new Browser(t.app).login('admin.francetravail@passerelle.demo');
+    const xml = await b.api('GET', '/api/v1/trainings/export.xml?q=electricien');
+    expect(xml.statusCode).toBe(200);
+    expect(xml.body).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<lheo xmlns="http:\/\/lheo.gouv.fr\/2.3">/,
+    );
+    const file = Buffer.from(xml.body);
+    const outcome = await run(t.db, file, 'carif-oref-demo', 'partial');
+    expect(outcome.rejected).toBe(0);
+    expect(outcome.counts.created).toBe(0);
+    expect(outcome.counts.updated).toBe(0);
+    expect(outcome.counts.unchanged).toBeGreaterThan(0);
+    const csv = await b.api('GET', '/api/v1/trainings/export.csv?q=electricien');
+    expect(csv.body.split('\r\n')[0]).toContain('Numéro formation;Intitulé;Organisme');
+  });
+
+  it('lets a training organisation update its own sessions only', async () => {
+    const { rows } = await sql<{ session: string; organisation: string; other: string }>`
+      select s.id as session, p.organisation_id as organisation,
+        (select s2.id from training_session s2 join training_action a2 on a2.id = s2.action_id join training t2 on t2.id = a2.training_id
+          join training_provider p2 on p2.id = t2.provider_id where p2.organisation_id is distinct from p.organisation_id limit 1) as other
+      from training_session s join training_action a on a.id = s.action_id join training t on t.id = a.training_id
+      join training_provider p on p.id = t.provider_id
+      join membership m on m.organisation_id = p.organisation_id join app_user u on u.id = m.user_id
+      where u.email = 'gestionnaire.formation@passerelle.demo' limit 1`.execute(t.db);
+    const own = rows[0]!;
+    const b = await new Browser(t.app).login('gestionnaire.formation@passerelle.demo');
+    const ok = await b.api('PATCH', `/api/v1/training-sessions/${own.session}`, {
+      recruitmentState: '2',
+      placesRemaining: 0,
+    });
+    expect(ok.statusCode).toBe(204);
+    const after = await sql<{
+      state: string;
+      places: number;
+    }>`select recruitment_state as state, places_remaining as places from training_session where id = ${own.session}`.execute(
+      t.db,
+    );
+    expect(after.rows[0]).toEqual({ state: '2', places: 0 });
+    const refused = await b.api('PATCH', `/api/v1/training-sessions/${own.other}`, { recruitmentState: '2' });
+    expect(refused.statusCode).toBe(403);
+    const tooMany = await b.api('PATCH', `/api/v1/training-sessions/${own.session}`, {
+      placesTotal: 5,
+      placesRemaining: 9,
+    });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().field).toBe('placesRemaining');
+  });
+
+  it('shows the seeded overlap and coverage gaps to the Region’s analysts only', async () => {
+    const analyst = await new Browser(t.app).login('analyste.region@passerelle.demo');
+    const page = await analyst.get('/financeurs');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/Recouvrements : [1-9]/);
+    expect(page.body).toMatch(/Conseil régional : 12 places[^<]*France Travail : 10 places/);
+    const csv = await analyst.get('/financeurs/achats.csv');
+    expect(csv.body).toContain('Trimestre;Département;Domaine ROME');
+    const counsellor = await new Browser(t.app).login('conseiller.missionlocale@passerelle.demo');
+    expect((await counsellor.get('/financeurs')).statusCode).toBe(403);
+  });
+
+  it('imports through the upload page, and refuses a hostile file without touching the catalogue', async () => {
+    const b = await new Browser(t.app).login('admin.francetravail@passerelle.demo');
+    await b.get('/formations/imports');
+    const boundary = '----passerelle';
+    const multipart = (content: string) =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${b.csrf}\r\n`),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\nflux-test\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="flux.xml"\r\nContent-Type: application/xml\r\n\r\n`,
+        ),
+        Buffer.from(content),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+    const post = (content: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/formations/imports',
+        payload: multipart(content),
+        headers: {
+          cookie: b.cookies,
+          accept: 'text/html',
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+        },
+      });
+    const bomb = `<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><lheo>&b;</lheo>`;
+    const refused = await post(bomb);
+    expect(refused.statusCode).toBe(303);
+    const report = await b.get(String(refused.headers.location));
+    expect(report.body).toContain('Fichier refusé : rien n’a été modifié');
+    expect(report.body).toContain('DOCTYPE refusée');
+    const ok = await post(smaller.toString('utf8'));
+    expect(ok.statusCode).toBe(303);
+    const done = await b.get(String(ok.headers.location));
+    expect(done.body).toContain('Import terminé');
+  });
+});
