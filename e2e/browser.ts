@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { seedDemoRegion } from '../src/modules/demo/region.js';
 import { memoryMailer } from '../src/shared/mailer.js';
 import { testConfig } from '../test/config.js';
 import { createTestDatabase } from '../test/databases.js';
@@ -26,8 +25,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export async function startServer() {
-  const { db, drop } = await createTestDatabase('pglite');
-  await seedDemoRegion(db, () => {});
+  const { db, drop } = await createTestDatabase('pglite', { demo: true });
   const mailer = memoryMailer();
   const app: FastifyInstance = await buildApp({ config: testConfig(), db, mailer });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -4,8 +4,10 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { prepareDatabase } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { referentialsService } from '../modules/referentials/service.js';
 import { importLheo } from '../modules/trainings/importer.js';
 import { progress } from '../shared/progress.js';
 
@@ -40,7 +42,10 @@ if (/^https?:\/\//.test(target)) {
   );
   file = downloaded;
 }
-const handle = await prepareDatabase(config, { log: (s) => console.log(s) });
+// Lean start (no demo seeding code loaded): the import's memory is the measure of the benchmark.
+const handle = await openDatabase(config.database);
+await migrateToLatest(handle.db);
+if (!(await referentialsService(handle.db).isLoaded())) await referentialsService(handle.db).load();
 try {
   let bar: ReturnType<typeof progress> | null = null;
   let last = 0;

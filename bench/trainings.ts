@@ -1,0 +1,347 @@
+/**
+ * Training catalogue benchmarks (part of npm run bench): import of a generated LHÉO feed
+ * (BENCH_SESSIONS, 200,000 by default) with its peak RSS, then mixed searches (text + radius +
+ * filters) by 50 concurrent clients, and the same queries against an in-process MiniSearch index
+ * built from the same rows (p95 ratio, overlap of the top 10). PGlite, and PostgreSQL when a server
+ * answers. Results in bench/results/trainings-*.json.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Faker, fr } from '@faker-js/faker';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import MiniSearch from 'minisearch';
+import { kyselyForPostgres, openDatabase } from '../src/db/database.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200_000);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const PORT = 3901;
+const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+
+const pct = (values: number[], p: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0) * 100) / 100;
+};
+const machine = () => ({
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+});
+const portOpen = (port: number) =>
+  new Promise<boolean>((done) => {
+    const s = connect(port, '127.0.0.1');
+    s.on('connect', () => {
+      s.end();
+      done(true);
+    });
+    s.on('error', () => done(false));
+  });
+
+function run(args: string[], env: Record<string, string>) {
+  const started = performance.now();
+  // GNU time reports the child's peak resident set size (kB) on stderr.
+  const r = spawnSync('/usr/bin/time', ['-f', 'RSS_KB=%M', TSX, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} : ${r.stderr.slice(-2000)}`);
+  return {
+    seconds: (performance.now() - started) / 1000,
+    rssMb: Math.round(Number(r.stderr.match(/RSS_KB=(\d+)/)?.[1] ?? 0) / 1024),
+    out: r.stdout,
+  };
+}
+
+/** Mixed prescriber queries: a trade word (sometimes misspelt), a town, a radius, sometimes a filter. */
+function queries(towns: string[], n: number) {
+  const f = new Faker({ locale: [fr] });
+  f.seed(84);
+  const words = [
+    'electricien',
+    'electrisien',
+    'boulanger',
+    'aide soignant',
+    'cariste',
+    'cuisinier',
+    'comptable',
+    'maçon',
+    'vendeur',
+    'soudeur',
+    'mecanicien',
+    'agent entretien',
+    'infirmier',
+    'plombier',
+    'coiffure',
+    'logistique',
+    'secretaire',
+    'jardinier',
+    'developpeur',
+    'assistant',
+  ];
+  return Array.from({ length: n }, () => {
+    const q: Record<string, string> = {
+      q: f.helpers.arrayElement(words),
+      commune: f.helpers.arrayElement(towns),
+      radiusKm: f.helpers.arrayElement(['20', '30', '50']),
+    };
+    const filter = f.number.int({ min: 0, max: 4 });
+    if (filter === 1) q.certifying = 'true';
+    if (filter === 2) q.funder = 'demandeurs';
+    if (filter === 3) q.openPlaces = 'true';
+    return q;
+  });
+}
+
+async function login() {
+  const page = await fetch(`http://127.0.0.1:${PORT}/connexion`);
+  const cookies = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
+  const res = await fetch(`http://127.0.0.1:${PORT}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      _csrf: csrf,
+      email: 'conseiller.missionlocale@passerelle.demo',
+      password: 'Passerelle-Demo-2026!',
+    }),
+  });
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, string>, feed: string) {
+  console.log(`\n=== catalogue ${engine} ===`);
+  run(['src/cli/load-referentials.ts'], env);
+  const imported = run(['src/cli/import-lheo.ts', feed, '--source', 'bench'], env);
+  const actions = Number(imported.out.match(/; (\d+) actions, (\d+) sessions/)?.[1] ?? 0);
+  const importResult = {
+    sessions: SESSIONS,
+    actions,
+    fileMb: Math.round(statSync(feed).size / 1e6),
+    seconds: Math.round(imported.seconds * 10) / 10,
+    actionsPerSecond: Math.round(actions / imported.seconds),
+    peakRssMb: imported.rssMb,
+    note: 'Temps mesuré de bout en bout (démarrage du processus, vérification, import, retrait, vocabulaire, ANALYZE).',
+  };
+  console.log(importResult);
+
+  const server = spawn(TSX, ['src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(PORT), SEED_DEMO: 'true', LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  try {
+    for (let i = 0; i < 600 && !(await portOpen(PORT)); i++) await new Promise((r) => setTimeout(r, 500));
+    const cookie = await login();
+    const handle = await openDatabase(
+      env.DATABASE_URL
+        ? { engine: 'postgres', url: env.DATABASE_URL }
+        : { engine: 'pglite', dataDir: env.PGLITE_DIR! },
+    );
+    let rows: {
+      id: string;
+      title: string;
+      objective: string;
+      content: string;
+      lat: number | null;
+      lon: number | null;
+      certifying: boolean;
+      funders: string[];
+    }[] = [];
+    let towns: { code: string; lat: number; lon: number }[] = [];
+    if (engine === 'postgres') {
+      ({ rows } = await sql<(typeof rows)[number]>`
+        select a.id, t.title, t.objective, t.content, a.latitude as lat, a.longitude as lon, t.certifying, a.funder_codes as funders
+        from training_action a join training t on t.id = a.training_id where a.status = 'active' and t.status = 'active'`.execute(
+        handle.db,
+      ));
+      towns = (
+        await sql<
+          (typeof towns)[number]
+        >`select code, latitude as lat, longitude as lon from commune where region_code = '84' and population > 20000`.execute(
+          handle.db,
+        )
+      ).rows;
+    }
+    await handle.close();
+    const list = queries(
+      towns.length
+        ? towns.map((t) => t.code)
+        : ['69123', '42218', '38185', '63113', '69266', '01053', '74010', '73065'],
+      2000,
+    );
+    const paths = list.map((q) => `/api/v1/trainings?${new URLSearchParams(q)}`);
+    let i = 0;
+    const latencies: number[] = [];
+    const load = await autocannon({
+      url: `http://127.0.0.1:${PORT}`,
+      connections: 50,
+      duration: DURATION,
+      headers: { cookie, accept: 'application/json' },
+      requests: [
+        {
+          setupRequest: (r) => {
+            r.path = paths[i++ % paths.length]!;
+            return r;
+          },
+        },
+      ],
+      setupClient: (client) => {
+        client.on('response', (_s: number, _b: number, t: number) => latencies.push(t));
+      },
+    });
+    const search = {
+      connections: 50,
+      durationSeconds: Math.round(load.duration),
+      requests: load.requests.total,
+      throughput: Math.round(load.requests.total / load.duration),
+      p50: pct(latencies, 50),
+      p95: pct(latencies, 95),
+      p99: pct(latencies, 99),
+      errors: load.errors + load.timeouts,
+      non2xx: load.non2xx,
+    };
+    console.log(search);
+
+    // Same queries one at a time, for the comparison with MiniSearch (which runs in-process).
+    const dbTimes: number[] = [];
+    const dbTop = new Map<number, string[]>();
+    for (let k = 0; k < 200; k++) {
+      const t0 = performance.now();
+      const res = await fetch(`http://127.0.0.1:${PORT}${paths[k]}&perPage=10`, {
+        headers: { cookie, accept: 'application/json' },
+      });
+      const body = (await res.json()) as { items: { actionId: string }[] };
+      dbTimes.push(performance.now() - t0);
+      dbTop.set(
+        k,
+        body.items.map((x) => x.actionId),
+      );
+    }
+    let comparison: object = { skipped: 'lignes lues sur PostgreSQL seulement (même catalogue généré)' };
+    if (rows.length) {
+      const started = performance.now();
+      const index = new MiniSearch({
+        fields: ['title', 'objective', 'content'],
+        storeFields: ['lat', 'lon', 'certifying', 'funders'],
+        searchOptions: { boost: { title: 3, objective: 1.5 }, fuzzy: 0.2, prefix: true, combineWith: 'AND' },
+      });
+      index.addAll(rows);
+      const buildSeconds = (performance.now() - started) / 1000;
+      const townPoint = new Map(towns.map((t) => [t.code, t]));
+      const rad = Math.PI / 180;
+      const km = (a: number, b: number, c: number, d: number) =>
+        6371 *
+        Math.acos(
+          Math.min(
+            1,
+            Math.sin(a * rad) * Math.sin(c * rad) +
+              Math.cos(a * rad) * Math.cos(c * rad) * Math.cos((b - d) * rad),
+          ),
+        );
+      const msTimes: number[] = [];
+      const overlaps: number[] = [];
+      for (let k = 0; k < 200; k++) {
+        const q = list[k]!;
+        const town = townPoint.get(q.commune!)!;
+        const t0 = performance.now();
+        const hits = index.search(q.q!, {
+          filter: (r) =>
+            r.lat !== null &&
+            km(town.lat, town.lon, r.lat, r.lon) <= Number(q.radiusKm) &&
+            (q.certifying !== 'true' || r.certifying) &&
+            (q.funder !== 'demandeurs' ||
+              (r.funders as string[]).some((f) => ['2', '4', '7', '11'].includes(f))),
+        });
+        msTimes.push(performance.now() - t0);
+        const top = hits.slice(0, 10).map((h) => String(h.id));
+        const db = dbTop.get(k) ?? [];
+        if (db.length || top.length)
+          overlaps.push(
+            top.filter((id) => db.includes(id)).length /
+              Math.max(1, Math.min(10, Math.max(db.length, top.length))),
+          );
+      }
+      comparison = {
+        rows: rows.length,
+        minisearchBuildSeconds: Math.round(buildSeconds * 10) / 10,
+        minisearchP50: pct(msTimes, 50),
+        minisearchP95: pct(msTimes, 95),
+        databaseSequentialP50: pct(dbTimes, 50),
+        databaseSequentialP95: pct(dbTimes, 95),
+        p95RatioDatabaseOverMiniSearch:
+          Math.round((pct(dbTimes, 95) / Math.max(0.01, pct(msTimes, 95))) * 100) / 100,
+        meanTop10Overlap:
+          Math.round((overlaps.reduce((a, b) => a + b, 0) / Math.max(1, overlaps.length)) * 100) / 100,
+        note: 'MiniSearch en mémoire du processus (sans HTTP) ; base interrogée par HTTP, une requête à la fois, mêmes 200 requêtes.',
+      };
+    }
+    console.log(comparison);
+    mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(
+      resolve(ROOT, `bench/results/trainings-${engine}.json`),
+      `${JSON.stringify({ name: `trainings-${engine}`, date: new Date().toISOString(), machine: machine(), import: importResult, search, comparison, queries: 'bench/trainings.ts queries(), graine 84' }, null, 2)}\n`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'passerelle-catalogue-'));
+const feed = join(work, 'flux.xml');
+const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',');
+try {
+  const genDir = join(work, 'gen');
+  run(
+    [
+      'src/cli/generate-lheo.ts',
+      '--sessions',
+      String(SESSIONS),
+      '--out',
+      feed,
+      '--seed',
+      '84',
+      '--today',
+      '2026-11-23',
+    ],
+    { PGLITE_DIR: genDir, DATABASE_URL: '' },
+  );
+  console.log(`Flux généré : ${SESSIONS} sessions, ${Math.round(statSync(feed).size / 1e6)} Mo`);
+  if (engines.includes('pglite'))
+    await benchEngine('pglite', { PGLITE_DIR: join(work, 'pglite'), DATABASE_URL: '' }, feed);
+  const pgUrl =
+    process.env.BENCH_DATABASE_URL ??
+    ((await portOpen(5432)) ? 'postgres://postgres@127.0.0.1:5432/test' : '');
+  if (pgUrl && engines.includes('postgres')) {
+    const admin = kyselyForPostgres(pgUrl, 1);
+    await sql`drop database if exists passerelle_bench_catalogue with (force)`.execute(admin);
+    await sql`create database passerelle_bench_catalogue`.execute(admin);
+    const url = new URL(pgUrl);
+    url.pathname = '/passerelle_bench_catalogue';
+    try {
+      await benchEngine(
+        'postgres',
+        { DATABASE_URL: url.toString(), SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00' },
+        feed,
+      );
+    } finally {
+      await sql`drop database if exists passerelle_bench_catalogue with (force)`.execute(admin);
+      await admin.destroy();
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
