@@ -201,7 +201,8 @@ export function DataTable(props: {
   return (
     <div class={`fr-table${props.hideCaption ? ' fr-table--no-caption' : ''}`}>
       <div class="fr-table__wrapper">
-        <div class="fr-table__container">
+        {/* A wide table scrolls: keyboard users must be able to focus it to scroll (RGAA 7.3). */}
+        <div class="fr-table__container" tabindex="0" role="region" aria-label={props.caption}>
           <div class="fr-table__content">
             <table>
               <caption safe>{props.caption}</caption>
