@@ -1,6 +1,7 @@
 import type { Children } from '@kitajs/html';
 import type { Actor } from '../modules/identity/model.js';
 import { ROLES } from '../modules/identity/model.js';
+import { canSeePurchases, importRights, isTrainingOrganisation } from '../modules/trainings/rights.js';
 
 export interface PageContext {
   actor: Actor | null;
@@ -14,31 +15,23 @@ interface NavItem {
   visible: (actor: Actor) => boolean;
 }
 
-const currentKind = (a: Actor) =>
-  a.memberships.find((m) => m.organisationId === a.organisationId)?.organisationKind;
-const manages = (a: Actor) => a.role === 'administrateur' || a.role === 'gestionnaire';
-
 const NAV: NavItem[] = [
   { href: '/', label: 'Accueil', visible: () => true },
   { href: '/formations', label: 'Formations', visible: () => true },
   {
     href: '/mon-offre',
     label: 'Mon offre de formation',
-    visible: (a) => currentKind(a) === 'organisme_formation',
+    visible: isTrainingOrganisation,
   },
   {
     href: '/formations/imports',
     label: 'Imports LHÉO',
-    visible: (a) =>
-      a.isSuperAdmin ||
-      (manages(a) && ['region', 'france_travail', 'organisme_formation'].includes(currentKind(a) ?? '')),
+    visible: (a) => importRights(a) !== null,
   },
   {
     href: '/financeurs',
     label: 'Financeurs et places',
-    visible: (a) =>
-      a.isSuperAdmin ||
-      (a.role !== 'conseiller' && ['region', 'france_travail'].includes(currentKind(a) ?? '')),
+    visible: canSeePurchases,
   },
   { href: '/organisations', label: 'Organisations partenaires', visible: () => true },
   {

@@ -3,13 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
-import { isOrgAdmin, ROLES, type Role } from './model.js';
+import { currentMembership, isOrgAdmin, ROLES, type Role } from './model.js';
 
 export async function homePage(app: FastifyInstance, { identity }: Services) {
   app.get('/', { config: { access: 'user' } }, async (request, reply) => {
     const actor = request.actor!;
     const ctx = pageContext(request, reply);
-    const current = actor.memberships.find((m) => m.organisationId === actor.organisationId);
+    const current = currentMembership(actor);
     const directory = await identity.listOrganisations(actor, {});
     const tiles: { href: string; title: string; desc: string }[] = [
       {

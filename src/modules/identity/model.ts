@@ -67,6 +67,11 @@ export function isOrgAdmin(actor: Actor, organisationId: string): boolean {
   return actor.isSuperAdmin || (actor.organisationId === organisationId && actor.role === 'administrateur');
 }
 
+/** The membership the actor is acting under (its organisation's kind and the role held there). */
+export function currentMembership(actor: Actor): MembershipSummary | undefined {
+  return actor.memberships.find((m) => m.organisationId === actor.organisationId);
+}
+
 export function isMemberOf(actor: Actor, organisationId: string): boolean {
   return actor.isSuperAdmin || actor.organisationId === organisationId;
 }

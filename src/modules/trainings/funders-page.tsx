@@ -5,20 +5,10 @@ import { forbidden, invalid } from '../../shared/errors.js';
 import { DataTable, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
-import type { Actor } from '../identity/model.js';
 import { FUNDERS, label, ROME_DOMAINS } from './dictionaries.js';
 import { fundersRepository, type PurchaseFilters } from './funders-repository.js';
+import { canSeePurchases } from './rights.js';
 import { csvLine } from './service.js';
-
-const ANALYST_KINDS = new Set(['region', 'france_travail']);
-
-/** Analysts, managers and administrators of the Region and France Travail; the super-admin. */
-export function canSeePurchases(actor: Actor | null): boolean {
-  if (!actor) return false;
-  if (actor.isSuperAdmin) return true;
-  const m = actor.memberships.find((x) => x.organisationId === actor.organisationId);
-  return !!m && ANALYST_KINDS.has(m.organisationKind) && m.role !== 'conseiller';
-}
 
 function filtersOf(request: FastifyRequest): PurchaseFilters {
   const q = request.query as Record<string, string | undefined>;

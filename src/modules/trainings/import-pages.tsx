@@ -6,6 +6,7 @@ import { AppError, forbidden } from '../../shared/errors.js';
 import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
+import { importRights } from './rights.js';
 import { csvLine } from './service.js';
 import { removeUpload, type SavedUpload, saveUpload } from './uploads.js';
 
@@ -18,7 +19,7 @@ const STATUS: Record<string, string> = {
 export async function importPages(app: FastifyInstance, { trainings, identity }: Services, config: Config) {
   async function listPage(request: FastifyRequest, reply: FastifyReply, error: AppError | null = null) {
     const actor = request.actor!;
-    const rights = trainings.importRights(actor);
+    const rights = importRights(actor);
     if (!rights)
       throw forbidden(
         'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
@@ -141,7 +142,7 @@ export async function importPages(app: FastifyInstance, { trainings, identity }:
       const body = (request.body ?? {}) as { file?: SavedUpload; source?: string; mode?: string };
       const upload = body.file && typeof body.file === 'object' && 'path' in body.file ? body.file : null;
       try {
-        if (!trainings.importRights(actor)) throw forbidden('Import non autorisé pour votre rôle.');
+        if (!importRights(actor)) throw forbidden('Import non autorisé pour votre rôle.');
         if (!upload || upload.size === 0)
           throw new AppError('invalid', 'Choisissez un fichier LHÉO non vide.', 'file');
         const organisation = actor.organisationId

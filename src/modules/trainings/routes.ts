@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
 import { forbidden, invalid } from '../../shared/errors.js';
+import { importRights } from './rights.js';
 import {
   ImportSummary,
   NewSessionBody,
@@ -182,7 +183,7 @@ export async function trainingsApiRoutes(
     },
     async (request) => {
       const actor = request.actor!;
-      if (!trainings.importRights(actor))
+      if (!importRights(actor))
         throw forbidden(
           'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
         );

@@ -9,12 +9,11 @@ import { importRepository } from './import-repository.js';
 import { importLheo, SOURCE_PATTERN } from './importer.js';
 import { lheoDocument } from './lheo/writer.js';
 import { catalogueRepository, type SessionPatch, type TrainingView } from './repository.js';
+import { canManageOffer, importRights } from './rights.js';
 import type { NewSessionBody, TrainingTextPatch } from './schemas.js';
 import { type SearchFilters, searchRepository } from './search-repository.js';
 
 export const EXPORT_LIMIT = 5000;
-const MANAGER_ROLES = new Set(['administrateur', 'gestionnaire']);
-const FEED_KINDS = new Set(['region', 'france_travail']);
 
 export type RawQuery = Record<string, unknown>;
 const str = (q: RawQuery, k: string) => {
@@ -130,17 +129,6 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
     return { filters, corrections, communeName, page, perPage };
   }
 
-  function canManage(actor: Actor | null, organisationId: string | null): boolean {
-    if (!actor) return false;
-    if (actor.isSuperAdmin) return true;
-    return (
-      organisationId !== null &&
-      actor.organisationId === organisationId &&
-      actor.role !== null &&
-      MANAGER_ROLES.has(actor.role)
-    );
-  }
-
   async function trainingsOfQuery(q: RawQuery): Promise<string[]> {
     const { filters } = await filtersFrom(
       { ...q, page: '1', perPage: String(EXPORT_LIMIT) },
@@ -154,15 +142,12 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
     if (!isUuid(sessionId)) throw notFound('Session introuvable.');
     const owner = await catalogue.sessionOwner(sessionId);
     if (!owner) throw notFound('Session introuvable.');
-    if (!canManage(actor, owner.organisation_id))
+    if (!canManageOffer(actor, owner.organisation_id))
       throw forbidden('Seul l’organisme de formation responsable peut modifier cette session.');
     return owner;
   }
 
   return {
-    filtersFrom,
-    canManage,
-
     async search(q: RawQuery) {
       const { filters, corrections, communeName, page, perPage } = await filtersFrom(q);
       const result = await search.search(filters);
@@ -173,7 +158,7 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
       if (!isUuid(id)) throw notFound('Formation introuvable.');
       const [training] = await catalogue.load([id]);
       if (!training) throw notFound('Formation introuvable.');
-      return { ...training, canManage: canManage(actor, training.providerOrganisationId) };
+      return { ...training, canManage: canManageOffer(actor, training.providerOrganisationId) };
     },
 
     /** LHÉO document of the formations a search matched (at most EXPORT_LIMIT actions). */
@@ -245,20 +230,8 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
     },
 
     async updateText(actor: Actor, trainingId: string, patch: TrainingTextPatch) {
-      const training = await this.get(actor, trainingId);
-      if (!training.canManage)
-        throw forbidden('Seul l’organisme de formation responsable peut modifier cette formation.');
+      await this.checkTrainingRights(actor, trainingId);
       await catalogue.updateTrainingText(trainingId, patch);
-    },
-
-    /** Who may import what: feeds (any source) for the Region and France Travail, an OF its own offer only. */
-    importRights(actor: Actor): { anySource: boolean; ownSiret: string | null } | null {
-      if (actor.isSuperAdmin) return { anySource: true, ownSiret: null };
-      const membership = actor.memberships.find((m) => m.organisationId === actor.organisationId);
-      if (!membership || !actor.role || !MANAGER_ROLES.has(actor.role)) return null;
-      if (FEED_KINDS.has(membership.organisationKind)) return { anySource: true, ownSiret: null };
-      if (membership.organisationKind === 'organisme_formation') return { anySource: false, ownSiret: 'own' };
-      return null;
     },
 
     async importFile(
@@ -272,7 +245,7 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
         siret: string | null;
       },
     ) {
-      const rights = this.importRights(actor);
+      const rights = importRights(actor);
       if (!rights)
         throw forbidden(
           'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
