@@ -147,23 +147,16 @@ export function importRepository(db: Db) {
           const changed: PreparedFormation[] = [];
           for (const b of batch) {
             const previous = known.get(b.formation.number);
-            if (previous && previous.content_hash === b.hash) unchangedIds.push(previous.id);
-            else changed.push(b);
             if (!previous) counts.created++;
             else if (previous.content_hash === b.hash) counts.unchanged++;
             else counts.updated++;
+            if (previous && previous.content_hash === b.hash) unchangedIds.push(previous.id);
+            else changed.push(b);
+            counts.actions += b.formation.actions.length;
+            for (const a of b.formation.actions) counts.sessions += a.sessions.length;
           }
           if (unchangedIds.length) await touchUnchanged(tx, run.id, unchangedIds);
-          if (changed.length) {
-            const written = await writeChanged(tx, run, changed);
-            counts.actions += written.actions;
-            counts.sessions += written.sessions;
-          }
-          for (const b of batch)
-            if (known.get(b.formation.number)?.content_hash === b.hash) {
-              counts.actions += b.formation.actions.length;
-              counts.sessions += b.formation.actions.reduce((n, a) => n + a.sessions.length, 0);
-            }
+          if (changed.length) await writeChanged(tx, run, changed);
         }
         if (rejections.length)
           await tx
@@ -450,5 +443,4 @@ async function writeChanged(tx: Tx, run: ImportRun, batch: PreparedFormation[]) 
     where action_id = any(${ids}::uuid[]) and status = 'active' and last_import_id is distinct from ${run.id}::uuid`.execute(
     tx,
   );
-  return { actions: actionRows.length, sessions: sessionRows.length };
 }
