@@ -5,59 +5,18 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { kyselyForPostgres } from '../src/db/database.js';
+import { loginCookie, machine, percentiles, portOpen } from './common.js';
 import { appellationQueries } from './queries.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'bench/results');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const PORT = 3900;
-
-interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 100) / 100;
-  return {
-    p50: r(percentile(sorted, 50)),
-    p95: r(percentile(sorted, 95)),
-    p99: r(percentile(sorted, 99)),
-    max: r(sorted.at(-1) ?? 0),
-  };
-}
-
-function machine() {
-  return {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'inconnu',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    freeMemoryGiB: Math.round(freemem() / 2 ** 30),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-  };
-}
-
-async function portOpen(port: number) {
-  return new Promise<boolean>((done) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.on('connect', () => {
-      socket.end();
-      done(true);
-    });
-    socket.on('error', () => done(false));
-  });
-}
 
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -132,30 +91,6 @@ async function load(options: LoadOptions) {
   };
 }
 
-async function loginCookie(): Promise<string> {
-  const page = await fetch(`http://127.0.0.1:${PORT}/connexion`);
-  const cookies = page.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
-  const res = await fetch(`http://127.0.0.1:${PORT}/connexion`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      _csrf: csrf,
-      email: 'conseiller.missionlocale@passerelle.demo',
-      password: 'Passerelle-Demo-2026!',
-    }),
-  });
-  if (res.status !== 303) throw new Error(`connexion impossible (${res.status})`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
-
 function write(name: string, body: object) {
   mkdirSync(RESULTS, { recursive: true });
   const file = resolve(RESULTS, `${name}.json`);
@@ -191,7 +126,7 @@ async function benchEngine(engine: 'pglite' | 'postgres', databaseEnv: Record<st
   });
 
   // 2. Logged-in page render (directory page, session lookup + 2 queries + TSX render).
-  const cookie = await loginCookie();
+  const cookie = await loginCookie(PORT);
   const pagePaths = ['/organisations', '/organisations?q=mission', '/organisations?type=france_travail', '/'];
   await load({ paths: pagePaths, connections: 4, headers: { cookie } });
   const pages = await load({ paths: pagePaths, connections: 10, headers: { cookie } });

@@ -7,40 +7,20 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Faker, fr } from '@faker-js/faker';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import MiniSearch from 'minisearch';
 import { kyselyForPostgres, openDatabase } from '../src/db/database.js';
+import { loginCookie, machine, percentile, portOpen } from './common.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const PORT = 3901;
 const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
-
-const pct = (values: number[], p: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0) * 100) / 100;
-};
-const machine = () => ({
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model,
-  memoryGiB: Math.round(totalmem() / 2 ** 30),
-  node: process.version,
-});
-const portOpen = (port: number) =>
-  new Promise<boolean>((done) => {
-    const s = connect(port, '127.0.0.1');
-    s.on('connect', () => {
-      s.end();
-      done(true);
-    });
-    s.on('error', () => done(false));
-  });
 
 function run(args: string[], env: Record<string, string>) {
   const started = performance.now();
@@ -98,29 +78,6 @@ function queries(towns: string[], n: number) {
   });
 }
 
-async function login() {
-  const page = await fetch(`http://127.0.0.1:${PORT}/connexion`);
-  const cookies = page.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
-  const res = await fetch(`http://127.0.0.1:${PORT}/connexion`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      _csrf: csrf,
-      email: 'conseiller.missionlocale@passerelle.demo',
-      password: 'Passerelle-Demo-2026!',
-    }),
-  });
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
-
 async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, string>, feed: string) {
   console.log(`\n=== catalogue ${engine} ===`);
   run(['src/cli/load-referentials.ts'], env);
@@ -144,7 +101,7 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
   });
   try {
     for (let i = 0; i < 600 && !(await portOpen(PORT)); i++) await new Promise((r) => setTimeout(r, 500));
-    const cookie = await login();
+    const cookie = await loginCookie(PORT);
     const handle = await openDatabase(
       env.DATABASE_URL
         ? { engine: 'postgres', url: env.DATABASE_URL }
@@ -207,9 +164,9 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
       durationSeconds: Math.round(load.duration),
       requests: load.requests.total,
       throughput: Math.round(load.requests.total / load.duration),
-      p50: pct(latencies, 50),
-      p95: pct(latencies, 95),
-      p99: pct(latencies, 99),
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
       errors: load.errors + load.timeouts,
       non2xx: load.non2xx,
     };
@@ -277,12 +234,12 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
       comparison = {
         rows: rows.length,
         minisearchBuildSeconds: Math.round(buildSeconds * 10) / 10,
-        minisearchP50: pct(msTimes, 50),
-        minisearchP95: pct(msTimes, 95),
-        databaseSequentialP50: pct(dbTimes, 50),
-        databaseSequentialP95: pct(dbTimes, 95),
+        minisearchP50: percentile(msTimes, 50),
+        minisearchP95: percentile(msTimes, 95),
+        databaseSequentialP50: percentile(dbTimes, 50),
+        databaseSequentialP95: percentile(dbTimes, 95),
         p95RatioDatabaseOverMiniSearch:
-          Math.round((pct(dbTimes, 95) / Math.max(0.01, pct(msTimes, 95))) * 100) / 100,
+          Math.round((percentile(dbTimes, 95) / Math.max(0.01, percentile(msTimes, 95))) * 100) / 100,
         meanTop10Overlap:
           Math.round((overlaps.reduce((a, b) => a + b, 0) / Math.max(1, overlaps.length)) * 100) / 100,
         note: 'MiniSearch en mémoire du processus (sans HTTP) ; base interrogée par HTTP, une requête à la fois, mêmes 200 requêtes.',
