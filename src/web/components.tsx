@@ -182,6 +182,17 @@ export function Pagination(p: {
   );
 }
 
+/** A calendar date (YYYY-MM-DD) in words, as users read it: « 4 janvier 2027 ». */
+export const formatDate = (iso: string | null | undefined) =>
+  iso
+    ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('fr-FR', {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      })
+    : '';
+
 export const formatDateTime = (d: string | Date | null) =>
   d
     ? new Intl.DateTimeFormat('fr-FR', {

@@ -2,8 +2,8 @@ import { type Static, Type } from 'typebox';
 import { organisationKinds, roles } from './model.js';
 
 // A string enum keeps the JSON schema (and the OpenAPI document) readable and the error message precise.
-const stringEnum = <T extends string>(values: readonly T[]) =>
-  Type.Unsafe<T>(Type.String({ enum: [...values] }));
+export const stringEnum = <T extends string>(values: readonly T[], description?: string) =>
+  Type.Unsafe<T>(Type.String({ enum: [...values], ...(description ? { description } : {}) }));
 
 export const OrganisationKindSchema = stringEnum(organisationKinds);
 export const RoleSchema = stringEnum(roles);

@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
+import { csvHeader, csvLine } from '../../shared/csv.js';
 import { forbidden, invalid } from '../../shared/errors.js';
+import { isDepartmentCode } from '../../shared/formats.js';
 import { DataTable, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
 import { FUNDERS, label, ROME_DOMAINS } from './dictionaries.js';
 import { fundersRepository, type PurchaseFilters } from './funders-repository.js';
 import { canSeePurchases } from './rights.js';
-import { csvLine } from './service.js';
 
 function filtersOf(request: FastifyRequest): PurchaseFilters {
   const q = request.query as Record<string, string | undefined>;
@@ -16,8 +17,7 @@ function filtersOf(request: FastifyRequest): PurchaseFilters {
   const department = q.department?.trim() || null;
   const quarter = q.quarter?.trim() || null;
   if (funder && !(funder in FUNDERS)) throw invalid('funder', `Financeur « ${funder} » inconnu.`);
-  if (department && !/^(\d{2,3}|2[AB])$/.test(department))
-    throw invalid('department', 'Département invalide.');
+  if (department && !isDepartmentCode(department)) throw invalid('department', 'Département invalide.');
   if (quarter && !/^\d{4}-T[1-4]$/.test(quarter))
     throw invalid('quarter', 'Trimestre invalide (ex. : 2026-T4).');
   return { funder, department, quarter };
@@ -252,7 +252,15 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
       throw forbidden('Réservé aux analystes de la Région et de France Travail.');
     const rows = await repo.purchases(filtersOf(request));
     const body =
-      `\uFEFF${csvLine(['Trimestre', 'Département', 'Domaine ROME', 'Code financeur', 'Financeur', 'Places', 'Actions'])}` +
+      csvHeader([
+        'Trimestre',
+        'Département',
+        'Domaine ROME',
+        'Code financeur',
+        'Financeur',
+        'Places',
+        'Actions',
+      ]) +
       rows
         .map((p) =>
           csvLine([

@@ -2,12 +2,12 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
+import { csvHeader, csvLine } from '../../shared/csv.js';
 import { AppError, forbidden } from '../../shared/errors.js';
 import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { importRights } from './rights.js';
-import { csvLine } from './service.js';
 import { removeUpload, type SavedUpload, saveUpload } from './uploads.js';
 
 const STATUS: Record<string, string> = {
@@ -239,7 +239,7 @@ export async function importPages(app: FastifyInstance, { trainings, identity }:
     const { id } = request.params as { id: string };
     const { rejections } = await trainings.importReport(request.actor!, id);
     const body =
-      `\uFEFF${csvLine(['Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison'])}` +
+      csvHeader(['Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison']) +
       rejections.map((r) => csvLine([r.line, r.col, r.element, r.record, r.reason])).join('');
     return reply
       .type('text/csv; charset=utf-8')

@@ -1,21 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import { AppError } from '../../shared/errors.js';
-import { Alert, InputField, Pagination, SelectField } from '../../web/components.js';
+import { Alert, formatDate, InputField, Pagination, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
 import { FUNDERS, LEVELS, label, RECRUITMENT_STATES, TEACHING_MODES } from './dictionaries.js';
 import type { RawQuery } from './service.js';
-
-export const formatDate = (iso: string | null | undefined) =>
-  iso
-    ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('fr-FR', {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'UTC',
-      })
-    : '';
 
 const SEARCH_FIELDS = [
   'q',
@@ -100,6 +90,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
         error = e;
       }
       const v = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : '');
+      const errorOf = (field: string) => (error?.field === field ? error.message : undefined);
       const departments = Object.fromEntries(
         Object.keys(result?.facets.department ?? {}).map((d) => [d, `Département ${d}`]),
       );
@@ -119,7 +110,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                   label="Métier, formation, compétence"
                   hint="Ex. : électricien, aide-soignant, cariste. Les fautes de frappe sont corrigées."
                   value={v('q')}
-                  error={error?.field === 'q' ? error.message : undefined}
+                  error={errorOf('q')}
                 />
               </div>
               <div class="fr-col-12 fr-col-md-4">
@@ -129,7 +120,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                   hint="Nom ou code INSEE"
                   value={v('commune')}
                   list="communes-suggerees"
-                  error={error?.field === 'commune' ? error.message : undefined}
+                  error={errorOf('commune')}
                   extra={{
                     'hx-get': '/communes/suggestions',
                     'hx-trigger': 'input changed delay:250ms',
@@ -146,7 +137,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                   label="Rayon"
                   value={v('radiusKm') || '30'}
                   options={['10', '20', '30', '50', '100'].map((r) => [r, `${r} km`])}
-                  error={error?.field === 'radiusKm' ? error.message : undefined}
+                  error={errorOf('radiusKm')}
                 />
               </div>
             </div>
@@ -172,7 +163,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                     type="date"
                     label="Entrée à partir du"
                     value={v('startFrom')}
-                    error={error?.field === 'startFrom' ? error.message : undefined}
+                    error={errorOf('startFrom')}
                   />
                 </div>
                 <div class="fr-col-12 fr-col-md-3">
@@ -181,7 +172,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                     type="date"
                     label="Entrée au plus tard le"
                     value={v('startTo')}
-                    error={error?.field === 'startTo' ? error.message : undefined}
+                    error={errorOf('startTo')}
                   />
                 </div>
                 <div class="fr-col-12 fr-col-md-3">

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { Db } from '../../db/database.js';
-import { AppError, forbidden, invalid, notFound } from '../../shared/errors.js';
-import { isUuid } from '../../shared/formats.js';
+import { csvHeader, csvLine } from '../../shared/csv.js';
+import { forbidden, invalid, notFound } from '../../shared/errors.js';
+import { isDepartmentCode, isUuid } from '../../shared/formats.js';
 import { queryTokens } from '../../shared/text.js';
 import type { Actor } from '../identity/model.js';
 import { FUNDERS, LEVELS, PUBLIC_JOBSEEKER_FUNDERS } from './dictionaries.js';
@@ -105,8 +106,7 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > paging.maxPerPage)
       throw invalid('perPage', `De 1 à ${paging.maxPerPage} résultats par page.`);
     const department = str(q, 'department');
-    if (department && !/^(\d{2,3}|2[AB])$/.test(department))
-      throw invalid('department', 'Département invalide.');
+    if (department && !isDepartmentCode(department)) throw invalid('department', 'Département invalide.');
     const filters: SearchFilters = {
       lexemes,
       point,
@@ -302,16 +302,8 @@ async function* chunked(ids: string[], load: (chunk: string[]) => Promise<Traini
   for (let i = 0; i < ids.length; i += 200) yield* await load(ids.slice(i, i + 200));
 }
 
-export const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // A leading =, +, - or @ would run as a formula in a spreadsheet (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-export const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(';')}\r\n`;
-
 async function* csvRows(trainings: AsyncIterable<TrainingView>) {
-  yield `\uFEFF${csvLine([
+  yield csvHeader([
     'Numéro formation',
     'Intitulé',
     'Organisme',
@@ -332,7 +324,7 @@ async function* csvRows(trainings: AsyncIterable<TrainingView>) {
     'Fin',
     'État du recrutement',
     'Places restantes',
-  ])}`;
+  ]);
   for await (const t of trainings)
     for (const a of t.actions)
       for (const s of a.sessions)
@@ -359,5 +351,3 @@ async function* csvRows(trainings: AsyncIterable<TrainingView>) {
           s.placesRemaining,
         ]);
 }
-
-export { AppError };

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import { AppError } from '../../shared/errors.js';
-import { Alert, DataTable } from '../../web/components.js';
+import { Alert, DataTable, formatDate } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import {
@@ -15,7 +15,6 @@ import {
 } from './dictionaries.js';
 import type { LheoAddress } from './lheo/model.js';
 import type { ActionView, TrainingView } from './repository.js';
-import { formatDate } from './search-page.js';
 
 const addressText = (a: LheoAddress | null) =>
   a ? `${a.lines.join(', ')}, ${a.postalCode} ${a.city}` : 'Formation à distance';
