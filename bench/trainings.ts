@@ -94,32 +94,16 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
   };
   console.log(importResult);
 
-  const server = spawn(TSX, ['src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(PORT), SEED_DEMO: 'true', LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
+  // The database's own speed first (no result cache), then as users get it (cache of one minute).
+  let server = await startServer(env, '0');
   try {
-    for (let i = 0; i < 600 && !(await portOpen(PORT)); i++) await new Promise((r) => setTimeout(r, 500));
     const cookie = await loginCookie(PORT);
-    const handle = await openDatabase(
-      env.DATABASE_URL
-        ? { engine: 'postgres', url: env.DATABASE_URL }
-        : { engine: 'pglite', dataDir: env.PGLITE_DIR! },
-    );
-    let rows: {
-      id: string;
-      title: string;
-      objective: string;
-      content: string;
-      lat: number | null;
-      lon: number | null;
-      certifying: boolean;
-      funders: string[];
-    }[] = [];
+    let rows: CatalogueRow[] = [];
     let towns: { code: string; lat: number; lon: number }[] = [];
     if (engine === 'postgres') {
-      ({ rows } = await sql<(typeof rows)[number]>`
+      // (PGlite allows one process per data directory: the server holds it.)
+      const handle = await openDatabase({ engine: 'postgres', url: env.DATABASE_URL! });
+      ({ rows } = await sql<CatalogueRow>`
         select a.id, t.title, t.objective, t.content, a.latitude as lat, a.longitude as lon, t.certifying, a.funder_codes as funders
         from training_action a join training t on t.id = a.training_id where a.status = 'active' and t.status = 'active'`.execute(
         handle.db,
@@ -131,8 +115,8 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
           handle.db,
         )
       ).rows;
+      await handle.close();
     }
-    await handle.close();
     const list = queries(
       towns.length
         ? towns.map((t) => t.code)
@@ -140,37 +124,8 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
       2000,
     );
     const paths = list.map((q) => `/api/v1/trainings?${new URLSearchParams(q)}`);
-    let i = 0;
-    const latencies: number[] = [];
-    const load = await autocannon({
-      url: `http://127.0.0.1:${PORT}`,
-      connections: 50,
-      duration: DURATION,
-      headers: { cookie, accept: 'application/json' },
-      requests: [
-        {
-          setupRequest: (r) => {
-            r.path = paths[i++ % paths.length]!;
-            return r;
-          },
-        },
-      ],
-      setupClient: (client) => {
-        client.on('response', (_s: number, _b: number, t: number) => latencies.push(t));
-      },
-    });
-    const search = {
-      connections: 50,
-      durationSeconds: Math.round(load.duration),
-      requests: load.requests.total,
-      throughput: Math.round(load.requests.total / load.duration),
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
-      errors: load.errors + load.timeouts,
-      non2xx: load.non2xx,
-    };
-    console.log(search);
+    const search = await loadTest(paths, cookie);
+    console.log('sans cache de résultats', search);
 
     // Same queries one at a time, for the comparison with MiniSearch (which runs in-process).
     const dbTimes: number[] = [];
@@ -246,15 +201,87 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
       };
     }
     console.log(comparison);
+    await stopServer(server);
+    server = await startServer(env, '2000');
+    const cachedSearch = await loadTest(paths, await loginCookie(PORT));
+    console.log('avec le cache de résultats (1 min)', cachedSearch);
     mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(
       resolve(ROOT, `bench/results/trainings-${engine}.json`),
-      `${JSON.stringify({ name: `trainings-${engine}`, date: new Date().toISOString(), machine: machine(), import: importResult, search, comparison, queries: 'bench/trainings.ts queries(), graine 84' }, null, 2)}\n`,
+      `${JSON.stringify({ name: `trainings-${engine}`, date: new Date().toISOString(), machine: machine(), import: importResult, search: { ...search, resultCache: 'désactivé (SEARCH_CACHE_SIZE=0) : mesure de la base' }, searchWithResultCache: { ...cachedSearch, resultCache: 'SEARCH_CACHE_SIZE=2000, une minute' }, comparison, queries: 'bench/trainings.ts queries(), graine 84' }, null, 2)}\n`,
     );
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 2000));
+    await stopServer(server);
   }
+}
+
+interface CatalogueRow {
+  id: string;
+  title: string;
+  objective: string;
+  content: string;
+  lat: number | null;
+  lon: number | null;
+  certifying: boolean;
+  funders: string[];
+}
+
+async function startServer(env: Record<string, string>, searchCacheSize: string) {
+  const server = spawn(TSX, ['src/server.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(PORT),
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+      SEARCH_CACHE_SIZE: searchCacheSize,
+    },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 600 && !(await portOpen(PORT)); i++) await new Promise((r) => setTimeout(r, 500));
+  return server;
+}
+
+async function stopServer(server: ReturnType<typeof spawn>) {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  await exited;
+}
+
+/** 50 clients for DURATION seconds over the mixed queries, each client sending as fast as answered. */
+async function loadTest(paths: string[], cookie: string) {
+  let i = 0;
+  const latencies: number[] = [];
+  const load = await autocannon({
+    url: `http://127.0.0.1:${PORT}`,
+    connections: 50,
+    duration: DURATION,
+    headers: { cookie, accept: 'application/json' },
+    requests: [
+      {
+        setupRequest: (r) => {
+          r.path = paths[i++ % paths.length]!;
+          return r;
+        },
+      },
+    ],
+    setupClient: (client) => {
+      client.on('response', (_s: number, _b: number, t: number) => latencies.push(t));
+    },
+  });
+  return {
+    connections: 50,
+    durationSeconds: Math.round(load.duration),
+    requests: load.requests.total,
+    throughput: Math.round(load.requests.total / load.duration),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: load.errors + load.timeouts,
+    non2xx: load.non2xx,
+  };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'passerelle-catalogue-'));

@@ -93,7 +93,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       sessionTtlHours: config.sessionTtlHours,
     }),
     referentials: deps.referentials ?? referentialsService(db, { cacheSize: config.autocompleteCacheSize }),
-    trainings: trainingsService(db, { maxImportBytes: config.lheoMaxBytes }),
+    trainings: trainingsService(db, {
+      maxImportBytes: config.lheoMaxBytes,
+      searchCacheSize: config.searchCacheSize,
+    }),
   };
 
   await app.register(fastifyHelmet, {

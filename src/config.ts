@@ -27,9 +27,14 @@ export interface Config {
   sessionTtlHours: number;
   /** Autocomplete results kept in memory (0 disables the cache, e.g. to measure the database). */
   autocompleteCacheSize: number;
+  /**
+   * Catalogue search results kept in memory for a minute, emptied by every change of the
+   * catalogue made through this process (0 disables it, e.g. to measure the database).
+   */
+  searchCacheSize: number;
   /** Largest LHÉO file an import accepts (CLI, upload, API). */
   lheoMaxBytes: number;
-  /** Where uploaded LHÉO files wait for their import (two passes need a file). */
+  /** Where an uploaded LHÉO file is received whole before its import (a cut transfer imports nothing). */
   uploadDir: string;
   /** INSEE code of the region Passerelle serves (its departments frame the funders' reports). */
   regionCode: string;
@@ -77,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     },
     sessionTtlHours: Number(env.SESSION_TTL_HOURS ?? 12),
     autocompleteCacheSize: Number(env.AUTOCOMPLETE_CACHE_SIZE ?? 10_000),
+    searchCacheSize: Number(env.SEARCH_CACHE_SIZE ?? 2_000),
     lheoMaxBytes: Number(env.LHEO_MAX_BYTES ?? 512 * 1024 * 1024),
     uploadDir: resolve(root, env.UPLOAD_DIR ?? 'data/uploads'),
     regionCode: env.REGION_CODE ?? '84',

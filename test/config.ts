@@ -17,6 +17,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     loginRateLimit: { max: 10_000, windowMs: 60_000 },
     sessionTtlHours: 12,
     autocompleteCacheSize: 1000,
+    searchCacheSize: 1000,
     lheoMaxBytes: 5 * 1024 * 1024,
     uploadDir: '.tmp/uploads',
     regionCode: '84',

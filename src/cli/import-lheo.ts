@@ -1,8 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
@@ -25,48 +24,44 @@ if (!target) {
   process.exit(2);
 }
 const config = loadConfig();
-let file = target;
-let downloaded: string | null = null;
+let sizeBytes: number;
+let open: () => AsyncIterable<Uint8Array>;
 if (/^https?:\/\//.test(target)) {
-  // Two passes need the bytes twice: the feed is streamed to a local file first, within the size limit.
-  await mkdir(config.uploadDir, { recursive: true });
-  downloaded = join(config.uploadDir, `telechargement-${Date.now()}.xml`);
+  // One pass: the feed is imported as it downloads, and the importer stops it at the size limit
+  // even when the server announced a smaller size (or none).
   const response = await fetch(target);
   if (!response.ok || !response.body) throw new Error(`Téléchargement impossible : HTTP ${response.status}`);
-  const announced = Number(response.headers.get('content-length') ?? 0);
-  if (announced > config.lheoMaxBytes)
-    throw new Error(`Fichier annoncé de ${announced} octets : limite ${config.lheoMaxBytes}.`);
-  await pipeline(
-    Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
-    createWriteStream(downloaded),
-  );
-  file = downloaded;
+  sizeBytes = Number(response.headers.get('content-length') ?? 0);
+  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+  open = () => body;
+} else {
+  sizeBytes = (await stat(target)).size;
+  open = () => createReadStream(target, { highWaterMark: 256 * 1024 });
 }
 // Lean start (no demo seeding code loaded): the import's memory is the measure of the benchmark.
 const handle = await openDatabase(config.database);
 await migrateToLatest(handle.db);
 if (!(await referentialsService(handle.db).isLoaded())) await referentialsService(handle.db).load();
 try {
-  let bar: ReturnType<typeof progress> | null = null;
+  const bar = progress('Import LHÉO', sizeBytes, process.stdout, { name: ' Mo', divisor: 1e6 });
   let last = 0;
+  let actions = 0;
+  const started = performance.now();
   const outcome = await importLheo(handle.db, {
     source: values.source,
     mode: values.partial ? 'partial' : 'full',
     fileName: basename(target),
-    sizeBytes: (await stat(file)).size,
-    open: () => createReadStream(file, { highWaterMark: 256 * 1024 }),
+    sizeBytes,
+    open,
     maxBytes: config.lheoMaxBytes,
-    onStart: ({ formations, actions, resumedFrom }) => {
-      if (resumedFrom) console.log(`Reprise de l’import interrompu après ${resumedFrom} formations.`);
-      console.log(`${formations} formations, ${actions} actions à traiter.`);
-      bar = progress('Import LHÉO (actions)', actions);
-    },
     onProgress: (done) => {
-      bar?.tick(done - last);
-      last = done;
+      bar.tick(done.bytes - last);
+      last = done.bytes;
+      actions = done.actions;
     },
   });
-  (bar as ReturnType<typeof progress> | null)?.end();
+  bar.end();
+  const seconds = (performance.now() - started) / 1000;
   if (outcome.status === 'failed') {
     console.error(`Fichier refusé, rien n’a été modifié : ${outcome.error}`);
     process.exitCode = 1;
@@ -75,9 +70,11 @@ try {
     console.log(
       `Import ${outcome.id} terminé : ${c.created} formations créées, ${c.updated} modifiées, ${c.unchanged} inchangées, ${c.withdrawn} retirées ; ${c.actions} actions, ${c.sessions} sessions ; ${outcome.rejected} rejets.`,
     );
+    console.log(
+      `${actions} actions lues en ${seconds.toFixed(1)} s (${Math.round(actions / seconds)} actions/s).`,
+    );
     if (outcome.rejected) console.log(`Rapport des rejets : /formations/imports/${outcome.id}/rejets.csv`);
   }
 } finally {
   await handle.close();
-  if (downloaded) await rm(downloaded, { force: true });
 }

@@ -11,7 +11,7 @@ import { importRights } from './rights.js';
 import { removeUpload, type SavedUpload, saveUpload } from './uploads.js';
 
 const STATUS: Record<string, string> = {
-  running: 'en cours (reprise possible)',
+  running: 'en cours',
   done: 'terminé',
   failed: 'refusé',
 };

@@ -19,15 +19,14 @@ export interface ImportRequest {
   mode: 'full' | 'partial';
   fileName: string;
   sizeBytes: number;
-  /** Opens the file from its start; called once per pass (check, then import). */
+  /** The file's bytes, read once (a file on disk, an upload, a download as it arrives). */
   open: () => AsyncIterable<Uint8Array>;
   createdBy?: string | null;
   organisationId?: string | null;
   restrictToSiret?: string | null;
   maxBytes: number;
   batchSize?: number;
-  onStart?: (total: { formations: number; actions: number; resumedFrom: number }) => void;
-  onProgress?: (actionsDone: number) => void;
+  onProgress?: (done: { bytes: number; actions: number }) => void;
 }
 
 export interface ImportOutcome {
@@ -39,7 +38,6 @@ export interface ImportOutcome {
   formationsTotal: number;
   counts: ImportCounts;
   rejected: number;
-  resumedFrom: number;
 }
 
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9._-]{1,59}$/;
@@ -72,11 +70,12 @@ export function mappingContext(
 }
 
 /**
- * Imports an LHÉO file in two passes. The first checks it is well-formed (and safe) and counts
- * its records: a broken file changes nothing. The second maps and writes formations in batches,
- * each committed with its checkpoint; an import of the same file for the same source left
- * "running" (process killed) resumes after its last committed batch. A full feed then withdraws
- * what the source no longer sends.
+ * Imports an LHÉO file in one pass and one transaction: formations are mapped and written in
+ * batches as the file is read (a batch is written while the next one is parsed), and everything
+ * commits at the end, with the withdrawals of a full feed. A file that turns out not to be
+ * well-formed, or a process killed on the way, leaves the catalogue as it was; running the same
+ * file again gives the state of an import that never stopped. One pass, because the XML parser is
+ * the import's largest cost (a second, checking pass cost as much as the parse itself).
  */
 export async function importLheo(db: Db, request: ImportRequest): Promise<ImportOutcome> {
   if (!SOURCE_PATTERN.test(request.source))
@@ -92,30 +91,95 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       'file',
     );
   const repo = importRepository(db);
-  const base = {
+  await repo.closeInterrupted(request.source);
+  const { id } = await repo.create({
     source: request.source,
     mode: request.mode,
     fileName: request.fileName,
     sizeBytes: request.sizeBytes,
     createdBy: request.createdBy ?? null,
     organisationId: request.organisationId ?? null,
+  });
+  const run: ImportRun = {
+    id,
+    source: request.source,
+    mode: request.mode,
+    counts: emptyCounts(),
+    rejectedCount: 0,
   };
+  const context = mappingContext(await repo.referentials(), request.restrictToSiret ?? null);
+  const batchSize = request.batchSize ?? 250;
+  const progress = { bytes: 0, actions: 0 };
 
   let scan: Awaited<ReturnType<typeof readLheo>>;
   try {
-    scan = await readLheo(limited(request.open(), request.maxBytes));
-  } catch (error) {
-    if (!(error instanceof LheoFileError)) throw error;
-    const sha256 = 'non calculé';
-    const { id } = await repo.create({
-      ...base,
-      sha256,
-      formationsTotal: 0,
-      status: 'failed',
-      error: error.message,
+    scan = await db.transaction().execute(async (tx) => {
+      const writer = importRepository(tx);
+      const seen = new Set<string>();
+      let batch: PreparedFormation[] = [];
+      let rejections: Rejection[] = [];
+      // PostgreSQL (or PGlite between parser callbacks) writes one batch while the next is parsed;
+      // batches are still written in file order.
+      let pending: Promise<void> = Promise.resolve();
+      let written = 0;
+      let nextAnalyze = 2 * batchSize;
+      const flush = async () => {
+        await pending;
+        const [b, r] = [batch, rejections];
+        batch = [];
+        rejections = [];
+        written += b.length;
+        const analyze = written >= nextAnalyze;
+        if (analyze) nextAnalyze *= 2;
+        pending = writer.writeBatch(run, b, r).then(() => (analyze ? writer.refreshStatistics() : undefined));
+        pending.catch(() => {});
+      };
+      const input = counted(limited(request.open(), request.maxBytes), (bytes) => {
+        progress.bytes = bytes;
+        request.onProgress?.(progress);
+      });
+      try {
+        const result = await readLheo(input, async (node) => {
+          const number = node.attrs.numero?.trim() ?? '';
+          const mapped = mapFormation(node, context);
+          rejections.push(...mapped.rejections);
+          if (mapped.formation && seen.has(number))
+            rejections.push({
+              line: node.line,
+              column: node.column,
+              element: 'formation',
+              record: `formation ${number}`,
+              reason: 'numéro de formation déjà présent plus haut dans le fichier',
+            });
+          else if (mapped.formation) {
+            seen.add(number);
+            batch.push({
+              formation: mapped.formation,
+              places: mapped.places,
+              hash: createHash('sha1').update(JSON.stringify(mapped.formation)).digest('base64url'),
+            });
+          }
+          for (const child of node.children) if (child.name === 'action') progress.actions++;
+          if (batch.length >= batchSize || rejections.length >= 1000) await flush();
+        });
+        await flush();
+        await pending;
+        request.onProgress?.(progress);
+        await writer.finish(run, result);
+        return result;
+      } catch (error) {
+        await pending.catch(() => {});
+        throw error;
+      }
     });
+  } catch (error) {
+    // Rolled back: the catalogue is as it was. The run says why.
+    const message =
+      error instanceof LheoFileError ? error.message : 'Import interrompu par une erreur interne';
+    await repo.fail(run.id, message);
+    if (!(error instanceof LheoFileError)) throw error;
     return {
-      id,
+      id: run.id,
       status: 'failed',
       error: error.message,
       line: error.line,
@@ -123,102 +187,8 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       formationsTotal: 0,
       counts: emptyCounts(),
       rejected: 0,
-      resumedFrom: 0,
     };
   }
-
-  const previous = await repo.findRunning(request.source, scan.sha256);
-  const run: ImportRun = previous
-    ? {
-        id: previous.id,
-        source: previous.source,
-        mode: previous.mode,
-        formationsDone: previous.formations_done,
-        counts: { ...emptyCounts(), ...previous.counts },
-        rejectedCount: previous.rejected_count,
-      }
-    : {
-        id: (
-          await repo.create({
-            ...base,
-            sha256: scan.sha256,
-            formationsTotal: scan.formations,
-            status: 'running',
-          })
-        ).id,
-        source: request.source,
-        mode: request.mode,
-        formationsDone: 0,
-        counts: emptyCounts(),
-        rejectedCount: 0,
-      };
-  const resumedFrom = run.formationsDone;
-  request.onStart?.({ formations: scan.formations, actions: scan.actions, resumedFrom });
-
-  const context = mappingContext(await repo.referentials(), request.restrictToSiret ?? null);
-  const batchSize = request.batchSize ?? 250;
-  const seen = new Set<string>();
-  let batch: PreparedFormation[] = [];
-  let rejections: Rejection[] = [];
-  let actionsDone = 0;
-  let done = run.formationsDone;
-
-  // One batch is written while the next is parsed (PostgreSQL works in its own process); batches
-  // still commit in file order, so the checkpoint always follows the last committed batch.
-  let pending: Promise<void> = Promise.resolve();
-  const flush = async () => {
-    await pending;
-    const [b, r, d] = [batch, rejections, done];
-    batch = [];
-    rejections = [];
-    pending = repo.writeBatch(run, b, r, d);
-    pending.catch(() => {});
-  };
-
-  try {
-    await readLheo(request.open(), async (node, index) => {
-      const number = node.attrs.numero?.trim() ?? '';
-      const actionCount = node.children.filter((c) => c.name === 'action').length;
-      if (index < resumedFrom) {
-        seen.add(number);
-        actionsDone += actionCount;
-        request.onProgress?.(actionsDone);
-        return;
-      }
-      const mapped = mapFormation(node, context);
-      rejections.push(...mapped.rejections);
-      if (mapped.formation) {
-        if (seen.has(number))
-          rejections.push({
-            line: node.line,
-            column: node.column,
-            element: 'formation',
-            record: `formation ${number}`,
-            reason: 'numéro de formation déjà présent plus haut dans le fichier',
-          });
-        else {
-          seen.add(number);
-          batch.push({
-            formation: mapped.formation,
-            places: mapped.places,
-            hash: createHash('sha1').update(JSON.stringify(mapped.formation)).digest('base64url'),
-          });
-        }
-      }
-      done = index + 1;
-      actionsDone += actionCount;
-      if (batch.length >= batchSize || rejections.length >= 1000) await flush();
-      request.onProgress?.(actionsDone);
-    });
-    await flush();
-    await pending;
-  } catch (error) {
-    await pending.catch(() => {});
-    // The file changed under us between the two passes, or the database failed: the run stays
-    // "running" so that the same file can resume; the error goes to the caller.
-    throw error instanceof LheoFileError ? new AppError('invalid', error.message, 'file') : error;
-  }
-  await repo.finish(run);
   await repo.refreshVocabulary();
   return {
     id: run.id,
@@ -229,8 +199,16 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
     formationsTotal: scan.formations,
     counts: run.counts,
     rejected: run.rejectedCount,
-    resumedFrom,
   };
+}
+
+async function* counted(input: AsyncIterable<Uint8Array>, onBytes: (total: number) => void) {
+  let total = 0;
+  for await (const chunk of input) {
+    total += chunk.length;
+    onBytes(total);
+    yield chunk;
+  }
 }
 
 /** Stops reading past the limit even when the announced size lied (a stream from a URL). */

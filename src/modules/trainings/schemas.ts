@@ -130,6 +130,5 @@ export const ImportSummary = Type.Object({
   formationsTotal: Type.Integer(),
   counts: Type.Record(Type.String(), Type.Integer()),
   rejected: Type.Integer(),
-  resumedFrom: Type.Integer(),
   reportUrl: Type.String(),
 });

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Db } from '../../db/database.js';
+import { type Db, PLANNED_PER_CALL } from '../../db/database.js';
 
 export interface SearchFilters {
   /** Stemmed, corrected lexemes; every one must match (prefix match). */
@@ -90,7 +90,12 @@ export function searchRepository(db: Db) {
       const origin = f.point ? sql`ll_to_earth(${f.point.latitude}, ${f.point.longitude})` : null;
       if (origin && f.point) {
         const metres = f.point.radiusKm * EARTH_RADIUS_FACTOR;
-        conditions.push(sql`earth_box(${origin}, ${metres}) @> ll_to_earth(a.latitude, a.longitude)`);
+        // The planner takes any earth_box for very selective (a constant estimate) and would scan
+        // every action around a city before checking the words (160 ms instead of 4 ms measured
+        // for "électricien" within 30 km of Lyon, 50,000 actions). With words, the text index
+        // leads and the distance filters what it found.
+        if (!tsquery)
+          conditions.push(sql`earth_box(${origin}, ${metres}) @> ll_to_earth(a.latitude, a.longitude)`);
         conditions.push(sql`earth_distance(${origin}, ll_to_earth(a.latitude, a.longitude)) <= ${metres}`);
       }
       if (f.romeCodes) conditions.push(sql`t.rome_codes && ${f.romeCodes}::text[]`);
@@ -123,7 +128,11 @@ export function searchRepository(db: Db) {
             : ['rank desc', 'next_start', 'action_id'];
       const order = (alias: string) => sql.raw(orderColumns.map((c) => `${alias}.${c}`).join(', '));
 
-      const { rows } = await sql<{ total: number; items: SearchRow[] | null; facets: Facets }>`
+      const { rows } = await sql<{
+        total: number;
+        items: SearchRow[] | null;
+        facets: Facets;
+      }>`${PLANNED_PER_CALL}
         with matched as materialized (
           select a.id as action_id, a.training_id, ${rank} as rank, ${distance} as distance_km,
             ns.start_date as next_start, ns.sessions, a.teaching_mode, t.certifying, t.entry_level, a.funder_codes,

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.js';
 import { csvHeader, csvLine } from '../../shared/csv.js';
 import { forbidden, invalid, notFound } from '../../shared/errors.js';
@@ -16,6 +17,11 @@ import { type SearchFilters, searchRepository } from './search-repository.js';
 
 export const EXPORT_LIMIT = 5000;
 
+interface AnalysedWord {
+  lexemes: string[];
+  corrections: { from: string; to: string }[];
+}
+
 export type RawQuery = Record<string, unknown>;
 const str = (q: RawQuery, k: string) => {
   const v = q[k];
@@ -23,11 +29,54 @@ const str = (q: RawQuery, k: string) => {
 };
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
 
-export function trainingsService(db: Db, options: { maxImportBytes: number; today?: () => string }) {
+export function trainingsService(
+  db: Db,
+  options: { maxImportBytes: number; searchCacheSize?: number; today?: () => string },
+) {
   const search = searchRepository(db);
   const catalogue = catalogueRepository(db);
   const imports = importRepository(db);
   const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  // Prescribers search the same trades again and again: the stemming and typo correction of a
+  // word is kept a few minutes (the vocabulary only changes with an import; one run here clears it).
+  const words = new LRUCache<string, AnalysedWord>({ max: 5000, ttl: 10 * 60_000 });
+  const communes = new LRUCache<string, NonNullable<Awaited<ReturnType<typeof catalogue.communePoint>>>>({
+    max: 2000,
+    ttl: 10 * 60_000,
+  });
+  // The catalogue changes with imports and the organisations' edits, a few times a day: the same
+  // search within a minute gets the same answer. Every change made here empties the cache; one
+  // made by another process (the import CLI) shows within the minute.
+  const results = options.searchCacheSize
+    ? new LRUCache<string, Awaited<ReturnType<typeof search.search>>>({
+        max: options.searchCacheSize,
+        ttl: 60_000,
+      })
+    : null;
+  const changed = () => {
+    results?.clear();
+    words.clear();
+  };
+
+  /** Each query word stemmed, and corrected against the catalogue's vocabulary when unknown. */
+  async function analysedWords(tokens: string[]): Promise<AnalysedWord[]> {
+    const missing = tokens.filter((t) => !words.has(t));
+    for (const t of await search.analyseTokens(missing)) {
+      const word: AnalysedWord = { lexemes: [], corrections: [] };
+      // No lexeme: a stop word ("de", "la").
+      for (const lexeme of t.lexeme?.split(' ') ?? []) {
+        if (t.known || lexeme.length < 4) {
+          word.lexemes.push(lexeme);
+          continue;
+        }
+        const closest = await search.closestWord(lexeme);
+        if (closest && closest !== lexeme) word.corrections.push({ from: t.token, to: closest });
+        word.lexemes.push(closest ?? lexeme);
+      }
+      words.set(t.token, word);
+    }
+    return tokens.map((t) => words.get(t) ?? { lexemes: [], corrections: [] });
+  }
 
   /** Parses what a form or an API client sent into filters; every refusal names its field. */
   async function filtersFrom(q: RawQuery, paging: { maxPerPage: number } = { maxPerPage: 100 }) {
@@ -36,24 +85,17 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
     if (text && text.length > 200) throw invalid('q', 'Recherche trop longue (200 caractères au plus).');
     const tokens = text ? queryTokens(text).slice(0, 8) : [];
     const lexemes: string[] = [];
-    for (const t of await search.analyseTokens(tokens)) {
-      if (!t.lexeme) continue; // a stop word ("de", "la")
-      for (const lexeme of t.lexeme.split(' ')) {
-        if (t.known || lexeme.length < 4) {
-          lexemes.push(lexeme);
-          continue;
-        }
-        const closest = await search.closestWord(lexeme);
-        if (closest && closest !== lexeme) corrections.push({ from: t.token, to: closest });
-        lexemes.push(closest ?? lexeme);
-      }
+    for (const token of await analysedWords(tokens)) {
+      lexemes.push(...token.lexemes);
+      corrections.push(...token.corrections);
     }
     let point: SearchFilters['point'] = null;
     let communeName: string | null = null;
     const commune = str(q, 'commune');
     if (commune) {
       const found = /^(\d{5}|2[AB]\d{3})$/.test(commune)
-        ? await catalogue.communePoint(commune)
+        ? (communes.get(commune) ??
+          (await catalogue.communePoint(commune).then((c) => (c ? communes.set(commune, c) && c : c))))
         : await catalogue.communeByName(queryTokens(commune).join(' '));
       if (!found)
         throw invalid('commune', `Commune « ${commune} » inconnue : choisissez-la dans la liste proposée.`);
@@ -150,7 +192,9 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
   return {
     async search(q: RawQuery) {
       const { filters, corrections, communeName, page, perPage } = await filtersFrom(q);
-      const result = await search.search(filters);
+      const key = JSON.stringify({ ...filters, today: today() });
+      const result = results?.get(key) ?? (await search.search(filters));
+      results?.set(key, result);
       return { ...result, page, perPage, corrections, communeName };
     },
 
@@ -202,6 +246,7 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
           `Places restantes (${remaining}) supérieures aux places totales (${total}).`,
         );
       await catalogue.updateSession(sessionId, owner.training_id, patch);
+      changed();
       return owner.training_id;
     },
 
@@ -218,7 +263,7 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
         throw invalid('placesRemaining', 'Places restantes supérieures aux places totales.');
       const number = `PSL-${Date.now().toString(36)}`;
       const address = action.sessions[0]?.registrationAddress ?? training.provider.address;
-      return catalogue.addSession(actionId, trainingId, {
+      const created = await catalogue.addSession(actionId, trainingId, {
         number,
         start: body.start,
         end: body.end,
@@ -227,11 +272,14 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
         placesRemaining: remaining,
         registrationAddress: address,
       });
+      changed();
+      return created;
     },
 
     async updateText(actor: Actor, trainingId: string, patch: TrainingTextPatch) {
       await this.checkTrainingRights(actor, trainingId);
       await catalogue.updateTrainingText(trainingId, patch);
+      changed();
     },
 
     async importFile(
@@ -266,7 +314,7 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
           'Source invalide : lettres minuscules, chiffres, « . », « _ » ou « - » (ex. : carif-oref-ara).',
         );
       }
-      return importLheo(db, {
+      const outcome = await importLheo(db, {
         source,
         mode: input.mode,
         fileName: input.fileName,
@@ -277,6 +325,8 @@ export function trainingsService(db: Db, options: { maxImportBytes: number; toda
         restrictToSiret,
         maxBytes: options.maxImportBytes,
       });
+      changed();
+      return outcome;
     },
 
     async listImports(actor: Actor) {

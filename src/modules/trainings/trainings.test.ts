@@ -18,19 +18,17 @@ async function* chunks(buffer: Buffer, failAfter = Number.POSITIVE_INFINITY) {
     yield buffer.subarray(i, i + 64 * 1024);
   }
 }
-const run = (db: Db, file: Buffer, source: string, mode: 'full' | 'partial' = 'full', failAfter?: number) => {
-  let pass = 0;
-  return importLheo(db, {
+const run = (db: Db, file: Buffer, source: string, mode: 'full' | 'partial' = 'full', failAfter?: number) =>
+  importLheo(db, {
     source,
     mode,
     fileName: 'flux.xml',
     sizeBytes: file.length,
-    // The "kill" happens during the second pass (the import), after some batches are committed.
-    open: () => chunks(file, ++pass === 2 ? failAfter : undefined),
+    // The "kill" happens halfway through the file, after several batches were written.
+    open: () => chunks(file, failAfter),
     maxBytes: 50e6,
     batchSize: 20,
   });
-};
 /** What the catalogue holds for a source, without ids or timestamps. */
 async function state(db: Db, source: string) {
   const { rows } = await sql<{ f: string }>`
@@ -90,6 +88,33 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
     expect(total.rows[0]!.n).toBe(first.formationsTotal); // withdrawn, never deleted
   });
 
+  it('rewrites a formation that changed: what it no longer lists is withdrawn, its funders replaced', async () => {
+    await run(t.db, feed, 'maj');
+    const text = feed.toString('utf8');
+    const session = text.match(/<session numero="([^"]+-2)">[\s\S]*?<\/session>/)!;
+    const at = text.indexOf(session[0]);
+    // Funders follow the sessions in an action: the next places are this action's.
+    const placesAt = text.indexOf('<nb-places-financees>', at);
+    const changed = Buffer.from(
+      `${text.slice(0, at)}${text.slice(at + session[0].length, placesAt)}<nb-places-financees>99${text
+        .slice(placesAt)
+        .replace(/^<nb-places-financees>\d+/, '')}`,
+    );
+    const outcome = await run(t.db, changed, 'maj');
+    expect(outcome.counts).toMatchObject({ created: 0, updated: 1, unchanged: outcome.formationsTotal - 1 });
+    const { rows } = await sql<{ status: string; places: number[] }>`
+      select s.status, (select array_agg(f.places) from action_funder f where f.action_id = a.id) as places
+      from training_session s join training_action a on a.id = s.action_id join training t on t.id = a.training_id
+      where t.source = 'maj' and s.lheo_number = ${session[1]}`.execute(t.db);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe('withdrawn');
+    expect(rows[0]!.places).toContain(99);
+    const active = await sql<{ n: number }>`
+      select count(*)::int as n from training_session s join training_action a on a.id = s.action_id
+      join training t on t.id = a.training_id where t.source = 'maj' and s.status = 'active'`.execute(t.db);
+    expect(active.rows[0]!.n).toBe(299);
+  });
+
   it('changes nothing for a file that is not well-formed, and says where it broke', async () => {
     const before = await state(t.db, 'essai');
     const broken = Buffer.from(feed.toString('utf8').replace(/<\/offres>/, '</offre>'));
@@ -99,19 +124,23 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
     expect(await state(t.db, 'essai')).toBe(before);
   });
 
-  it('resumes an interrupted import and ends in the state of one that never stopped', async () => {
+  it('leaves nothing of an interrupted import, and run again ends in the state of one that never stopped', async () => {
     await run(t.db, feed, 'reference');
     const killed = await run(t.db, feed, 'reprise', 'full', feed.length / 2).catch((e: Error) => e);
     expect(killed).toBeInstanceOf(Error);
-    const { rows } = await sql<{
-      done: number;
-    }>`select formations_done as done from lheo_import where source = 'reprise' and status = 'running'`.execute(
-      t.db,
-    );
-    expect(rows[0]!.done).toBeGreaterThan(0);
-    const resumed = await run(t.db, feed, 'reprise');
-    expect(resumed.resumedFrom).toBe(rows[0]!.done);
-    expect(resumed.counts.sessions).toBe(300);
+    const none = await sql<{
+      n: number;
+    }>`select count(*)::int as n from training where source = 'reprise'`.execute(t.db);
+    expect(none.rows[0]!.n).toBe(0);
+    // A kill -9 leaves its run "running" (nothing else of it survives the rolled-back transaction).
+    await sql`update lheo_import set status = 'running', error = null where source = 'reprise'`.execute(t.db);
+    const again = await run(t.db, feed, 'reprise');
+    expect(again.status).toBe('done');
+    expect(again.counts.sessions).toBe(300);
+    const runs = await sql<{ status: string; error: string | null }>`
+      select status, error from lheo_import where source = 'reprise' order by started_at`.execute(t.db);
+    expect(runs.rows.map((r) => r.status)).toEqual(['failed', 'done']);
+    expect(runs.rows[0]!.error).toMatch(/interrompu/);
     const ref = (await state(t.db, 'reference')).length;
     expect(ref).toBeGreaterThan(0);
     const [a, b] = await Promise.all([
@@ -217,6 +246,29 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
     });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().field).toBe('placesRemaining');
+  });
+
+  it('shows an organisation’s change in the next search (no stale cached results)', async () => {
+    const { rows } = await sql<{ action: string; sessions: string[] }>`
+      select a.id as action, array_agg(s.id) as sessions
+      from training_action a join training t on t.id = a.training_id join training_provider p on p.id = t.provider_id
+      join membership m on m.organisation_id = p.organisation_id join app_user u on u.id = m.user_id
+      join training_session s on s.action_id = a.id and s.status = 'active'
+      where u.email = 'gestionnaire.formation@passerelle.demo' and a.status = 'active' and t.status = 'active'
+      group by a.id
+      having bool_or(s.recruitment_state = '1' and coalesce(s.places_remaining, 1) > 0 and s.end_date >= current_date)
+      limit 1`.execute(t.db);
+    const own = rows[0]!;
+    const b = await new Browser(t.app).login('gestionnaire.formation@passerelle.demo');
+    const open = async () =>
+      (await b.api('GET', '/api/v1/trainings?openPlaces=true&perPage=1')).json<{ total: number }>().total;
+    const before = await open();
+    expect(await open()).toBe(before);
+    for (const session of own.sessions)
+      expect(
+        (await b.api('PATCH', `/api/v1/training-sessions/${session}`, { recruitmentState: '2' })).statusCode,
+      ).toBe(204);
+    expect(await open()).toBe(before - 1);
   });
 
   it('shows the seeded overlap and coverage gaps to the Region’s analysts only', async () => {

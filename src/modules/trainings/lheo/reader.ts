@@ -55,12 +55,12 @@ function declaredEncoding(head: Uint8Array): string {
 /**
  * Reads an LHÉO file as a stream, in constant memory: DOCTYPE (hence external entities and entity
  * expansion) is refused, the bytes are decoded with the encoding the XML declaration names (UTF-8
- * strictly), and each <formation> is handed over as a small tree once closed. Without `onFormation`
- * it only checks the file and counts what it holds (first pass of an import).
+ * strictly), and each <formation> is handed over as a small tree once closed. What the file held
+ * (counts, SHA-256) comes back at the end.
  */
 export async function readLheo(
   input: AsyncIterable<Uint8Array>,
-  onFormation?: (node: XmlNode, index: number) => void | Promise<void>,
+  onFormation: (node: XmlNode, index: number) => void | Promise<void>,
 ): Promise<ScanResult> {
   const hash = createHash('sha256');
   const parser = new SaxesParser({ position: true });
@@ -92,12 +92,6 @@ export async function readLheo(
       nodesInFormation = 0;
     } else if (name === 'action' && stack.length === 1) counts.actions++;
     else if (name === 'session' && stack.length === 2) counts.sessions++;
-    if (!onFormation) {
-      if (name === 'formation' && stack.length === 0) stack.push(null as unknown as XmlNode);
-      else if (stack.length > 0 && (name === 'action' || name === 'session'))
-        stack.push(null as unknown as XmlNode);
-      return;
-    }
     if (stack.length === 0 && name !== 'formation') return;
     if (++nodesInFormation > MAX_NODES_PER_FORMATION) fail('Formation démesurée (trop d’éléments)');
     const node: XmlNode = {
@@ -121,13 +115,8 @@ export async function readLheo(
     const top = stack.at(-1);
     if (top) top.text += text;
   });
-  parser.on('closetag', (tag) => {
-    const name = tag.name.includes(':') ? tag.name.slice(tag.name.indexOf(':') + 1) : tag.name;
+  parser.on('closetag', () => {
     depth--;
-    if (!onFormation) {
-      if (stack.length > 0 && (name === 'formation' || name === 'action' || name === 'session')) stack.pop();
-      return;
-    }
     if (stack.length === 0) return;
     const node = stack.pop()!;
     node.text = node.text.trim();
@@ -164,7 +153,7 @@ export async function readLheo(
       if (ready.length) {
         const batch = ready;
         ready = [];
-        for (const node of batch) await onFormation?.(node, index++);
+        for (const node of batch) await onFormation(node, index++);
       }
     }
     if (head?.length) {
@@ -176,7 +165,7 @@ export async function readLheo(
     if (ready.length) {
       const batch = ready;
       ready = [];
-      for (const node of batch) await onFormation?.(node, index++);
+      for (const node of batch) await onFormation(node, index++);
     }
   } catch (error) {
     if (error instanceof LheoFileError) throw error;
