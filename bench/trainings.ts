@@ -21,6 +21,7 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const PORT = 3901;
 const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+const IMPORT_NODE_OPTIONS = '--max-old-space-size=128';
 
 function run(args: string[], env: Record<string, string>) {
   const started = performance.now();
@@ -81,7 +82,11 @@ function queries(towns: string[], n: number) {
 async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, string>, feed: string) {
   console.log(`\n=== catalogue ${engine} ===`);
   run(['src/cli/load-referentials.ts'], env);
-  const imported = run(['src/cli/import-lheo.ts', feed, '--source', 'bench'], env);
+  // As `npm run import:lheo` runs it (heap capped at 128 MB).
+  const imported = run(['src/cli/import-lheo.ts', feed, '--source', 'bench'], {
+    ...env,
+    NODE_OPTIONS: IMPORT_NODE_OPTIONS,
+  });
   const actions = Number(imported.out.match(/; (\d+) actions, (\d+) sessions/)?.[1] ?? 0);
   const importResult = {
     sessions: SESSIONS,
@@ -90,7 +95,8 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
     seconds: Math.round(imported.seconds * 10) / 10,
     actionsPerSecond: Math.round(actions / imported.seconds),
     peakRssMb: imported.rssMb,
-    note: 'Temps mesuré de bout en bout (démarrage du processus, vérification, import, retrait, vocabulaire, ANALYZE).',
+    nodeOptions: IMPORT_NODE_OPTIONS,
+    note: 'Temps mesuré de bout en bout : démarrage du processus, lecture, import en une transaction, retraits, vocabulaire, VACUUM ANALYZE.',
   };
   console.log(importResult);
 
@@ -125,7 +131,9 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
     );
     const paths = list.map((q) => `/api/v1/trainings?${new URLSearchParams(q)}`);
     const search = await loadTest(paths, cookie);
-    console.log('sans cache de résultats', search);
+    console.log('sans cache de résultats, saturation', search);
+    const paced = await loadTest(paths, cookie, 1);
+    console.log('sans cache de résultats, 1 recherche/s par client', paced);
 
     // Same queries one at a time, for the comparison with MiniSearch (which runs in-process).
     const dbTimes: number[] = [];
@@ -208,7 +216,7 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
     mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(
       resolve(ROOT, `bench/results/trainings-${engine}.json`),
-      `${JSON.stringify({ name: `trainings-${engine}`, date: new Date().toISOString(), machine: machine(), import: importResult, search: { ...search, resultCache: 'désactivé (SEARCH_CACHE_SIZE=0) : mesure de la base' }, searchWithResultCache: { ...cachedSearch, resultCache: 'SEARCH_CACHE_SIZE=2000, une minute' }, comparison, queries: 'bench/trainings.ts queries(), graine 84' }, null, 2)}\n`,
+      `${JSON.stringify({ name: `trainings-${engine}`, date: new Date().toISOString(), machine: machine(), import: importResult, search: { ...search, resultCache: 'désactivé (SEARCH_CACHE_SIZE=0) : mesure de la base' }, searchPaced: { ...paced, resultCache: 'désactivé' }, searchWithResultCache: { ...cachedSearch, resultCache: 'SEARCH_CACHE_SIZE=2000, une minute' }, comparison, queries: 'bench/trainings.ts queries(), graine 84' }, null, 2)}\n`,
     );
   } finally {
     await stopServer(server);
@@ -250,13 +258,17 @@ async function stopServer(server: ReturnType<typeof spawn>) {
   await exited;
 }
 
-/** 50 clients for DURATION seconds over the mixed queries, each client sending as fast as answered. */
-async function loadTest(paths: string[], cookie: string) {
+/**
+ * 50 clients for DURATION seconds over the mixed queries: each sends its next query as soon as it
+ * has its answer (saturation), or, with `perClientPerSecond`, at that pace (counsellors at work).
+ */
+async function loadTest(paths: string[], cookie: string, perClientPerSecond?: number) {
   let i = 0;
   const latencies: number[] = [];
   const load = await autocannon({
     url: `http://127.0.0.1:${PORT}`,
     connections: 50,
+    ...(perClientPerSecond ? { connectionRate: perClientPerSecond } : {}),
     duration: DURATION,
     headers: { cookie, accept: 'application/json' },
     requests: [
@@ -273,6 +285,7 @@ async function loadTest(paths: string[], cookie: string) {
   });
   return {
     connections: 50,
+    pace: perClientPerSecond ? `${perClientPerSecond} requête/s par client` : 'au plus vite (saturation)',
     durationSeconds: Math.round(load.duration),
     requests: load.requests.total,
     throughput: Math.round(load.requests.total / load.duration),

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
-import { createPglite, type Db, kyselyForPglite, kyselyForPostgres } from '../src/db/database.js';
+import { type Db, kyselyForPostgres } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { createPglite, kyselyForPglite } from '../src/db/pglite.js';
 import { seedDemoRegion } from '../src/modules/demo/region.js';
 import { referentialsService } from '../src/modules/referentials/service.js';
 

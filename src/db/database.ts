@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { cube } from '@electric-sql/pglite/contrib/cube';
-import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
@@ -20,9 +14,9 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-const INT8_OID = 20;
-const NUMERIC_OID = 1700;
-const DATE_OID = 1082;
+export const INT8_OID = 20;
+export const NUMERIC_OID = 1700;
+export const DATE_OID = 1082;
 
 // Both engines must hand the same JS values to the code: int8 and numeric as numbers
 // (our counts and ids stay far below 2^53), timestamps as Date, calendar dates as 'YYYY-MM-DD'
@@ -30,25 +24,6 @@ const DATE_OID = 1082;
 pg.types.setTypeParser(INT8_OID, (v) => Number(v));
 pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
 pg.types.setTypeParser(DATE_OID, (v) => v);
-
-export const pgliteExtensions = { cube, earthdistance, pg_trgm, unaccent };
-
-export async function createPglite(dataDir: string | null, loadDataDir?: Blob | File): Promise<PGlite> {
-  return PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(loadDataDir ? { loadDataDir } : {}),
-    extensions: pgliteExtensions,
-    parsers: {
-      [INT8_OID]: (v: string) => Number(v),
-      [NUMERIC_OID]: (v: string) => Number(v),
-      [DATE_OID]: (v: string) => v,
-    },
-  });
-}
-
-export function kyselyForPglite(client: PGlite): Db {
-  return new Kysely<Database>({ dialect: new PGliteDialect(client) });
-}
 
 const PREPARABLE = /^\s*(select|with|insert|update|delete)\b/i;
 
@@ -104,6 +79,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   }
   // PGlite creates its own folder but not the parents ("data/" on a fresh clone, a custom PGLITE_DIR).
   if (config.dataDir) mkdirSync(dirname(config.dataDir), { recursive: true });
+  // Loaded only when used: the PGlite module alone weighs about 40 MB of memory.
+  const { createPglite, kyselyForPglite } = await import('./pglite.js');
   const client = await createPglite(config.dataDir);
   const db = kyselyForPglite(client);
   return { db, engine: 'pglite', close: () => db.destroy() };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { type Db, PLANNED_PER_CALL } from '../../db/database.js';
-import type { ResolvedPlace } from './lheo/map.js';
 import type { LheoFormation, Rejection } from './lheo/model.js';
+import type { ImportReferentials, PreparedFormation } from './lheo/prepare.js';
 
 export interface ImportRun {
   id: string;
@@ -9,6 +9,8 @@ export interface ImportRun {
   mode: 'full' | 'partial';
   counts: ImportCounts;
   rejectedCount: number;
+  /** Organisations already written by this import: SIRET → id. */
+  providerIds: Map<string, string>;
 }
 
 export interface ImportCounts {
@@ -27,26 +29,6 @@ export const emptyCounts = (): ImportCounts => ({
   sessions: 0,
   withdrawn: 0,
 });
-
-export interface CommunePoint {
-  department: string;
-  latitude: number;
-  longitude: number;
-}
-export interface ImportReferentials {
-  romeCodes: Set<string>;
-  communes: Map<string, CommunePoint>;
-  /** Postal code → communes (INSEE code, search form of the name): resolves places without an INSEE code. */
-  byPostalCode: Map<string, { code: string; name: string }[]>;
-}
-
-/** A formation ready to write, with the hash that tells a re-import it has not changed. */
-export interface PreparedFormation {
-  formation: LheoFormation;
-  hash: string;
-  /** Where each action takes place (same order as its actions), resolved against the communes. */
-  places: (ResolvedPlace | null)[];
-}
 
 const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
@@ -267,8 +249,12 @@ async function touchUnchanged(tx: Db, runId: string, trainingIds: string[]) {
 
 /** `updated`: numbers of the formations already known; a new one has nothing to withdraw or replace. */
 async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], updated: Set<string>) {
+  // A feed repeats its few hundred organisations in every batch: each is written once per import
+  // (as the file first describes it), then known by its id.
   const providers = new Map<string, LheoFormation['provider']>();
-  for (const { formation } of batch) providers.set(formation.provider.siret, formation.provider);
+  for (const { formation } of batch)
+    if (!run.providerIds.has(formation.provider.siret) && !providers.has(formation.provider.siret))
+      providers.set(formation.provider.siret, formation.provider);
   const providerRows = [...providers.values()].map((p) => ({
     source: run.source,
     siret: p.siret,
@@ -279,7 +265,9 @@ async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], 
     address: p.address,
     contact: p.contact,
   }));
-  const { rows: providerIds } = await sql<{ id: string; siret: string }>`
+  const { rows: providerIds } = !providerRows.length
+    ? { rows: [] }
+    : await sql<{ id: string; siret: string }>`
     insert into training_provider (source, siret, lheo_number, activity_number, name, legal_name, address, contact, organisation_id, last_import_id)
     select r.source, r.siret, r.lheo_number, r.activity_number, r.name, r.legal_name, r.address, r.contact,
       (select o.id from organisation o where o.siret = r.siret limit 1), ${run.id}::uuid
@@ -290,7 +278,8 @@ async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], 
       organisation_id = coalesce(excluded.organisation_id, training_provider.organisation_id),
       last_import_id = excluded.last_import_id, updated_at = now()
     returning id, siret`.execute(tx);
-  const providerBySiret = new Map(providerIds.map((p) => [p.siret.trim(), p.id]));
+  for (const p of providerIds) run.providerIds.set(p.siret.trim(), p.id);
+  const providerBySiret = run.providerIds;
 
   const trainingRows = batch.map(({ formation: f, hash }) => ({
     source: run.source,

@@ -15,11 +15,12 @@ export interface XmlNode {
 /** The file is not well-formed XML, or not LHÉO, or refused for safety: nothing is imported. */
 export class LheoFileError extends Error {
   constructor(
-    message: string,
+    /** What is wrong, without the position. */
+    readonly reason: string,
     readonly line: number | null = null,
     readonly column: number | null = null,
   ) {
-    super(line ? `${message} (ligne ${line}, colonne ${column ?? 0})` : message);
+    super(line ? `${reason} (ligne ${line}, colonne ${column ?? 0})` : reason);
   }
 }
 
