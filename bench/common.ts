@@ -1,6 +1,9 @@
-/** What both benchmark scripts need: percentiles, the machine, a port probe, a demo login. */
+/** What both benchmark scripts need: the server, the load, percentiles, the machine, a demo login. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { cpus, freemem, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
 
 /** The p-th percentile (nearest rank) of unsorted values, in ms rounded to 0.01. */
 export function percentile(values: number[], p: number): number {
@@ -62,4 +65,83 @@ export async function loginCookie(port: number): Promise<string> {
   });
   if (res.status !== 303) throw new Error(`connexion impossible (${res.status})`);
   return cookiesOf(res);
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** Starts the real server (child process) and waits until it answers /ready. */
+export async function startServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(`  [serveur] ${chunk}`));
+  const started = Date.now();
+  while (Date.now() - started < 180_000) {
+    if (child.exitCode !== null) throw new Error(`le serveur s’est arrêté (code ${child.exitCode})`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/ready`);
+      if (res.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error('le serveur n’a pas démarré en 3 minutes');
+}
+
+export async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export interface LoadOptions {
+  port: number;
+  paths: string[];
+  connections: number;
+  /** Requests per second for the whole run; omitted = as fast as the server answers. */
+  rate?: number;
+  headers?: Record<string, string>;
+  /** Send exactly this many requests instead of running for DURATION seconds. */
+  amount?: number;
+}
+
+/** Drives the server with autocannon over `paths` in turn; latencies as percentiles. */
+export async function loadTest(options: LoadOptions) {
+  const latencies: number[] = [];
+  let next = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${options.port}`,
+    connections: options.connections,
+    ...(options.amount ? { amount: options.amount } : { duration: Number(process.env.BENCH_DURATION ?? 10) }),
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    headers: options.headers,
+    requests: [
+      {
+        setupRequest: (req) => {
+          req.path = options.paths[next++ % options.paths.length]!;
+          return req;
+        },
+      },
+    ],
+    setupClient: (client) => {
+      client.on('response', (_status: number, _bytes: number, responseTime: number) =>
+        latencies.push(responseTime),
+      );
+    },
+  });
+  return {
+    connections: options.connections,
+    targetRate: options.rate ?? null,
+    durationSeconds: Math.round(result.duration * 10) / 10,
+    requests: result.requests.total,
+    throughput: Math.round((result.requests.total / result.duration) * 10) / 10,
+    latencyMs: percentiles(latencies),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
 }

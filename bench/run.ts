@@ -3,93 +3,18 @@
  * autocannon and writes bench/results/<name>.json. PGlite always; PostgreSQL when
  * BENCH_DATABASE_URL is set or a server answers on 127.0.0.1:5432.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { kyselyForPostgres } from '../src/db/database.js';
-import { loginCookie, machine, percentiles, portOpen } from './common.js';
+import { loadTest, loginCookie, machine, portOpen, startServer, stopServer } from './common.js';
 import { appellationQueries } from './queries.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'bench/results');
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const PORT = 3900;
-
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(`  [serveur] ${chunk}`));
-  const started = Date.now();
-  while (Date.now() - started < 180_000) {
-    if (child.exitCode !== null) throw new Error(`le serveur s’est arrêté (code ${child.exitCode})`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${PORT}/ready`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error('le serveur n’a pas démarré en 3 minutes');
-}
-
-async function stopServer(child: ChildProcess) {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-interface LoadOptions {
-  paths: string[];
-  connections: number;
-  /** Requests per second for the whole run; omitted = as fast as the server answers. */
-  rate?: number;
-  headers?: Record<string, string>;
-  /** Send exactly this many requests instead of running for DURATION seconds. */
-  amount?: number;
-}
-
-async function load(options: LoadOptions) {
-  const latencies: number[] = [];
-  let next = 0;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${PORT}`,
-    connections: options.connections,
-    ...(options.amount ? { amount: options.amount } : { duration: DURATION }),
-    ...(options.rate ? { overallRate: options.rate } : {}),
-    headers: options.headers,
-    requests: [
-      {
-        setupRequest: (req) => {
-          req.path = options.paths[next++ % options.paths.length]!;
-          return req;
-        },
-      },
-    ],
-    setupClient: (client) => {
-      client.on('response', (_status: number, _bytes: number, responseTime: number) =>
-        latencies.push(responseTime),
-      );
-    },
-  });
-  return {
-    connections: options.connections,
-    targetRate: options.rate ?? null,
-    durationSeconds: Math.round(result.duration * 10) / 10,
-    requests: result.requests.total,
-    throughput: Math.round((result.requests.total / result.duration) * 10) / 10,
-    latencyMs: percentiles(latencies),
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
-}
+const load = (options: Omit<Parameters<typeof loadTest>[0], 'port'>) => loadTest({ ...options, port: PORT });
 
 function write(name: string, body: object) {
   mkdirSync(RESULTS, { recursive: true });
@@ -110,7 +35,7 @@ async function benchEngine(engine: 'pglite' | 'postgres', databaseEnv: Record<st
 
   // 1. Autocomplete as deployed (result cache on), typing traffic: first pass with an empty
   //    cache, then the steady state once every query of the set has been seen once.
-  let server = await startServer({ ...databaseEnv, SEED_DEMO: 'true' });
+  let server = await startServer(PORT, { ...databaseEnv, SEED_DEMO: 'true' });
   const coldCacheAt500rps = await load({ paths, connections: 10, rate: 500, amount: paths.length });
   const warmCacheAt500rps = await load({ paths, connections: 10, rate: 500 });
   const warmCacheSaturated = await load({ paths, connections: 10 });
@@ -139,7 +64,7 @@ async function benchEngine(engine: 'pglite' | 'postgres', databaseEnv: Record<st
   await stopServer(server);
 
   // 3. Autocomplete straight from the database (cache off): the cost of a cache miss.
-  server = await startServer({ ...databaseEnv, SEED_DEMO: 'false', AUTOCOMPLETE_CACHE_SIZE: '0' });
+  server = await startServer(PORT, { ...databaseEnv, SEED_DEMO: 'false', AUTOCOMPLETE_CACHE_SIZE: '0' });
   await load({ paths: paths.slice(0, 200), connections: 4 }); // JIT and connection warm-up only
   const cold = await load({ paths, connections: 10 });
   const coldAt = await load({

@@ -5,20 +5,18 @@
  * built from the same rows (p95 ratio, overlap of the top 10). PGlite, and PostgreSQL when a server
  * answers. Results in bench/results/trainings-*.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Faker, fr } from '@faker-js/faker';
-import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import MiniSearch from 'minisearch';
 import { kyselyForPostgres, openDatabase } from '../src/db/database.js';
-import { loginCookie, machine, percentile, portOpen } from './common.js';
+import { loadTest, loginCookie, machine, percentile, portOpen, startServer, stopServer } from './common.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200_000);
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const PORT = 3901;
 const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 const IMPORT_NODE_OPTIONS = '--max-old-space-size=128';
@@ -101,7 +99,9 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
   console.log(importResult);
 
   // The database's own speed first (no result cache), then as users get it (cache of one minute).
-  let server = await startServer(env, '0');
+  const serve = (searchCacheSize: string) =>
+    startServer(PORT, { ...env, SEED_DEMO: 'true', SEARCH_CACHE_SIZE: searchCacheSize });
+  let server = await serve('0');
   try {
     const cookie = await loginCookie(PORT);
     let rows: CatalogueRow[] = [];
@@ -130,10 +130,12 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
       2000,
     );
     const paths = list.map((q) => `/api/v1/trainings?${new URLSearchParams(q)}`);
-    const search = await loadTest(paths, cookie);
+    const headers = { cookie, accept: 'application/json' };
+    const search = await loadTest({ port: PORT, paths, connections: 50, headers });
     console.log('sans cache de résultats, saturation', search);
-    const paced = await loadTest(paths, cookie, 1);
-    console.log('sans cache de résultats, 1 recherche/s par client', paced);
+    // 50 counsellors each searching about once a second: 50 requests/s spread evenly.
+    const paced = await loadTest({ port: PORT, paths, connections: 50, rate: 50, headers });
+    console.log('sans cache de résultats, 50 recherches/s réparties', paced);
 
     // Same queries one at a time, for the comparison with MiniSearch (which runs in-process).
     const dbTimes: number[] = [];
@@ -210,13 +212,18 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
     }
     console.log(comparison);
     await stopServer(server);
-    server = await startServer(env, '2000');
-    const cachedSearch = await loadTest(paths, await loginCookie(PORT));
+    server = await serve('2000');
+    const cachedSearch = await loadTest({
+      port: PORT,
+      paths,
+      connections: 50,
+      headers: { cookie: await loginCookie(PORT), accept: 'application/json' },
+    });
     console.log('avec le cache de résultats (1 min)', cachedSearch);
     mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(
       resolve(ROOT, `bench/results/trainings-${engine}.json`),
-      `${JSON.stringify({ name: `trainings-${engine}`, date: new Date().toISOString(), machine: machine(), import: importResult, search: { ...search, resultCache: 'désactivé (SEARCH_CACHE_SIZE=0) : mesure de la base' }, searchPaced: { ...paced, resultCache: 'désactivé' }, searchWithResultCache: { ...cachedSearch, resultCache: 'SEARCH_CACHE_SIZE=2000, une minute' }, comparison, queries: 'bench/trainings.ts queries(), graine 84' }, null, 2)}\n`,
+      `${JSON.stringify({ name: `trainings-${engine}`, date: new Date().toISOString(), machine: machine(), import: importResult, search: { ...search, pace: 'au plus vite (saturation)', resultCache: 'désactivé (SEARCH_CACHE_SIZE=0) : mesure de la base' }, searchPaced: { ...paced, pace: '50 requêtes/s réparties', resultCache: 'désactivé' }, searchWithResultCache: { ...cachedSearch, pace: 'au plus vite (saturation)', resultCache: 'SEARCH_CACHE_SIZE=2000, une minute' }, comparison, queries: 'bench/trainings.ts queries(), graine 84' }, null, 2)}\n`,
     );
   } finally {
     await stopServer(server);
@@ -233,70 +240,6 @@ interface CatalogueRow {
   certifying: boolean;
   funders: string[];
 }
-
-async function startServer(env: Record<string, string>, searchCacheSize: string) {
-  const server = spawn(TSX, ['src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(PORT),
-      SEED_DEMO: 'true',
-      LOG_LEVEL: 'warn',
-      SEARCH_CACHE_SIZE: searchCacheSize,
-    },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 600 && !(await portOpen(PORT)); i++) await new Promise((r) => setTimeout(r, 500));
-  return server;
-}
-
-async function stopServer(server: ReturnType<typeof spawn>) {
-  if (server.exitCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  await exited;
-}
-
-/**
- * 50 clients for DURATION seconds over the mixed queries: each sends its next query as soon as it
- * has its answer (saturation), or, with `perClientPerSecond`, at that pace (counsellors at work).
- */
-async function loadTest(paths: string[], cookie: string, perClientPerSecond?: number) {
-  let i = 0;
-  const latencies: number[] = [];
-  const load = await autocannon({
-    url: `http://127.0.0.1:${PORT}`,
-    connections: 50,
-    ...(perClientPerSecond ? { connectionRate: perClientPerSecond } : {}),
-    duration: DURATION,
-    headers: { cookie, accept: 'application/json' },
-    requests: [
-      {
-        setupRequest: (r) => {
-          r.path = paths[i++ % paths.length]!;
-          return r;
-        },
-      },
-    ],
-    setupClient: (client) => {
-      client.on('response', (_s: number, _b: number, t: number) => latencies.push(t));
-    },
-  });
-  return {
-    connections: 50,
-    pace: perClientPerSecond ? `${perClientPerSecond} requête/s par client` : 'au plus vite (saturation)',
-    durationSeconds: Math.round(load.duration),
-    requests: load.requests.total,
-    throughput: Math.round(load.requests.total / load.duration),
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    errors: load.errors + load.timeouts,
-    non2xx: load.non2xx,
-  };
-}
-
 const work = mkdtempSync(join(tmpdir(), 'passerelle-catalogue-'));
 const feed = join(work, 'flux.xml');
 const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',');

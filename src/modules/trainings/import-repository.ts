@@ -190,16 +190,6 @@ export function importRepository(db: Db) {
         .execute();
     },
 
-    /**
-     * Inside the import's transaction the planner knows nothing of the rows it just wrote and
-     * plans lookups as if the tables were empty (measured: a scan of every formation of the
-     * source per batch). ANALYZE counts the transaction's own rows; the importer runs it as the
-     * tables double.
-     */
-    async refreshStatistics() {
-      await sql`analyze training, training_action, training_session, action_funder`.execute(db);
-    },
-
     /** Typo correction draws on the words of the catalogue: refreshed after each import. */
     async refreshVocabulary() {
       await db.transaction().execute(async (tx) => {
