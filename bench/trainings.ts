@@ -133,9 +133,10 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
     const headers = { cookie, accept: 'application/json' };
     const search = await loadTest({ port: PORT, paths, connections: 50, headers });
     console.log('sans cache de résultats, saturation', search);
-    // 50 counsellors each searching about once a second: 50 requests/s spread evenly.
+    // 50 counsellors each searching once a second: autocannon releases the 50 requests at each
+    // second's tick, so this is a burst of 50 simultaneous searches every second.
     const paced = await loadTest({ port: PORT, paths, connections: 50, rate: 50, headers });
-    console.log('sans cache de résultats, 50 recherches/s réparties', paced);
+    console.log('sans cache de résultats, 50 recherches lâchées ensemble chaque seconde', paced);
 
     // Same queries one at a time, for the comparison with MiniSearch (which runs in-process).
     const dbTimes: number[] = [];
@@ -223,7 +224,7 @@ async function benchEngine(engine: 'pglite' | 'postgres', env: Record<string, st
     mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(
       resolve(ROOT, `bench/results/trainings-${engine}.json`),
-      `${JSON.stringify({ name: `trainings-${engine}`, date: new Date().toISOString(), machine: machine(), import: importResult, search: { ...search, pace: 'au plus vite (saturation)', resultCache: 'désactivé (SEARCH_CACHE_SIZE=0) : mesure de la base' }, searchPaced: { ...paced, pace: '50 requêtes/s réparties', resultCache: 'désactivé' }, searchWithResultCache: { ...cachedSearch, pace: 'au plus vite (saturation)', resultCache: 'SEARCH_CACHE_SIZE=2000, une minute' }, comparison, queries: 'bench/trainings.ts queries(), graine 84' }, null, 2)}\n`,
+      `${JSON.stringify({ name: `trainings-${engine}`, date: new Date().toISOString(), machine: machine(), import: importResult, search: { ...search, pace: 'au plus vite (saturation)', resultCache: 'désactivé (SEARCH_CACHE_SIZE=0) : mesure de la base' }, searchPaced: { ...paced, pace: '50 requêtes/s, lâchées ensemble à chaque seconde', resultCache: 'désactivé' }, searchWithResultCache: { ...cachedSearch, pace: 'au plus vite (saturation)', resultCache: 'SEARCH_CACHE_SIZE=2000, une minute' }, comparison, queries: 'bench/trainings.ts queries(), graine 84' }, null, 2)}\n`,
     );
   } finally {
     await stopServer(server);
