@@ -3,11 +3,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
 import { csvHeader, csvLine } from '../../shared/csv.js';
-import { AppError, forbidden } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
-import { importRights } from './rights.js';
+import { requireImportRights } from './rights.js';
 import { removeUpload, type SavedUpload, saveUpload } from './uploads.js';
 
 const STATUS: Record<string, string> = {
@@ -16,14 +16,10 @@ const STATUS: Record<string, string> = {
   failed: 'refusé',
 };
 
-export async function importPages(app: FastifyInstance, { trainings, identity }: Services, config: Config) {
+export async function importPages(app: FastifyInstance, { trainings }: Services, config: Config) {
   async function listPage(request: FastifyRequest, reply: FastifyReply, error: AppError | null = null) {
     const actor = request.actor!;
-    const rights = importRights(actor);
-    if (!rights)
-      throw forbidden(
-        'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
-      );
+    const rights = requireImportRights(actor);
     const runs = await trainings.listImports(actor);
     const ctx = pageContext(request, reply);
     return html(
@@ -142,19 +138,15 @@ export async function importPages(app: FastifyInstance, { trainings, identity }:
       const body = (request.body ?? {}) as { file?: SavedUpload; source?: string; mode?: string };
       const upload = body.file && typeof body.file === 'object' && 'path' in body.file ? body.file : null;
       try {
-        if (!importRights(actor)) throw forbidden('Import non autorisé pour votre rôle.');
+        requireImportRights(actor);
         if (!upload || upload.size === 0)
           throw new AppError('invalid', 'Choisissez un fichier LHÉO non vide.', 'file');
-        const organisation = actor.organisationId
-          ? await identity.getOrganisation(actor, actor.organisationId)
-          : null;
         const outcome = await trainings.importFile(actor, {
           path: upload.path,
           fileName: upload.fileName,
           size: upload.size,
           source: typeof body.source === 'string' ? body.source.trim() : null,
           mode: body.mode === 'full' ? 'full' : 'partial',
-          siret: organisation?.siret ?? null,
         });
         return reply.redirect(`/formations/imports/${outcome.id}`, 303);
       } catch (error) {

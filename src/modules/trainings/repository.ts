@@ -304,6 +304,15 @@ export function catalogueRepository(db: Db) {
       return { total: rows[0]?.total ?? 0, items: rows };
     },
 
+    async organisationSiret(organisationId: string): Promise<string | null> {
+      const row = await db
+        .selectFrom('organisation')
+        .select('siret')
+        .where('id', '=', organisationId)
+        .executeTakeFirst();
+      return row?.siret ?? null;
+    },
+
     async communePoint(code: string) {
       return db
         .selectFrom('commune')

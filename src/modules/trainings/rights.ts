@@ -1,3 +1,4 @@
+import { forbidden } from '../../shared/errors.js';
 import { type Actor, currentMembership } from '../identity/model.js';
 
 /**
@@ -17,6 +18,16 @@ export function importRights(actor: Actor): { anySource: boolean } | null {
   if (FEED_KINDS.has(kind)) return { anySource: true };
   if (kind === 'organisme_formation') return { anySource: false };
   return null;
+}
+
+/** importRights, or a refusal: routes call it before reading an upload, the service again before importing. */
+export function requireImportRights(actor: Actor): { anySource: boolean } {
+  const rights = importRights(actor);
+  if (!rights)
+    throw forbidden(
+      'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
+    );
+  return rights;
 }
 
 /** The training organisation publishing a training (its managers) and the super-admin. */

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
-import { forbidden, invalid } from '../../shared/errors.js';
-import { importRights } from './rights.js';
+import { invalid } from '../../shared/errors.js';
+import { requireImportRights } from './rights.js';
 import {
   ImportSummary,
   NewSessionBody,
@@ -46,11 +46,7 @@ export const importSummary = (outcome: Awaited<ReturnType<Services['trainings'][
   reportUrl: `/formations/imports/${outcome.id}`,
 });
 
-export async function trainingsApiRoutes(
-  app: FastifyInstance,
-  { trainings, identity }: Services,
-  config: Config,
-) {
+export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Services, config: Config) {
   // An LHÉO feed posted as the raw body is streamed, not buffered (see saveUpload).
   app.addContentTypeParser(['application/xml', 'text/xml'], (_request, payload, done) => done(null, payload));
 
@@ -183,25 +179,18 @@ export async function trainingsApiRoutes(
     },
     async (request) => {
       const actor = request.actor!;
-      if (!importRights(actor))
-        throw forbidden(
-          'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
-        );
+      requireImportRights(actor);
       if (!(request.body instanceof Readable))
         throw invalid('file', 'Envoyez le flux LHÉO en corps de requête (Content-Type: application/xml).');
       const upload = await saveUpload(request.body, 'api.xml', config.uploadDir, config.lheoMaxBytes);
       try {
         const query = request.query as { source?: string; mode?: 'full' | 'partial' };
-        const organisation = actor.organisationId
-          ? await identity.getOrganisation(actor, actor.organisationId)
-          : null;
         const outcome = await trainings.importFile(actor, {
           path: upload.path,
           fileName: upload.fileName,
           size: upload.size,
           source: query.source ?? null,
           mode: query.mode ?? 'partial',
-          siret: organisation?.siret ?? null,
         });
         return importSummary(outcome);
       } finally {

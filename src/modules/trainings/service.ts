@@ -11,7 +11,7 @@ import { importRepository } from './import-repository.js';
 import { importLheo, SOURCE_PATTERN } from './importer.js';
 import { lheoDocument } from './lheo/writer.js';
 import { catalogueRepository, type SessionPatch, type TrainingView } from './repository.js';
-import { canManageOffer, importRights } from './rights.js';
+import { canManageOffer, requireImportRights } from './rights.js';
 import type { NewSessionBody, TrainingTextPatch } from './schemas.js';
 import { type SearchFilters, searchRepository } from './search-repository.js';
 
@@ -290,24 +290,21 @@ export function trainingsService(
         size: number;
         source: string | null;
         mode: 'full' | 'partial';
-        siret: string | null;
       },
     ) {
-      const rights = importRights(actor);
-      if (!rights)
-        throw forbidden(
-          'Import réservé aux gestionnaires de la Région, de France Travail et des organismes de formation.',
-        );
+      const rights = requireImportRights(actor);
       let source = input.source ?? 'carif-oref';
       let restrictToSiret: string | null = null;
       if (!rights.anySource) {
-        if (!input.siret)
+        // A training organisation imports its own offer only: the SIRET of its organisation.
+        const siret = actor.organisationId ? await catalogue.organisationSiret(actor.organisationId) : null;
+        if (!siret)
           throw invalid(
             'file',
             'Votre organisme n’a pas de SIRET : renseignez-le avant d’importer son offre.',
           );
-        source = `of-${input.siret}`;
-        restrictToSiret = input.siret;
+        source = `of-${siret}`;
+        restrictToSiret = siret;
       } else if (!SOURCE_PATTERN.test(source)) {
         throw invalid(
           'source',
