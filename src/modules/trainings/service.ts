@@ -43,6 +43,7 @@ export function trainingsService(
   const communes = new LRUCache<string, NonNullable<Awaited<ReturnType<typeof catalogue.communePoint>>>>({
     max: 2000,
     ttl: 10 * 60_000,
+    fetchMethod: async (code) => (await catalogue.communePoint(code)) ?? undefined,
   });
   // The catalogue changes with imports and the organisations' edits, a few times a day: the same
   // search within a minute gets the same answer. Every change made here empties the cache; one
@@ -94,8 +95,7 @@ export function trainingsService(
     const commune = str(q, 'commune');
     if (commune) {
       const found = /^(\d{5}|2[AB]\d{3})$/.test(commune)
-        ? (communes.get(commune) ??
-          (await catalogue.communePoint(commune).then((c) => (c ? communes.set(commune, c) && c : c))))
+        ? await communes.fetch(commune)
         : await catalogue.communeByName(queryTokens(commune).join(' '));
       if (!found)
         throw invalid('commune', `Commune « ${commune} » inconnue : choisissez-la dans la liste proposée.`);
@@ -192,9 +192,15 @@ export function trainingsService(
   return {
     async search(q: RawQuery) {
       const { filters, corrections, communeName, page, perPage } = await filtersFrom(q);
-      const key = JSON.stringify({ ...filters, today: today() });
-      const result = results?.get(key) ?? (await search.search(filters));
-      results?.set(key, result);
+      // The filters carry today's date: a cached answer never outlives its day.
+      const key = JSON.stringify(filters);
+      let result = results?.get(key);
+      if (!result) {
+        result = await search.search(filters);
+        // Set on a miss only: a hit must not push the minute back, or a change made by another
+        // process would never show for a query asked all the time.
+        results?.set(key, result);
+      }
       return { ...result, page, perPage, corrections, communeName };
     },
 
