@@ -122,12 +122,16 @@ export function importRepository(db: Db) {
         const updatedNumbers = new Set<string>();
         for (const b of batch) {
           const previous = known.get(b.formation.number);
-          if (!previous) run.counts.created++;
-          else if (previous.content_hash === b.hash) run.counts.unchanged++;
-          else run.counts.updated++;
-          if (previous && previous.content_hash === b.hash) unchangedIds.push(previous.id);
-          else changed.push(b);
-          if (previous) updatedNumbers.add(b.formation.number);
+          if (previous?.content_hash === b.hash) {
+            run.counts.unchanged++;
+            unchangedIds.push(previous.id);
+          } else {
+            changed.push(b);
+            if (previous) {
+              run.counts.updated++;
+              updatedNumbers.add(b.formation.number);
+            } else run.counts.created++;
+          }
           run.counts.actions += b.formation.actions.length;
           for (const a of b.formation.actions) run.counts.sessions += a.sessions.length;
         }

@@ -96,7 +96,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
         pending = writer.writeBatch(run, b, r);
         pending.catch(() => {});
       };
-      const input = counted(limited(request.open(), request.maxBytes), (bytes) => {
+      const input = limited(request.open(), request.maxBytes, (bytes) => {
         progress.bytes = bytes;
         request.onProgress?.(progress);
       });
@@ -148,22 +148,21 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
   };
 }
 
-async function* counted(input: AsyncIterable<Uint8Array>, onBytes: (total: number) => void) {
-  let total = 0;
-  for await (const chunk of input) {
-    total += chunk.length;
-    onBytes(total);
-    yield chunk;
-  }
-}
-
-/** Stops reading past the limit even when the announced size lied (a stream from a URL). */
-async function* limited(input: AsyncIterable<Uint8Array>, maxBytes: number) {
+/**
+ * Counts the bytes read (progress) and stops past the limit even when the announced size lied
+ * (a stream from a URL).
+ */
+async function* limited(
+  input: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  onBytes: (total: number) => void,
+) {
   let total = 0;
   for await (const chunk of input) {
     total += chunk.length;
     if (total > maxBytes)
       throw new LheoFileError(`Fichier plus grand que la limite de ${(maxBytes / 1e6).toFixed(0)} Mo`);
+    onBytes(total);
     yield chunk;
   }
 }
