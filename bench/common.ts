@@ -4,6 +4,8 @@ import { connect } from 'node:net';
 import { cpus, freemem, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { kyselyForPostgres } from '../src/db/database.js';
 
 /** The p-th percentile (nearest rank) of unsorted values, in ms rounded to 0.01. */
 export function percentile(values: number[], p: number): number {
@@ -144,4 +146,33 @@ export async function loadTest(options: LoadOptions) {
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
+}
+
+/**
+ * Runs `bench` on a database of its own (created, then dropped) when a PostgreSQL server answers
+ * (BENCH_DATABASE_URL, or 127.0.0.1:5432); false when there is none.
+ */
+export async function onThrowawayPostgres(
+  name: string,
+  bench: (env: Record<string, string>) => Promise<void>,
+): Promise<boolean> {
+  const pgUrl =
+    process.env.BENCH_DATABASE_URL ??
+    ((await portOpen(5432)) ? 'postgres://postgres@127.0.0.1:5432/test' : '');
+  if (!pgUrl) return false;
+  const admin = kyselyForPostgres(pgUrl, 1);
+  await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+  await sql`create database ${sql.id(name)}`.execute(admin);
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  try {
+    await bench({
+      DATABASE_URL: url.toString(),
+      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+    });
+  } finally {
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+    await admin.destroy();
+  }
+  return true;
 }

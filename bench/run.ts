@@ -6,9 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sql } from 'kysely';
-import { kyselyForPostgres } from '../src/db/database.js';
-import { loadTest, loginCookie, machine, portOpen, startServer, stopServer } from './common.js';
+import { loadTest, loginCookie, machine, onThrowawayPostgres, startServer, stopServer } from './common.js';
 import { appellationQueries } from './queries.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -92,23 +90,8 @@ if (engines.includes('pglite')) {
   }
 }
 
-const pgUrl =
-  process.env.BENCH_DATABASE_URL ?? ((await portOpen(5432)) ? 'postgres://postgres@127.0.0.1:5432/test' : '');
-if (pgUrl && engines.includes('postgres')) {
-  const admin = kyselyForPostgres(pgUrl, 1);
-  await sql`drop database if exists passerelle_bench with (force)`.execute(admin);
-  await sql`create database passerelle_bench`.execute(admin);
-  const url = new URL(pgUrl);
-  url.pathname = '/passerelle_bench';
-  try {
-    await benchEngine('postgres', {
-      DATABASE_URL: url.toString(),
-      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-    });
-  } finally {
-    await sql`drop database if exists passerelle_bench with (force)`.execute(admin);
-    await admin.destroy();
-  }
-} else {
+if (
+  !engines.includes('postgres') ||
+  !(await onThrowawayPostgres('passerelle_bench', (env) => benchEngine('postgres', env)))
+)
   console.log('PostgreSQL absent : banc PostgreSQL ignoré (définir BENCH_DATABASE_URL).');
-}

@@ -12,8 +12,16 @@ import { join, resolve } from 'node:path';
 import { Faker, fr } from '@faker-js/faker';
 import { sql } from 'kysely';
 import MiniSearch from 'minisearch';
-import { kyselyForPostgres, openDatabase } from '../src/db/database.js';
-import { loadTest, loginCookie, machine, percentile, portOpen, startServer, stopServer } from './common.js';
+import { openDatabase } from '../src/db/database.js';
+import {
+  loadTest,
+  loginCookie,
+  machine,
+  onThrowawayPostgres,
+  percentile,
+  startServer,
+  stopServer,
+} from './common.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200_000);
@@ -263,26 +271,8 @@ try {
   console.log(`Flux généré : ${SESSIONS} sessions, ${Math.round(statSync(feed).size / 1e6)} Mo`);
   if (engines.includes('pglite'))
     await benchEngine('pglite', { PGLITE_DIR: join(work, 'pglite'), DATABASE_URL: '' }, feed);
-  const pgUrl =
-    process.env.BENCH_DATABASE_URL ??
-    ((await portOpen(5432)) ? 'postgres://postgres@127.0.0.1:5432/test' : '');
-  if (pgUrl && engines.includes('postgres')) {
-    const admin = kyselyForPostgres(pgUrl, 1);
-    await sql`drop database if exists passerelle_bench_catalogue with (force)`.execute(admin);
-    await sql`create database passerelle_bench_catalogue`.execute(admin);
-    const url = new URL(pgUrl);
-    url.pathname = '/passerelle_bench_catalogue';
-    try {
-      await benchEngine(
-        'postgres',
-        { DATABASE_URL: url.toString(), SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00' },
-        feed,
-      );
-    } finally {
-      await sql`drop database if exists passerelle_bench_catalogue with (force)`.execute(admin);
-      await admin.destroy();
-    }
-  }
+  if (engines.includes('postgres'))
+    await onThrowawayPostgres('passerelle_bench_catalogue', (env) => benchEngine('postgres', env, feed));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
