@@ -31,7 +31,13 @@ const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Dat
 
 export function trainingsService(
   db: Db,
-  options: { maxImportBytes: number; searchCacheSize?: number; today?: () => string },
+  options: {
+    maxImportBytes: number;
+    searchCacheSize?: number;
+    today?: () => string;
+    /** Clock of the result cache, in ms (tests move it). */
+    now?: () => number;
+  },
 ) {
   const search = searchRepository(db);
   const catalogue = catalogueRepository(db);
@@ -52,6 +58,7 @@ export function trainingsService(
     ? new LRUCache<string, Awaited<ReturnType<typeof search.search>>>({
         max: options.searchCacheSize,
         ttl: 60_000,
+        ...(options.now ? { perf: { now: options.now } } : {}),
       })
     : null;
   const changed = () => {

@@ -6,6 +6,7 @@ import type { Db } from '../../db/database.js';
 import { DEMO_REGION_CODE } from '../demo/region.js';
 import { feedBytes, feedInputs } from './feed.js';
 import { importLheo } from './importer.js';
+import { trainingsService } from './service.js';
 
 async function collect(source: AsyncIterable<Uint8Array>) {
   const parts: Uint8Array[] = [];
@@ -268,6 +269,32 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
       expect(
         (await b.api('PATCH', `/api/v1/training-sessions/${session}`, { recruitmentState: '2' })).statusCode,
       ).toBe(204);
+    expect(await open()).toBe(before - 1);
+  });
+
+  it('shows a change made by another process within the minute, even for a query asked all the time', async () => {
+    let clock = 1_000_000;
+    const service = trainingsService(t.db, { maxImportBytes: 1e6, searchCacheSize: 10, now: () => clock });
+    const open = async () => {
+      // Requests arrive in turns of the event loop (the cache reads its clock once per turn).
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return (await service.search({ openPlaces: 'true', perPage: 1 })).total;
+    };
+    const { rows } = await sql<{ action: string }>`
+      select a.id as action from training_action a join training t on t.id = a.training_id
+      join training_session s on s.action_id = a.id and s.status = 'active'
+      where a.status = 'active' and t.status = 'active'
+      group by a.id
+      having bool_or(s.recruitment_state = '1' and coalesce(s.places_remaining, 1) > 0 and s.end_date >= current_date)
+      limit 1`.execute(t.db);
+    const before = await open();
+    // Another process (the import CLI, another instance) closes the action's sessions.
+    await sql`update training_session set recruitment_state = '2' where action_id = ${rows[0]!.action}`.execute(
+      t.db,
+    );
+    clock += 30_000;
+    expect(await open()).toBe(before); // cached for a minute
+    clock += 40_000; // 70 s after the answer was computed, 40 s after it was last served
     expect(await open()).toBe(before - 1);
   });
 
