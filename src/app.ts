@@ -9,7 +9,12 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifySchema,
+} from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { pendingMigrations } from './db/migrate.js';
@@ -26,7 +31,7 @@ import type { Mailer } from './shared/mailer.js';
 import { renderErrorPage } from './web/error-page.js';
 import { sendProblem, toProblem } from './web/problem.js';
 import { staticPages } from './web/static-pages.js';
-import { validatorCompiler } from './web/validation.js';
+import { rejectUnstorableInput, validatorCompiler } from './web/validation.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,6 +50,8 @@ export interface RouteEntry {
   method: string;
   url: string;
   access: Access | undefined;
+  /** The route's declared schemas (the fuzz test reads the fields a body or query may carry). */
+  schema: FastifySchema | undefined;
 }
 
 export interface AppDeps {
@@ -68,19 +75,50 @@ const PLUGIN_PUBLIC_PREFIXES = ['/static/', '/api/docs'];
 export const SESSION_COOKIE = 'passerelle_session';
 export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
 
+/** /ready answers within this delay even when the database hangs (a load balancer's probe waits 2-5 s). */
+const READY_TIMEOUT_MS = 1_500;
+
+/**
+ * Every error, thrown by a handler or refused by Fastify itself, as one problem: problem+json for
+ * the API and non-HTML clients, the French error page for a browser. A refusal that comes before
+ * the request's hooks ran (router errors: no cookies parsed) cannot render the page's layout and
+ * gets problem+json.
+ */
+function sendError(request: FastifyRequest, reply: FastifyReply, error: Error) {
+  const problem = toProblem(error);
+  if (problem.status === 503) request.log.warn(error);
+  else if (problem.status >= 500) request.log.error(error);
+  if (request.url.startsWith('/api/') || !request.headers.accept?.includes('text/html')) {
+    return sendProblem(request, reply, problem);
+  }
+  let page: string | Promise<string>;
+  try {
+    page = renderErrorPage(request, reply, problem);
+  } catch {
+    return sendProblem(request, reply, problem);
+  }
+  return reply.status(problem.status).type('text/html; charset=utf-8').send(page);
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    // --- Bad input (issue 8, hole 7): the router's own refusals (bad percent-encoding, a path
+    // parameter over maxParamLength) go through the one error mapper, not Fastify's English JSON.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  app.addHook('preValidation', rejectUnstorableInput);
+  // --- end bad input
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routeTable.push({ method, url: route.url, access: route.config?.access });
+      if (method !== 'HEAD')
+        routeTable.push({ method, url: route.url, access: route.config?.access, schema: route.schema });
     }
   });
 
@@ -202,42 +240,41 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const problem = toProblem(error as Error);
-    if (problem.status >= 500) request.log.error(error);
-    if (request.url.startsWith('/api/') || !request.headers.accept?.includes('text/html')) {
-      return sendProblem(request, reply, problem);
-    }
-    return reply
-      .status(problem.status)
-      .type('text/html; charset=utf-8')
-      .send(renderErrorPage(request, reply, problem));
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const problem = toProblem(Object.assign(new Error('Cette page n’existe pas.'), { statusCode: 404 }));
-    if (request.url.startsWith('/api/') || !request.headers.accept?.includes('text/html')) {
-      return sendProblem(request, reply, problem);
-    }
-    return reply
-      .status(404)
-      .type('text/html; charset=utf-8')
-      .send(renderErrorPage(request, reply, problem));
-  });
+  // --- Errors (issue 8, hole 7): one mapper for every failure, thrown or refused by Fastify.
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, Object.assign(new Error('Cette page n’existe pas.'), { statusCode: 404 })),
+  );
+  // --- end errors
 
   app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
     status: 'ok',
   }));
+  // --- Readiness (issue 8, hole 14): a database that does not answer within READY_TIMEOUT_MS is
+  // not ready; the probe answers 503 then instead of hanging as long as the query would.
   app.get('/ready', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS);
+    });
     try {
-      const pending = await pendingMigrations(db);
+      const pending = await Promise.race([pendingMigrations(db), timeout]);
+      if (pending === 'timeout')
+        return reply.status(503).send({
+          status: 'base de données injoignable',
+          detail: `Pas de réponse en ${READY_TIMEOUT_MS / 1000} s.`,
+        });
       if (pending.length) return reply.status(503).send({ status: 'migrations en attente', pending });
       return { status: 'ok' };
     } catch (error) {
       return reply
         .status(503)
         .send({ status: 'base de données injoignable', detail: (error as Error).message });
+    } finally {
+      clearTimeout(timer);
     }
   });
+  // --- end readiness
 
   await app.register(
     async (api) => {

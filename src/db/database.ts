@@ -46,24 +46,108 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
   return {
     async connect() {
       const client = await pool.connect();
+      // A connection whose query timed out on the client side may still have that query running
+      // (or a frozen socket): it is destroyed on release instead of being lent again.
+      let broken = false;
+      const run = async (query: Promise<pg.QueryResult>) => {
+        try {
+          return await query;
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) broken = true;
+          throw error;
+        }
+      };
       return {
         query: (text: string, values: readonly unknown[]) =>
-          values.length > 0 && PREPARABLE.test(text)
-            ? client.query({
-                name: `k${createHash('sha1').update(text).digest('base64url')}`,
-                text,
-                values: [...values],
-              })
-            : client.query(text, [...values]),
-        release: () => client.release(),
+          run(
+            values.length > 0 && PREPARABLE.test(text)
+              ? client.query({
+                  name: `k${createHash('sha1').update(text).digest('base64url')}`,
+                  text,
+                  values: [...values],
+                })
+              : client.query(text, [...values]),
+          ),
+        release: () => client.release(broken || undefined),
       } as unknown as PostgresPoolClient;
     },
     end: () => pool.end(),
   };
 }
 
-export function kyselyForPostgres(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max });
+/**
+ * How long the application waits for PostgreSQL, in ms (0: no limit, PostgreSQL's own convention).
+ * Without them a database that stops answering held every request, /ready included, past 25 s
+ * (issue 8): each request now ends in a French 503 problem instead (web/problem.ts).
+ */
+export interface DatabaseTimeouts {
+  /** Opening a connection, or waiting for a free one in the pool. */
+  connectMs: number;
+  /**
+   * One statement, enforced by the server (statement_timeout, which cancels it cleanly) and, a few
+   * seconds later, by the client (query_timeout: a frozen network or server never answers a cancel).
+   */
+  statementMs: number;
+  /**
+   * A transaction left open without a statement (idle_in_transaction_session_timeout), whose locks
+   * would block everyone else. An LHÉO import is one transaction whose connection idles while the
+   * next batch of 250 formations is parsed (well under a second from a file; about 1 MB of XML from a
+   * URL, so 2 minutes leaves room down to ~10 KB/s): the default must stay well above that.
+   */
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  connectMs: 5_000,
+  statementMs: 20_000,
+  idleInTransactionMs: 120_000,
+};
+
+/** The client-side margin after statement_timeout, for a server that cannot even cancel. */
+const CLIENT_MARGIN_MS = 2_000;
+
+/** Errors that mean the database did not answer in time or went away, not that the input was wrong. */
+const UNAVAILABLE_CODES = new Set([
+  '57014',
+  '25P03',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+const UNAVAILABLE_MESSAGES =
+  /^(Query read timeout|timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable)$/;
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  return UNAVAILABLE_MESSAGES.test(error.message);
+}
+
+export function kyselyForPostgres(
+  url: string,
+  max = 10,
+  timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS,
+): Db {
+  // statement_timeout and idle_in_transaction_session_timeout travel as startup options of each
+  // connection (node-postgres sends them to the server); 0 leaves PostgreSQL's setting.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    keepAlive: true,
+    ...(timeouts.connectMs > 0 ? { connectionTimeoutMillis: timeouts.connectMs } : {}),
+    ...(timeouts.statementMs > 0
+      ? { statement_timeout: timeouts.statementMs, query_timeout: timeouts.statementMs + CLIENT_MARGIN_MS }
+      : {}),
+    ...(timeouts.idleInTransactionMs > 0
+      ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionMs }
+      : {}),
+  });
   // An idle connection closed by the server (restart, database dropped) must not crash the process;
   // the pool replaces it on next use (node-postgres documentation, "Pool" error event).
   pool.on('error', (error: Error & { code?: string }) => {
@@ -74,9 +158,12 @@ export function kyselyForPostgres(url: string, max = 10): Db {
 
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   if (config.engine === 'postgres') {
-    const db = kyselyForPostgres(config.url);
+    const db = kyselyForPostgres(config.url, 10, config.timeouts);
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
+  // PGlite runs in this process (WASM, no network): it cannot stop answering while the process
+  // lives, and a long statement blocks the event loop itself, so no timer could interrupt it; the
+  // timeouts above only concern PostgreSQL.
   // PGlite creates its own folder but not the parents ("data/" on a fresh clone, a custom PGLITE_DIR).
   if (config.dataDir) mkdirSync(dirname(config.dataDir), { recursive: true });
   // Loaded only when used: the PGlite module alone weighs about 40 MB of memory.

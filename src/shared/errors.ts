@@ -1,5 +1,13 @@
 /** The few kinds of failure a use case can report; mapped once to RFC 9457 problems in web/problem.ts. */
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'too-large';
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'too-large'
+  /** A dependency (the database) did not answer in time: retry later, nothing is wrong with the input. */
+  | 'unavailable';
 
 export class AppError extends Error {
   constructor(
@@ -19,3 +27,6 @@ export const forbidden = (message = 'Vous n’avez pas accès à cette ressource
   new AppError('forbidden', message);
 export const unauthenticated = (message = 'Authentification requise.') =>
   new AppError('unauthenticated', message);
+export const unavailable = (
+  message = 'Le service est momentanément indisponible (la base de données ne répond pas) : réessayez dans quelques instants.',
+) => new AppError('unavailable', message);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorKind } from '../shared/errors.js';
+import { isDatabaseUnavailable } from '../db/database.js';
+import { AppError, type ErrorKind, unavailable } from '../shared/errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -8,6 +9,7 @@ const STATUS: Record<ErrorKind, number> = {
   'not-found': 404,
   conflict: 409,
   'too-large': 413,
+  unavailable: 503,
 };
 const TITLES: Record<number, string> = {
   400: 'Requête invalide',
@@ -15,10 +17,14 @@ const TITLES: Record<number, string> = {
   403: 'Accès refusé',
   404: 'Introuvable',
   409: 'Conflit',
+  405: 'Méthode non autorisée',
+  406: 'Format de réponse non disponible',
   413: 'Contenu trop volumineux',
+  414: 'Adresse trop longue',
   415: 'Type de contenu non pris en charge',
   429: 'Trop de requêtes',
   500: 'Erreur interne',
+  503: 'Service indisponible',
 };
 
 /** RFC 9457 problem details; `field` and `invalid-params` name what was wrong in the input. */
@@ -45,6 +51,49 @@ function fieldOf(e: AjvError): string {
   return child ? (base ? `${base}/${child}` : child) : base || 'body';
 }
 
+const FORMATS: Record<string, string> = {
+  date: 'une date qui existe, au format AAAA-MM-JJ, est attendue',
+  uuid: 'un identifiant (UUID) est attendu',
+  email: 'une adresse électronique est attendue',
+};
+
+/**
+ * Fastify's own refusals (router, body parsers), in French and naming what was wrong, instead of
+ * its English JSON; `field` is the part of the request at fault.
+ */
+const FRAMEWORK: Record<string, { status: number; field: string; detail: string }> = {
+  FST_ERR_BAD_URL: {
+    status: 400,
+    field: 'url',
+    detail: 'L’adresse demandée contient un encodage invalide (séquence « % » incorrecte).',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, field: 'url', detail: 'L’adresse demandée est trop longue.' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, field: 'url', detail: 'L’adresse demandée est invalide.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    field: 'content-length',
+    detail: 'La longueur annoncée du contenu ne correspond pas au contenu envoyé.',
+  },
+  FST_ERR_CTP_INVALID_TYPE: { status: 400, field: 'content-type', detail: 'Type de contenu invalide.' },
+  FST_ERR_CTP_EMPTY_TYPE: { status: 400, field: 'content-type', detail: 'Type de contenu vide.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    field: 'content-type',
+    detail: 'Type de contenu non pris en charge : envoyez du JSON (API) ou un formulaire.',
+  },
+  FST_ERR_CTP_INVALID_PARSER: {
+    status: 415,
+    field: 'content-type',
+    detail: 'Type de contenu non pris en charge.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    field: 'body',
+    detail: 'Le contenu envoyé dépasse la taille maximale autorisée.',
+  },
+  FST_ERR_VALIDATION: { status: 400, field: 'body', detail: 'Requête invalide.' },
+};
+
 function reasonOf(e: AjvError): string {
   switch (e.keyword) {
     case 'required':
@@ -52,7 +101,7 @@ function reasonOf(e: AjvError): string {
     case 'additionalProperties':
       return 'champ inconnu';
     case 'format':
-      return `format attendu : ${String(e.params.format)}`;
+      return FORMATS[String(e.params.format)] ?? `format attendu : ${String(e.params.format)}`;
     case 'minLength':
       return `au moins ${String(e.params.limit)} caractères`;
     case 'maxLength':
@@ -61,6 +110,13 @@ function reasonOf(e: AjvError): string {
       return `valeurs possibles : ${((e.params.allowedValues as string[]) ?? []).join(', ')}`;
     case 'type':
       return `type attendu : ${String(e.params.type)}`;
+    case 'minProperties':
+      return 'au moins un champ à modifier est attendu';
+    case 'minimum':
+    case 'maximum':
+      return `valeur ${e.keyword === 'minimum' ? 'minimale' : 'maximale'} : ${String(e.params.limit)}`;
+    case 'pattern':
+      return 'format invalide';
     default:
       return e.message ?? 'valeur invalide';
   }
@@ -75,6 +131,7 @@ export function toProblem(error: FastifyError | AppError | Error, instance?: str
     ...(instance ? { instance } : {}),
     ...extra,
   });
+  if (isDatabaseUnavailable(error)) return toProblem(unavailable(), instance);
   if (error instanceof AppError) {
     return problem(STATUS[error.kind], error.message, error.field ? { field: error.field } : {});
   }
@@ -88,9 +145,8 @@ export function toProblem(error: FastifyError | AppError | Error, instance?: str
     });
   }
   const status = fe.statusCode ?? 500;
-  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return problem(413, 'Le contenu envoyé dépasse la taille maximale autorisée.', { field: 'body' });
-  }
+  const known = fe.code ? FRAMEWORK[fe.code] : undefined;
+  if (known) return problem(known.status, known.detail, { field: known.field });
   if (
     fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
     fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
@@ -99,9 +155,6 @@ export function toProblem(error: FastifyError | AppError | Error, instance?: str
     return problem(400, `Le corps de la requête n’est pas un JSON valide : ${error.message}`, {
       field: 'body',
     });
-  }
-  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return problem(415, 'Type de contenu non pris en charge : envoyez du JSON.', { field: 'content-type' });
   }
   if (fe.code?.startsWith('FST_CSRF')) {
     return problem(
@@ -114,6 +167,9 @@ export function toProblem(error: FastifyError | AppError | Error, instance?: str
   }
   if (status === 429)
     return problem(429, 'Trop de tentatives : patientez quelques minutes avant de réessayer.');
+  // Any other refusal of Fastify or a plugin: its English message stays in the log only.
+  if (status >= 400 && status < 500 && fe.code?.startsWith('FST_'))
+    return problem(status, `${TITLES[status] ?? 'Requête refusée'}.`, { field: 'request' });
   if (status >= 400 && status < 500) return problem(status, error.message);
   return problem(500, 'Une erreur inattendue est survenue. Elle a été consignée.');
 }

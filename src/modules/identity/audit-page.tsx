@@ -1,7 +1,8 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
-import { isUuid } from '../../shared/formats.js';
+import { invalid } from '../../shared/errors.js';
+import { isIsoDate, isUuid } from '../../shared/formats.js';
 import { DataTable, formatDateTime, InputField, Pagination, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
@@ -11,15 +12,23 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
   app.get('/journal', { config: { access: 'user' } }, async (request, reply) => {
     const actor: Actor = request.actor!;
     const q = request.query as Record<string, string>;
-    const isDate = (s: string | undefined) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : undefined);
+    // A date that does not exist is refused, not passed to SQL (a 500 before issue 8).
+    const isDate = (field: string, s: string | undefined) => {
+      if (s && !isIsoDate(s))
+        throw invalid(
+          field,
+          `Date « ${s} » invalide : une date qui existe, au format AAAA-MM-JJ, est attendue.`,
+        );
+      return s || undefined;
+    };
     const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
     const filter = {
       organisationId:
         actor.isSuperAdmin && q.organisation && isUuid(q.organisation) ? q.organisation : undefined,
       action: q.action?.slice(0, 60) || undefined,
       actor: q.acteur?.slice(0, 254) || undefined,
-      from: isDate(q.du),
-      to: isDate(q.au),
+      from: isDate('du', q.du),
+      to: isDate('au', q.au),
       page,
     };
     const result = await identity.listAudit(actor, filter);

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.js';
 import { csvHeader, csvLine } from '../../shared/csv.js';
 import { forbidden, invalid, notFound } from '../../shared/errors.js';
-import { isDepartmentCode, isUuid } from '../../shared/formats.js';
+import { isDepartmentCode, isIsoDate, isUuid } from '../../shared/formats.js';
 import { queryTokens } from '../../shared/text.js';
 import type { Actor } from '../identity/model.js';
 import { FUNDERS, LEVELS, PUBLIC_JOBSEEKER_FUNDERS } from './dictionaries.js';
@@ -27,7 +27,18 @@ const str = (q: RawQuery, k: string) => {
   const v = q[k];
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
 };
-const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+
+/** Session dates, whoever calls (API schema, page form): a date that does not exist never reaches SQL. */
+function checkSessionDates(dates: { start?: string; end?: string }) {
+  for (const field of ['start', 'end'] as const) {
+    const value = dates[field];
+    if (value !== undefined && !isIsoDate(value))
+      throw invalid(
+        field,
+        `Date « ${value} » invalide : une date qui existe, au format AAAA-MM-JJ, est attendue.`,
+      );
+  }
+}
 
 export function trainingsService(
   db: Db,
@@ -131,8 +142,9 @@ export function trainingsService(
     if (rncp && !/^\d{1,6}$/.test(rncp)) throw invalid('rncp', 'Numéro RNCP invalide (ex. : RNCP34827).');
     const startFrom = str(q, 'startFrom');
     const startTo = str(q, 'startTo');
-    if (startFrom && !isDate(startFrom)) throw invalid('startFrom', 'Date de début invalide (AAAA-MM-JJ).');
-    if (startTo && !isDate(startTo)) throw invalid('startTo', 'Date de fin invalide (AAAA-MM-JJ).');
+    if (startFrom && !isIsoDate(startFrom))
+      throw invalid('startFrom', 'Date de début invalide (AAAA-MM-JJ).');
+    if (startTo && !isIsoDate(startTo)) throw invalid('startTo', 'Date de fin invalide (AAAA-MM-JJ).');
     if (startFrom && startTo && startTo < startFrom)
       throw invalid('startTo', 'La fin de la période d’entrée précède son début.');
     const teachingMode = str(q, 'teachingMode');
@@ -247,6 +259,7 @@ export function trainingsService(
     },
 
     async updateSession(actor: Actor, sessionId: string, patch: SessionPatch) {
+      checkSessionDates(patch);
       const owner = await managedSession(actor, sessionId);
       const start = patch.start ?? owner.start_date;
       const end = patch.end ?? owner.end_date;
@@ -269,6 +282,7 @@ export function trainingsService(
         throw forbidden('Seul l’organisme de formation responsable peut ajouter une session.');
       const action = training.actions.find((a) => a.id === actionId);
       if (!action) throw notFound('Action introuvable.');
+      checkSessionDates(body);
       if (body.end < body.start) throw invalid('end', 'La session ne peut pas finir avant de commencer.');
       const total = body.placesTotal ?? null;
       const remaining = body.placesRemaining ?? total;

@@ -359,8 +359,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Service
       try {
         const start = formValue(request.body, 'start');
         const end = formValue(request.body, 'end');
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !/^\d{4}-\d{2}-\d{2}$/.test(end))
-          throw new AppError('invalid', 'Dates de début et de fin obligatoires.', 'start');
+        if (!start || !end) throw new AppError('invalid', 'Dates de début et de fin obligatoires.', 'start');
         if (total !== '' && !/^\d{1,5}$/.test(total))
           throw new AppError('invalid', 'Places : nombre entier positif attendu.', 'placesTotal');
         await trainings.addSession(request.actor!, id, actionId, {
