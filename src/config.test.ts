@@ -13,7 +13,7 @@ describe('configuration checked at startup', () => {
   });
 
   it('refuses every numeric variable that is not a finite number in range', () => {
-    for (const [name, value] of [
+    const cases: [string, string][] = [
       ['PORT', '70000'],
       ['PORT', 'abc'],
       ['BODY_LIMIT_BYTES', 'Infinity'],
@@ -27,7 +27,8 @@ describe('configuration checked at startup', () => {
       ['DB_CONNECT_TIMEOUT_MS', '-1'],
       ['DB_STATEMENT_TIMEOUT_MS', '1e3'],
       ['DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 'soon'],
-    ])
+    ];
+    for (const [name, value] of cases)
       expect(() => loadConfig({ ...base, [name]: value }), `${name}=${value}`).toThrow(
         new RegExp(`^Configuration invalide : ${name}=« `),
       );

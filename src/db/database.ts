@@ -49,6 +49,14 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
       // A connection whose query timed out on the client side may still have that query running
       // (or a frozen socket): it is destroyed on release instead of being lent again.
       let broken = false;
+      // While lent out, the connection has no 'error' listener of the pool's: one closed by the
+      // server meanwhile (idle_in_transaction_session_timeout, a restart) emitted an uncaught
+      // 'error' that stopped the process (seen in test/database-timeouts.test.ts). The query
+      // under way fails on its own; the connection is destroyed on release.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       const run = async (query: Promise<pg.QueryResult>) => {
         try {
           return await query;
@@ -68,7 +76,10 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
                 })
               : client.query(text, [...values]),
           ),
-        release: () => client.release(broken || undefined),
+        release: () => {
+          client.off('error', onError);
+          client.release(broken || undefined);
+        },
       } as unknown as PostgresPoolClient;
     },
     end: () => pool.end(),
