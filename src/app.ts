@@ -15,7 +15,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifySchema,
 } from 'fastify';
-import type { Config } from './config.js';
+import { type Config, fastifyTrustProxy } from './config.js';
 import type { Db } from './db/database.js';
 import { pendingMigrations } from './db/migrate.js';
 import type { Access, Actor } from './modules/identity/model.js';
@@ -28,6 +28,7 @@ import { trainingsPages } from './modules/trainings/pages.js';
 import { trainingsApiRoutes } from './modules/trainings/routes.js';
 import { type TrainingsService, trainingsService } from './modules/trainings/service.js';
 import type { Mailer } from './shared/mailer.js';
+import { csrfBinding, csrfCookieName, csrfHmacKey } from './web/csrf.js';
 import { renderErrorPage } from './web/error-page.js';
 import { sendProblem, toProblem } from './web/problem.js';
 import { staticPages } from './web/static-pages.js';
@@ -105,7 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    // Only the configured proxy hops are believed about the client's IP (issue 8, hole 12).
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // --- Bad input (issue 8, hole 7): the router's own refusals (bad percent-encoding, a path
     // parameter over maxParamLength) go through the one error mapper, not Fastify's English JSON.
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
@@ -129,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       secret: config.secret,
       publicUrl: config.publicUrl,
       sessionTtlHours: config.sessionTtlHours,
+      loginAccountLimit: config.loginAccountLimit,
     }),
     referentials: deps.referentials ?? referentialsService(db, { cacheSize: config.autocompleteCacheSize }),
     trainings: trainingsService(db, {
@@ -156,10 +159,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hsts: config.secureCookies,
   });
   await app.register(fastifyCookie, { secret: config.secret });
+  // Tokens bound to the session (issue 8, hole 6): see web/csrf.ts.
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: config.secureCookies ? '__Host-passerelle_csrf' : 'passerelle_csrf',
+    cookieKey: csrfCookieName(config.secureCookies),
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: config.secureCookies },
+    getUserInfo: csrfBinding,
+    csrfOpts: { hmacKey: csrfHmacKey(config.secret) },
   });
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes });
   await app.register(fastifyRateLimit, { global: false });
@@ -215,7 +221,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // The access rule declared on each route, then CSRF on every state change made from a browser.
-  app.addHook('preHandler', (request, reply, done) => {
+  // Before schema validation (issue 8): a refused request learns nothing of the schema, and a
+  // tokenless form is refused with 403 whether or not its route declares a body schema.
+  app.addHook('preValidation', (request, reply, done) => {
     const url = request.url;
     const access = request.routeOptions.config.access;
     const isApi = url.startsWith('/api/');

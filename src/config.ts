@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS } from './db/database.js';
 
@@ -17,14 +18,21 @@ export interface Config {
   secret: string;
   /** Set cookies with Secure and the __Host- prefix (behind TLS). */
   secureCookies: boolean;
-  trustProxy: boolean;
+  /**
+   * Which proxies in front of Passerelle are believed about the client's address (X-Forwarded-For):
+   * none (false), a hop count, or their addresses / CIDR ranges. See parseTrustProxy.
+   */
+  trustProxy: TrustProxy;
   smtpUrl: string | null;
   mailFrom: string;
   /** Seed the demo region on an empty database at start. */
   seedDemo: boolean;
   logLevel: string;
   bodyLimitBytes: number;
+  /** Login attempts per client IP (every attempt counts). */
   loginRateLimit: { max: number; windowMs: number };
+  /** Failed logins per account, whatever the IP (issue 8, hole 12). */
+  loginAccountLimit: { max: number; windowMs: number };
   sessionTtlHours: number;
   /** Autocomplete results kept in memory (0 disables the cache, e.g. to measure the database). */
   autocompleteCacheSize: number;
@@ -42,6 +50,62 @@ export interface Config {
 }
 
 const SECRET_FILE = 'data/secret';
+
+// Trusted proxies (issue 8, hole 12) -------------------------------------------------------------
+export type TrustProxy = false | number | string[];
+
+/** Names proxy-addr (Fastify's trustProxy) understands besides addresses and CIDR ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: empty or `false` trusts no proxy (X-Forwarded-For is ignored); a number trusts that
+ * many hops; a comma-separated list trusts those addresses or CIDR ranges. `true` (trust every hop)
+ * is refused: the left-most X-Forwarded-For address is then whatever the client wrote, so rotating
+ * it escaped the login throttle and forged the audit log's IP (measured in the issue 8 probes).
+ * Refused rather than read as 1 hop: with two proxies in front, 1 hop would quietly give every user
+ * the inner proxy's address (one shared throttle), and the operator is the only one who knows.
+ */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') {
+    throw new Error(
+      'TRUST_PROXY=true n’est plus accepté : toute adresse écrite par un client dans X-Forwarded-For serait crue. ' +
+        'Indiquez le nombre de mandataires (reverse proxies) devant Passerelle, par exemple TRUST_PROXY=1, ' +
+        'ou leurs adresses, par exemple TRUST_PROXY=10.0.0.2,192.168.0.0/16.',
+    );
+  }
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  const wrong = entries.filter((entry) => !isAddressOrRange(entry));
+  if (wrong.length) {
+    throw new Error(
+      `TRUST_PROXY : « ${wrong.join(', ')} » n’est ni une adresse IP ni une plage CIDR. ` +
+        'Écrivez un nombre de mandataires (TRUST_PROXY=1) ou une liste d’adresses séparées par des virgules (TRUST_PROXY=10.0.0.2,192.168.0.0/16).',
+    );
+  }
+  return entries;
+}
+
+/**
+ * The trust Fastify is given. A hop count becomes a function: Fastify 5 reads a bare number as
+ * "trust nothing". Hop `0` is the peer that opened the connection; counting hops is only sound
+ * when Passerelle cannot be reached except through those proxies (say so in the README).
+ */
+export function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
 
 /** The embedded mode keeps a generated secret under ./data so sessions survive restarts. */
 function embeddedSecret(root: string): string {
@@ -154,7 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     database,
     secret,
     secureCookies: booleanVar(env, 'SECURE_COOKIES', publicUrl.startsWith('https://')),
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     smtpUrl: env.SMTP_URL ?? null,
     mailFrom: env.MAIL_FROM ?? 'Passerelle <ne-pas-repondre@passerelle.localhost>',
     seedDemo: booleanVar(env, 'SEED_DEMO', database.engine === 'pglite'),
@@ -163,6 +227,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     loginRateLimit: {
       max: numberVar(env, 'LOGIN_RATE_LIMIT_MAX', 10, { min: 1, max: 1_000_000 }),
       windowMs: numberVar(env, 'LOGIN_RATE_LIMIT_WINDOW_MS', 15 * 60_000, { min: 1000, max: DAY_MS }),
+    },
+    loginAccountLimit: {
+      max: numberVar(env, 'LOGIN_ACCOUNT_LIMIT_MAX', 10, { min: 1, max: 1_000_000 }),
+      windowMs: numberVar(env, 'LOGIN_ACCOUNT_LIMIT_WINDOW_MS', 15 * 60_000, { min: 1000, max: DAY_MS }),
     },
     // A session shorter than a minute could not survive the login's own redirect; a year at most.
     sessionTtlHours: numberVar(env, 'SESSION_TTL_HOURS', 12, { min: 1 / 60, max: 8760, integer: false }),

@@ -15,6 +15,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     bodyLimitBytes: 64 * 1024,
     loginRateLimit: { max: 10_000, windowMs: 60_000 },
+    loginAccountLimit: { max: 10_000, windowMs: 60_000 },
     sessionTtlHours: 12,
     autocompleteCacheSize: 1000,
     searchCacheSize: 1000,

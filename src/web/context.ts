@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { csrfToken } from './csrf.js';
 import type { PageContext } from './layout.js';
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
-  return { actor: request.actor, csrf: reply.generateCsrf(), path: request.url.split('?')[0] ?? '/' };
+  return { actor: request.actor, csrf: csrfToken(request, reply), path: request.url.split('?')[0] ?? '/' };
 }
 
 export function html(reply: FastifyReply, body: string | Promise<string>, status = 200) {

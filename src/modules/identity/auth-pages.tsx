@@ -4,12 +4,44 @@ import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
 import { Alert, InputField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
+import { rotateCsrfSecret } from '../../web/csrf.js';
 import { CsrfField, Layout } from '../../web/layout.js';
+import { LoginThrottled } from './login-throttle.js';
 import { ROLES } from './model.js';
 
-/** Only same-site paths are followed after login (no open redirect). */
-export function safeNext(value: string): string {
-  return value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+/** Longer targets are not ours: no page of Passerelle needs more (2,048: the usual URL budget). */
+const MAX_NEXT_LENGTH = 2048;
+/** Browsers drop tabs and newlines inside a URL and read `\` as `/`, so `/\t/evil.com` is `//evil.com`. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f\\]/;
+
+/**
+ * The one check of a redirect target taken from user input (issue 8, hole 5): a path of this site,
+ * or `/`. Control characters and backslashes are refused outright, raw or percent-encoded, rather
+ * than guessed at; what is left is resolved against the public URL the way a browser would and
+ * kept only if it stays on that origin and is not protocol-relative. The answer is the URL's own serialisation (ASCII, percent-
+ * encoded), so it is always a valid Location header: `/%0D%0AX` gave a 500.
+ */
+export function safeNext(value: unknown, publicUrl: string): string {
+  if (typeof value !== 'string' || value.length > MAX_NEXT_LENGTH) return '/';
+  if (!value.startsWith('/') || value.startsWith('//') || UNSAFE_IN_NEXT.test(value)) return '/';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return '/';
+  }
+  if (UNSAFE_IN_NEXT.test(decoded)) return '/';
+  const base = new URL(publicUrl);
+  let target: URL;
+  try {
+    target = new URL(value, base);
+  } catch {
+    return '/';
+  }
+  const path = `${target.pathname}${target.search}${target.hash}`;
+  // Dot segments can leave a protocol-relative path: `/.//evil.com` resolves to `//evil.com`.
+  return target.origin === base.origin && !path.startsWith('//') ? path : '/';
 }
 
 const meta = (request: FastifyRequest) => ({
@@ -24,6 +56,9 @@ export function fieldErrors(error: unknown): Record<string, string> {
 
 export async function authPages(app: FastifyInstance, { identity }: Services, config: Config) {
   const cookieName = sessionCookieName(config.secureCookies);
+  const nextOf = (value: unknown) => safeNext(value, config.publicUrl);
+  // Cleared with the flags it was set with: a browser ignores a `__Host-` cookie set without Secure.
+  const sessionCookie = { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' } as const;
 
   function loginPage(
     request: FastifyRequest,
@@ -89,10 +124,10 @@ export async function authPages(app: FastifyInstance, { identity }: Services, co
   }
 
   app.get('/connexion', { config: { access: 'public' } }, (request, reply) => {
-    const q = request.query as Record<string, string>;
-    if (request.actor) return reply.redirect(safeNext(q.suite ?? '/'));
+    const q = request.query as Record<string, unknown>;
+    if (request.actor) return reply.redirect(nextOf(q.suite));
     return loginPage(request, reply, {
-      next: safeNext(q.suite ?? '/'),
+      next: nextOf(q.suite),
       info: q.info === 'mot-de-passe' ? 'Votre mot de passe est enregistré : connectez-vous.' : undefined,
     });
   });
@@ -108,20 +143,22 @@ export async function authPages(app: FastifyInstance, { identity }: Services, co
     async (request, reply) => {
       const email = formValue(request.body, 'email');
       const password = (request.body as Record<string, string> | undefined)?.password ?? '';
-      const next = safeNext(formValue(request.body, 'suite') || '/');
+      const next = nextOf(formValue(request.body, 'suite'));
       try {
         const { token } = await identity.login(email, password, meta(request));
-        reply.setCookie(cookieName, token, {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: config.secureCookies,
-          path: '/',
-          maxAge: config.sessionTtlHours * 3600,
-        });
+        reply.setCookie(cookieName, token, { ...sessionCookie, maxAge: config.sessionTtlHours * 3600 });
+        rotateCsrfSecret(request, reply, config.secureCookies);
         return reply.redirect(next, 303);
       } catch (error) {
         if (error instanceof AppError && error.kind === 'unauthenticated') {
           return loginPage(request, reply, { email, error: error.message, next }, 401);
+        }
+        if (error instanceof LoginThrottled) {
+          reply.header('retry-after', String(error.retryAfterSeconds));
+          // A browser gets the form back with the reason; other clients the 429 problem.
+          if (request.headers.accept?.includes('text/html')) {
+            return loginPage(request, reply, { email, error: error.message, next }, 429);
+          }
         }
         throw error;
       }
@@ -130,7 +167,8 @@ export async function authPages(app: FastifyInstance, { identity }: Services, co
 
   app.post('/deconnexion', { config: { access: 'user' } }, async (request, reply) => {
     await identity.logout(request.actor!);
-    reply.clearCookie(cookieName, { path: '/' });
+    reply.clearCookie(cookieName, sessionCookie);
+    rotateCsrfSecret(request, reply, config.secureCookies);
     return reply.redirect('/connexion', 303);
   });
 
@@ -259,7 +297,7 @@ export async function authPages(app: FastifyInstance, { identity }: Services, co
       const errors = fieldErrors(error);
       return newPasswordPage(request, reply, token, errors.password ?? errors.jeton, 400);
     }
-    reply.clearCookie(cookieName, { path: '/' });
+    reply.clearCookie(cookieName, sessionCookie);
     return reply.redirect('/connexion?info=mot-de-passe', 303);
   });
 

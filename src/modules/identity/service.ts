@@ -13,6 +13,7 @@ import {
   verifyPassword,
   verifyPasswordLink,
 } from './credentials.js';
+import { type LoginLimit, LoginThrottled, loginThrottle } from './login-throttle.js';
 import {
   type Actor,
   isMemberOf,
@@ -37,6 +38,8 @@ export interface IdentityDeps {
   secret: string;
   publicUrl: string;
   sessionTtlHours: number;
+  /** Failed logins per account (issue 8, hole 12); unlimited when absent (CLI tools log nobody in). */
+  loginAccountLimit?: LoginLimit;
 }
 
 export interface RequestMeta {
@@ -63,6 +66,9 @@ function actorAudit(
 
 export function identityService(deps: IdentityDeps) {
   const repo = identityRepository(deps.db);
+  const loginFailures = loginThrottle(
+    deps.loginAccountLimit ?? { max: Number.POSITIVE_INFINITY, windowMs: 0 },
+  );
 
   /** Runs a state change, its audit line and its outbox event in one transaction. */
   function change<T>(
@@ -135,18 +141,33 @@ export function identityService(deps: IdentityDeps) {
     // Authentication ------------------------------------------------------------------------------
     async login(email: string, password: string, meta: RequestMeta) {
       const user = await repo.findUserByEmail(email);
-      const ok = await verifyPassword(user?.is_active ? user.password_hash : null, password);
-      if (!user || !ok) {
-        await repo.audit(deps.db, {
+      // Per account: the user's id when the address matches one (the SQL lookup's case folding
+      // decides, not ours), else the address itself, so that unknown accounts answer alike.
+      const account = user?.id ?? `adresse:${email.trim().toLowerCase()}`;
+      const failed = (reason: string) =>
+        repo.audit(deps.db, {
           actorUserId: user?.id ?? null,
           actorLabel: email.slice(0, 254),
           actorOrganisationId: null,
           action: 'auth.login_failed',
           ip: meta.ip,
-          details: { reason: user ? 'mot de passe incorrect' : 'compte inconnu' },
+          details: { reason },
         });
+      // Checked before the password: during the lock even the right one is refused, or a guess
+      // would still be told whether it was right. The attempt counts as failed until it succeeds,
+      // in the same tick as the check, so parallel guesses cannot all pass while hashes run.
+      const retryAfter = loginFailures.retryAfterSeconds(account);
+      if (retryAfter) {
+        await failed('trop de tentatives');
+        throw new LoginThrottled(retryAfter);
+      }
+      loginFailures.failed(account);
+      const ok = await verifyPassword(user?.is_active ? user.password_hash : null, password);
+      if (!user || !ok) {
+        await failed(user ? 'mot de passe incorrect' : 'compte inconnu');
         throw unauthenticated('Adresse électronique ou mot de passe incorrect.');
       }
+      loginFailures.clear(account);
       const token = randomToken();
       await repo.deleteExpiredSessions();
       const memberships = await repo.membershipsOf(user.id);
@@ -257,6 +278,7 @@ export function identityService(deps: IdentityDeps) {
           ip: meta.ip,
         });
       });
+      loginFailures.clear(user.id); // the e-mailed link proved the user (issue 8, hole 12)
     },
 
     async changePassword(actor: Actor, current: string, next: string) {
