@@ -19,6 +19,8 @@ const ownAdmin: Rule = (who, target) =>
 const ownMember: Rule = (who, target) => who === 'super-admin' || (who !== 'anonyme' && target === 'own');
 const auditReader: Rule = (who) => who === 'super-admin' || who === 'administrateur';
 const everyone: Rule = () => true;
+/** A person who may join an organisation: the platform super-admin never does. */
+const joiner: Rule = (who) => who !== 'anonyme' && who !== 'super-admin';
 
 const POLICY: Record<string, Rule> = {
   'GET /health': everyone,
@@ -64,6 +66,16 @@ const POLICY: Record<string, Rule> = {
   'PATCH /api/v1/organisations/:orgId/members/:userId': ownAdmin,
   'POST /organisations/:orgId/membres/:userId/retrait': ownAdmin,
   'DELETE /api/v1/organisations/:orgId/members/:userId': ownAdmin,
+  // Invitations: the organisation's administrators see and revoke them; the matrix's invitation is
+  // addressed to someone else, so answering it is refused (403) or not found (404) for everyone.
+  'GET /api/v1/organisations/:orgId/invitations': ownAdmin,
+  'DELETE /api/v1/organisations/:orgId/invitations/:invitationId': ownAdmin,
+  'POST /organisations/:orgId/invitations/:invitationId/revocation': ownAdmin,
+  'GET /api/v1/me/invitations': anyUser,
+  'POST /api/v1/me/invitations/:invitationId/acceptance': joiner,
+  'POST /invitations/:invitationId/acceptation': joiner,
+  'POST /api/v1/me/invitations/:invitationId/refusal': anyUser,
+  'POST /invitations/:invitationId/refus': anyUser,
   'GET /organisations/:orgId/jetons': ownAdmin,
   'POST /organisations/:orgId/jetons': ownAdmin,
   'GET /api/v1/organisations/:orgId/api-tokens': ownAdmin,
@@ -182,12 +194,24 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
     );
     return rows[0]!.id;
   }
+  /** A pending invitation to the organisation, for a person outside the matrix's sessions. */
+  async function addInvitation(orgId: string) {
+    const email = `i.${randomUUID().slice(0, 8)}@passerelle.demo`;
+    const { rows } = await sql<{ id: string }>`
+      with u as (insert into app_user (email, first_name, last_name) values (${email}, 'Invitée', 'Matrice') returning id)
+      insert into membership_invitation (organisation_id, user_id, email, role, expires_at)
+      select ${orgId}, u.id, ${email}, 'conseiller', now() + interval '7 days' from u returning id`.execute(
+      t.db,
+    );
+    return rows[0]!.id;
+  }
   /** What a forbidden write must not change. */
   async function fingerprint() {
     const { rows } = await sql<{ f: string }>`
       select md5(coalesce((select string_agg(id::text || name || coalesce(phone, ''), ',' order by id) from organisation), '')
         || coalesce((select string_agg(user_id::text || organisation_id::text || role, ',' order by user_id, organisation_id) from membership), '')
         || coalesce((select string_agg(id::text || coalesce(revoked_at::text, ''), ',' order by id) from api_token), '')
+        || coalesce((select string_agg(id::text || status, ',' order by id) from membership_invitation), '')
         || coalesce((select string_agg(id::text || first_name || last_name || coalesce(password_hash, ''), ',' order by id) from app_user), '')
         || coalesce((select string_agg(id::text || title || content_hash, ',' order by id) from training), '')
         || coalesce((select string_agg(id::text || recruitment_state || coalesce(places_remaining, -1)::text, ',' order by id) from training_session), '')
@@ -242,6 +266,7 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
           let url = path.replace(':orgId', orgId);
           if (url.includes(':userId')) url = url.replace(':userId', (await addUser(orgId, 'conseiller')).id);
           if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
+          if (url.includes(':invitationId')) url = url.replace(':invitationId', await addInvitation(orgId));
           url = url
             .replace(':id', catalogue.training)
             .replace(':actionId', catalogue.action)

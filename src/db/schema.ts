@@ -105,6 +105,19 @@ export interface ApiTokenTable {
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
 }
+export interface MembershipInvitationTable {
+  id: Generated<string>;
+  organisation_id: string;
+  user_id: string;
+  email: string;
+  role: string;
+  invited_by: string | null;
+  invited_at: CreatedAt;
+  expires_at: Timestamp;
+  status: ColumnType<string, string | undefined, string>;
+  answered_at: Timestamp | null;
+  answered_by: string | null;
+}
 export interface AuditLogTable {
   id: Generated<number>;
   occurred_at: CreatedAt;
@@ -261,6 +274,7 @@ export interface Database {
   membership: MembershipTable;
   user_session: SessionTable;
   api_token: ApiTokenTable;
+  membership_invitation: MembershipInvitationTable;
   audit_log: AuditLogTable;
   domain_event: DomainEventTable;
   lheo_import: LheoImportTable;

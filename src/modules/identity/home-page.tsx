@@ -1,9 +1,11 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
+import { Alert, formatDateTime } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
-import { Layout } from '../../web/layout.js';
+import { CsrfField, Layout } from '../../web/layout.js';
 import { currentMembership, isOrgAdmin, ROLES, type Role } from './model.js';
+import { infoOf, uuidParam } from './page-helpers.js';
 
 export async function homePage(app: FastifyInstance, { identity }: Services) {
   app.get('/', { config: { access: 'user' } }, async (request, reply) => {
@@ -11,6 +13,10 @@ export async function homePage(app: FastifyInstance, { identity }: Services) {
     const ctx = pageContext(request, reply);
     const current = currentMembership(actor);
     const directory = await identity.listOrganisations(actor, {});
+    const invitations = actor.userId ? await identity.myInvitations(actor) : [];
+    // Several organisations and none chosen yet (at login, or after leaving one): the person
+    // chooses here before acting, and nothing is done for an organisation in the meantime.
+    const mustChoose = !current && actor.memberships.length > 0;
     const tiles: { href: string; title: string; desc: string }[] = [
       {
         href: '/organisations',
@@ -54,16 +60,87 @@ export async function homePage(app: FastifyInstance, { identity }: Services) {
       reply,
       <Layout title="Accueil" ctx={ctx}>
         <h1>Bonjour</h1>
+        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        {invitations.length ? (
+          <section class="fr-mb-4w" aria-labelledby="invitations-titre">
+            <h2 id="invitations-titre">Invitations en attente de votre réponse</h2>
+            <ul class="fr-raw-list">
+              {invitations.map((i) => (
+                <li class="fr-mb-2w">
+                  <p class="fr-mb-1w">
+                    <strong safe>{i.organisationName}</strong>
+                    {Html.escapeHtml(
+                      ` vous invite comme ${ROLES[i.role].toLowerCase()}${i.invitedBy ? ` (invitation de ${i.invitedBy})` : ''}, jusqu’au ${formatDateTime(i.expiresAt)}.`,
+                    )}
+                  </p>
+                  <ul class="fr-btns-group fr-btns-group--inline-sm">
+                    <li>
+                      <form method="post" action={`/invitations/${i.id}/acceptation`}>
+                        <CsrfField token={ctx.csrf} />
+                        <button type="submit" class="fr-btn fr-btn--sm">
+                          Accepter
+                          <span class="fr-sr-only">
+                            {' '}
+                            l’invitation de <span safe>{i.organisationName}</span>
+                          </span>
+                        </button>
+                      </form>
+                    </li>
+                    <li>
+                      <form method="post" action={`/invitations/${i.id}/refus`}>
+                        <CsrfField token={ctx.csrf} />
+                        <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
+                          Refuser
+                          <span class="fr-sr-only">
+                            {' '}
+                            l’invitation de <span safe>{i.organisationName}</span>
+                          </span>
+                        </button>
+                      </form>
+                    </li>
+                  </ul>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : (
+          ''
+        )}
+        {mustChoose ? (
+          <section class="fr-mb-4w" aria-labelledby="choix-titre">
+            <h2 id="choix-titre">Pour quelle organisation agissez-vous ?</h2>
+            <p>
+              Choisissez l’organisation pour laquelle vous agissez maintenant : vos actions sont enregistrées
+              à son nom. Vous pourrez en changer depuis « Mon compte ».
+            </p>
+            <form method="post" action="/mon-compte/organisation">
+              <CsrfField token={ctx.csrf} />
+              <ul class="fr-btns-group fr-btns-group--inline-md">
+                {actor.memberships.map((m) => (
+                  <li>
+                    <button type="submit" class="fr-btn" name="organisationId" value={m.organisationId}>
+                      <span safe>{`${m.organisationName} — ${ROLES[m.role]}`}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </form>
+          </section>
+        ) : (
+          ''
+        )}
         <p class="fr-text--lead">
           {current ? (
             <>
               Vous agissez pour <strong safe>{current.organisationName}</strong> en tant que{' '}
               {Html.escapeHtml(`${ROLES[current.role].toLowerCase()}. ${roleIntro[current.role]}`)}
             </>
+          ) : mustChoose ? (
+            'Choisissez ci-dessus l’organisation pour laquelle vous agissez.'
           ) : actor.isSuperAdmin ? (
             'Vous êtes super-administrateur de la plateforme : vous créez les organisations et leurs premiers administrateurs.'
           ) : (
-            'Vous n’êtes rattaché à aucune organisation : demandez à son administrateur de vous inviter.'
+            'Vous n’êtes rattaché à aucune organisation : demandez à son administrateur de vous inviter, puis acceptez l’invitation ici.'
           )}
         </p>
         <div class="fr-grid-row fr-grid-row--gutters">
@@ -88,5 +165,19 @@ export async function homePage(app: FastifyInstance, { identity }: Services) {
         </div>
       </Layout>,
     );
+  });
+
+  // The invited person answers on this page; nobody else can answer for them.
+  app.post(
+    '/invitations/:invitationId/acceptation',
+    { config: { access: 'user' } },
+    async (request, reply) => {
+      await identity.acceptInvitation(request.actor!, uuidParam(request, 'invitationId'));
+      return reply.redirect('/?info=invitation-acceptee', 303);
+    },
+  );
+  app.post('/invitations/:invitationId/refus', { config: { access: 'user' } }, async (request, reply) => {
+    await identity.declineInvitation(request.actor!, uuidParam(request, 'invitationId'));
+    return reply.redirect('/?info=invitation-refusee', 303);
   });
 }

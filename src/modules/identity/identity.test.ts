@@ -6,12 +6,22 @@ import { testEngines } from '../../../test/databases.js';
 const FT_ADMIN = 'admin.francetravail@passerelle.demo';
 const CONSEILLER = 'conseiller.missionlocale@passerelle.demo';
 const SUPER = 'superadmin@passerelle.demo';
+const REGION_ANALYST = 'analyste.region@passerelle.demo';
 
 async function orgIdOf(t: TestApp, email: string) {
   const { rows } = await sql<{ id: string }>`
     select m.organisation_id as id from membership m join app_user u on u.id = m.user_id
     where u.email = ${email} order by m.created_at limit 1`.execute(t.db);
   return rows[0]!.id;
+}
+/** A demo administrator of the organisation (every demo account shares the demo password). */
+async function adminOf(t: TestApp, organisationId: string) {
+  const { rows } = await sql<{ email: string }>`
+    select u.email from membership m join app_user u on u.id = m.user_id
+    where m.organisation_id = ${organisationId} and m.role = 'administrateur' order by u.email limit 1`.execute(
+    t.db,
+  );
+  return rows[0]!.email;
 }
 async function auditActions(t: TestApp, action: string) {
   const { rows } = await sql<{ actor_label: string; details: Record<string, unknown> }>`
@@ -288,7 +298,15 @@ describe.each(testEngines())('identity on %s', (engine) => {
         (await newcomer.post('/mot-de-passe/nouveau', { jeton: token, password: 'Bienvenue-2026!' }))
           .statusCode,
       ).toBe(303);
+      // Choosing a password is not joining: the newcomer accepts on the home page, as anyone invited.
       await newcomer.login('nouvelle.recrue@passerelle.demo', 'Bienvenue-2026!');
+      expect((await newcomer.api('GET', '/api/v1/me')).json()).toMatchObject({ organisationId: null });
+      const home = await newcomer.get('/');
+      expect(home.body).toContain('Invitations en attente de votre réponse');
+      const [invitation] = (await newcomer.api('GET', '/api/v1/me/invitations')).json() as { id: string }[];
+      expect(home.body).toContain(`/invitations/${invitation!.id}/acceptation`);
+      const accepted = await newcomer.post(`/invitations/${invitation!.id}/acceptation`, {});
+      expect(accepted.statusCode).toBe(303);
       const me = await newcomer.api('GET', '/api/v1/me');
       expect(me.json()).toMatchObject({ organisationId: ftOrg, role: 'conseiller' });
 
@@ -338,7 +356,123 @@ describe.each(testEngines())('identity on %s', (engine) => {
       const res = await admin.post(`/organisations/${ftOrg}/membres/${leaving.userId}/retrait`, {});
       expect(res.statusCode).toBe(303);
       const after = await leaver.api('GET', `/api/v1/organisations/${ftOrg}/members`);
-      expect(after.statusCode).toBe(401);
+      expect(after.statusCode).toBe(403);
+      expect((await leaver.api('GET', '/api/v1/me')).json()).toMatchObject({ organisationId: null });
+    });
+
+    it('only invites an existing account: nothing changes for its owner until they accept, decline or the invitation is revoked', async () => {
+      const admin = await new Browser(t.app).login(FT_ADMIN);
+      const victim = await new Browser(t.app).login(REGION_ANALYST);
+      const regionOrg = await orgIdOf(t, REGION_ANALYST);
+      const invite = () =>
+        admin.api('POST', `/api/v1/organisations/${ftOrg}/members`, {
+          email: REGION_ANALYST,
+          firstName: 'Ana',
+          lastName: 'Lyste',
+          role: 'administrateur',
+        });
+      const memberOfFt = async () =>
+        (await admin.api('GET', `/api/v1/organisations/${ftOrg}/members`))
+          .json()
+          .some((m: { email: string }) => m.email === REGION_ANALYST);
+
+      const first = await invite();
+      expect(first.statusCode).toBe(201);
+      expect(t.mailer.sent.at(-1)!.text).toContain('rien ne change sans votre accord');
+      expect(await memberOfFt()).toBe(false);
+      expect((await invite()).statusCode).toBe(409);
+      // The invited person's session still acts for their own organisation, even on a new login,
+      // and nothing they do lands in the inviting organisation's log.
+      expect((await victim.api('GET', '/api/v1/me')).json().organisationId).toBe(regionOrg);
+      const again = await new Browser(t.app).login(REGION_ANALYST);
+      expect((await again.api('GET', '/api/v1/me')).json().organisationId).toBe(regionOrg);
+      const ftLog = await admin.api('GET', `/api/v1/audit-log?actor=${REGION_ANALYST}`);
+      expect(ftLog.json().total).toBe(0);
+
+      // The administrator sees it pending and may revoke it; it can then no longer be accepted.
+      const membersPage = await admin.get(`/organisations/${ftOrg}/membres`);
+      expect(membersPage.body).toContain('Invitations en attente');
+      expect(membersPage.body).toContain(REGION_ANALYST);
+      const revoked = await admin.post(
+        `/organisations/${ftOrg}/invitations/${first.json().invitationId}/revocation`,
+        {},
+      );
+      expect(revoked.statusCode).toBe(303);
+      const late = await victim.api('POST', `/api/v1/me/invitations/${first.json().invitationId}/acceptance`);
+      expect(late.statusCode).toBe(409);
+      expect(await memberOfFt()).toBe(false);
+
+      // Invited again, the person declines: still no membership, and no address of theirs in FT's log.
+      const second = (await invite()).json().invitationId as string;
+      await victim.get('/');
+      expect((await victim.post(`/invitations/${second}/refus`, {})).statusCode).toBe(303);
+      expect(await memberOfFt()).toBe(false);
+      const declined = await sql<{ actor_organisation_id: string; ip: string | null }>`
+        select actor_organisation_id, ip from audit_log where action = 'membership.invitation_declined'
+        and subject_id = ${second}`.execute(t.db);
+      expect(declined.rows).toEqual([{ actor_organisation_id: ftOrg, ip: null }]);
+
+      // Invited a third time, the person accepts: a member now, still acting for their own organisation.
+      const third = (await invite()).json().invitationId as string;
+      const home = await victim.get('/');
+      expect(home.body).toContain('vous invite comme administrateur');
+      expect((await victim.post(`/invitations/${third}/acceptation`, {})).statusCode).toBe(303);
+      expect(await memberOfFt()).toBe(true);
+      expect((await victim.api('GET', '/api/v1/me')).json().organisationId).toBe(regionOrg);
+      const { rows } = await sql<{ status: string }>`
+        select status from membership_invitation where user_id = (select id from app_user where email = ${REGION_ANALYST})
+        order by invited_at`.execute(t.db);
+      expect(rows.map((r) => r.status)).toEqual(['revoked', 'declined', 'accepted']);
+      const events = await sql<{ type: string }>`
+        select type from domain_event where payload->>'invitationId' in (${first.json().invitationId}, ${second}, ${third})
+        order by id`.execute(t.db);
+      expect(events.rows.map((e) => e.type)).toEqual([
+        'membership.invited',
+        'membership.invitation_revoked',
+        'membership.invited',
+        'membership.invitation_declined',
+        'membership.invited',
+        'membership.invitation_accepted',
+      ]);
+
+      // With two organisations, a new login acts for none until the person chooses; removed from
+      // the one chosen, the session acts for none again (never falls back to the other).
+      const twoOrgs = await new Browser(t.app).login(REGION_ANALYST);
+      expect((await twoOrgs.api('GET', '/api/v1/me')).json().organisationId).toBeNull();
+      const choose = await twoOrgs.get('/');
+      expect(choose.body).toContain('Pour quelle organisation agissez-vous');
+      await twoOrgs.post('/mon-compte/organisation', { organisationId: ftOrg });
+      expect((await twoOrgs.api('GET', '/api/v1/me')).json()).toMatchObject({
+        organisationId: ftOrg,
+        role: 'administrateur',
+      });
+      const victimId = (
+        await sql<{ id: string }>`select id from app_user where email = ${REGION_ANALYST}`.execute(t.db)
+      ).rows[0]!.id;
+      expect(
+        (await admin.api('DELETE', `/api/v1/organisations/${ftOrg}/members/${victimId}`)).statusCode,
+      ).toBe(204);
+      expect((await twoOrgs.api('GET', '/api/v1/me')).json().organisationId).toBeNull();
+      expect((await twoOrgs.get('/')).body).toContain('Pour quelle organisation agissez-vous');
+    });
+
+    it('never makes the super-admin a member of an organisation', async () => {
+      const admin = await new Browser(t.app).login(FT_ADMIN);
+      const res = await admin.api('POST', `/api/v1/organisations/${ftOrg}/members`, {
+        email: 'SuperAdmin@passerelle.demo',
+        firstName: 'Super',
+        lastName: 'Admin',
+        role: 'administrateur',
+      });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().field).toBe('email');
+      const { rows } = await sql<{ n: number }>`
+        select (select count(*) from membership m join app_user u on u.id = m.user_id where u.is_super_admin)
+          + (select count(*) from membership_invitation i join app_user u on u.id = i.user_id where u.is_super_admin)
+          as n`.execute(t.db);
+      expect(Number(rows[0]!.n)).toBe(0);
+      const superAdmin = await new Browser(t.app).login(SUPER);
+      expect((await superAdmin.api('GET', '/api/v1/me')).json().organisationId).toBeNull();
     });
   });
 
@@ -387,7 +521,92 @@ describe.each(testEngines())('identity on %s', (engine) => {
     });
   });
 
+  describe('API tokens cannot manage credentials or members', () => {
+    it('refuses a token (even an administrator’s) that creates or revokes tokens, invites, changes or removes members', async () => {
+      const admin = await new Browser(t.app).login(FT_ADMIN);
+      const created = await admin.api('POST', `/api/v1/organisations/${ftOrg}/api-tokens`, {
+        name: 'Jeton administrateur',
+        role: 'administrateur',
+      });
+      expect(created.statusCode).toBe(201);
+      const { id, token } = created.json() as { id: string; token: string };
+      const asToken = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+        t.app.inject({
+          method,
+          url,
+          headers: { authorization: `Bearer ${token}` },
+          ...(payload ? { payload } : {}),
+        });
+      const tokensBefore = (await sql<{ n: number }>`select count(*)::int as n from api_token`.execute(t.db))
+        .rows[0]!.n;
+      const someone = (await admin.api('GET', `/api/v1/organisations/${ftOrg}/members`)).json()[0].userId;
+      const refusals = [
+        await asToken('POST', `/api/v1/organisations/${ftOrg}/api-tokens`, {
+          name: 'Enfant',
+          role: 'administrateur',
+        }),
+        await asToken('DELETE', `/api/v1/organisations/${ftOrg}/api-tokens/${id}`),
+        await asToken('POST', `/api/v1/organisations/${ftOrg}/members`, {
+          email: 'par.jeton@passerelle.demo',
+          firstName: 'Par',
+          lastName: 'Jeton',
+          role: 'administrateur',
+        }),
+        await asToken('PATCH', `/api/v1/organisations/${ftOrg}/members/${someone}`, { role: 'analyste' }),
+        await asToken('DELETE', `/api/v1/organisations/${ftOrg}/members/${someone}`),
+        await asToken('GET', '/api/v1/me/invitations'),
+      ];
+      for (const res of refusals) {
+        expect(res.statusCode, res.body).toBe(403);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json().detail).toContain('Un jeton d’API ne gère ni les jetons, ni les membres');
+      }
+      expect(
+        (await sql<{ n: number }>`select count(*)::int as n from api_token`.execute(t.db)).rows[0]!.n,
+      ).toBe(tokensBefore);
+      expect(
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from app_user where email = 'par.jeton@passerelle.demo'`.execute(t.db)
+        ).rows[0]!.n,
+      ).toBe(0);
+      // The token still works for what it is for, and its administrator revokes it.
+      expect((await asToken('GET', `/api/v1/organisations/${ftOrg}/members`)).statusCode).toBe(200);
+      expect((await admin.api('DELETE', `/api/v1/organisations/${ftOrg}/api-tokens/${id}`)).statusCode).toBe(
+        204,
+      );
+    });
+  });
+
   describe('audit log', () => {
+    it('never shows in organisation A’s log what a member of A did under organisation B', async () => {
+      const mlOrg = await orgIdOf(t, CONSEILLER);
+      const capOrg = (
+        await sql<{ id: string }>`
+          select m.organisation_id as id from membership m join app_user u on u.id = m.user_id
+          where u.email = ${CONSEILLER} and m.organisation_id <> ${mlOrg}`.execute(t.db)
+      ).rows[0]!.id;
+      const both = await new Browser(t.app).login(CONSEILLER, 'Nouveau-Mot-2026!');
+      await both.post('/mon-compte/organisation', { organisationId: capOrg });
+      await both.get('/mon-compte');
+      expect(
+        (await both.post('/mon-compte/profil', { firstName: 'Sous B', lastName: 'Seulement' })).statusCode,
+      ).toBe(303);
+      const mlAdmin = await new Browser(t.app).login(await adminOf(t, mlOrg));
+      const capAdmin = await new Browser(t.app).login(await adminOf(t, capOrg));
+      const seenBy = async (b: Browser) =>
+        (
+          (
+            await b.api('GET', `/api/v1/audit-log?actor=${CONSEILLER}&action=user.profile_updated`)
+          ).json() as {
+            total: number;
+          }
+        ).total;
+      expect(await seenBy(capAdmin)).toBe(1);
+      expect(await seenBy(mlAdmin)).toBe(0);
+    });
+
     it('shows an organisation admin only their organisation, and the super-admin everything', async () => {
       const admin = await new Browser(t.app).login(FT_ADMIN);
       const own = (await admin.api('GET', '/api/v1/audit-log?action=auth.login')).json() as {

@@ -26,6 +26,7 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
     const organisation = await identity.getOrganisation(actor, orgId);
     const members = await identity.listMembers(actor, orgId);
     const admin = isOrgAdmin(actor, orgId);
+    const invitations = admin ? await identity.listInvitations(actor, orgId) : [];
     const ctx = pageContext(request, reply);
     const errors = state.errors ?? {};
     const v = state.values ?? {};
@@ -105,6 +106,42 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
             </tr>
           ))}
         </DataTable>
+        {admin ? (
+          <section class="fr-mt-4w">
+            <h2>Invitations en attente</h2>
+            <p>
+              Une personne invitée devient membre quand elle accepte l’invitation depuis sa page d’accueil.
+            </p>
+            <DataTable
+              caption={`${invitations.length} invitation${invitations.length > 1 ? 's' : ''} en attente`}
+              headers={['Adresse électronique', 'Rôle', 'Invitée par', 'Le', 'Expire le', 'Actions']}
+            >
+              {invitations.map((i) => (
+                <tr>
+                  <td safe>{i.email}</td>
+                  <td>{ROLES[i.role]}</td>
+                  <td safe>{i.invitedBy ?? '—'}</td>
+                  <td safe>{formatDateTime(i.invitedAt)}</td>
+                  <td safe>{formatDateTime(i.expiresAt)}</td>
+                  <td>
+                    <form method="post" action={`/organisations/${orgId}/invitations/${i.id}/revocation`}>
+                      <CsrfField token={ctx.csrf} />
+                      <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
+                        Révoquer
+                        <span class="fr-sr-only">
+                          {' '}
+                          l’invitation de <span safe>{i.email}</span>
+                        </span>
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+          </section>
+        ) : (
+          ''
+        )}
         {admin ? (
           <section class="fr-mt-4w">
             <h2>Inviter une personne</h2>
@@ -201,6 +238,19 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
         return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
       }
       return reply.redirect(`/organisations/${orgId}/membres?info=role`, 303);
+    },
+  );
+  app.post(
+    '/organisations/:orgId/invitations/:invitationId/revocation',
+    { config: { access: 'user' } },
+    async (request, reply) => {
+      const orgId = uuidParam(request);
+      try {
+        await identity.revokeInvitation(request.actor!, orgId, uuidParam(request, 'invitationId'));
+      } catch (error) {
+        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
+      }
+      return reply.redirect(`/organisations/${orgId}/membres?info=invitation-revoquee`, 303);
     },
   );
   app.post(

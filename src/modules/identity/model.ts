@@ -75,3 +75,27 @@ export function currentMembership(actor: Actor): MembershipSummary | undefined {
 export function isMemberOf(actor: Actor, organisationId: string): boolean {
   return actor.isSuperAdmin || actor.organisationId === organisationId;
 }
+
+/**
+ * A membership invitation, as a state machine written as data: it is created pending, and only a
+ * pending one changes, once. The invited person accepts or declines it, the organisation's
+ * administrators revoke it, and one found past its expiry when the person is invited again is
+ * closed as expired. Nothing else adds an existing account to an organisation (issue 8, hole 2).
+ */
+export const INVITATION_STATUSES = {
+  pending: 'en attente',
+  accepted: 'acceptée',
+  declined: 'refusée',
+  revoked: 'révoquée',
+  expired: 'expirée',
+} as const;
+export type InvitationStatus = keyof typeof INVITATION_STATUSES;
+export const INVITATION_TRANSITIONS: Record<InvitationStatus, readonly InvitationStatus[]> = {
+  pending: ['accepted', 'declined', 'revoked', 'expired'],
+  accepted: [],
+  declined: [],
+  revoked: [],
+  expired: [],
+};
+/** Seven days, as the account-activation link mailed with it. */
+export const INVITATION_TTL_SECONDS = 7 * 24 * 3600;

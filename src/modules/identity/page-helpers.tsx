@@ -35,7 +35,10 @@ export function validateOrganisationForm(input: OrganisationInput): Record<strin
 export const MESSAGES: Record<string, string> = {
   cree: 'L’organisation est créée.',
   modifie: 'Les modifications sont enregistrées.',
-  invite: 'L’invitation est envoyée par courriel.',
+  invite: 'L’invitation est envoyée par courriel : la personne devient membre quand elle l’accepte.',
+  'invitation-revoquee': 'L’invitation est révoquée.',
+  'invitation-acceptee': 'Vous avez rejoint l’organisation.',
+  'invitation-refusee': 'L’invitation est refusée.',
   role: 'Le rôle est modifié.',
   retire: 'Le membre est retiré de l’organisation.',
   revoque: 'Le jeton est révoqué.',

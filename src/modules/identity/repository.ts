@@ -1,7 +1,7 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import type { MembershipSummary, OrganisationKind, Role } from './model.js';
+import type { InvitationStatus, MembershipSummary, OrganisationKind, Role } from './model.js';
 
 export type Executor = Kysely<Database>;
 export const PAGE_SIZE = 50;
@@ -306,11 +306,109 @@ export function identityRepository(db: Db) {
         .where('user_id', '=', userId)
         .where('organisation_id', '=', organisationId)
         .execute();
+      // The person's sessions stay open but act for no organisation until the person chooses one
+      // (issue 8: an acting organisation never changes without its user choosing it).
       await tx
-        .deleteFrom('user_session')
+        .updateTable('user_session')
+        .set({ organisation_id: null })
         .where('user_id', '=', userId)
         .where('organisation_id', '=', organisationId)
         .execute();
+    },
+
+    // Membership invitations ------------------------------------------------------------------------
+    async insertInvitation(
+      tx: Executor,
+      values: {
+        organisationId: string;
+        userId: string;
+        email: string;
+        role: Role;
+        invitedBy: string;
+        expiresAt: Date;
+      },
+    ) {
+      const row = await tx
+        .insertInto('membership_invitation')
+        .values({
+          organisation_id: values.organisationId,
+          user_id: values.userId,
+          email: values.email,
+          role: values.role,
+          invited_by: values.invitedBy,
+          expires_at: values.expiresAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async findInvitation(id: string, tx: Executor = db) {
+      return tx
+        .selectFrom('membership_invitation')
+        .select([
+          'id',
+          'organisation_id as organisationId',
+          'user_id as userId',
+          'email',
+          sql<Role>`role`.as('role'),
+          sql<InvitationStatus>`status`.as('status'),
+          'expires_at as expiresAt',
+        ])
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+
+    /** The pending invitation of a person to an organisation, expired or not. */
+    async pendingInvitation(userId: string, organisationId: string, tx: Executor = db) {
+      return tx
+        .selectFrom('membership_invitation')
+        .select(['id', 'expires_at as expiresAt'])
+        .where('user_id', '=', userId)
+        .where('organisation_id', '=', organisationId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+    },
+
+    /**
+     * Moves a pending invitation to its final state, once: the update is conditional on the row
+     * still being pending (and, unless it is being closed as expired, unexpired), so of two
+     * concurrent answers only one wins. Returns false when nothing changed.
+     */
+    async closeInvitation(tx: Executor, id: string, status: InvitationStatus, answeredBy: string | null) {
+      const r = await tx
+        .updateTable('membership_invitation')
+        .set({ status, answered_at: new Date(), answered_by: answeredBy })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .$if(status !== 'expired', (q) => q.where('expires_at', '>', new Date()))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    /** Pending, unexpired invitations: an organisation's (filter by organisation) or a person's. */
+    async openInvitations(filter: { organisationId: string } | { userId: string }) {
+      let q = db
+        .selectFrom('membership_invitation as i')
+        .innerJoin('organisation as o', 'o.id', 'i.organisation_id')
+        .leftJoin('app_user as by', 'by.id', 'i.invited_by')
+        .select([
+          'i.id',
+          'i.organisation_id as organisationId',
+          'o.name as organisationName',
+          'i.email',
+          sql<Role>`i.role`.as('role'),
+          sql<string | null>`by.first_name || ' ' || by.last_name`.as('invitedBy'),
+          'i.invited_at as invitedAt',
+          'i.expires_at as expiresAt',
+        ])
+        .where('i.status', '=', 'pending')
+        .where('i.expires_at', '>', new Date());
+      q =
+        'organisationId' in filter
+          ? q.where('i.organisation_id', '=', filter.organisationId)
+          : q.where('i.user_id', '=', filter.userId);
+      return q.orderBy('i.invited_at', 'desc').execute();
     },
 
     // Sessions ------------------------------------------------------------------------------------
@@ -355,8 +453,8 @@ export function identityRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    async setSessionOrganisation(id: string, organisationId: string) {
-      await db
+    async setSessionOrganisation(id: string, organisationId: string | null, tx: Executor = db) {
+      await tx
         .updateTable('user_session')
         .set({ organisation_id: organisationId })
         .where('id', '=', id)

@@ -6,6 +6,7 @@ import {
   ApiTokenCreate,
   AuditEntry,
   AuditQuery,
+  Invitation,
   Member,
   MemberInvite,
   Organisation,
@@ -20,6 +21,8 @@ import {
 const OrgParams = Type.Object({ orgId: Uuid });
 const MemberParams = Type.Object({ orgId: Uuid, userId: Uuid });
 const TokenParams = Type.Object({ orgId: Uuid, tokenId: Uuid });
+const InvitationParams = Type.Object({ invitationId: Uuid });
+const OrgInvitationParams = Type.Object({ orgId: Uuid, invitationId: Uuid });
 const Me = Type.Object({
   label: Type.String(),
   isSuperAdmin: Type.Boolean(),
@@ -121,19 +124,89 @@ export async function identityApiRoutes(app: FastifyInstance, { identity }: Serv
       config: { access: 'user' },
       schema: {
         tags,
-        summary: 'Inviter un membre',
+        summary: 'Inviter une personne (membre une fois l’invitation acceptée ; session, pas jeton)',
         params: OrgParams,
         body: MemberInvite,
-        response: { 201: Type.Object({ userId: Uuid }) },
+        response: { 201: Type.Object({ userId: Uuid, invitationId: Uuid }) },
       },
     },
     async (request, reply) => {
-      const userId = await identity.inviteMember(
+      const created = await identity.inviteMember(
         request.actor!,
         (request.params as P<typeof OrgParams>).orgId,
         request.body as P<typeof MemberInvite>,
       );
-      return reply.status(201).send({ userId });
+      return reply.status(201).send(created);
+    },
+  );
+  app.get(
+    '/organisations/:orgId/invitations',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Invitations en attente (administrateurs)',
+        params: OrgParams,
+        response: { 200: Type.Array(Invitation) },
+      },
+    },
+    async (request) =>
+      identity.listInvitations(request.actor!, (request.params as P<typeof OrgParams>).orgId),
+  );
+  app.delete(
+    '/organisations/:orgId/invitations/:invitationId',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'Révoquer une invitation en attente', params: OrgInvitationParams },
+    },
+    async (request, reply) => {
+      const { orgId, invitationId } = request.params as P<typeof OrgInvitationParams>;
+      await identity.revokeInvitation(request.actor!, orgId, invitationId);
+      return reply.status(204).send();
+    },
+  );
+  app.get(
+    '/me/invitations',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Mes invitations en attente (session d’une personne)',
+        response: { 200: Type.Array(Invitation) },
+      },
+    },
+    async (request) => identity.myInvitations(request.actor!),
+  );
+  app.post(
+    '/me/invitations/:invitationId/acceptance',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Accepter une invitation (la personne invitée elle-même, jamais un jeton)',
+        params: InvitationParams,
+      },
+    },
+    async (request, reply) => {
+      await identity.acceptInvitation(
+        request.actor!,
+        (request.params as P<typeof InvitationParams>).invitationId,
+      );
+      return reply.status(204).send();
+    },
+  );
+  app.post(
+    '/me/invitations/:invitationId/refusal',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'Refuser une invitation', params: InvitationParams },
+    },
+    async (request, reply) => {
+      await identity.declineInvitation(
+        request.actor!,
+        (request.params as P<typeof InvitationParams>).invitationId,
+      );
+      return reply.status(204).send();
     },
   );
   app.patch(

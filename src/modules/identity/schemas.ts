@@ -73,6 +73,19 @@ export const MemberInvite = Type.Object(
 );
 export type MemberInvite = Static<typeof MemberInvite>;
 
+/** A pending invitation: to the organisation's administrators, and to the invited person. */
+export const Invitation = Type.Object({
+  id: Uuid,
+  organisationId: Uuid,
+  organisationName: Type.String(),
+  email: Type.String(),
+  role: RoleSchema,
+  invitedBy: Type.Union([Type.String(), Type.Null()]),
+  invitedAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+export type Invitation = Static<typeof Invitation>;
+
 export const RoleChange = Type.Object({ role: RoleSchema }, { additionalProperties: false });
 
 export const ApiTokenCreate = Type.Object(

@@ -16,9 +16,12 @@ import {
 import { type LoginLimit, LoginThrottled, loginThrottle } from './login-throttle.js';
 import {
   type Actor,
+  INVITATION_TTL_SECONDS,
+  type InvitationStatus,
   isMemberOf,
   isOrgAdmin,
   ORGANISATION_KINDS,
+  ROLES,
   type Role,
   SIRET_REQUIRED,
 } from './model.js';
@@ -48,10 +51,15 @@ export interface RequestMeta {
 }
 
 const RESET_TTL_SECONDS = 3600;
-const INVITE_TTL_SECONDS = 7 * 24 * 3600;
 const API_TOKEN_PREFIX = 'psl_';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+const invitationView = <T extends { invitedAt: Date | string; expiresAt: Date | string }>(i: T) => ({
+  ...i,
+  invitedAt: iso(i.invitedAt)!,
+  expiresAt: iso(i.expiresAt)!,
+});
 
 function actorAudit(
   actor: Actor,
@@ -75,7 +83,8 @@ export function identityService(deps: IdentityDeps) {
     actor: Actor,
     fn: (tx: Executor) => Promise<{
       result: T;
-      audit: Omit<AuditRecord, keyof ReturnType<typeof actorAudit>>;
+      audit: Omit<AuditRecord, keyof ReturnType<typeof actorAudit>> &
+        Partial<Pick<AuditRecord, 'actorOrganisationId'>>;
       event?: Record<string, unknown>;
     }>,
   ): Promise<T> {
@@ -90,6 +99,66 @@ export function identityService(deps: IdentityDeps) {
   function requireOrgAdmin(actor: Actor, organisationId: string) {
     if (!isOrgAdmin(actor, organisationId))
       throw forbidden('Réservé aux administrateurs de cette organisation.');
+  }
+
+  /**
+   * Credentials and members are managed by a signed-in person, never by an API token: a token that
+   * could create tokens let its children outlive its revocation, and one that could invite or
+   * remove members would hand a partner system the organisation's keys (issue 8, hole 4).
+   */
+  function requirePerson(actor: Actor): asserts actor is Actor & { userId: string } {
+    if (actor.via !== 'session' || !actor.userId)
+      throw forbidden(
+        'Un jeton d’API ne gère ni les jetons, ni les membres, ni les invitations : connectez-vous à Passerelle pour le faire.',
+      );
+  }
+
+  /**
+   * Moves a pending invitation to its final state. The invitee answers it (audited under the
+   * inviting organisation, whose administrators must see the answer; a refusal without the
+   * person's IP address, since they declined any tie with it); the organisation revokes it.
+   */
+  async function closeInvitation(
+    actor: Actor & { userId: string },
+    invitationId: string,
+    to: Exclude<InvitationStatus, 'pending' | 'expired'>,
+    scope: { userId: string } | { organisationId: string },
+  ) {
+    return change(
+      to === 'revoked' ? actor : { ...actor, organisationId: null, ip: to === 'declined' ? null : actor.ip },
+      async (tx) => {
+        const invitation = await repo.findInvitation(invitationId, tx);
+        const inScope =
+          invitation &&
+          ('userId' in scope
+            ? invitation.userId === scope.userId
+            : invitation.organisationId === scope.organisationId);
+        if (!invitation || !inScope) throw notFound('Invitation introuvable.');
+        if (!(await repo.closeInvitation(tx, invitation.id, to, actor.userId)))
+          throw conflict(
+            'invitation',
+            'Cette invitation n’est plus en attente : elle a expiré, ou a déjà été acceptée, refusée ou révoquée.',
+          );
+        if (to === 'accepted') {
+          await repo.insertMembership(tx, invitation.userId, invitation.organisationId, invitation.role);
+          // Accepting is choosing: a session that acted for no organisation now acts for this one.
+          if (actor.sessionId && !actor.organisationId)
+            await repo.setSessionOrganisation(actor.sessionId, invitation.organisationId, tx);
+        }
+        const details = { organisationId: invitation.organisationId, role: invitation.role };
+        return {
+          result: invitation,
+          audit: {
+            action: `membership.invitation_${to}`,
+            subjectType: 'membership_invitation',
+            subjectId: invitation.id,
+            details: { ...details, email: invitation.email },
+            ...(to === 'revoked' ? {} : { actorOrganisationId: invitation.organisationId }),
+          },
+          event: { invitationId: invitation.id, userId: invitation.userId, ...details },
+        };
+      },
+    );
   }
 
   async function checkOrganisationFields(
@@ -120,8 +189,9 @@ export function identityService(deps: IdentityDeps) {
     const session = await repo.findSession(sessionId);
     if (!session?.isActive) return null;
     const memberships = await repo.membershipsOf(session.userId);
-    const current =
-      memberships.find((m) => m.organisationId === session.organisationId) ?? memberships[0] ?? null;
+    // Never another membership than the one the session chose: falling back to the first one let
+    // an administrator who added a person switch that person's session to their organisation.
+    const current = memberships.find((m) => m.organisationId === session.organisationId) ?? null;
     return {
       via: 'session',
       userId: session.userId,
@@ -171,7 +241,9 @@ export function identityService(deps: IdentityDeps) {
       const token = randomToken();
       await repo.deleteExpiredSessions();
       const memberships = await repo.membershipsOf(user.id);
-      const organisationId = memberships[0]?.organisationId ?? null;
+      // A person with several organisations chooses one before acting (home page); with exactly
+      // one there is nothing to choose.
+      const organisationId = memberships.length === 1 ? memberships[0]!.organisationId : null;
       await repo.insertSession({
         id: sha256(token),
         userId: user.id,
@@ -225,10 +297,22 @@ export function identityService(deps: IdentityDeps) {
 
     async switchOrganisation(actor: Actor, organisationId: string) {
       if (!actor.sessionId) throw forbidden();
+      const sessionId = actor.sessionId;
       if (!actor.memberships.some((m) => m.organisationId === organisationId)) {
         throw forbidden('Vous n’êtes pas membre de cette organisation.');
       }
-      await repo.setSessionOrganisation(actor.sessionId, organisationId);
+      // Recorded under the organisation chosen: from now on the person's actions are its own.
+      await change({ ...actor, organisationId }, async (tx) => {
+        await repo.setSessionOrganisation(sessionId, organisationId, tx);
+        return {
+          result: undefined,
+          audit: {
+            action: 'auth.organisation_chosen',
+            subjectType: 'organisation',
+            subjectId: organisationId,
+          },
+        };
+      });
     },
 
     async requestPasswordReset(email: string, meta: RequestMeta) {
@@ -435,15 +519,34 @@ export function identityService(deps: IdentityDeps) {
       return rows.map((m) => ({ ...m, lastLoginAt: iso(m.lastLoginAt) }));
     },
 
+    /**
+     * Invites a person: nobody becomes a member without accepting. An unknown address gets an account
+     * without a password (its owner chooses one through the mailed link, then accepts on the home
+     * page, like anyone invited); a known account only gets a pending invitation. The platform's
+     * super-admins are never members of an organisation.
+     */
     async inviteMember(actor: Actor, organisationId: string, input: MemberInvite) {
+      requirePerson(actor);
+      const invitedBy = actor.userId;
       const organisation = await repo.findOrganisation(organisationId);
       if (!organisation) throw notFound('Organisation introuvable.');
       requireOrgAdmin(actor, organisationId);
       const email = input.email.trim().toLowerCase();
-      const { userId, isNew, passwordHash } = await change(actor, async (tx) => {
+      const { userId, invitationId, passwordHash, firstName } = await change(actor, async (tx) => {
         const existing = await repo.findUserByEmail(email, tx);
+        if (existing?.is_super_admin)
+          throw conflict(
+            'email',
+            'Cette adresse est celle d’un super-administrateur de la plateforme, qui n’est membre d’aucune organisation.',
+          );
         if (existing && (await repo.membership(existing.id, organisationId, tx))) {
           throw conflict('email', 'Cette personne est déjà membre de l’organisation.');
+        }
+        const pending = existing && (await repo.pendingInvitation(existing.id, organisationId, tx));
+        if (pending) {
+          if (new Date(pending.expiresAt) > new Date())
+            throw conflict('email', 'Une invitation attend déjà la réponse de cette personne.');
+          await repo.closeInvitation(tx, pending.id, 'expired', null);
         }
         const id =
           existing?.id ??
@@ -453,34 +556,79 @@ export function identityService(deps: IdentityDeps) {
             lastName: input.lastName.trim(),
             passwordHash: null,
           }));
-        await repo.insertMembership(tx, id, organisationId, input.role);
+        const newInvitation = await repo.insertInvitation(tx, {
+          organisationId,
+          userId: id,
+          email,
+          role: input.role,
+          invitedBy,
+          expiresAt: new Date(Date.now() + INVITATION_TTL_SECONDS * 1000),
+        });
         return {
           result: {
             userId: id,
-            isNew: !existing?.password_hash,
-            passwordHash: existing?.password_hash ?? null,
+            invitationId: newInvitation,
+            passwordHash: existing ? existing.password_hash : null,
+            firstName: existing?.first_name ?? input.firstName.trim(),
           },
           audit: {
             action: 'membership.invited',
-            subjectType: 'user',
-            subjectId: id,
-            details: { organisationId, role: input.role, email },
+            subjectType: 'membership_invitation',
+            subjectId: newInvitation,
+            details: { organisationId, role: input.role, email, userId: id },
           },
-          event: { userId: id, organisationId, role: input.role },
+          event: { invitationId: newInvitation, userId: id, organisationId, role: input.role },
         };
       });
-      const link = isNew
-        ? `Pour activer votre compte, choisissez votre mot de passe (lien valable 7 jours) :\n${passwordLink('/mot-de-passe/nouveau', signPasswordLink(deps.secret, userId, passwordHash, INVITE_TTL_SECONDS))}`
-        : `Connectez-vous avec votre compte habituel : ${deps.publicUrl}/connexion`;
+      const answer = `Votre réponse vous est demandée sur la page d’accueil de Passerelle (invitation valable 7 jours) : ${deps.publicUrl}/`;
+      const link = passwordHash
+        ? `Connectez-vous avec votre compte habituel. ${answer}`
+        : `Pour activer votre compte, choisissez votre mot de passe (lien valable 7 jours) :\n${passwordLink('/mot-de-passe/nouveau', signPasswordLink(deps.secret, userId, passwordHash, INVITATION_TTL_SECONDS))}\n\nConnectez-vous ensuite : vous accepterez ou refuserez l’invitation sur la page d’accueil.`;
       await deps.mailer.send({
         to: email,
         subject: `Passerelle — invitation à rejoindre ${organisation.name}`,
-        text: `Bonjour ${input.firstName},\n\nVous avez été invité·e à rejoindre « ${organisation.name} » sur Passerelle avec le rôle ${input.role}.\n\n${link}\n`,
+        text: `Bonjour ${firstName},\n\n${actor.label} vous invite à rejoindre « ${organisation.name} » sur Passerelle avec le rôle ${ROLES[input.role].toLowerCase()}.\n\n${link}\n\nSi vous ne connaissez pas cette organisation, refusez l’invitation ou ignorez ce message : rien ne change sans votre accord.\n`,
       });
-      return userId;
+      return { userId, invitationId };
+    },
+
+    /** An organisation's pending invitations, for its administrators. */
+    async listInvitations(actor: Actor, organisationId: string) {
+      if (!(await repo.findOrganisation(organisationId))) throw notFound('Organisation introuvable.');
+      requireOrgAdmin(actor, organisationId);
+      return (await repo.openInvitations({ organisationId })).map(invitationView);
+    },
+
+    async revokeInvitation(actor: Actor, organisationId: string, invitationId: string) {
+      requirePerson(actor);
+      requireOrgAdmin(actor, organisationId);
+      await closeInvitation(actor, invitationId, 'revoked', { organisationId });
+    },
+
+    /** The invitations waiting for the signed-in person's answer. */
+    async myInvitations(actor: Actor) {
+      requirePerson(actor);
+      return (await repo.openInvitations({ userId: actor.userId })).map(invitationView);
+    },
+
+    async acceptInvitation(actor: Actor, invitationId: string) {
+      requirePerson(actor);
+      // A super-admin has platform-wide rights; as a member their actions would also land in an
+      // organisation's log and under its administrators' control. They use a personal account there.
+      if (actor.isSuperAdmin)
+        throw forbidden(
+          'Un super-administrateur n’est membre d’aucune organisation : utilisez un compte personnel.',
+        );
+      await closeInvitation(actor, invitationId, 'accepted', { userId: actor.userId });
+    },
+
+    async declineInvitation(actor: Actor, invitationId: string) {
+      requirePerson(actor);
+      await closeInvitation(actor, invitationId, 'declined', { userId: actor.userId });
     },
 
     async changeMemberRole(actor: Actor, organisationId: string, userId: string, role: Role) {
+      requirePerson(actor);
       requireOrgAdmin(actor, organisationId);
       await change(actor, async (tx) => {
         const current = await repo.membership(userId, organisationId, tx);
@@ -507,6 +655,7 @@ export function identityService(deps: IdentityDeps) {
     },
 
     async removeMember(actor: Actor, organisationId: string, userId: string) {
+      requirePerson(actor);
       requireOrgAdmin(actor, organisationId);
       await change(actor, async (tx) => {
         const current = await repo.membership(userId, organisationId, tx);
@@ -542,6 +691,7 @@ export function identityService(deps: IdentityDeps) {
 
     /** Returns the clear token once; only its hash is kept. */
     async createApiToken(actor: Actor, organisationId: string, input: ApiTokenCreate) {
+      requirePerson(actor);
       requireOrgAdmin(actor, organisationId);
       if (!(await repo.findOrganisation(organisationId))) throw notFound('Organisation introuvable.');
       const token = `${API_TOKEN_PREFIX}${randomToken(32)}`;
@@ -568,6 +718,7 @@ export function identityService(deps: IdentityDeps) {
     },
 
     async revokeApiToken(actor: Actor, organisationId: string, tokenId: string) {
+      requirePerson(actor);
       requireOrgAdmin(actor, organisationId);
       await change(actor, async (tx) => {
         if (!(await repo.revokeApiToken(tx, organisationId, tokenId)))
