@@ -21,12 +21,22 @@ import { pendingMigrations } from './db/migrate.js';
 import type { Access, Actor } from './modules/identity/model.js';
 import { identityPages } from './modules/identity/pages.js';
 import { identityApiRoutes } from './modules/identity/routes.js';
-import { type IdentityService, identityService } from './modules/identity/service.js';
+import { type IdentityService, identityService, recordAudit } from './modules/identity/service.js';
 import { referentialsApiRoutes } from './modules/referentials/routes.js';
 import { type ReferentialsService, referentialsService } from './modules/referentials/service.js';
 import { trainingsPages } from './modules/trainings/pages.js';
 import { trainingsApiRoutes } from './modules/trainings/routes.js';
 import { type TrainingsService, trainingsService } from './modules/trainings/service.js';
+import {
+  AUDITED_ACTIONS,
+  type AuditAction,
+  type AuditedActionRule,
+  type AuditTrail,
+  auditCheck,
+  declaredActions,
+  newAuditTrail,
+  runWithAuditTrail,
+} from './shared/audit.js';
 import type { Mailer } from './shared/mailer.js';
 import { csrfBinding, csrfCookieName, csrfHmacKey } from './web/csrf.js';
 import { renderErrorPage } from './web/error-page.js';
@@ -37,13 +47,20 @@ import { rejectUnstorableInput, validatorCompiler } from './web/validation.js';
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    // Audit (issue 8, hole 13) ---------------------------------------------------------------------
+    /** What this request did with audited data (shared/audit.ts). */
+    auditTrail: AuditTrail | null;
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** The audited action(s) this route performs (shared/audit.ts); checked after each request. */
+    audit?: AuditAction | readonly AuditAction[];
   }
   interface FastifyInstance {
     /** Every route with its declared access rule, for the authorisation tests and docs. */
     routeTable: RouteEntry[];
+    /** Routes caught touching audited data without declaring it (also logged as errors). */
+    auditViolations: string[];
   }
 }
 
@@ -53,6 +70,7 @@ export interface RouteEntry {
   access: Access | undefined;
   /** The route's declared schemas (the fuzz test reads the fields a body or query may carry). */
   schema: FastifySchema | undefined;
+  audit: AuditAction[];
 }
 
 export interface AppDeps {
@@ -120,9 +138,70 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD')
-        routeTable.push({ method, url: route.url, access: route.config?.access, schema: route.schema });
+        routeTable.push({
+          method,
+          url: route.url,
+          access: route.config?.access,
+          schema: route.schema,
+          audit: declaredActions(route.config?.audit),
+        });
     }
   });
+
+  // Audit (issue 8, hole 13) -------------------------------------------------------------------------
+  // Each request carries an audit trail (AsyncLocalStorage) in which repositories mark the audited
+  // data they read or write. Before the answer leaves, the reads get their audit line and the trail
+  // is checked against the route's `config.audit` (shared/audit.ts).
+  const auditViolations: string[] = [];
+  app.decorate('auditViolations', auditViolations);
+  app.decorateRequest('auditTrail', null);
+  app.addHook('onRequest', (request, _reply, done) => {
+    const trail = newAuditTrail();
+    request.auditTrail = trail;
+    runWithAuditTrail(trail, done);
+  });
+  // Reading a request body continues from the socket's events, outside the context entered above:
+  // the handler is entered in it again (hooks run in their registration order, this one first).
+  app.addHook('preHandler', (request, _reply, done) =>
+    request.auditTrail ? runWithAuditTrail(request.auditTrail, done) : done(),
+  );
+  // Written before the answer is sent, not onResponse: a read of audited data that cannot be
+  // audited is not served (the hook's error becomes a 500 problem without the data). An answer
+  // of 5xx served no data; a 4xx may still show what was read (a form shown again with the list).
+  app.addHook('onSend', async (request, reply, payload) => {
+    const trail = request.auditTrail;
+    if (!trail || trail.closed || !trail.touched.size || reply.statusCode >= 500) return payload;
+    trail.closed = true;
+    const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
+    const { reads, violations } = auditCheck(declaredActions(request.routeOptions.config.audit), trail, {
+      failed: reply.statusCode >= 400,
+    });
+    for (const violation of violations) {
+      request.log.error({ route, violation }, 'audit : route sans déclaration d’audit');
+      if (auditViolations.length < 1000) auditViolations.push(`${route} ${violation}`);
+    }
+    const params = (request.params ?? {}) as Record<string, string>;
+    const filters = Object.fromEntries(
+      Object.entries((request.query ?? {}) as Record<string, unknown>)
+        .slice(0, 20)
+        .map(([k, v]) => [k.slice(0, 40), String(v).slice(0, 200)]),
+    );
+    for (const read of reads) {
+      const rule: AuditedActionRule = AUDITED_ACTIONS[read.action];
+      await recordAudit(db, request.actor, {
+        action: read.action,
+        subjectType: rule.subject?.type ?? null,
+        subjectId: rule.subject ? (params[rule.subject.param] ?? null) : null,
+        details: {
+          ...read.details,
+          ...(Object.keys(filters).length ? { filters } : {}),
+          ...(read.undeclared ? { undeclared: route } : {}),
+        },
+      });
+    }
+    return payload;
+  });
+  // ---------------------------------------------------------------------------------------------------
 
   const services: Services = {
     identity: identityService({

@@ -1,16 +1,35 @@
 /**
- * Generated authorisation matrix: every route × every role × own / other organisation.
- * A route missing from POLICY fails the test, so a new route cannot ship without its rule here.
+ * Generated authorisation matrix: every route × every role × own / other organisation × (for a
+ * route on a person's file) the actor's relation to that person. A route missing from POLICY fails
+ * the test, so a new route cannot ship without its rule here. Every call is also checked against
+ * the route's audit declaration (shared/audit.ts): no route touches audited data undeclared, and an
+ * allowed call leaves exactly its audit line(s), a refused one none.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDITED_ACTIONS, type AuditAction } from '../src/shared/audit.js';
 import { Browser, createTestApp, type TestApp } from './app.js';
 import { testEngines } from './databases.js';
 
 type Who = 'anonyme' | 'super-admin' | 'administrateur' | 'conseiller' | 'gestionnaire' | 'analyste';
 type Target = 'own' | 'other';
-type Rule = (who: Who, target: Target) => boolean;
+/**
+ * For personal data, whether the actor has a reason to see this person: they follow the person, the
+ * person was oriented to their organisation, or nothing links them. No route reads a person's file
+ * yet; the persons module's routes are marked `personal` and each is then tried with every relation.
+ */
+type Relation = 'follows' | 'oriented-to' | 'none';
+type Rule = (who: Who, target: Target, relation: Relation) => boolean;
+/** A route on a person's file (its path names `:personId`). */
+interface PersonalRoute {
+  personal: true;
+  rule: Rule;
+}
+type Policy = Rule | PersonalRoute;
+const RELATIONS: Relation[] = ['follows', 'oriented-to', 'none'];
+const ruleOf = (p: Policy): Rule => (typeof p === 'function' ? p : p.rule);
+const isPersonal = (p: Policy | undefined) => !!p && typeof p !== 'function' && p.personal;
 
 const anyUser: Rule = (who) => who !== 'anonyme';
 const superOnly: Rule = (who) => who === 'super-admin';
@@ -22,7 +41,7 @@ const everyone: Rule = () => true;
 /** A person who may join an organisation: the platform super-admin never does. */
 const joiner: Rule = (who) => who !== 'anonyme' && who !== 'super-admin';
 
-const POLICY: Record<string, Rule> = {
+const POLICY: Record<string, Policy> = {
   'GET /health': everyone,
   'GET /ready': everyone,
   'GET /connexion': everyone,
@@ -243,6 +262,19 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
   });
   afterAll(() => t.close());
 
+  /**
+   * The person `:personId` stands for, seen by `who` of the `target` organisation through
+   * `relation`. Written with the persons module (a person followed by the actor, one oriented to
+   * the actor's organisation, one with no link); until then no route is personal.
+   */
+  async function personFor(who: Who, target: Target, relation: Relation): Promise<string> {
+    throw new Error(`Pas encore de module « personnes » : relation ${relation} de ${who} (${target}).`);
+  }
+  async function lastAuditId() {
+    return (await sql<{ n: string }>`select coalesce(max(id), 0)::text as n from audit_log`.execute(t.db))
+      .rows[0]!.n;
+  }
+
   it('has a rule for every route and no route without a declared access', () => {
     const keys = t.app.routeTable
       .filter((r) => !r.url.startsWith('/static') && !r.url.startsWith('/api/docs'))
@@ -253,62 +285,98 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
     expect(undeclared).toEqual([]);
     expect(keys.filter((k) => !(k in POLICY))).toEqual([]);
     expect(Object.keys(POLICY).filter((k) => !keys.includes(k))).toEqual([]);
+    // A route on a person's file is tried with every relation to that person, and only such a route.
+    expect(keys.filter((k) => k.includes(':personId') !== isPersonal(POLICY[k]))).toEqual([]);
   });
 
   it('allows and refuses exactly what the rules say, and a refused write changes nothing', async () => {
     const failures: string[] = [];
+    const declared = new Map(t.app.routeTable.map((r) => [`${r.method} ${r.url}`, r.audit]));
     for (const key of Object.keys(POLICY)) {
       const [method, path] = key.split(' ') as [string, string];
       const targets: Target[] = path.includes(':orgId') ? ['own', 'other'] : ['own'];
+      const relations: Relation[] = isPersonal(POLICY[key]) ? RELATIONS : ['none'];
+      const audit: AuditAction[] = declared.get(key) ?? [];
       for (const who of WHO) {
-        for (const target of targets) {
-          const orgId = orgs[target];
-          let url = path.replace(':orgId', orgId);
-          if (url.includes(':userId')) url = url.replace(':userId', (await addUser(orgId, 'conseiller')).id);
-          if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
-          if (url.includes(':invitationId')) url = url.replace(':invitationId', await addInvitation(orgId));
-          url = url
-            .replace(':id', catalogue.training)
-            .replace(':actionId', catalogue.action)
-            .replace(':sessionId', catalogue.session);
-          let browser = sessions.get(who)!;
-          let body = key === 'POST /mon-compte/organisation' ? { organisationId: orgs.own } : bodyFor(key);
-          // Routes that open or close a session get a throwaway one, so the shared sessions survive.
-          if (key === 'POST /deconnexion' && who !== 'anonyme') {
-            browser = await new Browser(t.app).login(
-              who === 'super-admin' ? 'superadmin@passerelle.demo' : (await addUser(orgs.own, who)).email,
-            );
+        for (const target of targets)
+          for (const relation of relations) {
+            const orgId = orgs[target];
+            let url = path.replace(':orgId', orgId);
+            if (url.includes(':personId'))
+              url = url.replace(':personId', await personFor(who, target, relation));
+            if (url.includes(':userId'))
+              url = url.replace(':userId', (await addUser(orgId, 'conseiller')).id);
+            if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
+            if (url.includes(':invitationId'))
+              url = url.replace(':invitationId', await addInvitation(orgId));
+            url = url
+              .replace(':id', catalogue.training)
+              .replace(':actionId', catalogue.action)
+              .replace(':sessionId', catalogue.session);
+            let browser = sessions.get(who)!;
+            let body = key === 'POST /mon-compte/organisation' ? { organisationId: orgs.own } : bodyFor(key);
+            // Routes that open or close a session get a throwaway one, so the shared sessions survive.
+            if (key === 'POST /deconnexion' && who !== 'anonyme') {
+              browser = await new Browser(t.app).login(
+                who === 'super-admin' ? 'superadmin@passerelle.demo' : (await addUser(orgs.own, who)).email,
+              );
+            }
+            if (key === 'POST /connexion') {
+              browser = new Browser(t.app);
+              await browser.get('/connexion');
+              body = {
+                email: (await addUser(orgs.own, 'conseiller')).email,
+                password: 'Passerelle-Demo-2026!',
+              };
+            }
+            const before = method === 'GET' ? '' : await fingerprint();
+            const auditBefore = await lastAuditId();
+            const violationsBefore = t.app.auditViolations.length;
+            const res = url.startsWith('/api/')
+              ? await browser.api(
+                  method as 'GET',
+                  url,
+                  method === 'GET' || method === 'DELETE' ? undefined : body,
+                )
+              : method === 'GET'
+                ? await browser.get(url)
+                : await browser.post(url, body as Record<string, string>);
+            const refused =
+              res.statusCode === 401 ||
+              res.statusCode === 403 ||
+              (res.statusCode === 302 && String(res.headers.location).startsWith('/connexion'));
+            const allowed = ruleOf(POLICY[key]!)(who, target, relation);
+            const label = `${key} as ${who} on ${target} organisation${relations.length > 1 ? ` (${relation})` : ''} → ${res.statusCode}`;
+            if (allowed && refused) failures.push(`should be allowed: ${label}`);
+            if (!allowed && !refused && res.statusCode !== 404) failures.push(`should be refused: ${label}`);
+            if (allowed && res.statusCode >= 500) failures.push(`server error: ${label}`);
+            if (!allowed && method !== 'GET' && (await fingerprint()) !== before)
+              failures.push(`refused write changed data: ${label}`);
+            for (const violation of t.app.auditViolations.slice(violationsBefore))
+              failures.push(`audit: ${violation} (${label})`);
+            if (audit.length) {
+              const { rows } = await sql<{ action: string }>`
+              select action from audit_log where id > ${auditBefore}::bigint`.execute(t.db);
+              const succeeded = !refused && res.statusCode < 400;
+              for (const action of audit) {
+                const lines = rows.filter((r) => r.action === action).length;
+                // A read's line comes with a GET answer (a refused form may show the list again: at most
+                // one line); a write's line with the committed change.
+                const isRead = AUDITED_ACTIONS[action].kind === 'read';
+                const expected = refused
+                  ? [0]
+                  : isRead
+                    ? method === 'GET' && succeeded
+                      ? [1]
+                      : [0, 1]
+                    : [succeeded ? 1 : 0];
+                if (!expected.includes(lines))
+                  failures.push(
+                    `${lines} « ${action} » audit line(s), expected ${expected.join(' or ')}: ${label}`,
+                  );
+              }
+            }
           }
-          if (key === 'POST /connexion') {
-            browser = new Browser(t.app);
-            await browser.get('/connexion');
-            body = {
-              email: (await addUser(orgs.own, 'conseiller')).email,
-              password: 'Passerelle-Demo-2026!',
-            };
-          }
-          const before = method === 'GET' ? '' : await fingerprint();
-          const res = url.startsWith('/api/')
-            ? await browser.api(
-                method as 'GET',
-                url,
-                method === 'GET' || method === 'DELETE' ? undefined : body,
-              )
-            : method === 'GET'
-              ? await browser.get(url)
-              : await browser.post(url, body as Record<string, string>);
-          const refused =
-            res.statusCode === 401 ||
-            res.statusCode === 403 ||
-            (res.statusCode === 302 && String(res.headers.location).startsWith('/connexion'));
-          const allowed = POLICY[key]!(who, target);
-          const label = `${key} as ${who} on ${target} organisation → ${res.statusCode}`;
-          if (allowed && refused) failures.push(`should be allowed: ${label}`);
-          if (!allowed && !refused && res.statusCode !== 404) failures.push(`should be refused: ${label}`);
-          if (allowed && res.statusCode >= 500) failures.push(`server error: ${label}`);
-          if (!allowed && method !== 'GET' && (await fingerprint()) !== before)
-            failures.push(`refused write changed data: ${label}`);
-        }
       }
     }
     expect(failures).toEqual([]);

@@ -1,6 +1,7 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
+import { AUDITED_ACTIONS } from '../../shared/audit.js';
 import { invalid } from '../../shared/errors.js';
 import { isIsoDate, isUuid } from '../../shared/formats.js';
 import { DataTable, formatDateTime, InputField, Pagination, SelectField } from '../../web/components.js';
@@ -8,8 +9,29 @@ import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
 import type { Actor } from './model.js';
 
+/** What each action means, in French; the audited reads and offer changes come from shared/audit.ts. */
+const ACTION_LABELS: Record<string, string> = {
+  'auth.login': 'Connexion',
+  'auth.login_failed': 'Échec de connexion',
+  'auth.logout': 'Déconnexion',
+  'auth.password_reset_requested': 'Demande de nouveau mot de passe',
+  'auth.password_set': 'Mot de passe choisi par lien',
+  'auth.password_changed': 'Mot de passe changé',
+  'user.profile_updated': 'Profil modifié',
+  'user.super_admin_created': 'Super-administrateur créé',
+  'organisation.created': 'Organisation créée',
+  'organisation.updated': 'Organisation modifiée',
+  'membership.invited': 'Membre invité',
+  'membership.role_changed': 'Rôle d’un membre changé',
+  'membership.removed': 'Membre retiré',
+  'api_token.created': 'Jeton d’API créé',
+  'api_token.revoked': 'Jeton d’API révoqué',
+  'person.read': 'Consultation d’un dossier',
+  ...Object.fromEntries(Object.entries(AUDITED_ACTIONS).map(([code, a]) => [code, a.label])),
+};
+
 export async function auditPage(app: FastifyInstance, { identity }: Services) {
-  app.get('/journal', { config: { access: 'user' } }, async (request, reply) => {
+  app.get('/journal', { config: { access: 'user', audit: 'audit_log.read' } }, async (request, reply) => {
     const actor: Actor = request.actor!;
     const q = request.query as Record<string, string>;
     // A date that does not exist is refused, not passed to SQL (a 500 before issue 8).
@@ -52,6 +74,7 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
       ['organisation.', 'Organisations'],
       ['api_token.', 'Jetons d’API'],
       ['person.read', 'Consultations de dossiers'],
+      ...Object.entries(AUDITED_ACTIONS).map(([code, a]): [string, string] => [code, a.label]),
     ];
     return html(
       reply,
@@ -112,6 +135,13 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
               <td safe>{e.actorLabel ?? '—'}</td>
               <td safe>{e.organisationName ?? '—'}</td>
               <td>
+                {ACTION_LABELS[e.action] ? (
+                  <>
+                    <span safe>{ACTION_LABELS[e.action]}</span>{' '}
+                  </>
+                ) : (
+                  ''
+                )}
                 <code safe>{e.action}</code>
               </td>
               <td>{Html.escapeHtml(e.subjectType ? `${e.subjectType} ${e.subjectId ?? ''}` : '—')}</td>

@@ -8,6 +8,12 @@ import { fieldErrors } from './auth-pages.js';
 import { isOrgAdmin, ROLES, type Role } from './model.js';
 import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
 
+/**
+ * Routes that show the members (every form here shows them again when refused): their reads are
+ * audited (shared/audit.ts).
+ */
+const readsMembers = { access: 'user', audit: 'members.read' } as const;
+
 export async function memberPages(app: FastifyInstance, { identity }: Services) {
   app.get('/membres', { config: { access: 'user' } }, (request, reply) => {
     const actor = request.actor!;
@@ -200,10 +206,10 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
     );
   }
 
-  app.get('/organisations/:orgId/membres', { config: { access: 'user' } }, (request, reply) =>
+  app.get('/organisations/:orgId/membres', { config: readsMembers }, (request, reply) =>
     membersPage(request, reply, uuidParam(request)),
   );
-  app.post('/organisations/:orgId/membres', { config: { access: 'user' } }, async (request, reply) => {
+  app.post('/organisations/:orgId/membres', { config: readsMembers }, async (request, reply) => {
     const orgId = uuidParam(request);
     const values = {
       email: formValue(request.body, 'email'),
@@ -227,7 +233,7 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
   });
   app.post(
     '/organisations/:orgId/membres/:userId/role',
-    { config: { access: 'user' } },
+    { config: { access: 'user', audit: 'members.read' } },
     async (request, reply) => {
       const orgId = uuidParam(request);
       const role = formValue(request.body, 'role');
@@ -255,7 +261,7 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
   );
   app.post(
     '/organisations/:orgId/membres/:userId/retrait',
-    { config: { access: 'user' } },
+    { config: { access: 'user', audit: 'members.read' } },
     async (request, reply) => {
       const orgId = uuidParam(request);
       try {

@@ -1,6 +1,7 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
+import { markAudited, markAuditWritten } from '../../shared/audit.js';
 import type { InvitationStatus, MembershipSummary, OrganisationKind, Role } from './model.js';
 
 export type Executor = Kysely<Database>;
@@ -256,7 +257,7 @@ export function identityRepository(db: Db) {
     },
 
     async members(organisationId: string) {
-      return db
+      const rows = await db
         .selectFrom('membership as m')
         .innerJoin('app_user as u', 'u.id', 'm.user_id')
         .select([
@@ -272,6 +273,8 @@ export function identityRepository(db: Db) {
         .orderBy('u.last_name')
         .orderBy('u.first_name')
         .execute();
+      markAudited('members', 'read', { rows: rows.length });
+      return rows;
     },
 
     async countAdmins(organisationId: string, tx: Executor = db) {
@@ -503,7 +506,7 @@ export function identityRepository(db: Db) {
     },
 
     async apiTokens(organisationId: string) {
-      return db
+      const rows = await db
         .selectFrom('api_token')
         .select([
           'id',
@@ -517,6 +520,8 @@ export function identityRepository(db: Db) {
         .where('organisation_id', '=', organisationId)
         .orderBy('created_at', 'desc')
         .execute();
+      markAudited('api_tokens', 'read', { rows: rows.length });
+      return rows;
     },
 
     async findActiveApiToken(hash: string) {
@@ -574,6 +579,7 @@ export function identityRepository(db: Db) {
           ip: entry.ip ?? null,
         })
         .execute();
+      markAuditWritten(entry.action);
     },
 
     async recordEvent(
@@ -623,6 +629,7 @@ export function identityRepository(db: Db) {
         .limit(PAGE_SIZE)
         .offset((filter.page - 1) * PAGE_SIZE)
         .execute();
+      markAudited('audit_log', 'read', { rows: items.length, total: total.n });
       return { items, total: total.n };
     },
   };

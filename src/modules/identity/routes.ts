@@ -113,7 +113,7 @@ export async function identityApiRoutes(app: FastifyInstance, { identity }: Serv
   app.get(
     '/organisations/:orgId/members',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'members.read' },
       schema: { tags, params: OrgParams, response: { 200: Type.Array(Member) } },
     },
     async (request) => identity.listMembers(request.actor!, (request.params as P<typeof OrgParams>).orgId),
@@ -239,7 +239,7 @@ export async function identityApiRoutes(app: FastifyInstance, { identity }: Serv
   app.get(
     '/organisations/:orgId/api-tokens',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'api_tokens.read' },
       schema: { tags, params: OrgParams, response: { 200: Type.Array(ApiToken) } },
     },
     async (request) => identity.listApiTokens(request.actor!, (request.params as P<typeof OrgParams>).orgId),
@@ -280,7 +280,7 @@ export async function identityApiRoutes(app: FastifyInstance, { identity }: Serv
   app.get(
     '/audit-log',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'audit_log.read' },
       schema: {
         tags,
         summary: 'Journal d’audit (super-admin : tout ; administrateur : son organisation)',

@@ -72,6 +72,22 @@ function actorAudit(
   };
 }
 
+/**
+ * One audit line for what the actor did, written with `tx` so that it commits or rolls back with
+ * the change it records. Other modules write their audit lines through this (the audit log is the
+ * identity module's table); the app writes the audited reads with it (see shared/audit.ts).
+ */
+export async function recordAudit(
+  tx: Executor,
+  actor: Actor | null,
+  entry: Omit<AuditRecord, keyof ReturnType<typeof actorAudit>>,
+) {
+  const who = actor
+    ? actorAudit(actor)
+    : { actorUserId: null, actorLabel: 'anonyme', actorOrganisationId: null, ip: null };
+  await identityRepository(tx).audit(tx, { ...who, ...entry });
+}
+
 export function identityService(deps: IdentityDeps) {
   const repo = identityRepository(deps.db);
   const loginFailures = loginThrottle(

@@ -6,6 +6,9 @@ import { CsrfField, Layout } from '../../web/layout.js';
 import { ROLES } from './model.js';
 import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
 
+/** Routes that show the tokens (the creation shows the list with the new token): audited reads. */
+const readsTokens = { access: 'user', audit: 'api_tokens.read' } as const;
+
 export async function tokenPages(app: FastifyInstance, { identity }: Services) {
   async function tokensPage(
     request: FastifyRequest,
@@ -93,10 +96,10 @@ export async function tokenPages(app: FastifyInstance, { identity }: Services) {
     );
   }
 
-  app.get('/organisations/:orgId/jetons', { config: { access: 'user' } }, (request, reply) =>
+  app.get('/organisations/:orgId/jetons', { config: readsTokens }, (request, reply) =>
     tokensPage(request, reply, uuidParam(request)),
   );
-  app.post('/organisations/:orgId/jetons', { config: { access: 'user' } }, async (request, reply) => {
+  app.post('/organisations/:orgId/jetons', { config: readsTokens }, async (request, reply) => {
     const orgId = uuidParam(request);
     const name = formValue(request.body, 'name');
     const role = formValue(request.body, 'role');

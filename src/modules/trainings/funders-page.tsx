@@ -61,11 +61,13 @@ function BarChart(p: { title: string; bars: { label: string; value: number }[] }
   );
 }
 
+const exportsPurchases = { access: 'user', audit: 'purchases.export' } as const;
+
 export async function fundersPages(app: FastifyInstance, config: Config, db: Db) {
   const repo = fundersRepository(db);
   const region = config.regionCode;
 
-  app.get('/financeurs', { config: { access: 'user' } }, async (request, reply) => {
+  app.get('/financeurs', { config: { access: 'user', audit: 'purchases.read' } }, async (request, reply) => {
     if (!canSeePurchases(request.actor))
       throw forbidden('Réservé aux analystes de la Région et de France Travail.');
     const f = filtersOf(request);
@@ -247,7 +249,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
     );
   });
 
-  app.get('/financeurs/achats.csv', { config: { access: 'user' } }, async (request, reply) => {
+  app.get('/financeurs/achats.csv', { config: exportsPurchases }, async (request, reply) => {
     if (!canSeePurchases(request.actor))
       throw forbidden('Réservé aux analystes de la Région et de France Travail.');
     const rows = await repo.purchases(filtersOf(request));

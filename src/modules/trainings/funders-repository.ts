@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
+import { markAudited } from '../../shared/audit.js';
 
 export interface PurchaseFilters {
   funder: string | null;
@@ -56,6 +57,7 @@ export function fundersRepository(db: Db) {
         ${purchasesCte(f)}
         select funder, department, substr(rome, 1, 1) as domain, quarter, sum(places)::int as places, count(*)::int as actions
         from p group by 1, 2, 3, 4 order by quarter, department, domain, funder::int`.execute(db);
+      markAudited('purchases', 'read', { rows: rows.length });
       return rows;
     },
 
@@ -74,6 +76,7 @@ export function fundersRepository(db: Db) {
         having count(*) >= 2 ${f.funder ? sql`and bool_or(c.funder = ${f.funder})` : sql``}
         order by sum(c.places) desc, c.department, c.rome, c.quarter
         limit 500`.execute(db);
+      markAudited('purchases', 'read', { overlaps: rows.length });
       return rows;
     },
 
@@ -90,6 +93,7 @@ export function fundersRepository(db: Db) {
         where d.region_code = ${regionCode} ${f.department ? sql`and d.code = ${f.department}` : sql``}
           and not exists (select 1 from p where p.department = d.code and substr(p.rome, 1, 1) = dom.domain and p.places > 0)
         order by d.code, dom.domain`.execute(db);
+      markAudited('purchases', 'read', { gaps: rows.length });
       return rows;
     },
 

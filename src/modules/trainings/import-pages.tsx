@@ -16,6 +16,8 @@ const STATUS: Record<string, string> = {
   failed: 'refusé',
 };
 
+const runsImport = { access: 'user', audit: 'lheo_import.done' } as const;
+
 export async function importPages(app: FastifyInstance, { trainings }: Services, config: Config) {
   async function listPage(request: FastifyRequest, reply: FastifyReply, error: AppError | null = null) {
     const actor = request.actor!;
@@ -133,7 +135,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
         );
       },
     });
-    scope.post('/formations/imports', { config: { access: 'user' } }, async (request, reply) => {
+    scope.post('/formations/imports', { config: runsImport }, async (request, reply) => {
       const actor = request.actor!;
       const body = (request.body ?? {}) as { file?: SavedUpload; source?: string; mode?: string };
       const upload = body.file && typeof body.file === 'object' && 'path' in body.file ? body.file : null;

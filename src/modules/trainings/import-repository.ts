@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Db, PLANNED_PER_CALL } from '../../db/database.js';
+import { markAudited } from '../../shared/audit.js';
 import type { LheoFormation, Rejection } from './lheo/model.js';
 import type { ImportReferentials, PreparedFormation } from './lheo/prepare.js';
 
@@ -160,6 +161,9 @@ export function importRepository(db: Db) {
      * source no longer sends (kept, hidden from search), and the run records what it did.
      */
     async finish(run: ImportRun, file: { sha256: string; formations: number }) {
+      // The import's commit point: what it wrote is the offer's change (a run that fails before
+      // here rolls back and changes nothing).
+      markAudited('training_offer', 'write', { importId: run.id });
       if (run.mode === 'full') {
         const withdrawn = await sql<{ n: number }>`
           with w as (

@@ -18,6 +18,11 @@ export interface ImportRequest {
   maxBytes: number;
   batchSize?: number;
   onProgress?: (done: { bytes: number; actions: number }) => void;
+  /** Writes the run's audit line inside the import's transaction, so it commits with the offer's change. */
+  audit?: (
+    tx: Db,
+    run: { id: string; counts: ImportCounts; rejected: number; formations: number },
+  ) => Promise<void>;
 }
 
 export interface ImportOutcome {
@@ -112,6 +117,12 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
         await pending;
         request.onProgress?.(progress);
         await writer.finish(run, result);
+        await request.audit?.(tx, {
+          id: run.id,
+          counts: run.counts,
+          rejected: run.rejectedCount,
+          formations: result.formations,
+        });
         return result;
       } catch (error) {
         await pending.catch(() => {});

@@ -12,6 +12,8 @@ const TEXT_FIELDS = [
   ['content', 'Contenu', 3000],
 ] as const;
 
+const editsText = { access: 'user', audit: 'training.updated' } as const;
+
 export async function managePages(app: FastifyInstance, { trainings }: Services) {
   app.get('/mon-offre', { config: { access: 'user' } }, async (request, reply) => {
     const page = Math.max(1, Number((request.query as { page?: string }).page ?? 1) || 1);
@@ -102,7 +104,7 @@ export async function managePages(app: FastifyInstance, { trainings }: Services)
   app.get('/formations/:id/modifier', { config: { access: 'user' } }, (request, reply) =>
     editPage(request, reply),
   );
-  app.post('/formations/:id/modifier', { config: { access: 'user' } }, async (request, reply) => {
+  app.post('/formations/:id/modifier', { config: editsText }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const values = Object.fromEntries(TEXT_FIELDS.map(([name]) => [name, formValue(request.body, name)]));
     await trainings.checkTrainingRights(request.actor!, id);

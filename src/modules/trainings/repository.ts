@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
+import { markAudited } from '../../shared/audit.js';
 import type { LheoAction, LheoAddress, LheoContact, LheoFormation, LheoSession } from './lheo/model.js';
 
 export interface SessionView extends LheoSession {
@@ -185,13 +186,16 @@ export function catalogueRepository(db: Db) {
 
     /** Trainings of the actions a search matched, at most `limit`, for the exports. */
     async trainingIdsOfActions(actionIds: string[]): Promise<string[]> {
-      if (!actionIds.length) return [];
-      const rows = await db
-        .selectFrom('training_action')
-        .select('training_id')
-        .distinct()
-        .where('id', 'in', actionIds)
-        .execute();
+      const rows = actionIds.length
+        ? await db
+            .selectFrom('training_action')
+            .select('training_id')
+            .distinct()
+            .where('id', 'in', actionIds)
+            .execute()
+        : [];
+      // A bulk extraction, contacts included: audited even when it matched nothing.
+      markAudited('catalogue', 'read', { trainings: rows.length });
       return rows.map((r) => r.training_id);
     },
 
@@ -214,57 +218,60 @@ export function catalogueRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    /** An edit from the UI marks the formation so that the next feed import rewrites it in full. */
+    /**
+     * An edit from the UI marks the formation so that the next feed import rewrites it in full.
+     * The writes below run on this repository's executor: the service opens the transaction,
+     * which also holds the change's audit line.
+     */
     async updateSession(sessionId: string, trainingId: string, patch: SessionPatch) {
-      await db.transaction().execute(async (tx) => {
-        await tx
-          .updateTable('training_session')
-          .set({
-            ...(patch.start !== undefined ? { start_date: patch.start } : {}),
-            ...(patch.end !== undefined ? { end_date: patch.end } : {}),
-            ...(patch.recruitmentState !== undefined ? { recruitment_state: patch.recruitmentState } : {}),
-            ...(patch.placesTotal !== undefined ? { places_total: patch.placesTotal } : {}),
-            ...(patch.placesRemaining !== undefined ? { places_remaining: patch.placesRemaining } : {}),
-          })
-          .where('id', '=', sessionId)
-          .execute();
-        await tx
-          .updateTable('training')
-          .set({ content_hash: 'modifiée-dans-passerelle', updated_at: new Date() })
-          .where('id', '=', trainingId)
-          .execute();
-      });
+      markAudited('training_offer', 'write');
+      await db
+        .updateTable('training_session')
+        .set({
+          ...(patch.start !== undefined ? { start_date: patch.start } : {}),
+          ...(patch.end !== undefined ? { end_date: patch.end } : {}),
+          ...(patch.recruitmentState !== undefined ? { recruitment_state: patch.recruitmentState } : {}),
+          ...(patch.placesTotal !== undefined ? { places_total: patch.placesTotal } : {}),
+          ...(patch.placesRemaining !== undefined ? { places_remaining: patch.placesRemaining } : {}),
+        })
+        .where('id', '=', sessionId)
+        .execute();
+      await db
+        .updateTable('training')
+        .set({ content_hash: 'modifiée-dans-passerelle', updated_at: new Date() })
+        .where('id', '=', trainingId)
+        .execute();
     },
 
     async addSession(actionId: string, trainingId: string, session: LheoSession) {
-      return db.transaction().execute(async (tx) => {
-        const row = await tx
-          .insertInto('training_session')
-          .values({
-            action_id: actionId,
-            lheo_number: session.number,
-            start_date: session.start,
-            end_date: session.end,
-            recruitment_state: session.recruitmentState,
-            places_total: session.placesTotal,
-            places_remaining: session.placesRemaining,
-            registration_address: JSON.stringify(session.registrationAddress),
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await tx
-          .updateTable('training')
-          .set({ content_hash: 'modifiée-dans-passerelle', updated_at: new Date() })
-          .where('id', '=', trainingId)
-          .execute();
-        return row.id;
-      });
+      markAudited('training_offer', 'write');
+      const row = await db
+        .insertInto('training_session')
+        .values({
+          action_id: actionId,
+          lheo_number: session.number,
+          start_date: session.start,
+          end_date: session.end,
+          recruitment_state: session.recruitmentState,
+          places_total: session.placesTotal,
+          places_remaining: session.placesRemaining,
+          registration_address: JSON.stringify(session.registrationAddress),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .updateTable('training')
+        .set({ content_hash: 'modifiée-dans-passerelle', updated_at: new Date() })
+        .where('id', '=', trainingId)
+        .execute();
+      return row.id;
     },
 
     async updateTrainingText(
       trainingId: string,
       patch: { title?: string; objective?: string; expectedResults?: string; content?: string },
     ) {
+      markAudited('training_offer', 'write');
       await db
         .updateTable('training')
         .set({

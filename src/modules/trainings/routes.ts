@@ -69,7 +69,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
   app.get(
     '/trainings/export.xml',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'trainings.export' },
       schema: { tags, summary: 'Exporter un résultat de recherche en LHÉO 2.3', querystring: TrainingQuery },
     },
     async (request, reply) =>
@@ -81,7 +81,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
   app.get(
     '/trainings/export.csv',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'trainings.export' },
       schema: {
         tags,
         summary: 'Exporter un résultat de recherche en CSV (une ligne par session)',
@@ -106,7 +106,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
   app.patch(
     '/trainings/:id',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'training.updated' },
       schema: {
         tags,
         summary: 'Modifier les textes d’une formation (son organisme)',
@@ -123,7 +123,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
   app.post(
     '/trainings/:id/actions/:actionId/sessions',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'training_session.created' },
       schema: {
         tags,
         summary: 'Ajouter une session à une action (son organisme)',
@@ -145,7 +145,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
   app.patch(
     '/training-sessions/:sessionId',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'training_session.updated' },
       schema: {
         tags,
         summary:
@@ -167,7 +167,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
   app.post(
     '/lheo-imports',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'lheo_import.done' },
       schema: {
         tags,
         summary: 'Importer un flux LHÉO (corps application/xml)',

@@ -1,11 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.js';
+import type { AuditAction } from '../../shared/audit.js';
 import { csvHeader, csvLine } from '../../shared/csv.js';
 import { forbidden, invalid, notFound } from '../../shared/errors.js';
 import { isDepartmentCode, isIsoDate, isUuid } from '../../shared/formats.js';
 import { queryTokens } from '../../shared/text.js';
 import type { Actor } from '../identity/model.js';
+import { recordAudit } from '../identity/service.js';
 import { FUNDERS, LEVELS, PUBLIC_JOBSEEKER_FUNDERS } from './dictionaries.js';
 import { importRepository } from './import-repository.js';
 import { importLheo, SOURCE_PATTERN } from './importer.js';
@@ -199,6 +201,27 @@ export function trainingsService(
     return catalogue.trainingIdsOfActions(result.items.map((i) => i.actionId));
   }
 
+  /**
+   * A change of the training offer and its audit line, in one transaction: the line commits or
+   * rolls back with the change (issue 8, hole 13: 345 session edits and a text edit left no line).
+   */
+  function changeOffer<T>(
+    actor: Actor,
+    fn: (repo: ReturnType<typeof catalogueRepository>) => Promise<T>,
+    audit: (result: T) => {
+      action: AuditAction;
+      subjectType: string;
+      subjectId: string;
+      details?: Record<string, unknown>;
+    },
+  ): Promise<T> {
+    return db.transaction().execute(async (tx) => {
+      const result = await fn(catalogueRepository(tx));
+      await recordAudit(tx, actor, audit(result));
+      return result;
+    });
+  }
+
   async function managedSession(actor: Actor, sessionId: string) {
     if (!isUuid(sessionId)) throw notFound('Session introuvable.');
     const owner = await catalogue.sessionOwner(sessionId);
@@ -271,7 +294,16 @@ export function trainingsService(
           'placesRemaining',
           `Places restantes (${remaining}) supérieures aux places totales (${total}).`,
         );
-      await catalogue.updateSession(sessionId, owner.training_id, patch);
+      await changeOffer(
+        actor,
+        (repo) => repo.updateSession(sessionId, owner.training_id, patch),
+        () => ({
+          action: 'training_session.updated',
+          subjectType: 'training_session',
+          subjectId: sessionId,
+          details: { trainingId: owner.training_id, fields: Object.keys(patch) },
+        }),
+      );
       changed();
       return owner.training_id;
     },
@@ -290,22 +322,41 @@ export function trainingsService(
         throw invalid('placesRemaining', 'Places restantes supérieures aux places totales.');
       const number = `PSL-${Date.now().toString(36)}`;
       const address = action.sessions[0]?.registrationAddress ?? training.provider.address;
-      const created = await catalogue.addSession(actionId, trainingId, {
-        number,
-        start: body.start,
-        end: body.end,
-        recruitmentState: body.recruitmentState ?? '1',
-        placesTotal: total,
-        placesRemaining: remaining,
-        registrationAddress: address,
-      });
+      const created = await changeOffer(
+        actor,
+        (repo) =>
+          repo.addSession(actionId, trainingId, {
+            number,
+            start: body.start,
+            end: body.end,
+            recruitmentState: body.recruitmentState ?? '1',
+            placesTotal: total,
+            placesRemaining: remaining,
+            registrationAddress: address,
+          }),
+        (id) => ({
+          action: 'training_session.created',
+          subjectType: 'training_session',
+          subjectId: id,
+          details: { trainingId, actionId, start: body.start, end: body.end },
+        }),
+      );
       changed();
       return created;
     },
 
     async updateText(actor: Actor, trainingId: string, patch: TrainingTextPatch) {
       await this.checkTrainingRights(actor, trainingId);
-      await catalogue.updateTrainingText(trainingId, patch);
+      await changeOffer(
+        actor,
+        (repo) => repo.updateTrainingText(trainingId, patch),
+        () => ({
+          action: 'training.updated',
+          subjectType: 'training',
+          subjectId: trainingId,
+          details: { fields: Object.keys(patch) },
+        }),
+      );
       changed();
     },
 
@@ -348,6 +399,19 @@ export function trainingsService(
         organisationId: actor.organisationId,
         restrictToSiret,
         maxBytes: options.maxImportBytes,
+        audit: (tx, run) =>
+          recordAudit(tx, actor, {
+            action: 'lheo_import.done',
+            subjectType: 'lheo_import',
+            subjectId: run.id,
+            details: {
+              source,
+              mode: input.mode,
+              fileName: input.fileName,
+              ...run.counts,
+              rejected: run.rejected,
+            },
+          }),
       });
       changed();
       return outcome;

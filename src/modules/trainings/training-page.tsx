@@ -196,6 +196,8 @@ function Provider({ t }: { t: TrainingView }) {
   );
 }
 
+const editsSession = { access: 'user', audit: 'training_session.updated' } as const;
+
 export async function trainingPages(app: FastifyInstance, { trainings }: Services) {
   async function page(
     request: FastifyRequest,
@@ -328,7 +330,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Service
     );
   });
 
-  app.post('/formations/:id/sessions/:sessionId', { config: { access: 'user' } }, async (request, reply) => {
+  app.post('/formations/:id/sessions/:sessionId', { config: editsSession }, async (request, reply) => {
     const { id, sessionId } = request.params as { id: string; sessionId: string };
     const places = formValue(request.body, 'placesRemaining');
     const state = formValue(request.body, 'recruitmentState');
@@ -352,7 +354,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Service
 
   app.post(
     '/formations/:id/actions/:actionId/sessions',
-    { config: { access: 'user' } },
+    { config: { access: 'user', audit: 'training_session.created' } },
     async (request, reply) => {
       const { id, actionId } = request.params as { id: string; actionId: string };
       const total = formValue(request.body, 'placesTotal');
