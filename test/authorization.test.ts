@@ -307,8 +307,7 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
             if (url.includes(':userId'))
               url = url.replace(':userId', (await addUser(orgId, 'conseiller')).id);
             if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
-            if (url.includes(':invitationId'))
-              url = url.replace(':invitationId', await addInvitation(orgId));
+            if (url.includes(':invitationId')) url = url.replace(':invitationId', await addInvitation(orgId));
             url = url
               .replace(':id', catalogue.training)
               .replace(':actionId', catalogue.action)
