@@ -5,6 +5,8 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_REGION_CODE } from '../src/modules/demo/region.js';
+import { feedBytes, feedInputs } from '../src/modules/trainings/feed.js';
 import { AUDITED_ACTIONS, type AuditAction } from '../src/shared/audit.js';
 import { Browser, createTestApp, type TestApp } from './app.js';
 import { testEngines } from './databases.js';
@@ -176,6 +178,41 @@ describe.each(testEngines())('audit of reads and offer changes on %s', (engine) 
       }),
     );
     expect([pageSession.res.statusCode, pageSession.count]).toEqual([303, 1]);
+  });
+
+  it('records one line for an LHÉO import that changed the offer, none for a refused file', async () => {
+    const inputs = await feedInputs(t.db, DEMO_REGION_CODE);
+    const parts: Uint8Array[] = [];
+    for await (const p of feedBytes({
+      seed: 3,
+      sessions: 20,
+      appellations: inputs.appellations,
+      communes: inputs.communes,
+      today: '2026-11-23',
+      numberPrefix: 'AUDIT',
+    }))
+      parts.push(p);
+    const b = browsers[FT_ADMIN]!;
+    const post = (xml: string | Buffer) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/lheo-imports?source=flux-audit&mode=partial',
+        payload: xml,
+        headers: {
+          cookie: b.cookies,
+          'x-csrf-token': b.csrf,
+          accept: 'application/json',
+          'content-type': 'application/xml',
+        },
+      });
+    const done = await added('lheo_import.done', () => post(Buffer.concat(parts)));
+    expect([done.res.statusCode, done.count]).toEqual([200, 1]);
+    expect(done.last).toMatchObject({ actor_label: FT_ADMIN, subject_id: JSON.parse(done.res.body).id });
+    expect(done.last!.details).toMatchObject({ source: 'flux-audit', mode: 'partial' });
+    const refused = await added('lheo_import.done', () =>
+      post('<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY a "a">]><lheo>&a;</lheo>'),
+    );
+    expect(refused.count).toBe(0);
   });
 
   it('writes no line for a refused or invalid change', async () => {

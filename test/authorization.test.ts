@@ -175,6 +175,15 @@ function bodyFor(key: string): Record<string, unknown> {
   return bodies[key] ?? {};
 }
 
+/** Audit lines one call must leave for one action its route declares. */
+function expectedAuditLines(kind: 'read' | 'write', method: string, refused: boolean, succeeded: boolean) {
+  if (refused) return [0];
+  // A write's line commits with the change, and only with it.
+  if (kind === 'write') return [succeeded ? 1 : 0];
+  // A read's line comes with a GET answer; a form refused for its content may show the list again.
+  return method === 'GET' && succeeded ? [1] : [0, 1];
+}
+
 const ROLES_IN_ORG: Exclude<Who, 'anonyme' | 'super-admin'>[] = [
   'administrateur',
   'conseiller',
@@ -296,86 +305,77 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
       const [method, path] = key.split(' ') as [string, string];
       const targets: Target[] = path.includes(':orgId') ? ['own', 'other'] : ['own'];
       const relations: Relation[] = isPersonal(POLICY[key]) ? RELATIONS : ['none'];
+      const cases = targets.flatMap((target) => relations.map((relation) => ({ target, relation })));
       const audit: AuditAction[] = declared.get(key) ?? [];
       for (const who of WHO) {
-        for (const target of targets)
-          for (const relation of relations) {
-            const orgId = orgs[target];
-            let url = path.replace(':orgId', orgId);
-            if (url.includes(':personId'))
-              url = url.replace(':personId', await personFor(who, target, relation));
-            if (url.includes(':userId'))
-              url = url.replace(':userId', (await addUser(orgId, 'conseiller')).id);
-            if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
-            if (url.includes(':invitationId')) url = url.replace(':invitationId', await addInvitation(orgId));
-            url = url
-              .replace(':id', catalogue.training)
-              .replace(':actionId', catalogue.action)
-              .replace(':sessionId', catalogue.session);
-            let browser = sessions.get(who)!;
-            let body = key === 'POST /mon-compte/organisation' ? { organisationId: orgs.own } : bodyFor(key);
-            // Routes that open or close a session get a throwaway one, so the shared sessions survive.
-            if (key === 'POST /deconnexion' && who !== 'anonyme') {
-              browser = await new Browser(t.app).login(
-                who === 'super-admin' ? 'superadmin@passerelle.demo' : (await addUser(orgs.own, who)).email,
-              );
-            }
-            if (key === 'POST /connexion') {
-              browser = new Browser(t.app);
-              await browser.get('/connexion');
-              body = {
-                email: (await addUser(orgs.own, 'conseiller')).email,
-                password: 'Passerelle-Demo-2026!',
-              };
-            }
-            const before = method === 'GET' ? '' : await fingerprint();
-            const auditBefore = await lastAuditId();
-            const violationsBefore = t.app.auditViolations.length;
-            const res = url.startsWith('/api/')
-              ? await browser.api(
-                  method as 'GET',
-                  url,
-                  method === 'GET' || method === 'DELETE' ? undefined : body,
-                )
-              : method === 'GET'
-                ? await browser.get(url)
-                : await browser.post(url, body as Record<string, string>);
-            const refused =
-              res.statusCode === 401 ||
-              res.statusCode === 403 ||
-              (res.statusCode === 302 && String(res.headers.location).startsWith('/connexion'));
-            const allowed = ruleOf(POLICY[key]!)(who, target, relation);
-            const label = `${key} as ${who} on ${target} organisation${relations.length > 1 ? ` (${relation})` : ''} → ${res.statusCode}`;
-            if (allowed && refused) failures.push(`should be allowed: ${label}`);
-            if (!allowed && !refused && res.statusCode !== 404) failures.push(`should be refused: ${label}`);
-            if (allowed && res.statusCode >= 500) failures.push(`server error: ${label}`);
-            if (!allowed && method !== 'GET' && (await fingerprint()) !== before)
-              failures.push(`refused write changed data: ${label}`);
-            for (const violation of t.app.auditViolations.slice(violationsBefore))
-              failures.push(`audit: ${violation} (${label})`);
-            if (audit.length) {
-              const { rows } = await sql<{ action: string }>`
-              select action from audit_log where id > ${auditBefore}::bigint`.execute(t.db);
-              const succeeded = !refused && res.statusCode < 400;
-              for (const action of audit) {
-                const lines = rows.filter((r) => r.action === action).length;
-                // A read's line comes with a GET answer (a refused form may show the list again: at most
-                // one line); a write's line with the committed change.
-                const isRead = AUDITED_ACTIONS[action].kind === 'read';
-                const expected = refused
-                  ? [0]
-                  : isRead
-                    ? method === 'GET' && succeeded
-                      ? [1]
-                      : [0, 1]
-                    : [succeeded ? 1 : 0];
-                if (!expected.includes(lines))
-                  failures.push(
-                    `${lines} « ${action} » audit line(s), expected ${expected.join(' or ')}: ${label}`,
-                  );
-              }
+        for (const { target, relation } of cases) {
+          const orgId = orgs[target];
+          let url = path.replace(':orgId', orgId);
+          if (url.includes(':personId'))
+            url = url.replace(':personId', await personFor(who, target, relation));
+          if (url.includes(':userId')) url = url.replace(':userId', (await addUser(orgId, 'conseiller')).id);
+          if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
+          if (url.includes(':invitationId')) url = url.replace(':invitationId', await addInvitation(orgId));
+          url = url
+            .replace(':id', catalogue.training)
+            .replace(':actionId', catalogue.action)
+            .replace(':sessionId', catalogue.session);
+          let browser = sessions.get(who)!;
+          let body = key === 'POST /mon-compte/organisation' ? { organisationId: orgs.own } : bodyFor(key);
+          // Routes that open or close a session get a throwaway one, so the shared sessions survive.
+          if (key === 'POST /deconnexion' && who !== 'anonyme') {
+            browser = await new Browser(t.app).login(
+              who === 'super-admin' ? 'superadmin@passerelle.demo' : (await addUser(orgs.own, who)).email,
+            );
+          }
+          if (key === 'POST /connexion') {
+            browser = new Browser(t.app);
+            await browser.get('/connexion');
+            body = {
+              email: (await addUser(orgs.own, 'conseiller')).email,
+              password: 'Passerelle-Demo-2026!',
+            };
+          }
+          const before = method === 'GET' ? '' : await fingerprint();
+          const auditBefore = await lastAuditId();
+          const violationsBefore = t.app.auditViolations.length;
+          const res = url.startsWith('/api/')
+            ? await browser.api(
+                method as 'GET',
+                url,
+                method === 'GET' || method === 'DELETE' ? undefined : body,
+              )
+            : method === 'GET'
+              ? await browser.get(url)
+              : await browser.post(url, body as Record<string, string>);
+          const refused =
+            res.statusCode === 401 ||
+            res.statusCode === 403 ||
+            (res.statusCode === 302 && String(res.headers.location).startsWith('/connexion'));
+          const allowed = ruleOf(POLICY[key]!)(who, target, relation);
+          const label = `${key} as ${who} on ${target} organisation${relations.length > 1 ? ` (${relation})` : ''} → ${res.statusCode}`;
+          if (allowed && refused) failures.push(`should be allowed: ${label}`);
+          if (!allowed && !refused && res.statusCode !== 404) failures.push(`should be refused: ${label}`);
+          if (allowed && res.statusCode >= 500) failures.push(`server error: ${label}`);
+          if (!allowed && method !== 'GET' && (await fingerprint()) !== before)
+            failures.push(`refused write changed data: ${label}`);
+          for (const violation of t.app.auditViolations.slice(violationsBefore))
+            failures.push(`audit: ${violation} (${label})`);
+          if (audit.length) {
+            const { rows } = await sql<{
+              action: string;
+            }>`select action from audit_log where id > ${auditBefore}::bigint`.execute(t.db);
+            const succeeded = !refused && res.statusCode < 400;
+            for (const action of audit) {
+              const lines = rows.filter((r) => r.action === action).length;
+              const expected = expectedAuditLines(AUDITED_ACTIONS[action].kind, method, refused, succeeded);
+              if (!expected.includes(lines))
+                failures.push(
+                  `${lines} « ${action} » audit line(s), expected ${expected.join(' or ')}: ${label}`,
+                );
             }
           }
+        }
       }
     }
     expect(failures).toEqual([]);
