@@ -80,9 +80,7 @@ const READY_TIMEOUT_MS = 1_500;
 
 /**
  * Every error, thrown by a handler or refused by Fastify itself, as one problem: problem+json for
- * the API and non-HTML clients, the French error page for a browser. A refusal that comes before
- * the request's hooks ran (router errors: no cookies parsed) cannot render the page's layout and
- * gets problem+json.
+ * the API and non-HTML clients, the French error page for a browser.
  */
 function sendError(request: FastifyRequest, reply: FastifyReply, error: Error) {
   const problem = toProblem(error);
@@ -91,13 +89,10 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: Error) {
   if (request.url.startsWith('/api/') || !request.headers.accept?.includes('text/html')) {
     return sendProblem(request, reply, problem);
   }
-  let page: string | Promise<string>;
-  try {
-    page = renderErrorPage(request, reply, problem);
-  } catch {
-    return sendProblem(request, reply, problem);
-  }
-  return reply.status(problem.status).type('text/html; charset=utf-8').send(page);
+  return reply
+    .status(problem.status)
+    .type('text/html; charset=utf-8')
+    .send(renderErrorPage(request, reply, problem));
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
