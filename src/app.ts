@@ -75,6 +75,7 @@ const PLUGIN_PUBLIC_PREFIXES = ['/static/', '/api/docs'];
 export const SESSION_COOKIE = 'passerelle_session';
 export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
 
+// --- Errors and readiness (issue 8, holes 7 and 14)
 /** /ready answers within this delay even when the database hangs (a load balancer's probe waits 2-5 s). */
 const READY_TIMEOUT_MS = 1_500;
 
@@ -94,6 +95,7 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: Error) {
     .type('text/html; charset=utf-8')
     .send(renderErrorPage(request, reply, problem));
 }
+// --- end errors and readiness
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
@@ -257,7 +259,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (pending === 'timeout')
         return reply.status(503).send({
           status: 'base de données injoignable',
-          detail: `Pas de réponse en ${READY_TIMEOUT_MS / 1000} s.`,
+          detail: `Pas de réponse en ${(READY_TIMEOUT_MS / 1000).toLocaleString('fr-FR')}\u00a0s.`,
         });
       if (pending.length) return reply.status(503).send({ status: 'migrations en attente', pending });
       return { status: 'ok' };
