@@ -94,14 +94,13 @@ const PLUGIN_PUBLIC_PREFIXES = ['/static/', '/api/docs'];
 export const SESSION_COOKIE = 'passerelle_session';
 export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
 
+// --- Errors and readiness (issue 8, holes 7 and 14)
 /** /ready answers within this delay even when the database hangs (a load balancer's probe waits 2-5 s). */
 const READY_TIMEOUT_MS = 1_500;
 
 /**
  * Every error, thrown by a handler or refused by Fastify itself, as one problem: problem+json for
- * the API and non-HTML clients, the French error page for a browser. A refusal that comes before
- * the request's hooks ran (router errors: no cookies parsed) cannot render the page's layout and
- * gets problem+json.
+ * the API and non-HTML clients, the French error page for a browser.
  */
 function sendError(request: FastifyRequest, reply: FastifyReply, error: Error) {
   const problem = toProblem(error);
@@ -110,14 +109,12 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: Error) {
   if (request.url.startsWith('/api/') || !request.headers.accept?.includes('text/html')) {
     return sendProblem(request, reply, problem);
   }
-  let page: string | Promise<string>;
-  try {
-    page = renderErrorPage(request, reply, problem);
-  } catch {
-    return sendProblem(request, reply, problem);
-  }
-  return reply.status(problem.status).type('text/html; charset=utf-8').send(page);
+  return reply
+    .status(problem.status)
+    .type('text/html; charset=utf-8')
+    .send(renderErrorPage(request, reply, problem));
 }
+// --- end errors and readiness
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
@@ -349,7 +346,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (pending === 'timeout')
         return reply.status(503).send({
           status: 'base de données injoignable',
-          detail: `Pas de réponse en ${READY_TIMEOUT_MS / 1000} s.`,
+          detail: `Pas de réponse en ${(READY_TIMEOUT_MS / 1000).toLocaleString('fr-FR')}\u00a0s.`,
         });
       if (pending.length) return reply.status(503).send({ status: 'migrations en attente', pending });
       return { status: 'ok' };

@@ -114,6 +114,16 @@ describe('bad input at the edge', () => {
     expect(page.body).not.toContain('FST_ERR');
   });
 
+  it('refuses a page number out of range on the list pages (an OFFSET out of range before)', async () => {
+    for (const url of ['/journal', '/organisations', '/mon-offre']) {
+      const res = await admin.get(`${url}?page=99999999999999999999`);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.body).toContain('Numéro de page invalide');
+      expect((await admin.get(`${url}?page=1e20`)).statusCode, url).toBe(400);
+      expect((await admin.get(`${url}?page=2`)).statusCode, url).toBe(200);
+    }
+  });
+
   it('answers an empty patch with a 400, not a 500', async () => {
     const res = await admin.api('PATCH', `/api/v1/training-sessions/${sessionId}`, {});
     expect(res.statusCode).toBe(400);

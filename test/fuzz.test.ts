@@ -285,6 +285,9 @@ describe('route fuzzing', () => {
     if (res.statusCode >= 500) found.push(`${res.statusCode}`);
     if (STACK.test(res.body)) found.push('stack trace in body');
     if (SQL_TEXT.test(res.body)) found.push('SQL text in body');
+    // A browser gets the French error page (or the form with its error), never JSON.
+    if (!c.api && res.statusCode >= 400 && !String(res.headers['content-type']).startsWith('text/html'))
+      found.push(`page error as ${String(res.headers['content-type'])}`);
     if (c.api && res.statusCode >= 400) {
       const type = String(res.headers['content-type'] ?? '');
       if (!type.startsWith('application/problem+json')) found.push(`error as ${type || 'no content-type'}`);
@@ -296,7 +299,7 @@ describe('route fuzzing', () => {
 
   it('answers every hostile request with a 4xx or less, no stack, no SQL, problem+json on the API', async () => {
     const fields = pageFieldNames();
-    const routes = app.routeTable.filter((r) => !r.url.startsWith('/static/'));
+    const routes = app.routeTable;
     const failures: string[] = [];
     let count = 0;
     let seed = SEED;

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { invalid } from '../shared/errors.js';
 import { csrfToken } from './csrf.js';
 import type { PageContext } from './layout.js';
 
@@ -14,4 +15,18 @@ export function html(reply: FastifyReply, body: string | Promise<string>, status
 export function formValue(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value.trim() : '';
+}
+
+/**
+ * The ?page= of a list page: 1 when absent, else an integer from 1 to 10 000 (the API's bound).
+ * A huge one used to reach SQL as an OFFSET out of range (a 500 on /journal, /organisations and
+ * /mon-offre, issue 8).
+ */
+export function pageParam(request: FastifyRequest, max = 10_000): number {
+  const raw = (request.query as Record<string, unknown> | undefined)?.page;
+  if (raw === undefined || raw === '') return 1;
+  const page = typeof raw === 'string' && /^\d{1,6}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!(page >= 1 && page <= max))
+    throw invalid('page', `Numéro de page invalide : un nombre entier de 1 à ${max} est attendu.`);
+  return page;
 }

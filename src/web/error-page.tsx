@@ -1,10 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pageContext } from './context.js';
-import { Layout } from './layout.js';
+import { Layout, type PageContext } from './layout.js';
 import type { Problem } from './problem.js';
 
+/** The page context, or an anonymous one for a request refused before its hooks ran (router errors). */
+function errorContext(request: FastifyRequest, reply: FastifyReply): PageContext {
+  try {
+    return pageContext(request, reply);
+  } catch {
+    return { actor: null, csrf: '', path: '/' };
+  }
+}
+
 export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
-  const ctx = pageContext(request, reply);
+  const ctx = errorContext(request, reply);
   return (
     <Layout title={problem.title} ctx={ctx}>
       <h1 safe>{problem.title}</h1>

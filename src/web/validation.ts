@@ -35,8 +35,14 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
  */
 export function unstorableField(value: unknown, prefix = ''): string | null {
   const stack: [unknown, string][] = [[value, prefix]];
+  // Parsed multipart parts point back to their fields: each object is visited once.
+  const seen = new Set<object>();
   while (stack.length) {
     const [v, path] = stack.pop()!;
+    if (typeof v === 'object' && v !== null) {
+      if (seen.has(v)) continue;
+      seen.add(v);
+    }
     if (typeof v === 'string') {
       if (hasUnstorableCharacter(v)) return path || 'body';
     } else if (Array.isArray(v)) {

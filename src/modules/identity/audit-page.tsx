@@ -5,7 +5,7 @@ import { AUDITED_ACTIONS } from '../../shared/audit.js';
 import { invalid } from '../../shared/errors.js';
 import { isIsoDate, isUuid } from '../../shared/formats.js';
 import { DataTable, formatDateTime, InputField, Pagination, SelectField } from '../../web/components.js';
-import { html, pageContext } from '../../web/context.js';
+import { html, pageContext, pageParam } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
 import type { Actor } from './model.js';
 
@@ -43,7 +43,7 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
         );
       return s || undefined;
     };
-    const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+    const page = pageParam(request);
     const filter = {
       organisationId:
         actor.isSuperAdmin && q.organisation && isUuid(q.organisation) ? q.organisation : undefined,

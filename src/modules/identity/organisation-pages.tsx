@@ -2,7 +2,7 @@ import Html from '@kitajs/html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import { Alert, DataTable, InputField, Pagination, SelectField } from '../../web/components.js';
-import { html, pageContext } from '../../web/context.js';
+import { html, pageContext, pageParam } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { fieldErrors } from './auth-pages.js';
 import { isOrgAdmin } from './model.js';
@@ -50,7 +50,7 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
     const actor = request.actor!;
     const q = request.query as Record<string, string>;
     const kind = q.type && isKind(q.type) ? q.type : undefined;
-    const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+    const page = pageParam(request);
     const result = await identity.listOrganisations(actor, {
       q: q.q?.slice(0, 100) || undefined,
       kind,

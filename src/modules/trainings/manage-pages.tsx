@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import { AppError } from '../../shared/errors.js';
 import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
-import { formValue, html, pageContext } from '../../web/context.js';
+import { formValue, html, pageContext, pageParam } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 
 const TEXT_FIELDS = [
@@ -16,7 +16,7 @@ const editsText = { access: 'user', audit: 'training.updated' } as const;
 
 export async function managePages(app: FastifyInstance, { trainings }: Services) {
   app.get('/mon-offre', { config: { access: 'user' } }, async (request, reply) => {
-    const page = Math.max(1, Number((request.query as { page?: string }).page ?? 1) || 1);
+    const page = pageParam(request);
     const { total, items } = await trainings.ownTrainings(request.actor!, page);
     const ctx = pageContext(request, reply);
     return html(
