@@ -36,6 +36,11 @@ export interface Config {
   lheoMaxBytes: number;
   /** Where an uploaded LHÉO file is received whole before its import (a cut transfer imports nothing). */
   uploadDir: string;
+  /**
+   * Room for the uploads being received or imported at once, all together (at least one file of
+   * lheoMaxBytes): past it an upload is refused with 507 until the running imports end.
+   */
+  uploadQuotaBytes: number;
   /** INSEE code of the region Passerelle serves (its departments frame the funders' reports). */
   regionCode: string;
 }
@@ -62,6 +67,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   if (!secret || secret.length < 32) {
     throw new Error('SESSION_SECRET doit être défini (32 caractères au moins) avec DATABASE_URL.');
   }
+  const lheoMaxBytes = Number(env.LHEO_MAX_BYTES ?? 512 * 1024 * 1024);
+  // Two full-size files by default: one importing while the next is received.
+  const uploadQuotaBytes = Number(env.UPLOAD_QUOTA_BYTES ?? 2 * lheoMaxBytes);
+  if (!Number.isSafeInteger(lheoMaxBytes) || lheoMaxBytes < 1)
+    throw new Error('LHEO_MAX_BYTES doit être un nombre entier d’octets positif.');
+  if (!Number.isSafeInteger(uploadQuotaBytes) || uploadQuotaBytes < lheoMaxBytes)
+    throw new Error(
+      'UPLOAD_QUOTA_BYTES doit être un nombre entier d’octets, au moins égal à LHEO_MAX_BYTES (un fichier entier).',
+    );
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   return {
     port,
@@ -83,8 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     sessionTtlHours: Number(env.SESSION_TTL_HOURS ?? 12),
     autocompleteCacheSize: Number(env.AUTOCOMPLETE_CACHE_SIZE ?? 10_000),
     searchCacheSize: Number(env.SEARCH_CACHE_SIZE ?? 2_000),
-    lheoMaxBytes: Number(env.LHEO_MAX_BYTES ?? 512 * 1024 * 1024),
+    lheoMaxBytes,
     uploadDir: resolve(root, env.UPLOAD_DIR ?? 'data/uploads'),
+    uploadQuotaBytes,
     regionCode: env.REGION_CODE ?? '84',
   };
 }

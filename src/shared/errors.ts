@@ -1,5 +1,15 @@
 /** The few kinds of failure a use case can report; mapped once to RFC 9457 problems in web/problem.ts. */
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'too-large';
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'too-large'
+  /** Well-formed request whose content is refused as a whole (an LHÉO file that is not well-formed). */
+  | 'unprocessable'
+  /** The server's space for this kind of content is full (upload quota): retry later. */
+  | 'storage-full';
 
 export class AppError extends Error {
   constructor(
@@ -7,6 +17,8 @@ export class AppError extends Error {
     message: string,
     /** The faulty input field, as a JSON pointer-ish name ("siret", "members/0/email"). */
     readonly field?: string,
+    /** RFC 9457 extension members added to the problem (e.g. an import's id and report link). */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(message);
   }

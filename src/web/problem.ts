@@ -8,6 +8,10 @@ const STATUS: Record<ErrorKind, number> = {
   'not-found': 404,
   conflict: 409,
   'too-large': 413,
+  unprocessable: 422,
+  // 507 rather than 413: the shared upload space is full, not this file too large; the same
+  // request succeeds once running imports end (RFC 4918 §11.5).
+  'storage-full': 507,
 };
 const TITLES: Record<number, string> = {
   400: 'Requête invalide',
@@ -17,8 +21,10 @@ const TITLES: Record<number, string> = {
   409: 'Conflit',
   413: 'Contenu trop volumineux',
   415: 'Type de contenu non pris en charge',
+  422: 'Contenu irrecevable',
   429: 'Trop de requêtes',
   500: 'Erreur interne',
+  507: 'Espace de stockage insuffisant',
 };
 
 /** RFC 9457 problem details; `field` and `invalid-params` name what was wrong in the input. */
@@ -30,6 +36,8 @@ export interface Problem {
   instance?: string;
   field?: string;
   'invalid-params'?: { name: string; reason: string }[];
+  /** Extension members (RFC 9457 §3.2), e.g. a refused import's report. */
+  [extension: string]: unknown;
 }
 
 interface AjvError {
@@ -76,7 +84,10 @@ export function toProblem(error: FastifyError | AppError | Error, instance?: str
     ...extra,
   });
   if (error instanceof AppError) {
-    return problem(STATUS[error.kind], error.message, error.field ? { field: error.field } : {});
+    return problem(STATUS[error.kind], error.message, {
+      ...(error.extensions ?? {}),
+      ...(error.field ? { field: error.field } : {}),
+    });
   }
   const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fe.validation) {
