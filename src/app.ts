@@ -255,7 +255,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await referentialsApiRoutes(api, services);
       await identityApiRoutes(api, services);
-      await trainingsApiRoutes(api, services);
+      await trainingsApiRoutes(api, services, config);
     },
     { prefix: '/api/v1' },
   );

@@ -9,16 +9,10 @@ import { CsrfField, Layout } from '../../web/layout.js';
 import { acceptMultipart, formParts } from '../../web/multipart.js';
 import { toProblem } from '../../web/problem.js';
 import { requireImportRights } from './rights.js';
-import { abortedWith } from './uploads.js';
+import { abortedWith, fileTooLarge } from './uploads.js';
 
 /** Room for a form's other parts (token, source, mode, boundaries) beside its file. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
-const tooLarge = (maxBytes: number) =>
-  new AppError(
-    'too-large',
-    `Fichier trop volumineux : la limite est de ${(maxBytes / 1e6).toFixed(0)} Mo.`,
-    'file',
-  );
 
 const STATUS: Record<string, string> = {
   running: 'en cours',
@@ -155,7 +149,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
         // file: the form sends the file last, and only then is it written to disk.
         requireImportRights(actor);
         const declared = Number(request.headers['content-length'] ?? 0);
-        if (declared > config.lheoMaxBytes + FORM_OVERHEAD_BYTES) throw tooLarge(config.lheoMaxBytes);
+        if (declared > config.lheoMaxBytes + FORM_OVERHEAD_BYTES) throw fileTooLarge(config.lheoMaxBytes);
         const fields: Record<string, string> = {};
         for await (const part of formParts(request)) {
           if (part.type === 'field') {

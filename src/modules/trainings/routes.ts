@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Services } from '../../app.js';
+import type { Config } from '../../config.js';
 import { invalid } from '../../shared/errors.js';
 import {
   ImportSummary,
@@ -12,7 +13,7 @@ import {
   TrainingTextPatch,
 } from './schemas.js';
 import type { RawQuery } from './service.js';
-import { abortedWith } from './uploads.js';
+import { abortedWith, fileTooLarge } from './uploads.js';
 
 const tags = ['Offre de formation'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -39,7 +40,7 @@ const ImportQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Services) {
+export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Services, config: Config) {
   // An LHÉO feed posted as the raw body is not read while parsed: the handler streams it to its
   // upload file after the checks (uploads.ts).
   app.addContentTypeParser(['application/xml', 'text/xml'], (_request, payload, done) => done(null, payload));
@@ -173,6 +174,9 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
     },
     async (request) => {
       const query = request.query as { source?: string; mode?: 'full' | 'partial' };
+      // A body announced larger than the limit is refused before a byte is read.
+      if (Number(request.headers['content-length'] ?? 0) > config.lheoMaxBytes)
+        throw fileTooLarge(config.lheoMaxBytes);
       const plan = await trainings.planImport(request.actor!, {
         source: query.source ?? null,
         mode: query.mode ?? 'partial',

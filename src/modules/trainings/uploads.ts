@@ -15,6 +15,9 @@ export interface SavedUpload {
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} Mo`;
 
+export const fileTooLarge = (maxBytes: number) =>
+  new AppError('too-large', `Fichier trop volumineux : la limite est de ${megabytes(maxBytes)}.`, 'file');
+
 /**
  * Where uploaded LHÉO files wait for their import. A file is received whole before its import
  * starts: the import holds the import lock and a transaction (importer.ts), which a slow or
@@ -49,12 +52,7 @@ export function uploadArea(options: { dir: string; quotaBytes: number; maxBytes:
             for await (const chunk of chunks as AsyncIterable<Buffer>) {
               size += chunk.length;
               used += chunk.length;
-              if (size > options.maxBytes)
-                throw new AppError(
-                  'too-large',
-                  `Fichier trop volumineux : la limite est de ${megabytes(options.maxBytes)}.`,
-                  'file',
-                );
+              if (size > options.maxBytes) throw fileTooLarge(options.maxBytes);
               if (used > options.quotaBytes)
                 throw new AppError(
                   'storage-full',
