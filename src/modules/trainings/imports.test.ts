@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
-import { testEngines } from '../../../test/databases.js';
+import { createTestDatabase, testEngines } from '../../../test/databases.js';
+import { migrations } from '../../db/migrate.js';
 import { DEMO_REGION_CODE } from '../demo/region.js';
 import { feedBytes, feedInputs } from './feed.js';
 
@@ -362,5 +363,48 @@ describe.each(testEngines())('LHÉO uploads and imports on %s', (engine) => {
       expect(words.rows[0]!.n).toBeGreaterThan(0);
       expect(await bytesIn(uploadDir)).toBe(0);
     });
+  });
+});
+
+describe.each(testEngines())('source owners backfilled by migration 0007 on %s', (engine) => {
+  it('gives each source imported before to its owner, and an OF’s own source to that OF', async () => {
+    const { db, drop } = await createTestDatabase(engine, { demo: true });
+    try {
+      const org = async (kind: string) =>
+        (
+          await sql<{ id: string; siret: string }>`
+            select id, siret from organisation where kind = ${kind} and siret is not null order by name limit 1`.execute(
+            db,
+          )
+        ).rows[0]!;
+      const [of, ft, region] = [
+        await org('organisme_formation'),
+        await org('france_travail'),
+        await org('region'),
+      ];
+      const run = (source: string, organisation: string | null, status: string, minutes: number) =>
+        sql`insert into lheo_import (source, mode, file_name, sha256, size_bytes, status, organisation_id, started_at)
+          values (${source}, 'full', 'f.xml', '', 1, ${status}, ${organisation}, now() - make_interval(mins => ${minutes}))`.execute(
+          db,
+        );
+      // France Travail typed the OF's source name first; the Region's first try at its feed failed.
+      await run(`of-${of.siret}`, ft.id, 'done', 50);
+      await run(`of-${of.siret}`, of.id, 'done', 40);
+      await run('flux-region', ft.id, 'failed', 30);
+      await run('flux-region', region.id, 'done', 20);
+      await run('carif-oref', null, 'done', 10);
+      await sql`drop table lheo_source`.execute(db);
+      await migrations['0007_feed_sources']!.up(db as never);
+      const { rows } = await sql<{ name: string; kind: string; organisation_id: string | null }>`
+        select name, kind, organisation_id from lheo_source order by name`.execute(db);
+      expect(rows).toEqual([
+        { name: 'carif-oref', kind: 'carif_oref', organisation_id: null },
+        { name: 'carif-oref-demo', kind: 'carif_oref', organisation_id: null },
+        { name: 'flux-region', kind: 'organisation', organisation_id: region.id },
+        { name: `of-${of.siret}`, kind: 'organisation', organisation_id: of.id },
+      ]);
+    } finally {
+      await drop();
+    }
   });
 });
