@@ -39,7 +39,9 @@ describe('training offer, end to end', () => {
 
     const context = await browser.newContext({ locale: 'fr-FR', acceptDownloads: true });
     const page = await context.newPage();
-    await login(page, server.baseUrl, 'admin.francetravail@passerelle.demo');
+    // 'carif-oref-demo' is the declared Carif-Oref feed: only the super-admin (and an operator
+    // organisation declared for it) may import under it, France Travail no more (issue 8, hole 3).
+    await login(page, server.baseUrl, 'superadmin@passerelle.demo');
 
     const upload = async (file: string) => {
       await page.goto(`${server.baseUrl}/formations/imports`);

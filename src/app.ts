@@ -40,6 +40,7 @@ import {
 import type { Mailer } from './shared/mailer.js';
 import { csrfBinding, csrfCookieName, csrfHmacKey } from './web/csrf.js';
 import { renderErrorPage } from './web/error-page.js';
+import { csrfTokenPart, isMultipart } from './web/multipart.js';
 import { sendProblem, toProblem } from './web/problem.js';
 import { staticPages } from './web/static-pages.js';
 import { rejectUnstorableInput, validatorCompiler } from './web/validation.js';
@@ -212,6 +213,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     referentials: deps.referentials ?? referentialsService(db, { cacheSize: config.autocompleteCacheSize }),
     trainings: trainingsService(db, {
       maxImportBytes: config.lheoMaxBytes,
+      uploadDir: config.uploadDir,
+      uploadQuotaBytes: config.uploadQuotaBytes,
       searchCacheSize: config.searchCacheSize,
     }),
   };
@@ -319,6 +322,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return done(Object.assign(new Error('Réservé aux super-administrateurs.'), { statusCode: 403 }));
     }
     if (UNSAFE.has(request.method) && request.actor?.via !== 'token') {
+      // A multipart body is not read while it is parsed (files would reach the disk before this
+      // check): its token is its first part, read here and checked like any form's.
+      if (isMultipart(request)) {
+        csrfTokenPart(request).then((token) => {
+          request.body = { _csrf: token };
+          app.csrfProtection(request, reply, done);
+        }, done);
+        return;
+      }
       return app.csrfProtection(request, reply, done);
     }
     done();

@@ -45,6 +45,11 @@ export interface Config {
   lheoMaxBytes: number;
   /** Where an uploaded LHÉO file is received whole before its import (a cut transfer imports nothing). */
   uploadDir: string;
+  /**
+   * Room for the uploads being received or imported at once, all together (at least one file of
+   * lheoMaxBytes): past it an upload is refused with 507 until the running imports end.
+   */
+  uploadQuotaBytes: number;
   /** INSEE code of the region Passerelle serves (its departments frame the funders' reports). */
   regionCode: string;
 }
@@ -201,6 +206,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   if (!secret || secret.length < 32) {
     throw new Error('SESSION_SECRET doit être défini (32 caractères au moins) avec DATABASE_URL.');
   }
+  const lheoMaxBytes = numberVar(env, 'LHEO_MAX_BYTES', 512 * MIB, { min: 1024, max: 8 * 1024 * MIB });
+  // Two full-size files by default: one importing while the next is received; never less than one file.
+  const uploadQuotaBytes = numberVar(env, 'UPLOAD_QUOTA_BYTES', 2 * lheoMaxBytes, {
+    min: lheoMaxBytes,
+    max: 64 * 1024 * MIB,
+  });
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   if (!URL.canParse(publicUrl) || !/^https?:$/.test(new URL(publicUrl).protocol))
     throw new Error(
@@ -236,8 +247,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     sessionTtlHours: numberVar(env, 'SESSION_TTL_HOURS', 12, { min: 1 / 60, max: 8760, integer: false }),
     autocompleteCacheSize: numberVar(env, 'AUTOCOMPLETE_CACHE_SIZE', 10_000, { min: 0, max: 1_000_000 }),
     searchCacheSize: numberVar(env, 'SEARCH_CACHE_SIZE', 2_000, { min: 0, max: 1_000_000 }),
-    lheoMaxBytes: numberVar(env, 'LHEO_MAX_BYTES', 512 * MIB, { min: 1024, max: 8 * 1024 * MIB }),
+    lheoMaxBytes,
     uploadDir: resolve(root, env.UPLOAD_DIR ?? 'data/uploads'),
+    uploadQuotaBytes,
     regionCode,
   };
 }

@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { prepareDatabase } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { demoLoginsText } from './modules/demo/region.js';
+import { purgeUploads } from './modules/trainings/uploads.js';
 import { createMailer } from './shared/mailer.js';
 
 const config = loadConfig();
@@ -11,6 +12,8 @@ const where =
     : 'PostgreSQL (DATABASE_URL)';
 console.log(`Passerelle — base : ${where}`);
 const handle = await prepareDatabase(config, { seedDemo: config.seedDemo });
+// An upload lives as long as its request: what the directory holds now, a killed process left.
+await purgeUploads(config.uploadDir);
 const app = await buildApp({
   config,
   db: handle.db,

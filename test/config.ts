@@ -21,6 +21,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     searchCacheSize: 1000,
     lheoMaxBytes: 5 * 1024 * 1024,
     uploadDir: '.tmp/uploads',
+    uploadQuotaBytes: 20 * 1024 * 1024,
     regionCode: '84',
     ...overrides,
   };

@@ -8,6 +8,7 @@ import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { referentialsService } from '../modules/referentials/service.js';
 import { importLheo } from '../modules/trainings/importer.js';
+import { PLATFORM } from '../modules/trainings/rights.js';
 import { progress } from '../shared/progress.js';
 
 // npm run import:lheo -- FILE|URL [--source carif-oref] [--partial]
@@ -54,6 +55,11 @@ try {
     sizeBytes,
     open,
     maxBytes: config.lheoMaxBytes,
+    // Whoever runs the CLI holds the server and its database: a new source it creates is a
+    // declared Carif-Oref feed (rights.ts).
+    by: PLATFORM,
+    // A file import waits its turn longer than a page would.
+    lockWaitMs: 30 * 60_000,
     onProgress: (done) => {
       bar.tick(done.bytes - last);
       last = done.bytes;

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_identity.js';
 import * as m0004 from './migrations/0004_search_prefixes.js';
 import * as m0005 from './migrations/0005_trainings.js';
 import * as m0006 from './migrations/0006_import_one_pass.js';
+import * as m0007 from './migrations/0007_feed_sources.js';
 import * as m0008 from './migrations/0008_membership_invitations.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0004_search_prefixes': m0004,
   '0005_trainings': m0005,
   '0006_import_one_pass': m0006,
+  '0007_feed_sources': m0007,
   '0008_membership_invitations': m0008,
 };
 

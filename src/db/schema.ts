@@ -158,6 +158,13 @@ export interface LheoImportTable {
   started_at: CreatedAt;
   finished_at: Timestamp | null;
 }
+/** A feed source and its owner (see rights.ts, FeedSource). */
+export interface LheoSourceTable {
+  name: string;
+  kind: 'organisation' | 'carif_oref';
+  organisation_id: string | null;
+  created_at: CreatedAt;
+}
 export interface LheoRejectionTable {
   id: Generated<number>;
   import_id: string;
@@ -279,6 +286,7 @@ export interface Database {
   domain_event: DomainEventTable;
   lheo_import: LheoImportTable;
   lheo_rejection: LheoRejectionTable;
+  lheo_source: LheoSourceTable;
   training_provider: TrainingProviderTable;
   training: TrainingTable;
   training_action: TrainingActionTable;

@@ -7,7 +7,11 @@ export type ErrorKind =
   | 'conflict'
   | 'too-large'
   /** A dependency (the database) did not answer in time: retry later, nothing is wrong with the input. */
-  | 'unavailable';
+  | 'unavailable'
+  /** Well-formed request whose content is refused as a whole (an LHÉO file that is not well-formed). */
+  | 'unprocessable'
+  /** The server's space for this kind of content is full (upload quota): retry later. */
+  | 'storage-full';
 
 export class AppError extends Error {
   constructor(
@@ -15,6 +19,8 @@ export class AppError extends Error {
     message: string,
     /** The faulty input field, as a JSON pointer-ish name ("siret", "members/0/email"). */
     readonly field?: string,
+    /** RFC 9457 extension members added to the problem (e.g. an import's id and report link). */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(message);
   }

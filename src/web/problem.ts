@@ -10,6 +10,10 @@ const STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   'too-large': 413,
   unavailable: 503,
+  unprocessable: 422,
+  // 507 rather than 413: the shared upload space is full, not this file too large; the same
+  // request succeeds once running imports end (RFC 4918 §11.5).
+  'storage-full': 507,
 };
 const TITLES: Record<number, string> = {
   400: 'Requête invalide',
@@ -22,9 +26,11 @@ const TITLES: Record<number, string> = {
   413: 'Contenu trop volumineux',
   414: 'Adresse trop longue',
   415: 'Type de contenu non pris en charge',
+  422: 'Contenu irrecevable',
   429: 'Trop de requêtes',
   500: 'Erreur interne',
   503: 'Service indisponible',
+  507: 'Espace de stockage insuffisant',
 };
 
 /** RFC 9457 problem details; `field` and `invalid-params` name what was wrong in the input. */
@@ -36,6 +42,8 @@ export interface Problem {
   instance?: string;
   field?: string;
   'invalid-params'?: { name: string; reason: string }[];
+  /** Extension members (RFC 9457 §3.2), e.g. a refused import's report. */
+  [extension: string]: unknown;
 }
 
 interface AjvError {
@@ -133,7 +141,10 @@ export function toProblem(error: FastifyError | AppError | Error, instance?: str
   });
   if (isDatabaseUnavailable(error)) return toProblem(unavailable(), instance);
   if (error instanceof AppError) {
-    return problem(STATUS[error.kind], error.message, error.field ? { field: error.field } : {});
+    return problem(STATUS[error.kind], error.message, {
+      ...(error.extensions ?? {}),
+      ...(error.field ? { field: error.field } : {}),
+    });
   }
   const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fe.validation) {

@@ -6,6 +6,7 @@ import { hashPassword } from '../identity/credentials.js';
 import type { OrganisationKind, Role } from '../identity/model.js';
 import { feedBytes, feedInputs } from '../trainings/feed.js';
 import { importLheo } from '../trainings/importer.js';
+import { PLATFORM } from '../trainings/rights.js';
 import { demoRepository } from './repository.js';
 
 export const DEMO_SEED = 2026;
@@ -237,6 +238,8 @@ export async function seedDemoCatalogue(
     sizeBytes: 0,
     open: () => feedBytes(options),
     maxBytes: Number.MAX_SAFE_INTEGER,
+    // The demo's Carif-Oref feed: declared by the platform, as the import CLI declares one.
+    by: PLATFORM,
   });
   log(
     `Offre de formation de démonstration : ${outcome.counts.created} formations, ${outcome.counts.actions} actions, ${outcome.counts.sessions} sessions.`,

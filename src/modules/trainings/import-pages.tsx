@@ -1,4 +1,3 @@
-import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
@@ -7,8 +6,13 @@ import { AppError } from '../../shared/errors.js';
 import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
+import { acceptMultipart, formParts } from '../../web/multipart.js';
+import { toProblem } from '../../web/problem.js';
 import { requireImportRights } from './rights.js';
-import { removeUpload, type SavedUpload, saveUpload } from './uploads.js';
+import { abortedWith, fileTooLarge } from './uploads.js';
+
+/** Room for a form's other parts (token, source, mode, boundaries) beside its file. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
 
 const STATUS: Record<string, string> = {
   running: 'en cours',
@@ -34,32 +38,31 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           est listé avec sa ligne et la raison.
           {rights.anySource ? '' : ' Seules les formations de votre organisme (même SIRET) sont acceptées.'}
         </p>
-        {error ? <Alert kind="error" title="Import impossible" text={error.message} /> : ''}
+        {error ? (
+          <Alert
+            kind="error"
+            title={
+              error.kind === 'unprocessable' ? 'Fichier refusé : rien n’a été modifié' : 'Import impossible'
+            }
+            text={error.message}
+          />
+        ) : (
+          ''
+        )}
+        {typeof error?.extensions?.reportUrl === 'string' ? (
+          <p>
+            <a href={error.extensions.reportUrl}>Voir le rapport de cet import</a>
+          </p>
+        ) : (
+          ''
+        )}
         <form method="post" action="/formations/imports" enctype="multipart/form-data">
           <CsrfField token={ctx.csrf} />
-          <div class={`fr-upload-group${error?.field === 'file' ? ' fr-upload-group--error' : ''}`}>
-            <label class="fr-label" for="champ-file">
-              Fichier LHÉO (obligatoire)
-              <span
-                class="fr-hint-text"
-                safe
-              >{`Format XML, ${(config.lheoMaxBytes / 1e6).toFixed(0)} Mo au plus.`}</span>
-            </label>
-            <input
-              class="fr-upload"
-              type="file"
-              id="champ-file"
-              name="file"
-              accept=".xml,application/xml,text/xml"
-              required
-            />
-          </div>
           {rights.anySource ? (
             <InputField
               name="source"
               label="Source du flux"
-              hint="Identifie le flux d’un import à l’autre (ex. : carif-oref-ara)."
-              value="carif-oref"
+              hint="Identifie le flux d’un import à l’autre (ex. : carif-oref-ara). Une source appartient à l’organisation qui l’a créée."
               required
               error={error?.field === 'source' ? error.message : undefined}
             />
@@ -85,6 +88,24 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
               </div>
             </div>
           </fieldset>
+          {/* Last: the file is read, and written to disk, only after the other fields are checked. */}
+          <div class={`fr-upload-group${error?.field === 'file' ? ' fr-upload-group--error' : ''}`}>
+            <label class="fr-label" for="champ-file">
+              Fichier LHÉO (obligatoire)
+              <span
+                class="fr-hint-text"
+                safe
+              >{`Format XML, ${(config.lheoMaxBytes / 1e6).toFixed(0)} Mo au plus.`}</span>
+            </label>
+            <input
+              class="fr-upload"
+              type="file"
+              id="champ-file"
+              name="file"
+              accept=".xml,application/xml,text/xml"
+              required
+            />
+          </div>
           <button type="submit" class="fr-btn">
             Importer
           </button>
@@ -112,7 +133,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           ))}
         </DataTable>
       </Layout>,
-      error ? (error.kind === 'too-large' ? 413 : 400) : 200,
+      error ? toProblem(error).status : 200,
     );
   }
 
@@ -121,42 +142,42 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
   );
 
   await app.register(async (scope) => {
-    // The file is streamed to disk while the form is read, so the CSRF check (which needs the
-    // other fields) runs before any import starts.
-    await scope.register(fastifyMultipart, {
-      attachFieldsToBody: 'keyValues',
-      limits: { fileSize: config.lheoMaxBytes, files: 1, fields: 10 },
-      async onFile(part) {
-        (part as unknown as { value: SavedUpload }).value = await saveUpload(
-          part.file,
-          part.filename,
-          config.uploadDir,
-          config.lheoMaxBytes,
-        );
-      },
-    });
+    await acceptMultipart(scope, { fileSize: config.lheoMaxBytes, files: 1, fields: 3 });
     scope.post('/formations/imports', { config: runsImport }, async (request, reply) => {
       const actor = request.actor!;
-      const body = (request.body ?? {}) as { file?: SavedUpload; source?: string; mode?: string };
-      const upload = body.file && typeof body.file === 'object' && 'path' in body.file ? body.file : null;
       try {
+        // The generic checks read the CSRF token (the form's first part) and nothing else; the
+        // rights are decided here before the next part is read, the source's owner before the
+        // file: the form sends the file last, and only then is it written to disk.
         requireImportRights(actor);
-        if (!upload || upload.size === 0)
-          throw new AppError('invalid', 'Choisissez un fichier LHÉO non vide.', 'file');
-        const outcome = await trainings.importFile(actor, {
-          path: upload.path,
-          fileName: upload.fileName,
-          size: upload.size,
-          source: typeof body.source === 'string' ? body.source.trim() : null,
-          mode: body.mode === 'full' ? 'full' : 'partial',
-        });
-        return reply.redirect(`/formations/imports/${outcome.id}`, 303);
+        const declared = Number(request.headers['content-length'] ?? 0);
+        if (declared > config.lheoMaxBytes + FORM_OVERHEAD_BYTES) throw fileTooLarge(config.lheoMaxBytes);
+        const fields: Record<string, string> = {};
+        for await (const part of formParts(request)) {
+          if (part.type === 'field') {
+            if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+            continue;
+          }
+          if (part.fieldname !== 'file')
+            throw new AppError('invalid', 'Un seul fichier est attendu, dans le champ « file ».', 'file');
+          const plan = await trainings.planImport(actor, {
+            source: fields.source?.trim() || null,
+            mode: fields.mode === 'full' ? 'full' : 'partial',
+          });
+          const outcome = await trainings.importUpload(
+            plan,
+            part.file,
+            part.filename,
+            abortedWith(request.raw),
+          );
+          return reply.redirect(outcome.reportUrl, 303);
+        }
+        throw new AppError('invalid', 'Choisissez un fichier LHÉO non vide.', 'file');
       } catch (error) {
-        if (error instanceof AppError && (error.kind === 'invalid' || error.kind === 'too-large'))
+        // A refusal of what was sent is shown on the form; no import rights at all is the error page.
+        if (error instanceof AppError && (error.kind !== 'forbidden' || error.field === 'source'))
           return listPage(request, reply, error);
         throw error;
-      } finally {
-        if (upload) await removeUpload(upload);
       }
     });
   });

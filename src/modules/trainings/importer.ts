@@ -1,9 +1,10 @@
 import type { Db } from '../../db/database.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, conflict } from '../../shared/errors.js';
 import { emptyCounts, type ImportCounts, type ImportRun, importRepository } from './import-repository.js';
 import type { Rejection } from './lheo/model.js';
 import { formationPreparer, mappingContext, type PreparedFormation } from './lheo/prepare.js';
 import { LheoFileError, readLheo, type ScanResult } from './lheo/reader.js';
+import { type Importer, newSourceOwner, requireSourceRights } from './rights.js';
 
 export interface ImportRequest {
   source: string;
@@ -12,9 +13,11 @@ export interface ImportRequest {
   sizeBytes: number;
   /** The file's bytes, read once (a file on disk, an upload, a download as it arrives). */
   open: () => AsyncIterable<Uint8Array>;
-  createdBy?: string | null;
-  organisationId?: string | null;
+  /** Who imports: decides under which sources (rights.ts), and is recorded on the run. */
+  by: Importer;
   restrictToSiret?: string | null;
+  /** How long to wait for the import running before this one (default: two minutes). */
+  lockWaitMs?: number;
   maxBytes: number;
   batchSize?: number;
   onProgress?: (done: { bytes: number; actions: number }) => void;
@@ -60,14 +63,16 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       'file',
     );
   const repo = importRepository(db);
-  await repo.closeInterrupted(request.source);
+  // Refused before a run is recorded; decided again under the lock, where a new source is created.
+  await sourceFor(repo, request.by, request.source);
+  const actor = request.by.kind === 'person' ? request.by.actor : null;
   const { id } = await repo.create({
     source: request.source,
     mode: request.mode,
     fileName: request.fileName,
     sizeBytes: request.sizeBytes,
-    createdBy: request.createdBy ?? null,
-    organisationId: request.organisationId ?? null,
+    createdBy: actor?.userId ?? null,
+    organisationId: actor?.organisationId ?? null,
   });
   const run: ImportRun = {
     id,
@@ -83,6 +88,15 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
   try {
     scan = await db.transaction().execute(async (tx) => {
       const writer = importRepository(tx);
+      await writer.lockRun(id);
+      if (!(await writer.serialise(request.lockWaitMs ?? 120_000)))
+        throw conflict(
+          'file',
+          'Un autre import est en cours depuis plusieurs minutes : réessayez plus tard.',
+        );
+      await writer.closeInterrupted();
+      const source = await sourceFor(writer, request.by, request.source);
+      if (source.created) await writer.createSource(source.source);
       const prepare = formationPreparer(
         mappingContext(await writer.referentials(), request.restrictToSiret ?? null),
       );
@@ -117,6 +131,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
         await pending;
         request.onProgress?.(progress);
         await writer.finish(run, result);
+        await writer.refreshVocabulary();
         await request.audit?.(tx, {
           id: run.id,
           counts: run.counts,
@@ -132,7 +147,9 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
   } catch (error) {
     // Rolled back: the catalogue is as it was. The run says why.
     const message =
-      error instanceof LheoFileError ? error.message : 'Import interrompu par une erreur interne';
+      error instanceof LheoFileError || error instanceof AppError
+        ? error.message
+        : 'Import interrompu par une erreur interne';
     await repo.fail(run.id, message);
     if (!(error instanceof LheoFileError)) throw error;
     return {
@@ -146,7 +163,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       rejected: 0,
     };
   }
-  await repo.refreshVocabulary();
+  await repo.vacuum();
   return {
     id: run.id,
     status: 'done',
@@ -157,6 +174,16 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
     counts: run.counts,
     rejected: run.rejectedCount,
   };
+}
+
+/** The source an import goes under: an existing one this importer may use, or the one it would create. */
+async function sourceFor(repo: ReturnType<typeof importRepository>, by: Importer, name: string) {
+  const existing = await repo.source(name);
+  if (existing) {
+    requireSourceRights(by, existing);
+    return { source: existing, created: false };
+  }
+  return { source: newSourceOwner(by, name), created: true };
 }
 
 /**

@@ -4,7 +4,6 @@ import { Type } from 'typebox';
 import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
 import { invalid } from '../../shared/errors.js';
-import { requireImportRights } from './rights.js';
 import {
   ImportSummary,
   NewSessionBody,
@@ -14,7 +13,7 @@ import {
   TrainingTextPatch,
 } from './schemas.js';
 import type { RawQuery } from './service.js';
-import { removeUpload, saveUpload } from './uploads.js';
+import { abortedWith, fileTooLarge } from './uploads.js';
 
 const tags = ['Offre de formation'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -28,7 +27,8 @@ const ImportQuery = Type.Object(
     source: Type.Optional(
       Type.String({
         maxLength: 60,
-        description: 'Nom du flux (ex. carif-oref-ara) ; imposé pour un organisme de formation',
+        description:
+          'Nom du flux (ex. carif-oref-ara), obligatoire ; imposé pour un organisme de formation. Une source appartient à l’organisation qui l’a créée (ou est un flux Carif-Oref déclaré).',
       }),
     ),
     mode: Type.Optional(
@@ -40,14 +40,9 @@ const ImportQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const importSummary = (outcome: Awaited<ReturnType<Services['trainings']['importFile']>>) => ({
-  ...outcome,
-  counts: { ...outcome.counts },
-  reportUrl: `/formations/imports/${outcome.id}`,
-});
-
 export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Services, config: Config) {
-  // An LHÉO feed posted as the raw body is streamed, not buffered (see saveUpload).
+  // An LHÉO feed posted as the raw body is not read while parsed: the handler streams it to its
+  // upload file after the checks (uploads.ts).
   app.addContentTypeParser(['application/xml', 'text/xml'], (_request, payload, done) => done(null, payload));
 
   app.get(
@@ -172,30 +167,23 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
         tags,
         summary: 'Importer un flux LHÉO (corps application/xml)',
         description:
-          'Le fichier est vérifié (XML bien formé, sans DOCTYPE) avant toute écriture ; les enregistrements invalides sont rejetés un à un et listés dans le rapport.',
+          'Le fichier est vérifié (XML bien formé, sans DOCTYPE) avant toute écriture ; les enregistrements invalides sont rejetés un à un et listés dans le rapport. Un fichier refusé en entier est répondu 422 (problème avec id, reportUrl, error, line, column) ; une source appartenant à une autre organisation, 403 (field : source).',
         querystring: ImportQuery,
         response: { 200: ImportSummary },
       },
     },
     async (request) => {
-      const actor = request.actor!;
-      requireImportRights(actor);
+      const query = request.query as { source?: string; mode?: 'full' | 'partial' };
+      // A body announced larger than the limit is refused before a byte is read.
+      if (Number(request.headers['content-length'] ?? 0) > config.lheoMaxBytes)
+        throw fileTooLarge(config.lheoMaxBytes);
+      const plan = await trainings.planImport(request.actor!, {
+        source: query.source ?? null,
+        mode: query.mode ?? 'partial',
+      });
       if (!(request.body instanceof Readable))
         throw invalid('file', 'Envoyez le flux LHÉO en corps de requête (Content-Type: application/xml).');
-      const upload = await saveUpload(request.body, 'api.xml', config.uploadDir, config.lheoMaxBytes);
-      try {
-        const query = request.query as { source?: string; mode?: 'full' | 'partial' };
-        const outcome = await trainings.importFile(actor, {
-          path: upload.path,
-          fileName: upload.fileName,
-          size: upload.size,
-          source: query.source ?? null,
-          mode: query.mode ?? 'partial',
-        });
-        return importSummary(outcome);
-      } finally {
-        await removeUpload(upload);
-      }
+      return trainings.importUpload(plan, request.body, 'api.xml', abortedWith(request.raw));
     },
   );
   app.get(

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.js';
 import type { AuditAction } from '../../shared/audit.js';
 import { csvHeader, csvLine } from '../../shared/csv.js';
-import { forbidden, invalid, notFound } from '../../shared/errors.js';
+import { AppError, forbidden, invalid, notFound } from '../../shared/errors.js';
 import { isDepartmentCode, isIsoDate, isUuid } from '../../shared/formats.js';
 import { queryTokens } from '../../shared/text.js';
 import type { Actor } from '../identity/model.js';
@@ -13,11 +14,28 @@ import { importRepository } from './import-repository.js';
 import { importLheo, SOURCE_PATTERN } from './importer.js';
 import { lheoDocument } from './lheo/writer.js';
 import { catalogueRepository, type SessionPatch, type TrainingView } from './repository.js';
-import { canManageOffer, requireImportRights } from './rights.js';
+import {
+  canManageOffer,
+  type Importer,
+  newSourceOwner,
+  OWN_OFFER_PREFIX,
+  requireImportRights,
+  requireSourceRights,
+} from './rights.js';
 import type { NewSessionBody, TrainingTextPatch } from './schemas.js';
 import { type SearchFilters, searchRepository } from './search-repository.js';
+import { uploadArea } from './uploads.js';
 
 export const EXPORT_LIMIT = 5000;
+
+/** An import decided before its file is read: who, under which source, how. */
+export interface ImportPlan {
+  /** A plan is made for a signed-in person or a partner system (the CLI imports as the platform, without a plan). */
+  by: Extract<Importer, { kind: 'person' }>;
+  source: string;
+  mode: 'full' | 'partial';
+  restrictToSiret: string | null;
+}
 
 interface AnalysedWord {
   lexemes: string[];
@@ -46,6 +64,9 @@ export function trainingsService(
   db: Db,
   options: {
     maxImportBytes: number;
+    /** Where uploads wait for their import, and the room they may take together (uploads.ts). */
+    uploadDir: string;
+    uploadQuotaBytes: number;
     searchCacheSize?: number;
     today?: () => string;
     /** Clock of the result cache, in ms (tests move it). */
@@ -55,6 +76,17 @@ export function trainingsService(
   const search = searchRepository(db);
   const catalogue = catalogueRepository(db);
   const imports = importRepository(db);
+  const uploads = uploadArea({
+    dir: options.uploadDir,
+    quotaBytes: options.uploadQuotaBytes,
+    maxBytes: options.maxImportBytes,
+  });
+  /** An existing source this importer may use, or a new one it may create (the refusal names `source`). */
+  async function checkSource(by: Importer, name: string) {
+    const existing = await imports.source(name);
+    if (existing) requireSourceRights(by, existing);
+    else newSourceOwner(by, name);
+  }
   const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
   // Prescribers search the same trades again and again: the stemming and typo correction of a
   // word is kept a few minutes (the vocabulary only changes with an import; one run here clears it).
@@ -360,19 +392,16 @@ export function trainingsService(
       changed();
     },
 
-    async importFile(
+    /**
+     * Who imports what under which source, decided before a byte of the file is read: import
+     * rights, then the source's owner (rights.ts). The importer decides again under its lock.
+     */
+    async planImport(
       actor: Actor,
-      input: {
-        path: string;
-        fileName: string;
-        size: number;
-        source: string | null;
-        mode: 'full' | 'partial';
-      },
-    ) {
+      input: { source: string | null; mode: 'full' | 'partial' },
+    ): Promise<ImportPlan> {
       const rights = requireImportRights(actor);
-      let source = input.source ?? 'carif-oref';
-      let restrictToSiret: string | null = null;
+      const by: ImportPlan['by'] = { kind: 'person', actor };
       if (!rights.anySource) {
         // A training organisation imports its own offer only: the SIRET of its organisation.
         const siret = actor.organisationId ? await catalogue.organisationSiret(actor.organisationId) : null;
@@ -381,40 +410,74 @@ export function trainingsService(
             'file',
             'Votre organisme n’a pas de SIRET : renseignez-le avant d’importer son offre.',
           );
-        source = `of-${siret}`;
-        restrictToSiret = siret;
-      } else if (!SOURCE_PATTERN.test(source)) {
+        const source = `${OWN_OFFER_PREFIX}${siret}`;
+        await checkSource(by, source);
+        return { by, source, mode: input.mode, restrictToSiret: siret };
+      }
+      if (!input.source) throw invalid('source', 'Indiquez la source du flux (ex. : carif-oref-ara).');
+      if (!SOURCE_PATTERN.test(input.source))
         throw invalid(
           'source',
           'Source invalide : lettres minuscules, chiffres, « . », « _ » ou « - » (ex. : carif-oref-ara).',
         );
-      }
-      const outcome = await importLheo(db, {
-        source,
-        mode: input.mode,
-        fileName: input.fileName,
-        sizeBytes: input.size,
-        open: () => createReadStream(input.path, { highWaterMark: 256 * 1024 }),
-        createdBy: actor.userId,
-        organisationId: actor.organisationId,
-        restrictToSiret,
-        maxBytes: options.maxImportBytes,
-        audit: (tx, run) =>
-          recordAudit(tx, actor, {
-            action: 'lheo_import.done',
-            subjectType: 'lheo_import',
-            subjectId: run.id,
-            details: {
-              source,
-              mode: input.mode,
-              fileName: input.fileName,
-              ...run.counts,
-              rejected: run.rejected,
+      await checkSource(by, input.source);
+      return { by, source: input.source, mode: input.mode, restrictToSiret: null };
+    },
+
+    /**
+     * Receives an uploaded file (size limit, quota), imports it under its plan, and removes it,
+     * whatever happens. A file refused as a whole is answered as such (422, with its report).
+     */
+    async importUpload(plan: ImportPlan, file: Readable, fileName: string, signal?: AbortSignal) {
+      const upload = await uploads.save(file, fileName, signal);
+      try {
+        if (upload.size === 0) throw invalid('file', 'Choisissez un fichier LHÉO non vide.');
+        const outcome = await importLheo(db, {
+          source: plan.source,
+          mode: plan.mode,
+          fileName: upload.fileName,
+          sizeBytes: upload.size,
+          open: () => createReadStream(upload.path, { highWaterMark: 256 * 1024 }),
+          by: plan.by,
+          restrictToSiret: plan.restrictToSiret,
+          maxBytes: options.maxImportBytes,
+          audit: (tx, run) =>
+            recordAudit(tx, plan.by.actor, {
+              action: 'lheo_import.done',
+              subjectType: 'lheo_import',
+              subjectId: run.id,
+              details: {
+                source: plan.source,
+                mode: plan.mode,
+                fileName: upload.fileName,
+                ...run.counts,
+                rejected: run.rejected,
+              },
+            }),
+        });
+        changed();
+        const summary = {
+          ...outcome,
+          counts: { ...outcome.counts },
+          reportUrl: `/formations/imports/${outcome.id}`,
+        };
+        if (outcome.status === 'failed')
+          throw new AppError(
+            'unprocessable',
+            `Fichier refusé, rien n’a été modifié : ${outcome.error}`,
+            'file',
+            {
+              id: outcome.id,
+              reportUrl: summary.reportUrl,
+              error: outcome.error,
+              line: outcome.line,
+              column: outcome.column,
             },
-          }),
-      });
-      changed();
-      return outcome;
+          );
+        return summary;
+      } finally {
+        await uploads.remove(upload);
+      }
     },
 
     async listImports(actor: Actor) {

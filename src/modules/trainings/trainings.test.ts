@@ -6,6 +6,7 @@ import type { Db } from '../../db/database.js';
 import { DEMO_REGION_CODE } from '../demo/region.js';
 import { feedBytes, feedInputs } from './feed.js';
 import { importLheo } from './importer.js';
+import { PLATFORM } from './rights.js';
 import { trainingsService } from './service.js';
 
 async function collect(source: AsyncIterable<Uint8Array>) {
@@ -29,6 +30,7 @@ const run = (db: Db, file: Buffer, source: string, mode: 'full' | 'partial' = 'f
     open: () => chunks(file, failAfter),
     maxBytes: 50e6,
     batchSize: 20,
+    by: PLATFORM,
   });
 /** What the catalogue holds for a source, without ids or timestamps. */
 async function state(db: Db, source: string) {
@@ -274,7 +276,13 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
 
   it('shows a change made by another process within the minute, even for a query asked all the time', async () => {
     let clock = 1_000_000;
-    const service = trainingsService(t.db, { maxImportBytes: 1e6, searchCacheSize: 10, now: () => clock });
+    const service = trainingsService(t.db, {
+      maxImportBytes: 1e6,
+      uploadDir: '.tmp/uploads',
+      uploadQuotaBytes: 1e6,
+      searchCacheSize: 10,
+      now: () => clock,
+    });
     const open = async () => {
       // Requests arrive in turns of the event loop (the cache reads its clock once per turn).
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -337,10 +345,12 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
       });
     const bomb = `<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><lheo>&b;</lheo>`;
     const refused = await post(bomb);
-    expect(refused.statusCode).toBe(303);
-    const report = await b.get(String(refused.headers.location));
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('Fichier refusé : rien n’a été modifié');
+    expect(refused.body).toContain('DOCTYPE refusée');
+    const reportUrl = refused.body.match(/href="(\/formations\/imports\/[0-9a-f-]{36})"/)![1]!;
+    const report = await b.get(reportUrl);
     expect(report.body).toContain('Fichier refusé : rien n’a été modifié');
-    expect(report.body).toContain('DOCTYPE refusée');
     const ok = await post(smaller.toString('utf8'));
     expect(ok.statusCode).toBe(303);
     const done = await b.get(String(ok.headers.location));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,41 +13,90 @@ export interface SavedUpload {
   size: number;
 }
 
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} Mo`;
+
+export const fileTooLarge = (maxBytes: number) =>
+  new AppError('too-large', `Fichier trop volumineux : la limite est de ${megabytes(maxBytes)}.`, 'file');
+
 /**
- * Streams an uploaded file to disk (an import reads it twice) and stops at the size limit: the
- * request is then refused with 413 and the partial file removed.
+ * Where uploaded LHÉO files wait for their import. A file is received whole before its import
+ * starts: the import holds the import lock and a transaction (importer.ts), which a slow or
+ * stalled uploader would otherwise keep open for as long as it likes (and past the database's
+ * idle-in-transaction timeout). So the upload reaches the disk, but only once the request is
+ * authenticated, authorised for that source and CSRF-checked (the routes read the file last), and
+ * never for longer than its request: refused, cut, too large or imported, it is removed.
+ *
+ * quotaBytes bounds the files of all requests in progress together (issue 8, hole 1): past it, an
+ * upload is refused with 507 while the others finish. The count is this process's: UPLOAD_DIR is
+ * one instance's own, and what it holds at start was left by a killed process (purgeUploads).
  */
-export async function saveUpload(
-  stream: Readable,
-  fileName: string,
-  dir: string,
-  maxBytes: number,
-): Promise<SavedUpload> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `${randomUUID()}.xml`);
-  let size = 0;
-  try {
-    await pipeline(
-      stream,
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          size += chunk.length;
-          if (size > maxBytes)
-            throw new AppError(
-              'too-large',
-              `Fichier trop volumineux : la limite est de ${(maxBytes / 1e6).toFixed(0)} Mo.`,
-              'file',
-            );
-          yield chunk;
-        }
-      },
-      createWriteStream(path),
-    );
-  } catch (error) {
-    await rm(path, { force: true });
-    throw error;
-  }
-  return { path, fileName: fileName.slice(0, 200) || 'flux.xml', size: (await stat(path)).size };
+export function uploadArea(options: { dir: string; quotaBytes: number; maxBytes: number }) {
+  let used = 0;
+  return {
+    maxBytes: options.maxBytes,
+    get usedBytes() {
+      return used;
+    },
+
+    /** Streams to a new file and stops at the size limit (413) or the quota (507), removing the partial file. */
+    async save(stream: Readable, fileName: string, signal?: AbortSignal): Promise<SavedUpload> {
+      await mkdir(options.dir, { recursive: true });
+      const path = join(options.dir, `${randomUUID()}.xml`);
+      let size = 0;
+      try {
+        // Read without destroying the request on a refusal: the client then gets its 413 or 507
+        // rather than a connection reset (the rest of its body is left unread).
+        const chunks = stream.iterator({ destroyOnReturn: false });
+        await pipeline(
+          async function* () {
+            for await (const chunk of chunks as AsyncIterable<Buffer>) {
+              size += chunk.length;
+              used += chunk.length;
+              if (size > options.maxBytes) throw fileTooLarge(options.maxBytes);
+              if (used > options.quotaBytes)
+                throw new AppError(
+                  'storage-full',
+                  'L’espace réservé aux fichiers en cours d’import est plein : réessayez dans quelques minutes.',
+                  'file',
+                );
+              yield chunk;
+            }
+          },
+          createWriteStream(path),
+          ...(signal ? [{ signal }] : []),
+        );
+      } catch (error) {
+        used -= size;
+        await rm(path, { force: true });
+        throw error;
+      }
+      return { path, fileName: fileName.slice(0, 200) || 'flux.xml', size };
+    },
+
+    async remove(upload: SavedUpload) {
+      await rm(upload.path, { force: true });
+      used -= upload.size;
+    },
+  };
+}
+export type UploadArea = ReturnType<typeof uploadArea>;
+
+/** Files left in the upload directory by a process that was killed: no request owns them any more. */
+export async function purgeUploads(dir: string) {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.map((name) => rm(join(dir, name), { force: true, recursive: true })));
 }
 
-export const removeUpload = (upload: SavedUpload) => rm(upload.path, { force: true });
+/**
+ * Aborted when the client goes away before its request was received whole, so that a half-written
+ * upload is removed at once instead of waiting for bytes that never come.
+ */
+export function abortedWith(raw: IncomingMessage): AbortSignal {
+  const controller = new AbortController();
+  raw.once('close', () => {
+    // Not `complete`: test doubles of the request leave it unset. A body read to its end is whole.
+    if (!raw.readableEnded)
+      controller.abort(new AppError('invalid', 'Envoi interrompu par le client.', 'file'));
+  });
+  return controller.signal;
+}
