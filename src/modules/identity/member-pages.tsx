@@ -11,7 +11,8 @@ import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
 export async function memberPages(app: FastifyInstance, { identity }: Services) {
   app.get('/membres', { config: { access: 'user' } }, (request, reply) => {
     const actor = request.actor!;
-    if (!actor.organisationId) return reply.redirect('/organisations');
+    // A member who has not chosen an organisation yet chooses it on the home page.
+    if (!actor.organisationId) return reply.redirect(actor.memberships.length ? '/' : '/organisations');
     return reply.redirect(`/organisations/${actor.organisationId}/membres`);
   });
 

@@ -557,6 +557,12 @@ export function identityService(deps: IdentityDeps) {
           },
           event: { invitationId: newInvitation, userId: id, organisationId, role: input.role },
         };
+      }).catch((error: unknown) => {
+        // Two administrators inviting the same person at once: the unique index on pending
+        // invitations (or on e-mail addresses) lets one win; the other gets the same answer as later.
+        if ((error as { code?: string }).code === '23505')
+          throw conflict('email', 'Une invitation attend déjà la réponse de cette personne.');
+        throw error;
       });
       const answer = `Votre réponse vous est demandée sur la page d’accueil de Passerelle (invitation valable 7 jours) : ${deps.publicUrl}/`;
       const link = passwordHash
