@@ -729,6 +729,10 @@ export function identityService(deps: IdentityDeps) {
     async listAudit(actor: Actor, query: AuditQuery) {
       let organisationId = query.organisationId;
       if (!actor.isSuperAdmin) {
+        if (!actor.organisationId && actor.memberships.length > 0)
+          throw forbidden(
+            'Choisissez d’abord, sur la page d’accueil, l’organisation pour laquelle vous agissez.',
+          );
         if (actor.role !== 'administrateur' || !actor.organisationId) {
           throw forbidden('Le journal est réservé aux administrateurs.');
         }
