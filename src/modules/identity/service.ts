@@ -15,6 +15,7 @@ import {
 } from './credentials.js';
 import {
   type Actor,
+  INVITATION_TRANSITIONS,
   INVITATION_TTL_SECONDS,
   type InvitationStatus,
   isMemberOf,
@@ -128,7 +129,9 @@ export function identityService(deps: IdentityDeps) {
             ? invitation.userId === scope.userId
             : invitation.organisationId === scope.organisationId);
         if (!invitation || !inScope) throw notFound('Invitation introuvable.');
-        if (!(await repo.closeInvitation(tx, invitation.id, to, actor.userId)))
+        // The transition table says which moves exist; the conditional update makes the move once.
+        const allowed = INVITATION_TRANSITIONS[invitation.status].includes(to);
+        if (!allowed || !(await repo.closeInvitation(tx, invitation.id, to, actor.userId)))
           throw conflict(
             'invitation',
             'Cette invitation n’est plus en attente : elle a expiré, ou a déjà été acceptée, refusée ou révoquée.',
