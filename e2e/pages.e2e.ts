@@ -158,7 +158,14 @@ describe('administrator of an organisation', () => {
     await page.getByRole('button', { name: 'Envoyer l’invitation' }).click();
     await expect.poll(() => page.locator('.fr-alert--success').textContent()).toContain('invitation');
     expect(server.mailer.sent.at(-1)?.to).toBe('yasmine.benali@passerelle.demo');
-    const row = page.locator('tr', { hasText: 'yasmine.benali@passerelle.demo' });
+    // She is invited, not yet a member: the invitation waits, revocable, until she accepts it.
+    const invitation = page.locator('tr', { hasText: 'yasmine.benali@passerelle.demo' });
+    await expect.poll(() => invitation.getByRole('button', { name: /Révoquer/ }).count()).toBe(1);
+    expect(await invitation.getByRole('combobox').count()).toBe(0);
+    const row = page
+      .locator('tr', { has: page.getByRole('combobox') })
+      .filter({ hasNotText: 'admin.francetravail@passerelle.demo' })
+      .first();
     await row.getByRole('combobox').selectOption('gestionnaire');
     await row.getByRole('button', { name: /Changer le rôle/ }).click();
     await expect.poll(() => page.locator('.fr-alert--success').textContent()).toContain('rôle');

@@ -42,10 +42,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create unique index membership_invitation_pending
       on membership_invitation (organisation_id, user_id) where status = 'pending';
     create index membership_invitation_user on membership_invitation (user_id) where status = 'pending';
+    `,
+  );
+  await closeWhatTheHolesLeft(db);
+}
 
+/** The data part, on its own so that a test can run it over data the holes could have left. */
+export async function closeWhatTheHolesLeft(db: Kysely<unknown>): Promise<void> {
+  await runScript(
+    db,
+    `
     insert into audit_log (actor_label, action, subject_type, subject_id, details)
       select 'migration 0008', 'api_token.revoked', 'api_token', id::text,
-        jsonb_build_object('organisationId', organisation_id, 'reason', 'jeton sans créateur (créé par un jeton)')
+        jsonb_build_object('organisationId', organisation_id, 'reason', 'jeton sans créateur : créé par un jeton, ou son créateur n’existe plus')
       from api_token where created_by is null and revoked_at is null;
     update api_token set revoked_at = now() where created_by is null and revoked_at is null;
 

@@ -17,7 +17,8 @@ const readsMembers = { access: 'user', audit: 'members.read' } as const;
 export async function memberPages(app: FastifyInstance, { identity }: Services) {
   app.get('/membres', { config: { access: 'user' } }, (request, reply) => {
     const actor = request.actor!;
-    if (!actor.organisationId) return reply.redirect('/organisations');
+    // A member who has not chosen an organisation yet chooses it on the home page.
+    if (!actor.organisationId) return reply.redirect(actor.memberships.length ? '/' : '/organisations');
     return reply.redirect(`/organisations/${actor.organisationId}/membres`);
   });
 

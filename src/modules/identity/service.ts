@@ -16,6 +16,7 @@ import {
 import { type LoginLimit, LoginThrottled, loginThrottle } from './login-throttle.js';
 import {
   type Actor,
+  INVITATION_TRANSITIONS,
   INVITATION_TTL_SECONDS,
   type InvitationStatus,
   isMemberOf,
@@ -150,7 +151,9 @@ export function identityService(deps: IdentityDeps) {
             ? invitation.userId === scope.userId
             : invitation.organisationId === scope.organisationId);
         if (!invitation || !inScope) throw notFound('Invitation introuvable.');
-        if (!(await repo.closeInvitation(tx, invitation.id, to, actor.userId)))
+        // The transition table says which moves exist; the conditional update makes the move once.
+        const allowed = INVITATION_TRANSITIONS[invitation.status].includes(to);
+        if (!allowed || !(await repo.closeInvitation(tx, invitation.id, to, actor.userId)))
           throw conflict(
             'invitation',
             'Cette invitation n’est plus en attente : elle a expiré, ou a déjà été acceptée, refusée ou révoquée.',
@@ -595,6 +598,12 @@ export function identityService(deps: IdentityDeps) {
           },
           event: { invitationId: newInvitation, userId: id, organisationId, role: input.role },
         };
+      }).catch((error: unknown) => {
+        // Two administrators inviting the same person at once: the unique index on pending
+        // invitations (or on e-mail addresses) lets one win; the other gets the same answer as later.
+        if ((error as { code?: string }).code === '23505')
+          throw conflict('email', 'Une invitation attend déjà la réponse de cette personne.');
+        throw error;
       });
       const answer = `Votre réponse vous est demandée sur la page d’accueil de Passerelle (invitation valable 7 jours) : ${deps.publicUrl}/`;
       const link = passwordHash
@@ -761,6 +770,10 @@ export function identityService(deps: IdentityDeps) {
     async listAudit(actor: Actor, query: AuditQuery) {
       let organisationId = query.organisationId;
       if (!actor.isSuperAdmin) {
+        if (!actor.organisationId && actor.memberships.length > 0)
+          throw forbidden(
+            'Choisissez d’abord, sur la page d’accueil, l’organisation pour laquelle vous agissez.',
+          );
         if (actor.role !== 'administrateur' || !actor.organisationId) {
           throw forbidden('Le journal est réservé aux administrateurs.');
         }
