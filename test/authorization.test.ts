@@ -379,5 +379,7 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
       }
     }
     expect(failures).toEqual([]);
-  });
+    // Every route × every role × both organisations, with fingerprints and audit counts: ~40 s alone
+    // on PGlite here, past the default 60 s when the other files run beside it.
+  }, 300_000);
 });
