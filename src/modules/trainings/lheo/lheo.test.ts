@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateFeed } from './generate.js';
 import { type MappingContext, mapFormation } from './map.js';
-import type { LheoFormation } from './model.js';
+import type { LheoAction, LheoFormation, LheoSession } from './model.js';
 import { LheoFileError, readLheo, type XmlNode } from './reader.js';
+import { NUMERIC_FIELDS } from './rules.js';
 import { formationXml, LHEO_HEAD, LHEO_TAIL } from './writer.js';
 
 const context: MappingContext = {
@@ -294,5 +295,170 @@ describe('LHÉO records', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('LHÉO numbers and dates (rules.ts)', () => {
+  type Patch = { action?: Partial<LheoAction>; session?: Partial<LheoSession> };
+  const f = sample();
+  const a0 = f.actions[0]!;
+  const s0 = a0.sessions[0]!;
+  const place = { ...s0.registrationAddress, name: 'Site' };
+  /** Each numeric element, how to set it, and the record a value past its bound rejects. */
+  const cases: {
+    field: keyof typeof NUMERIC_FIELDS;
+    at: number;
+    past: number[];
+    set: (v: number) => Patch;
+  }[] = [
+    {
+      field: 'nombre-heures-centre',
+      at: 99_999,
+      past: [100_000, 1e20],
+      set: (v) => ({ action: { hoursCentre: v } }),
+    },
+    {
+      field: 'nombre-heures-entreprise',
+      at: 99_999,
+      past: [100_000],
+      set: (v) => ({ action: { hoursCompany: v } }),
+    },
+    {
+      field: 'nb-places-financees',
+      at: 99_999,
+      past: [100_000, 99_999_999_999],
+      set: (v) => ({ action: { funders: [{ code: '2', places: v }] } }),
+    },
+    {
+      field: 'prix-horaire-TTC',
+      at: 999_999,
+      past: [999_999.01, 1e20],
+      set: (v) => ({ action: { priceHourly: v } }),
+    },
+    {
+      field: 'prix-total-TTC',
+      at: 9_999_999_999,
+      past: [9_999_999_999.01, 1e20],
+      set: (v) => ({ action: { priceTotal: v } }),
+    },
+    {
+      field: 'latitude',
+      at: 90,
+      past: [90.000001],
+      set: (v) => ({ action: { place: { ...place, latitude: v, longitude: 4.8 } } }),
+    },
+    {
+      field: 'longitude',
+      at: 180,
+      past: [180.5],
+      set: (v) => ({ action: { place: { ...place, latitude: 45, longitude: v } } }),
+    },
+    {
+      field: 'places-totales',
+      at: 99_999,
+      past: [100_000, 99_999_999_999],
+      set: (v) => ({ session: { placesTotal: v, placesRemaining: null } }),
+    },
+    {
+      field: 'places-restantes',
+      at: 99_999,
+      past: [100_000],
+      set: (v) => ({ session: { placesTotal: null, placesRemaining: v } }),
+    },
+  ];
+  /** A formation with a good action and one carrying the patch (in its second session, if a session's). */
+  const withPatch = (p: Patch, number = 'F'): LheoFormation => ({
+    ...f,
+    number,
+    actions: [
+      { ...a0, number: 'BON' },
+      {
+        ...a0,
+        number: 'BORNE',
+        ...p.action,
+        sessions: [
+          { ...s0, number: 'S1' },
+          { ...s0, number: 'S2', ...p.session },
+        ],
+      },
+    ],
+  });
+  const mapOne = async (formation: LheoFormation) => (await parse(doc(formationXml(formation)))).results[0]!;
+
+  it.each(cases)(
+    '<$field> at its bound is kept; just past it, only its record is rejected, naming the bound',
+    async (c) => {
+      const at = await mapOne(withPatch(c.set(c.at)));
+      expect(at.rejections).toEqual([]);
+      const kept = at.formation!.actions.find((a) => a.number === 'BORNE')!;
+      const patch = c.set(c.at);
+      if (patch.session) expect(kept.sessions.find((s) => s.number === 'S2')).toMatchObject(patch.session);
+      else expect(kept).toMatchObject(patch.action!);
+      for (const value of c.past) {
+        const past = await mapOne(withPatch(c.set(value)));
+        // The formation stays, and so does every record but the faulty one.
+        expect(past.formation).not.toBeNull();
+        const actions = past.formation!.actions;
+        if (patch.session) {
+          expect(actions.map((a) => a.number)).toEqual(['BON', 'BORNE']);
+          expect(actions[1]!.sessions.map((s) => s.number)).toEqual(['S1']);
+        } else expect(actions.map((a) => a.number)).toEqual(['BON']);
+        expect(past.rejections).toHaveLength(1);
+        const r = past.rejections[0]!;
+        expect(r.record).toBe(
+          patch.session ? 'formation F / action BORNE / session S2' : 'formation F / action BORNE',
+        );
+        expect(r.element).toBe(patch.session ? 'extra' : c.field);
+        const bound = new Intl.NumberFormat('fr-FR').format(NUMERIC_FIELDS[c.field].max);
+        expect(r.reason).toContain(`<${c.field}> : `);
+        expect(r.reason).toContain(`dépasse le maximum ${bound}`);
+        expect(r.line).toBeGreaterThan(2);
+      }
+    },
+  );
+
+  it('adds up the places of a funder listed twice and keeps the sum within the bound', async () => {
+    const at = await mapOne(
+      withPatch({
+        action: {
+          funders: [
+            { code: '2', places: 50_000 },
+            { code: '2', places: 49_999 },
+          ],
+        },
+      }),
+    );
+    expect(at.formation!.actions.find((a) => a.number === 'BORNE')!.funders).toEqual([
+      { code: '2', places: 99_999 },
+    ]);
+    const past = await mapOne(
+      withPatch({
+        action: {
+          funders: [
+            { code: '2', places: 50_000 },
+            { code: '2', places: 50_000 },
+          ],
+        },
+      }),
+    );
+    expect(past.formation!.actions.map((a) => a.number)).toEqual(['BON']);
+    expect(past.rejections[0]!.reason).toMatch(/nb-places-financees.*100000 places.*maximum 99\u202f999/);
+  });
+
+  it('keeps dates PostgreSQL can store: 1900-01-01 to 9999-12-31', async () => {
+    const at = await mapOne(withPatch({ session: { start: '1900-01-01', end: '9999-12-31' } }));
+    expect(at.rejections).toEqual([]);
+    for (const start of ['0000-01-01', '1899-12-31']) {
+      const past = await mapOne(withPatch({ session: { start } }));
+      expect(past.formation!.actions[1]!.sessions.map((s) => s.number)).toEqual(['S1']);
+      expect(past.rejections.map((r) => `${r.record} | ${r.element} | ${r.reason}`)).toEqual([
+        expect.stringMatching(/session S2 \| debut \| .*hors des bornes \(du 01\/01\/1900 au 31\/12\/9999\)/),
+      ]);
+    }
+  });
+
+  it('cuts a hostile value short in the rejection', async () => {
+    const past = await mapOne(withPatch({ action: { hoursCentre: Number('9'.repeat(300)) } }));
+    expect(past.rejections[0]!.reason.length).toBeLessThan(200);
   });
 });
