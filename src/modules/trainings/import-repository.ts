@@ -57,20 +57,22 @@ export function importRepository(db: Db) {
     },
 
     /**
-     * A run still "running" when a new one starts for its source was interrupted (process killed):
-     * its transaction was rolled back, so it changed nothing, and it says so.
+     * A run still "running" when a new one starts for its source was interrupted (process killed,
+     * out of memory): its transaction was rolled back, so it changed nothing, and it says so. Without
+     * a source, every such run: at the start of the only process of an embedded (PGlite) database.
      */
-    async closeInterrupted(source: string) {
-      await db
+    async closeInterrupted(source?: string) {
+      let query = db
         .updateTable('lheo_import')
         .set({
           status: 'failed',
-          error: 'Import interrompu avant la fin : rien n’a été modifié.',
+          error:
+            'Import interrompu avant la fin (processus arrêté : redémarrage, mémoire épuisée…) : rien n’a été modifié.',
           finished_at: new Date(),
         })
-        .where('source', '=', source)
-        .where('status', '=', 'running')
-        .execute();
+        .where('status', '=', 'running');
+      if (source !== undefined) query = query.where('source', '=', source);
+      await query.execute();
     },
 
     async create(input: {
