@@ -86,7 +86,9 @@ const TAG_BODY = /[^>"']*/y;
 
 /**
  * Follows the XML markup of the decoded text chunk by chunk and measures the current run (text,
- * tag, comment, CDATA, instruction, declaration). On well-formed XML it follows saxes exactly; on
+ * tag, comment, CDATA, instruction, declaration). Text and tags are crossed with indexOf and a sticky
+ * regular expression, not character by character: on a generated 21 MB feed the guard takes 150 ms
+ * where saxes takes 550 ms (a per-character loop took 800 ms). On well-formed XML it follows saxes exactly; on
  * anything else every state still has its bound, so a confused guard can only refuse early, never
  * let a run grow unbounded (saxes then says what is malformed, if it sees it first).
  */
