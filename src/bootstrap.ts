@@ -3,6 +3,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoRegion } from './modules/demo/region.js';
 import { referentialsService } from './modules/referentials/service.js';
+import { importRepository } from './modules/trainings/import-repository.js';
 
 /** Opens the database, applies migrations and loads the referentials if the database is new. */
 export async function prepareDatabase(
@@ -19,6 +20,8 @@ export async function prepareDatabase(
       log('Chargement des référentiels (ROME, appellations, communes)…');
       await referentials.load();
     }
+    // PGlite has one owner process, this one: an import still "running" died with the previous one.
+    if (handle.engine === 'pglite') await importRepository(handle.db).closeInterrupted();
     if (options.seedDemo) await seedDemoRegion(handle.db, log);
     return handle;
   } catch (error) {

@@ -152,9 +152,12 @@ describe.each(testEngines())('security on %s', (engine) => {
         url: `/connexion?suite=${raw}`,
         headers: { accept: 'text/html' },
       });
-      expect(anonymous.statusCode).toBe(200);
-      const hidden = anonymous.body.match(/name="suite" value="([^"]*)"/)![1]!;
-      expect(landsOnOrigin(hidden.replaceAll('&amp;', '&'))).toBe(true);
+      // A value the edge refuses (control characters, issue 8 hole 7) is a 400, never followed.
+      expect([200, 400]).toContain(anonymous.statusCode);
+      if (anonymous.statusCode === 200) {
+        const hidden = anonymous.body.match(/name="suite" value="([^"]*)"/)![1]!;
+        expect(landsOnOrigin(hidden.replaceAll('&amp;', '&'))).toBe(true);
+      }
 
       const res = await signedIn.get(`/connexion?suite=${raw}`);
       expect(res.statusCode).toBeLessThan(500);
@@ -169,8 +172,10 @@ describe.each(testEngines())('security on %s', (engine) => {
         const b = new Browser(t.app);
         await b.get('/connexion');
         const ok = await b.post('/connexion', { email: CONSEILLER, password: DEMO_PASSWORD, suite });
-        expect(ok.statusCode).toBe(303);
-        expect(landsOnOrigin(String(ok.headers.location))).toBe(true);
+        // Signed in and sent home or to a path of the site, or refused at the edge (a control
+        // character in the field, issue 8 hole 7): never a 5xx, never off the origin.
+        expect([303, 400]).toContain(ok.statusCode);
+        if (ok.statusCode === 303) expect(landsOnOrigin(String(ok.headers.location))).toBe(true);
       },
     );
 

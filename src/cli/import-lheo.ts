@@ -7,6 +7,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { referentialsService } from '../modules/referentials/service.js';
+import { importRepository } from '../modules/trainings/import-repository.js';
 import { importLheo } from '../modules/trainings/importer.js';
 import { PLATFORM } from '../modules/trainings/rights.js';
 import { progress } from '../shared/progress.js';
@@ -43,6 +44,9 @@ if (/^https?:\/\//.test(target)) {
 const handle = await openDatabase(config.database);
 await migrateToLatest(handle.db);
 if (!(await referentialsService(handle.db).isLoaded())) await referentialsService(handle.db).load();
+// On PGlite this process is the database's only owner: a run left "running" died with its process
+// (killed, out of memory); on PostgreSQL the importer closes those of its own source only.
+if (handle.engine === 'pglite') await importRepository(handle.db).closeInterrupted();
 try {
   const bar = progress('Import LHÉO', sizeBytes, process.stdout, { name: ' Mo', divisor: 1e6 });
   let last = 0;

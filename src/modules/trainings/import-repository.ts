@@ -34,6 +34,8 @@ export const emptyCounts = (): ImportCounts => ({
 
 /** The key of the import lock (pg_advisory_xact_lock): any constant no other lock of the application uses. */
 const IMPORT_LOCK = 8_202_611;
+/** How often a waiting import asks for the lock again. */
+const LOCK_POLL_MS = 500;
 
 const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
@@ -62,13 +64,13 @@ export function importRepository(db: Db) {
     },
 
     /**
-     * Runs still "running" that no import holds were interrupted (process killed): their
+     * Runs still "running" that no import holds were interrupted (process killed, out of memory): their
      * transaction was rolled back, so they changed nothing, and they say so. Called under the
      * import lock; a run waiting for that lock holds its own row (lockRun), so it is skipped.
      */
     async closeInterrupted() {
       await sql`
-        update lheo_import set status = 'failed', error = 'Import interrompu avant la fin : rien n’a été modifié.',
+        update lheo_import set status = 'failed', error = 'Import interrompu avant la fin (processus arrêté : redémarrage, mémoire épuisée…) : rien n’a été modifié.',
           finished_at = now()
         where id in (select id from lheo_import where status = 'running' for update skip locked)`.execute(db);
     },
@@ -81,23 +83,22 @@ export function importRepository(db: Db) {
     /**
      * Imports run one at a time (issue 8, hole 10: four parallel uploads on PostgreSQL answered 500
      * on a duplicate key of training_word yet committed). A transaction-level advisory lock: it is
-     * released at commit or rollback, and by a killed process's connection. Waiting longer than
-     * waitMs (or than a statement timeout) is a conflict, not an error.
+     * released at commit or rollback, and by a killed process's connection. It is asked for with
+     * pg_try_advisory_xact_lock every LOCK_POLL_MS rather than waited for in one statement: a wait of
+     * minutes would be cut by the statement timeout (20 s, DB_STATEMENT_TIMEOUT_MS) and the client's
+     * query timeout, and the short gaps stay far within the idle-in-transaction timeout. Not
+     * obtained within waitMs: a conflict, not an error.
      */
     async serialise(waitMs: number): Promise<boolean> {
-      const { rows } = await sql<{
-        previous: string;
-      }>`select current_setting('lock_timeout') as previous`.execute(db);
-      await sql`select set_config('lock_timeout', ${`${Math.round(waitMs)}ms`}, true)`.execute(db);
-      try {
-        await sql`select pg_advisory_xact_lock(${IMPORT_LOCK}::bigint)`.execute(db);
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === '55P03' || code === '57014') return false;
-        throw error;
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const { rows } = await sql<{
+          ok: boolean;
+        }>`select pg_try_advisory_xact_lock(${IMPORT_LOCK}::bigint) as ok`.execute(db);
+        if (rows[0]?.ok) return true;
+        if (Date.now() >= deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, deadline - Date.now())));
       }
-      await sql`select set_config('lock_timeout', ${rows[0]?.previous ?? '0'}, true)`.execute(db);
-      return true;
     },
 
     async source(name: string): Promise<FeedSource | undefined> {

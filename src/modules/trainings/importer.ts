@@ -39,6 +39,8 @@ export interface ImportOutcome {
   rejected: number;
 }
 
+const MAX_BATCH_CHARS = 8_000_000;
+
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9._-]{1,59}$/;
 
 /**
@@ -102,6 +104,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       );
       const batchSize = request.batchSize ?? 250;
       let batch: PreparedFormation[] = [];
+      let batchChars = 0;
       let rejections: Rejection[] = [];
       // PostgreSQL writes one batch while the next is parsed (PGlite between parser callbacks);
       // batches are still written in file order. A parsing thread was tried: no faster on either
@@ -111,6 +114,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
         await pending;
         const [b, r] = [batch, rejections];
         batch = [];
+        batchChars = 0;
         rejections = [];
         pending = writer.writeBatch(run, b, r);
         pending.catch(() => {});
@@ -122,10 +126,16 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       try {
         const result = await readLheo(input, async (node) => {
           const { prepared, rejections: rejected } = prepare(node);
-          if (prepared) batch.push(prepared);
+          if (prepared) {
+            batch.push(prepared);
+            batchChars += prepared.size;
+          }
           rejections.push(...rejected);
           for (const child of node.children) if (child.name === 'action') progress.actions++;
-          if (batch.length >= batchSize || rejections.length >= 1000) await flush();
+          // A batch is also written once it holds 8 million characters: 250 formations each as
+          // large as the reader lets one be (2 million) would hold 1 GB (the CLI runs in 128 MB).
+          if (batch.length >= batchSize || batchChars >= MAX_BATCH_CHARS || rejections.length >= 1000)
+            await flush();
         });
         await flush();
         await pending;

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateFeed } from './generate.js';
+import { READER_LIMITS } from './guard.js';
 import { type MappingContext, mapFormation } from './map.js';
-import type { LheoFormation } from './model.js';
+import type { LheoAction, LheoFormation, LheoSession } from './model.js';
 import { LheoFileError, readLheo, type XmlNode } from './reader.js';
+import { NUMERIC_FIELDS } from './rules.js';
 import { formationXml, LHEO_HEAD, LHEO_TAIL } from './writer.js';
 
 const context: MappingContext = {
@@ -294,5 +297,386 @@ describe('LHÉO records', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('LHÉO numbers and dates (rules.ts)', () => {
+  type Patch = { action?: Partial<LheoAction>; session?: Partial<LheoSession> };
+  const f = sample();
+  const a0 = f.actions[0]!;
+  const s0 = a0.sessions[0]!;
+  const place = { ...s0.registrationAddress, name: 'Site' };
+  /** Each numeric element, how to set it, and the record a value past its bound rejects. */
+  const cases: {
+    field: keyof typeof NUMERIC_FIELDS;
+    at: number;
+    past: number[];
+    set: (v: number) => Patch;
+  }[] = [
+    {
+      field: 'nombre-heures-centre',
+      at: 99_999,
+      past: [100_000, 1e20],
+      set: (v) => ({ action: { hoursCentre: v } }),
+    },
+    {
+      field: 'nombre-heures-entreprise',
+      at: 99_999,
+      past: [100_000],
+      set: (v) => ({ action: { hoursCompany: v } }),
+    },
+    {
+      field: 'nb-places-financees',
+      at: 99_999,
+      past: [100_000, 99_999_999_999],
+      set: (v) => ({ action: { funders: [{ code: '2', places: v }] } }),
+    },
+    {
+      field: 'prix-horaire-TTC',
+      at: 999_999,
+      past: [999_999.01, 1e20],
+      set: (v) => ({ action: { priceHourly: v } }),
+    },
+    {
+      field: 'prix-total-TTC',
+      at: 9_999_999_999,
+      past: [9_999_999_999.01, 1e20],
+      set: (v) => ({ action: { priceTotal: v } }),
+    },
+    {
+      field: 'latitude',
+      at: 90,
+      past: [90.000001],
+      set: (v) => ({ action: { place: { ...place, latitude: v, longitude: 4.8 } } }),
+    },
+    {
+      field: 'longitude',
+      at: 180,
+      past: [180.5],
+      set: (v) => ({ action: { place: { ...place, latitude: 45, longitude: v } } }),
+    },
+    {
+      field: 'places-totales',
+      at: 99_999,
+      past: [100_000, 99_999_999_999],
+      set: (v) => ({ session: { placesTotal: v, placesRemaining: null } }),
+    },
+    {
+      field: 'places-restantes',
+      at: 99_999,
+      past: [100_000],
+      set: (v) => ({ session: { placesTotal: null, placesRemaining: v } }),
+    },
+  ];
+  /** A formation with a good action and one carrying the patch (in its second session, if a session's). */
+  const withPatch = (p: Patch, number = 'F'): LheoFormation => ({
+    ...f,
+    number,
+    actions: [
+      { ...a0, number: 'BON' },
+      {
+        ...a0,
+        number: 'BORNE',
+        ...p.action,
+        sessions: [
+          { ...s0, number: 'S1' },
+          { ...s0, number: 'S2', ...p.session },
+        ],
+      },
+    ],
+  });
+  const mapOne = async (formation: LheoFormation) => (await parse(doc(formationXml(formation)))).results[0]!;
+
+  it.each(cases)(
+    '<$field> at its bound is kept; just past it, only its record is rejected, naming the bound',
+    async (c) => {
+      const at = await mapOne(withPatch(c.set(c.at)));
+      expect(at.rejections).toEqual([]);
+      const kept = at.formation!.actions.find((a) => a.number === 'BORNE')!;
+      const patch = c.set(c.at);
+      if (patch.session) expect(kept.sessions.find((s) => s.number === 'S2')).toMatchObject(patch.session);
+      else expect(kept).toMatchObject(patch.action!);
+      for (const value of c.past) {
+        const past = await mapOne(withPatch(c.set(value)));
+        // The formation stays, and so does every record but the faulty one.
+        expect(past.formation).not.toBeNull();
+        const actions = past.formation!.actions;
+        if (patch.session) {
+          expect(actions.map((a) => a.number)).toEqual(['BON', 'BORNE']);
+          expect(actions[1]!.sessions.map((s) => s.number)).toEqual(['S1']);
+        } else expect(actions.map((a) => a.number)).toEqual(['BON']);
+        expect(past.rejections).toHaveLength(1);
+        const r = past.rejections[0]!;
+        expect(r.record).toBe(
+          patch.session ? 'formation F / action BORNE / session S2' : 'formation F / action BORNE',
+        );
+        expect(r.element).toBe(patch.session ? 'extra' : c.field);
+        const bound = new Intl.NumberFormat('fr-FR').format(NUMERIC_FIELDS[c.field].max);
+        expect(r.reason).toContain(`<${c.field}> : `);
+        expect(r.reason).toContain(`dépasse le maximum ${bound}`);
+        expect(r.line).toBeGreaterThan(2);
+      }
+    },
+  );
+
+  it('adds up the places of a funder listed twice and keeps the sum within the bound', async () => {
+    const at = await mapOne(
+      withPatch({
+        action: {
+          funders: [
+            { code: '2', places: 50_000 },
+            { code: '2', places: 49_999 },
+          ],
+        },
+      }),
+    );
+    expect(at.formation!.actions.find((a) => a.number === 'BORNE')!.funders).toEqual([
+      { code: '2', places: 99_999 },
+    ]);
+    const past = await mapOne(
+      withPatch({
+        action: {
+          funders: [
+            { code: '2', places: 50_000 },
+            { code: '2', places: 50_000 },
+          ],
+        },
+      }),
+    );
+    expect(past.formation!.actions.map((a) => a.number)).toEqual(['BON']);
+    expect(past.rejections[0]!.reason).toMatch(/nb-places-financees.*100000 places.*maximum 99\u202f999/);
+  });
+
+  it('keeps dates PostgreSQL can store: 1900-01-01 to 9999-12-31', async () => {
+    const at = await mapOne(withPatch({ session: { start: '1900-01-01', end: '9999-12-31' } }));
+    expect(at.rejections).toEqual([]);
+    for (const start of ['0000-01-01', '1899-12-31']) {
+      const past = await mapOne(withPatch({ session: { start } }));
+      expect(past.formation!.actions[1]!.sessions.map((s) => s.number)).toEqual(['S1']);
+      expect(past.rejections.map((r) => `${r.record} | ${r.element} | ${r.reason}`)).toEqual([
+        expect.stringMatching(/session S2 \| debut \| .*hors des bornes \(du 01\/01\/1900 au 31\/12\/9999\)/),
+      ]);
+    }
+  });
+
+  it('cuts a hostile value short in the rejection', async () => {
+    const past = await mapOne(withPatch({ action: { hoursCentre: Number('9'.repeat(300)) } }));
+    expect(past.rejections[0]!.reason.length).toBeLessThan(200);
+  });
+});
+
+describe('LHÉO reader bounds (guard.ts): a memory bomb is refused while it streams', () => {
+  const CHUNK = 64 * 1024;
+  /** `head`, then `body` repeated up to 400 MB, in 64 KB chunks, counting what the reader pulled. */
+  const bomb = (head: string, body: string, tail = '') => {
+    const counter = { bytes: 0 };
+    async function* stream() {
+      const unit = Buffer.from(body.repeat(Math.floor(CHUNK / body.length)));
+      const first = Buffer.from(head);
+      counter.bytes += first.length;
+      yield first;
+      while (counter.bytes < 400e6) {
+        counter.bytes += unit.length;
+        yield unit;
+      }
+      yield Buffer.from(tail);
+    }
+    return { stream: stream(), counter };
+  };
+  const refuse = async (head: string, body: string) => {
+    const { stream, counter } = bomb(head, body);
+    const error = await readLheo(stream, () => {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LheoFileError);
+    return { error: error as LheoFileError, bytes: counter.bytes };
+  };
+  const XML = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  const cases: { kind: string; head: string; body: string; bound: number; message: RegExp }[] = [
+    {
+      kind: 'deep nesting',
+      head: `${XML}<lheo><offres>`,
+      body: '<a>',
+      bound: READER_LIMITS.depth * 3,
+      message: /^Plus de 100 éléments imbriqués dans <a> \(ouverture de <a>\) \(ligne 2, colonne \d+\)$/,
+    },
+    {
+      kind: 'text',
+      head: `${XML}<lheo><offres>`,
+      body: 'a',
+      bound: READER_LIMITS.textRun,
+      message:
+        /^Texte de plus de 1 000 000 caractères dans <offres> : fichier refusé par sécurité \(ligne 2, colonne 14\)$/,
+    },
+    {
+      kind: 'text made of entities',
+      head: `${XML}<lheo><offres>`,
+      body: '&amp;',
+      bound: READER_LIMITS.textRun,
+      message: /^Texte de plus de 1 000 000 caractères dans <offres>/,
+    },
+    {
+      kind: 'CDATA',
+      head: `${XML}<lheo><offres><formation numero="1"><intitule-formation><![CDATA[`,
+      body: 'a',
+      bound: READER_LIMITS.cdata,
+      message:
+        /^Section CDATA de plus de 1 000 000 caractères dans <intitule-formation> .*\(ligne 2, colonne 56\)$/,
+    },
+    {
+      kind: 'comment',
+      head: `${XML}<lheo>\n<!--`,
+      body: 'x',
+      bound: READER_LIMITS.comment,
+      message: /^Commentaire de plus de 100 000 caractères dans <lheo> .*\(ligne 3, colonne 0\)$/,
+    },
+    {
+      kind: 'attributes without end',
+      head: `${XML}<lheo><offres><formation `,
+      body: 'a="1" ',
+      bound: READER_LIMITS.markup,
+      message: /^Balise <formation> de plus de 100 000 caractères \(attributs trop nombreux ou trop longs\)/,
+    },
+    {
+      kind: 'one endless attribute value',
+      head: `${XML}<lheo><offres><formation numero="`,
+      body: 'a',
+      bound: READER_LIMITS.markup,
+      message: /^Balise <formation> de plus de 100 000 caractères/,
+    },
+    {
+      kind: 'processing instruction',
+      head: `${XML}<lheo><?pi `,
+      body: 'x',
+      bound: READER_LIMITS.markup,
+      message: /^Instruction de traitement de plus de 100 000 caractères/,
+    },
+    {
+      kind: 'DOCTYPE',
+      head: `${XML}<!DOCTYPE lheo [`,
+      body: '<!-- x -->',
+      bound: READER_LIMITS.markup,
+      message: /^Déclaration de plus de 100 000 caractères/,
+    },
+    {
+      kind: 'one formation of many long texts',
+      head: `${XML}<lheo><offres><formation numero="1">`,
+      body: `<contenu-formation>${'a'.repeat(5000)}</contenu-formation>`,
+      bound: READER_LIMITS.formationChars,
+      message:
+        /^Formation démesurée : plus de 2 000 000 caractères de texte et d’attributs dans <contenu-formation>/,
+    },
+    {
+      kind: 'one element’s text cut by comments',
+      head: `${XML}<lheo><offres><formation numero="1"><contenu-formation>`,
+      body: `${'a'.repeat(1000)}<!---->`,
+      bound: READER_LIMITS.elementText,
+      message: /^Texte de plus de 100 000 caractères dans <contenu-formation>/,
+    },
+  ];
+  it.each(cases)('refuses $kind after reading little more than its bound', async (c) => {
+    const { error, bytes } = await refuse(c.head, c.body);
+    expect(error.message.replace(/\u202f/g, ' ')).toMatch(c.message);
+    expect(error.line).toBeGreaterThan(0);
+    // What was pulled from the stream: the bound (in bytes, one per character here) and two chunks.
+    expect(bytes).toBeLessThanOrEqual(c.bound + 2 * CHUNK + c.head.length);
+  });
+
+  it('refuses too many attributes, or one too long, on a tag that ends', async () => {
+    const attrs = Array.from({ length: 101 }, (_, i) => `a${i}="1"`).join(' ');
+    await expect(parse(`<lheo><offres ${attrs}/></lheo>`)).rejects.toThrow(
+      /^Plus de 100 attributs sur <offres> \(ligne 1/,
+    );
+    await expect(parse(`<lheo><offres x="${'a'.repeat(10_001)}"/></lheo>`)).rejects.toThrow(
+      /^Attribut « x » de plus de 10.000 caractères sur <offres>/,
+    );
+    expect(
+      (await parse(`<lheo><offres ${attrs.replace(/ a9[89]="1"/g, '')} x="${'a'.repeat(10_000)}"/></lheo>`))
+        .scan.formations,
+    ).toBe(0);
+  });
+
+  it('reads a file at every bound (real feeds stay far below them)', async () => {
+    const depth = READER_LIMITS.depth - 2;
+    const xml = `<lheo><offres>${'<e>'.repeat(depth)}${'</e>'.repeat(depth)}<x>${'a'.repeat(READER_LIMITS.textRun)}</x><!--${'c'.repeat(READER_LIMITS.comment - 7)}--><y><![CDATA[${'d'.repeat(READER_LIMITS.cdata - 12)}]]></y></offres></lheo>`;
+    const nodes: XmlNode[] = [];
+    await readLheo(bytes(xml, 64 * 1024), (n) => {
+      nodes.push(n);
+    });
+    const f = sample();
+    // The real samples, and a generated formation, read as before.
+    for (const file of ['intercarif-afpa-plaquiste.xml', 'intercarif-daeu.xml', 'intercarif-poec.xml']) {
+      const found: XmlNode[] = [];
+      await readLheo(bytes(readFileSync(`/work/shared/data/lheo/samples/${file}`), 4096), (n) => {
+        found.push(n);
+      });
+      expect(found).toHaveLength(1);
+    }
+    expect((await parse(doc(formationXml(f)))).results[0]!.formation).toEqual(f);
+  });
+});
+
+describe('LHÉO encodings: bytes that contradict the declaration are refused, saying what they look like', () => {
+  const title = 'Électricité : l’œuvre';
+  /** One byte per character; what the encoding cannot hold (faker's typography elsewhere) becomes « ? ». */
+  const oneByte = (s: string, special: Record<string, number>) =>
+    Buffer.from([...s].map((c) => special[c] ?? (c.charCodeAt(0) > 0xff ? 0x3f : c.charCodeAt(0))));
+  const xml = (declaration: string) =>
+    doc(formationXml({ ...sample(), title })).replace('<?xml version="1.0" encoding="UTF-8"?>', declaration);
+  const decl = (encoding: string) => `<?xml version="1.0" encoding="${encoding}"?>`;
+  const titleOf = async (file: Uint8Array) => (await parse(file)).results[0]!.formation!.title;
+
+  it('refuses UTF-8 bytes declared ISO-8859-1 or Windows-1252 (mojibake), naming UTF-8 and where', async () => {
+    for (const encoding of ['ISO-8859-1', 'windows-1252', 'iso-8859-15']) {
+      const error = await parse(Buffer.from(xml(decl(encoding)))).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LheoFileError);
+      expect((error as LheoFileError).message).toMatch(
+        new RegExp(
+          `^Le fichier déclare l’encodage « ${encoding.toUpperCase()} » mais ses octets sont en UTF-8 \\(« . » deviendrait « .+ »\\) : corrigez la déclaration`,
+        ),
+      );
+      expect((error as LheoFileError).line).toBeGreaterThan(2);
+    }
+  });
+
+  it('reads ISO-8859-1 as Windows-1252 (’ œ € from Windows tools), and ISO-8859-15 as itself', async () => {
+    const cp1252 = (s: string) => oneByte(s, { '’': 0x92, œ: 0x9c, '€': 0x80 });
+    expect(await titleOf(cp1252(xml(decl('ISO-8859-1'))))).toBe(title);
+    expect(await titleOf(cp1252(xml(decl('windows-1252'))))).toBe(title);
+    const latin9 = oneByte(xml(decl('ISO-8859-15')).replace(title, 'Prix en €, cœur'), {
+      '€': 0xa4,
+      œ: 0xbd,
+    });
+    expect(await titleOf(latin9)).toBe('Prix en €, cœur');
+  });
+
+  it('reads UTF-8 with a byte order mark, and refuses it when the declaration says otherwise', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(await titleOf(Buffer.concat([bom, Buffer.from(xml(decl('UTF-8')))]))).toBe(title);
+    expect(await titleOf(Buffer.concat([bom, Buffer.from(xml(''))]))).toBe(title);
+    await expect(parse(Buffer.concat([bom, Buffer.from(xml(decl('ISO-8859-1')))]))).rejects.toThrow(
+      /déclare l’encodage « ISO-8859-1 » mais commence par la marque UTF-8.*semblent en UTF-8/,
+    );
+  });
+
+  it('names UTF-16 (and its byte order) for a UTF-16 file with or without a byte order mark', async () => {
+    const text = xml(decl('UTF-16'));
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    await expect(parse(le)).rejects.toThrow(/^Fichier en UTF-16 petit-boutiste \(UTF-16LE, sans marque/);
+    await expect(parse(be)).rejects.toThrow(/^Fichier en UTF-16 gros-boutiste \(UTF-16BE, sans marque/);
+    await expect(parse(Buffer.concat([Buffer.from([0xff, 0xfe]), le]))).rejects.toThrow(
+      /^Fichier en UTF-16 \(marque/,
+    );
+    await expect(parse(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).rejects.toThrow(
+      /^Fichier en UTF-16 \(marque/,
+    );
+    await expect(parse(Buffer.from('<lheo/>', 'utf16le'))).rejects.toThrow(/UTF-16LE/);
+  });
+
+  it('says where ISO-8859-1 bytes break a file declared UTF-8', async () => {
+    const error = await parse(Buffer.from(xml(decl('UTF-8')), 'latin1')).catch((e: unknown) => e);
+    expect((error as LheoFileError).message).toMatch(
+      /^Octets invalides en UTF-8.*ISO-8859-1 ou Windows-1252/,
+    );
+    expect((error as LheoFileError).line).toBeGreaterThan(2);
   });
 });

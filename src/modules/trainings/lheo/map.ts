@@ -18,6 +18,7 @@ import type {
   Rejection,
 } from './model.js';
 import type { XmlNode } from './reader.js';
+import { checkNumber, DATE_RANGE, formatBound, NUMERIC_FIELDS, type NumericField } from './rules.js';
 
 export interface ResolvedPlace {
   communeCode: string;
@@ -48,6 +49,8 @@ class RecordError extends Error {
 const all = (node: XmlNode, name: string) => node.children.filter((c) => c.name === name);
 const one = (node: XmlNode, name: string) => node.children.find((c) => c.name === name) ?? null;
 const textOf = (node: XmlNode, name: string) => one(node, name)?.text || null;
+/** A value quoted in a rejection, cut short: a hostile 100,000-character code must not fill the report. */
+const quote = (value: string, max = 30) => (value.length > max ? `${value.slice(0, max)}…` : value);
 
 function required(node: XmlNode, name: string, max = 3000): string {
   const value = textOf(node, name);
@@ -63,7 +66,10 @@ function code(node: XmlNode, name: string, dictionary: Record<string, string>, o
     throw new RecordError(node, `<${name}> obligatoire absent`);
   }
   if (!(value in dictionary))
-    throw new RecordError(one(node, name)!, `<${name}> : code « ${value} » inconnu du dictionnaire LHÉO`);
+    throw new RecordError(
+      one(node, name)!,
+      `<${name}> : code « ${quote(value)} » inconnu du dictionnaire LHÉO`,
+    );
   return value;
 }
 
@@ -74,16 +80,12 @@ function bool(node: XmlNode, name: string): boolean {
   return value === '1';
 }
 
-function nonNegative(node: XmlNode, name: string, decimal = false): number | null {
-  const element = one(node, name);
+/** A number checked against its rule (rules.ts): a value out of range rejects the record that holds it. */
+function numeric(element: XmlNode | null, field: NumericField): number | null {
   if (!element?.text) return null;
-  const normalised = element.text.replace(',', '.');
-  const pattern = decimal ? /^-?\d+(\.\d{1,2})?$/ : /^-?\d+$/;
-  if (!pattern.test(normalised))
-    throw new RecordError(element, `<${name}> : « ${element.text} » n’est pas un nombre`);
-  const value = Number(normalised);
-  if (value < 0) throw new RecordError(element, `<${name}> : valeur négative (${element.text})`);
-  return value;
+  const checked = checkNumber(field, element.text);
+  if ('error' in checked) throw new RecordError(element, checked.error);
+  return checked.value;
 }
 
 function lheoDate(node: XmlNode, name: string): string {
@@ -92,7 +94,12 @@ function lheoDate(node: XmlNode, name: string): string {
   const m = value.match(/^(\d{4})(\d{2})(\d{2})$/);
   const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
   if (!m || Number.isNaN(Date.parse(iso)) || new Date(iso).toISOString().slice(0, 10) !== iso)
-    throw new RecordError(element ?? node, `<${name}> : date « ${value} » invalide (format AAAAMMJJ)`);
+    throw new RecordError(element ?? node, `<${name}> : date « ${quote(value)} » invalide (format AAAAMMJJ)`);
+  if (iso < DATE_RANGE.min || iso > DATE_RANGE.max)
+    throw new RecordError(
+      element ?? node,
+      `<${name}> : date « ${value} » hors des bornes (du ${DATE_RANGE.min.split('-').reverse().join('/')} au ${DATE_RANGE.max.split('-').reverse().join('/')})`,
+    );
   return iso;
 }
 
@@ -108,26 +115,21 @@ function address(node: XmlNode | null, where: string, context: MappingContext): 
   if (!lines.length) throw new RecordError(node, `<ligne> obligatoire absente dans l’adresse de <${where}>`);
   const postalCode = required(node, 'codepostal', 5);
   if (!/^\d{5}$/.test(postalCode))
-    throw new RecordError(one(node, 'codepostal')!, `<codepostal> « ${postalCode} » invalide`);
+    throw new RecordError(one(node, 'codepostal')!, `<codepostal> « ${quote(postalCode)} » invalide`);
   const inseeCode = textOf(node, 'code-INSEE-commune');
   if (inseeCode && !context.isCommune(inseeCode))
     throw new RecordError(
       one(node, 'code-INSEE-commune')!,
-      `<code-INSEE-commune> : commune « ${inseeCode} » inconnue`,
+      `<code-INSEE-commune> : commune « ${quote(inseeCode)} » inconnue`,
     );
   const geo = one(node, 'geolocalisation');
   let latitude: number | null = null;
   let longitude: number | null = null;
   if (geo) {
-    latitude = Number(textOf(geo, 'latitude'));
-    longitude = Number(textOf(geo, 'longitude'));
-    if (
-      !Number.isFinite(latitude) ||
-      !Number.isFinite(longitude) ||
-      Math.abs(latitude) > 90 ||
-      Math.abs(longitude) > 180
-    )
-      throw new RecordError(geo, '<geolocalisation> : latitude ou longitude invalide');
+    latitude = numeric(one(geo, 'latitude'), 'latitude');
+    longitude = numeric(one(geo, 'longitude'), 'longitude');
+    if (latitude === null || longitude === null)
+      throw new RecordError(geo, '<geolocalisation> : latitude ou longitude absente');
   }
   return { lines, postalCode, city: required(node, 'ville', 50), inseeCode, latitude, longitude };
 }
@@ -145,12 +147,6 @@ function contact(coordonnees: XmlNode | null): LheoContact {
   };
 }
 
-function extra(node: XmlNode, info: string): string | null {
-  for (const extras of all(node, 'extras'))
-    for (const e of all(extras, 'extra')) if (e.attrs.info === info) return e.text || null;
-  return null;
-}
-
 function session(node: XmlNode, context: MappingContext): LheoSession {
   const number = node.attrs.numero?.trim();
   if (!number) throw new RecordError(node, 'attribut numero absent sur <session>');
@@ -159,16 +155,15 @@ function session(node: XmlNode, context: MappingContext): LheoSession {
   const start = lheoDate(periode, 'debut');
   const end = lheoDate(periode, 'fin');
   if (end < start) throw new RecordError(one(periode, 'fin')!, `<fin> (${end}) avant <debut> (${start})`);
-  const placesNode = {
-    ...node,
-    children: all(node, 'extras')
-      .flatMap((x) => all(x, 'extra'))
-      .map((e) => ({ ...e, name: e.attrs.info ?? '' })),
-  };
-  const placesTotal =
-    extra(node, 'places-totales') === null ? null : nonNegative(placesNode, 'places-totales');
-  const placesRemaining =
-    extra(node, 'places-restantes') === null ? null : nonNegative(placesNode, 'places-restantes');
+  const extras = all(node, 'extras').flatMap((x) => all(x, 'extra'));
+  const placesTotal = numeric(
+    extras.find((e) => e.attrs.info === 'places-totales') ?? null,
+    'places-totales',
+  );
+  const placesRemaining = numeric(
+    extras.find((e) => e.attrs.info === 'places-restantes') ?? null,
+    'places-restantes',
+  );
   if (placesTotal !== null && placesRemaining !== null && placesRemaining > placesTotal)
     throw new RecordError(
       node,
@@ -194,12 +189,17 @@ function funders(node: XmlNode): LheoFunder[] {
   const seen = new Map<string, LheoFunder>();
   for (const f of all(node, 'organisme-financeur')) {
     const funderCode = code(f, 'code-financeur', FUNDERS);
-    const places = nonNegative(f, 'nb-places-financees');
+    const element = one(f, 'nb-places-financees');
+    const places = numeric(element, 'nb-places-financees');
     const previous = seen.get(funderCode);
-    seen.set(funderCode, {
-      code: funderCode,
-      places: previous ? (previous.places ?? 0) + (places ?? 0) : places,
-    });
+    const sum = previous ? (previous.places ?? 0) + (places ?? 0) : places;
+    // One funder listed twice: its places add up, and the sum keeps to the same bound.
+    if (sum !== null && sum > NUMERIC_FIELDS['nb-places-financees'].max)
+      throw new RecordError(
+        element ?? f,
+        `<nb-places-financees> : ${sum} places pour le financeur ${funderCode} dépassent le maximum ${formatBound(NUMERIC_FIELDS['nb-places-financees'].max)}`,
+      );
+    seen.set(funderCode, { code: funderCode, places: sum });
   }
   return [...seen.values()];
 }
@@ -228,7 +228,7 @@ function action(
   if (place && !resolved)
     throw new RecordError(
       lieu!,
-      `<lieu-de-formation> : aucune commune ne correspond (${place.postalCode} ${place.city})`,
+      `<lieu-de-formation> : aucune commune ne correspond (${place.postalCode} ${quote(place.city)})`,
     );
   const sessions: LheoSession[] = [];
   const numbers = new Set<string>();
@@ -236,12 +236,17 @@ function action(
     try {
       const mapped = session(s, context);
       if (numbers.has(mapped.number))
-        throw new RecordError(s, `session « ${mapped.number} » en double dans l’action`);
+        throw new RecordError(s, `session « ${quote(mapped.number)} » en double dans l’action`);
       numbers.add(mapped.number);
       sessions.push(mapped);
     } catch (error) {
       if (!(error instanceof RecordError)) throw error;
-      rejections.push(rejection(error, `${record} / action ${number} / session ${s.attrs.numero ?? '?'}`));
+      rejections.push(
+        rejection(
+          error,
+          `${record} / action ${quote(number, 100)} / session ${quote(s.attrs.numero ?? '?', 100)}`,
+        ),
+      );
     }
   }
   if (!sessions.length) throw new RecordError(node, 'aucune session valide');
@@ -260,10 +265,10 @@ function action(
     sessions,
     disabilityAccess: textOf(node, 'acces-handicapes'),
     recruitmentTerms: textOf(node, 'modalites-recrutement'),
-    priceHourly: nonNegative(node, 'prix-horaire-TTC', true),
-    priceTotal: nonNegative(node, 'prix-total-TTC', true),
-    hoursCentre: nonNegative(node, 'nombre-heures-centre'),
-    hoursCompany: nonNegative(node, 'nombre-heures-entreprise'),
+    priceHourly: numeric(one(node, 'prix-horaire-TTC'), 'prix-horaire-TTC'),
+    priceTotal: numeric(one(node, 'prix-total-TTC'), 'prix-total-TTC'),
+    hoursCentre: numeric(one(node, 'nombre-heures-centre'), 'nombre-heures-centre'),
+    hoursCompany: numeric(one(node, 'nombre-heures-entreprise'), 'nombre-heures-entreprise'),
     funders: funders(node),
   };
   return { action: mapped, place: resolved };
@@ -274,7 +279,10 @@ function provider(node: XmlNode | null, formation: XmlNode, context: MappingCont
   const siretNode = one(node, 'SIRET-organisme-formation');
   const siret = (siretNode && textOf(siretNode, 'SIRET'))?.replace(/\s/g, '') ?? '';
   if (!isValidSiret(siret))
-    throw new RecordError(siretNode ?? node, `<SIRET> « ${siret} » invalide (14 chiffres, clé de Luhn)`);
+    throw new RecordError(
+      siretNode ?? node,
+      `<SIRET> « ${quote(siret)} » invalide (14 chiffres, clé de Luhn)`,
+    );
   if (context.restrictToSiret && siret !== context.restrictToSiret)
     throw new RecordError(
       siretNode ?? node,
@@ -318,7 +326,7 @@ export function mapFormation(
 ): { formation: LheoFormation | null; places: (ResolvedPlace | null)[]; rejections: Rejection[] } {
   const rejections: Rejection[] = [];
   const number = node.attrs.numero?.trim() ?? '';
-  const record = `formation ${number || '(sans numéro)'}`;
+  const record = `formation ${quote(number, 100) || '(sans numéro)'}`;
   try {
     if (!number) throw new RecordError(node, 'attribut numero absent sur <formation>');
     if (number.length > 100) throw new RecordError(node, 'numéro de formation trop long');
@@ -326,24 +334,26 @@ export function mapFormation(
     if (!domaine) throw new RecordError(node, '<domaine-formation> obligatoire absent');
     const formacodes = all(domaine, 'code-FORMACODE').map((c) => {
       if (!/^\d{5}$/.test(c.text))
-        throw new RecordError(c, `<code-FORMACODE> « ${c.text} » invalide (5 chiffres)`);
+        throw new RecordError(c, `<code-FORMACODE> « ${quote(c.text)} » invalide (5 chiffres)`);
       return c.text;
     });
     const nsfCodes = all(domaine, 'code-NSF').map((c) => {
-      if (!/^\d{3}[a-z]?$/i.test(c.text)) throw new RecordError(c, `<code-NSF> « ${c.text} » invalide`);
+      if (!/^\d{3}[a-z]?$/i.test(c.text))
+        throw new RecordError(c, `<code-NSF> « ${quote(c.text)} » invalide`);
       return c.text;
     });
     const romeCodes = all(domaine, 'code-ROME').map((c) => {
-      if (!context.isRomeCode(c.text)) throw new RecordError(c, `<code-ROME> « ${c.text} » inconnu du ROME`);
+      if (!context.isRomeCode(c.text))
+        throw new RecordError(c, `<code-ROME> « ${quote(c.text)} » inconnu du ROME`);
       return c.text;
     });
     const certification = one(node, 'certification');
     const rncp = certification && textOf(certification, 'code-RNCP')?.replace(/^RNCP/i, '');
     const rs = certification && textOf(certification, 'code-RS')?.replace(/^RS/i, '');
     if (rncp && !/^\d{1,6}$/.test(rncp))
-      throw new RecordError(one(certification, 'code-RNCP')!, `<code-RNCP> « ${rncp} » invalide`);
+      throw new RecordError(one(certification, 'code-RNCP')!, `<code-RNCP> « ${quote(rncp)} » invalide`);
     if (rs && !/^\d{1,6}$/.test(rs))
-      throw new RecordError(one(certification, 'code-RS')!, `<code-RS> « ${rs} » invalide`);
+      throw new RecordError(one(certification, 'code-RS')!, `<code-RS> « ${quote(rs)} » invalide`);
     const contactFormation = one(node, 'contact-formation');
     const urlNode = one(node, 'url-formation');
     const formationProvider = provider(one(node, 'organisme-formation-responsable'), node, context);
@@ -354,13 +364,13 @@ export function mapFormation(
       try {
         const mapped = action(a, context, rejections, record);
         if (numbers.has(mapped.action.number))
-          throw new RecordError(a, `action « ${mapped.action.number} » en double`);
+          throw new RecordError(a, `action « ${quote(mapped.action.number)} » en double`);
         numbers.add(mapped.action.number);
         actions.push(mapped.action);
         places.push(mapped.place);
       } catch (error) {
         if (!(error instanceof RecordError)) throw error;
-        rejections.push(rejection(error, `${record} / action ${a.attrs.numero ?? '?'}`));
+        rejections.push(rejection(error, `${record} / action ${quote(a.attrs.numero ?? '?', 100)}`));
       }
     }
     if (!actions.length) throw new RecordError(node, 'aucune action valide');

@@ -24,6 +24,8 @@ export interface PreparedFormation {
   hash: string;
   /** Where each action takes place (same order as its actions), resolved against the communes. */
   places: (ResolvedPlace | null)[];
+  /** Characters of the formation (as JSON): the importer writes a batch before it grows too large. */
+  size: number;
 }
 
 export function mappingContext(
@@ -78,11 +80,13 @@ export function formationPreparer(context: MappingContext) {
         ],
       };
     seen.add(number);
+    const json = JSON.stringify(mapped.formation);
     return {
       prepared: {
         formation: mapped.formation,
         places: mapped.places,
-        hash: createHash('sha1').update(JSON.stringify(mapped.formation)).digest('base64url'),
+        hash: createHash('sha1').update(json).digest('base64url'),
+        size: json.length,
       },
       rejections: mapped.rejections,
     };
