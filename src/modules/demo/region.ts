@@ -74,6 +74,14 @@ export interface DemoUser {
   superAdmin: boolean;
 }
 
+/** An invitation waiting for its answer (issue 8: an existing account joins only if it accepts). */
+export interface DemoInvitation {
+  email: string;
+  organisationIndex: number;
+  role: Role;
+  invitedBy: string;
+}
+
 function nameFor(kind: OrganisationKind, town: string, f: Faker, regionName: string): string {
   const company = () => f.company.name().replace(/ et /g, ' & ');
   switch (kind) {
@@ -190,7 +198,17 @@ export function generateDemoRegion(communes: Commune[], regionName: string, seed
   // A counsellor who works for two structures, as happens between a Mission locale and a Cap emploi.
   const shared = users.find((u) => u.email === 'conseiller.missionlocale@passerelle.demo');
   shared?.memberships.push({ organisationIndex: indexOf('cap_emploi'), role: 'conseiller' });
-  return { organisations, users };
+  // A Region analyst invited to the first France Travail agency (a shared labour-market study): the
+  // invitation waits on the analyst's home page and on the agency administrator's members page.
+  const invitations: DemoInvitation[] = [
+    {
+      email: 'analyste.region@passerelle.demo',
+      organisationIndex: indexOf('france_travail'),
+      role: 'analyste',
+      invitedBy: 'admin.francetravail@passerelle.demo',
+    },
+  ];
+  return { organisations, users, invitations };
 }
 
 /** Seeds the demo region into an empty database (one transaction). Returns false if data exists already. */

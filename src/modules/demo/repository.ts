@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { DemoOrganisation, DemoUser } from './region.js';
+import type { DemoInvitation, DemoOrganisation, DemoUser } from './region.js';
 
 export function demoRepository(db: Db) {
   return {
@@ -27,12 +27,13 @@ export function demoRepository(db: Db) {
     },
 
     async insertRegion(
-      region: { organisations: DemoOrganisation[]; users: DemoUser[] },
+      region: { organisations: DemoOrganisation[]; users: DemoUser[]; invitations: DemoInvitation[] },
       passwordHash: string,
       seed: number,
     ) {
       await db.transaction().execute(async (tx) => {
         const ids: string[] = [];
+        const userIds = new Map<string, string>();
         for (const o of region.organisations) {
           const row = await tx
             .insertInto('organisation')
@@ -60,12 +61,26 @@ export function demoRepository(db: Db) {
             })
             .returning('id')
             .executeTakeFirstOrThrow();
+          userIds.set(u.email, row.id);
           for (const m of u.memberships) {
             await tx
               .insertInto('membership')
               .values({ user_id: row.id, organisation_id: ids[m.organisationIndex]!, role: m.role })
               .execute();
           }
+        }
+        for (const i of region.invitations) {
+          await tx
+            .insertInto('membership_invitation')
+            .values({
+              organisation_id: ids[i.organisationIndex]!,
+              user_id: userIds.get(i.email)!,
+              email: i.email,
+              role: i.role,
+              invited_by: userIds.get(i.invitedBy) ?? null,
+              expires_at: new Date(Date.now() + 7 * 24 * 3600_000),
+            })
+            .execute();
         }
         await tx
           .insertInto('audit_log')

@@ -391,7 +391,7 @@ export function identityRepository(db: Db) {
 
     /** Pending, unexpired invitations: an organisation's (filter by organisation) or a person's. */
     async openInvitations(filter: { organisationId: string } | { userId: string }) {
-      let q = db
+      const q = db
         .selectFrom('membership_invitation as i')
         .innerJoin('organisation as o', 'o.id', 'i.organisation_id')
         .leftJoin('app_user as by', 'by.id', 'i.invited_by')
@@ -407,11 +407,15 @@ export function identityRepository(db: Db) {
         ])
         .where('i.status', '=', 'pending')
         .where('i.expires_at', '>', new Date());
-      q =
-        'organisationId' in filter
-          ? q.where('i.organisation_id', '=', filter.organisationId)
-          : q.where('i.user_id', '=', filter.userId);
-      return q.orderBy('i.invited_at', 'desc').execute();
+      if (!('organisationId' in filter))
+        return q.where('i.user_id', '=', filter.userId).orderBy('i.invited_at', 'desc').execute();
+      const rows = await q
+        .where('i.organisation_id', '=', filter.organisationId)
+        .orderBy('i.invited_at', 'desc')
+        .execute();
+      // Other people's e-mails and roles, like the member list (a person's own invitations are not).
+      markAudited('members', 'read', { invitations: rows.length });
+      return rows;
     },
 
     // Sessions ------------------------------------------------------------------------------------

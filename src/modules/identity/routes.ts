@@ -142,7 +142,7 @@ export async function identityApiRoutes(app: FastifyInstance, { identity }: Serv
   app.get(
     '/organisations/:orgId/invitations',
     {
-      config: { access: 'user' },
+      config: { access: 'user', audit: 'members.read' },
       schema: {
         tags,
         summary: 'Invitations en attente (administrateurs)',

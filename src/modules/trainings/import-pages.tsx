@@ -23,10 +23,16 @@ const STATUS: Record<string, string> = {
 const runsImport = { access: 'user', audit: 'lheo_import.done' } as const;
 
 export async function importPages(app: FastifyInstance, { trainings }: Services, config: Config) {
-  async function listPage(request: FastifyRequest, reply: FastifyReply, error: AppError | null = null) {
+  async function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error: AppError | null = null,
+    sent: { source?: string; mode?: string } = {},
+  ) {
     const actor = request.actor!;
     const rights = requireImportRights(actor);
     const runs = await trainings.listImports(actor);
+    const sources = rights.anySource ? await trainings.importSources(actor) : [];
     const ctx = pageContext(request, reply);
     return html(
       reply,
@@ -59,13 +65,26 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
         <form method="post" action="/formations/imports" enctype="multipart/form-data">
           <CsrfField token={ctx.csrf} />
           {rights.anySource ? (
-            <InputField
-              name="source"
-              label="Source du flux"
-              hint="Identifie le flux d’un import à l’autre (ex. : carif-oref-ara). Une source appartient à l’organisation qui l’a créée."
-              required
-              error={error?.field === 'source' ? error.message : undefined}
-            />
+            <>
+              <InputField
+                name="source"
+                label="Source du flux"
+                hint={
+                  sources.length
+                    ? `Vos sources : ${sources.join(', ')}. Un nouveau nom crée une source qui appartiendra à votre organisation.`
+                    : 'Identifie le flux d’un import à l’autre (ex. : ft-offre-achats). Une source appartient à l’organisation qui l’a créée : elle seule y importe.'
+                }
+                value={sent.source ?? (sources.length === 1 ? sources[0] : undefined)}
+                list="sources-connues"
+                required
+                error={error?.field === 'source' ? error.message : undefined}
+              />
+              <datalist id="sources-connues">
+                {sources.map((name) => (
+                  <option value={name} />
+                ))}
+              </datalist>
+            </>
           ) : (
             ''
           )}
@@ -73,7 +92,13 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
             <legend class="fr-fieldset__legend">Nature du flux</legend>
             <div class="fr-fieldset__element">
               <div class="fr-radio-group">
-                <input type="radio" id="mode-partial" name="mode" value="partial" checked />
+                <input
+                  type="radio"
+                  id="mode-partial"
+                  name="mode"
+                  value="partial"
+                  checked={sent.mode !== 'full'}
+                />
                 <label class="fr-label" for="mode-partial">
                   Mise à jour : ajoute et modifie, ne retire rien
                 </label>
@@ -81,7 +106,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
             </div>
             <div class="fr-fieldset__element">
               <div class="fr-radio-group">
-                <input type="radio" id="mode-full" name="mode" value="full" />
+                <input type="radio" id="mode-full" name="mode" value="full" checked={sent.mode === 'full'} />
                 <label class="fr-label" for="mode-full">
                   Flux complet : ce que le fichier ne contient plus est retiré du catalogue (jamais supprimé)
                 </label>
@@ -106,32 +131,36 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
               required
             />
           </div>
-          <button type="submit" class="fr-btn">
+          <button type="submit" class="fr-btn fr-mt-3w">
             Importer
           </button>
         </form>
         <h2 class="fr-mt-5w">Derniers imports</h2>
-        <DataTable
-          caption="Derniers imports"
-          hideCaption
-          headers={['Date', 'Fichier', 'Source', 'État', 'Formations', 'Rejets', 'Rapport']}
-        >
-          {runs.map((r) => (
-            <tr>
-              <td safe>{formatDateTime(r.started_at)}</td>
-              <td safe>{r.file_name}</td>
-              <td safe>{r.source}</td>
-              <td safe>{STATUS[r.status] ?? r.status}</td>
-              <td>{r.formations_total}</td>
-              <td>{r.rejected_count}</td>
-              <td>
-                <a href={`/formations/imports/${r.id}`}>
-                  Voir<span class="fr-sr-only" safe>{` le rapport de ${r.file_name}`}</span>
-                </a>
-              </td>
-            </tr>
-          ))}
-        </DataTable>
+        {runs.length ? (
+          <DataTable
+            caption="Derniers imports"
+            hideCaption
+            headers={['Date', 'Fichier', 'Source', 'État', 'Formations', 'Rejets', 'Rapport']}
+          >
+            {runs.map((r) => (
+              <tr>
+                <td safe>{formatDateTime(r.started_at)}</td>
+                <td safe>{r.file_name}</td>
+                <td safe>{r.source}</td>
+                <td safe>{STATUS[r.status] ?? r.status}</td>
+                <td>{r.formations_total}</td>
+                <td>{r.rejected_count}</td>
+                <td>
+                  <a href={`/formations/imports/${r.id}`}>
+                    Voir<span class="fr-sr-only" safe>{` le rapport de ${r.file_name}`}</span>
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        ) : (
+          <p>Aucun import pour l’instant : le premier apparaîtra ici avec son rapport.</p>
+        )}
       </Layout>,
       error ? toProblem(error).status : 200,
     );
@@ -145,6 +174,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
     await acceptMultipart(scope, { fileSize: config.lheoMaxBytes, files: 1, fields: 3 });
     scope.post('/formations/imports', { config: runsImport }, async (request, reply) => {
       const actor = request.actor!;
+      const fields: Record<string, string> = {};
       try {
         // The generic checks read the CSRF token (the form's first part) and nothing else; the
         // rights are decided here before the next part is read, the source's owner before the
@@ -152,7 +182,6 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
         requireImportRights(actor);
         const declared = Number(request.headers['content-length'] ?? 0);
         if (declared > config.lheoMaxBytes + FORM_OVERHEAD_BYTES) throw fileTooLarge(config.lheoMaxBytes);
-        const fields: Record<string, string> = {};
         for await (const part of formParts(request)) {
           if (part.type === 'field') {
             if (typeof part.value === 'string') fields[part.fieldname] = part.value;
@@ -176,7 +205,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
       } catch (error) {
         // A refusal of what was sent is shown on the form; no import rights at all is the error page.
         if (error instanceof AppError && (error.kind !== 'forbidden' || error.field === 'source'))
-          return listPage(request, reply, error);
+          return listPage(request, reply, error, fields);
         throw error;
       }
     });

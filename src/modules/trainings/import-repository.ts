@@ -110,6 +110,17 @@ export function importRepository(db: Db) {
       return row && { name: row.name, kind: row.kind, organisationId: row.organisation_id };
     },
 
+    /** The names of the sources an organisation owns or operates (every source: null). */
+    async sourceNames(organisationId: string | null): Promise<string[]> {
+      const rows = await db
+        .selectFrom('lheo_source')
+        .select('name')
+        .$if(organisationId !== null, (q) => q.where('organisation_id', '=', organisationId))
+        .orderBy('name')
+        .execute();
+      return rows.map((r) => r.name);
+    },
+
     /** Records a new source with its owner; under the import lock, so no other import creates it meanwhile. */
     async createSource(source: FeedSource) {
       await db

@@ -74,7 +74,7 @@ export function newSourceOwner(by: Importer, name: string): FeedSource {
     !by.actor.organisationId ||
     (name.startsWith(OWN_OFFER_PREFIX) && kind !== 'organisme_formation')
   )
-    throw sourceRefused(name, 'Ce nom de source est réservé à l’offre d’un organisme de formation.');
+    throw sourceRefused(name, 'ce nom de source est réservé à l’offre d’un organisme de formation.');
   return { name, kind: 'organisation', organisationId: by.actor.organisationId };
 }
 
@@ -84,8 +84,8 @@ export function requireSourceRights(by: Importer, source: FeedSource): void {
   throw sourceRefused(
     source.name,
     source.kind === 'carif_oref'
-      ? 'C’est un flux Carif-Oref déclaré : seuls le super-administrateur et l’organisation qui l’opère peuvent y importer.'
-      : 'Elle appartient à une autre organisation : elle seule peut y importer ou en retirer des formations.',
+      ? 'c’est un flux Carif-Oref déclaré : seuls le super-administrateur et l’organisation qui l’opère peuvent y importer.'
+      : 'elle appartient à une autre organisation : elle seule peut y importer ou en retirer des formations.',
   );
 }
 

@@ -480,6 +480,13 @@ export function trainingsService(
       }
     },
 
+    /** The sources this person may import under (rights.ts: their organisation's own and operated ones), to suggest on the form. */
+    async importSources(actor: Actor) {
+      requireImportRights(actor);
+      if (actor.isSuperAdmin) return imports.sourceNames(null);
+      return actor.organisationId ? imports.sourceNames(actor.organisationId) : [];
+    },
+
     async listImports(actor: Actor) {
       return imports.list({
         ...(actor.isSuperAdmin ? {} : { organisationId: actor.organisationId }),
