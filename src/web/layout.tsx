@@ -58,6 +58,29 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
+/**
+ * A form of one button (accept, decline, revoke, remove) with its CSRF token; screen readers hear
+ * what it acts on (« Révoquer le jeton X »), sighted users see it in the row beside it.
+ */
+export function ActionButton(p: {
+  action: string;
+  csrf: string;
+  label: string;
+  /** What the button acts on, read after its label by screen readers only. */
+  object: string;
+  secondary?: boolean;
+}) {
+  return (
+    <form method="post" action={p.action}>
+      <CsrfField token={p.csrf} />
+      <button type="submit" class={`fr-btn fr-btn--sm${p.secondary ? ' fr-btn--secondary' : ''}`}>
+        <span safe>{p.label}</span>
+        <span class="fr-sr-only" safe>{` ${p.object}`}</span>
+      </button>
+    </form>
+  );
+}
+
 function Header({ ctx }: { ctx: PageContext }) {
   const { actor } = ctx;
   return (

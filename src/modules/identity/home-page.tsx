@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
 import { Alert, formatDateTime } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
-import { CsrfField, Layout } from '../../web/layout.js';
+import { ActionButton, CsrfField, Layout } from '../../web/layout.js';
 import { currentMembership, isOrgAdmin, ROLES, type Role } from './model.js';
 import { infoOf, uuidParam } from './page-helpers.js';
 
@@ -75,28 +75,21 @@ export async function homePage(app: FastifyInstance, { identity }: Services) {
                   </p>
                   <ul class="fr-btns-group fr-btns-group--inline-sm">
                     <li>
-                      <form method="post" action={`/invitations/${i.id}/acceptation`}>
-                        <CsrfField token={ctx.csrf} />
-                        <button type="submit" class="fr-btn fr-btn--sm">
-                          Accepter
-                          <span class="fr-sr-only">
-                            {' '}
-                            l’invitation de <span safe>{i.organisationName}</span>
-                          </span>
-                        </button>
-                      </form>
+                      <ActionButton
+                        action={`/invitations/${i.id}/acceptation`}
+                        csrf={ctx.csrf}
+                        label="Accepter"
+                        object={`l’invitation de ${i.organisationName}`}
+                      />
                     </li>
                     <li>
-                      <form method="post" action={`/invitations/${i.id}/refus`}>
-                        <CsrfField token={ctx.csrf} />
-                        <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
-                          Refuser
-                          <span class="fr-sr-only">
-                            {' '}
-                            l’invitation de <span safe>{i.organisationName}</span>
-                          </span>
-                        </button>
-                      </form>
+                      <ActionButton
+                        action={`/invitations/${i.id}/refus`}
+                        csrf={ctx.csrf}
+                        label="Refuser"
+                        object={`l’invitation de ${i.organisationName}`}
+                        secondary
+                      />
                     </li>
                   </ul>
                 </li>

@@ -3,7 +3,7 @@ import type { Services } from '../../app.js';
 import { looksLikeEmail } from '../../shared/formats.js';
 import { Alert, DataTable, formatDateTime, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
-import { CsrfField, Layout } from '../../web/layout.js';
+import { ActionButton, CsrfField, Layout } from '../../web/layout.js';
 import { fieldErrors } from './auth-pages.js';
 import { isOrgAdmin, ROLES, type Role } from './model.js';
 import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
@@ -96,16 +96,13 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
               <td>{m.lastLoginAt ? formatDateTime(m.lastLoginAt) : m.active ? 'jamais' : 'désactivé'}</td>
               {admin ? (
                 <td>
-                  <form method="post" action={`/organisations/${orgId}/membres/${m.userId}/retrait`}>
-                    <CsrfField token={ctx.csrf} />
-                    <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
-                      Retirer
-                      <span class="fr-sr-only">
-                        {' '}
-                        <span safe>{`${m.firstName} ${m.lastName}`}</span>
-                      </span>
-                    </button>
-                  </form>
+                  <ActionButton
+                    action={`/organisations/${orgId}/membres/${m.userId}/retrait`}
+                    csrf={ctx.csrf}
+                    label="Retirer"
+                    object={`${m.firstName} ${m.lastName}`}
+                    secondary
+                  />
                 </td>
               ) : (
                 ''
@@ -131,16 +128,13 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
                   <td safe>{formatDateTime(i.invitedAt)}</td>
                   <td safe>{formatDateTime(i.expiresAt)}</td>
                   <td>
-                    <form method="post" action={`/organisations/${orgId}/invitations/${i.id}/revocation`}>
-                      <CsrfField token={ctx.csrf} />
-                      <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
-                        Révoquer
-                        <span class="fr-sr-only">
-                          {' '}
-                          l’invitation de <span safe>{i.email}</span>
-                        </span>
-                      </button>
-                    </form>
+                    <ActionButton
+                      action={`/organisations/${orgId}/invitations/${i.id}/revocation`}
+                      csrf={ctx.csrf}
+                      label="Révoquer"
+                      object={`l’invitation de ${i.email}`}
+                      secondary
+                    />
                   </td>
                 </tr>
               ))}

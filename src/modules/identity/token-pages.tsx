@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import { Alert, DataTable, formatDateTime, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
-import { CsrfField, Layout } from '../../web/layout.js';
+import { ActionButton, CsrfField, Layout } from '../../web/layout.js';
 import { ROLES } from './model.js';
 import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
 
@@ -61,16 +61,13 @@ export async function tokenPages(app: FastifyInstance, { identity }: Services) {
                 {t.revokedAt ? (
                   `révoqué le ${formatDateTime(t.revokedAt)}`
                 ) : (
-                  <form method="post" action={`/organisations/${orgId}/jetons/${t.id}/revocation`}>
-                    <CsrfField token={ctx.csrf} />
-                    <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
-                      Révoquer
-                      <span class="fr-sr-only">
-                        {' '}
-                        le jeton <span safe>{t.name}</span>
-                      </span>
-                    </button>
-                  </form>
+                  <ActionButton
+                    action={`/organisations/${orgId}/jetons/${t.id}/revocation`}
+                    csrf={ctx.csrf}
+                    label="Révoquer"
+                    object={`le jeton ${t.name}`}
+                    secondary
+                  />
                 )}
               </td>
             </tr>
