@@ -361,6 +361,8 @@ describe.each(testEngines())('identity on %s', (engine) => {
     });
 
     it('only invites an existing account: nothing changes for its owner until they accept, decline or the invitation is revoked', async () => {
+      // The demo seeds this very invitation, pending: start from none.
+      await sql`delete from membership_invitation where email = ${REGION_ANALYST}`.execute(t.db);
       const admin = await new Browser(t.app).login(FT_ADMIN);
       const victim = await new Browser(t.app).login(REGION_ANALYST);
       const regionOrg = await orgIdOf(t, REGION_ANALYST);
