@@ -64,6 +64,14 @@ export async function homePage(app: FastifyInstance, { identity }: Services) {
         {invitations.length ? (
           <section class="fr-mb-4w" aria-labelledby="invitations-titre">
             <h2 id="invitations-titre">Invitations en attente de votre réponse</h2>
+            {actor.isSuperAdmin ? (
+              <p>
+                Un super-administrateur n’est membre d’aucune organisation : refusez ces invitations, ou
+                utilisez un compte personnel pour travailler avec l’organisation.
+              </p>
+            ) : (
+              ''
+            )}
             <ul class="fr-raw-list">
               {invitations.map((i) => (
                 <li class="fr-mb-2w">
@@ -74,14 +82,18 @@ export async function homePage(app: FastifyInstance, { identity }: Services) {
                     )}
                   </p>
                   <ul class="fr-btns-group fr-btns-group--inline-sm">
-                    <li>
-                      <ActionButton
-                        action={`/invitations/${i.id}/acceptation`}
-                        csrf={ctx.csrf}
-                        label="Accepter"
-                        object={`l’invitation de ${i.organisationName}`}
-                      />
-                    </li>
+                    {actor.isSuperAdmin ? (
+                      ''
+                    ) : (
+                      <li>
+                        <ActionButton
+                          action={`/invitations/${i.id}/acceptation`}
+                          csrf={ctx.csrf}
+                          label="Accepter"
+                          object={`l’invitation de ${i.organisationName}`}
+                        />
+                      </li>
+                    )}
                     <li>
                       <ActionButton
                         action={`/invitations/${i.id}/refus`}

@@ -458,23 +458,33 @@ describe.each(testEngines())('identity on %s', (engine) => {
       expect((await twoOrgs.get('/')).body).toContain('Pour quelle organisation agissez-vous');
     });
 
-    it('never makes the super-admin a member of an organisation', async () => {
+    it('never makes the super-admin a member, and never tells an organisation admin which address is one', async () => {
       const admin = await new Browser(t.app).login(FT_ADMIN);
-      const res = await admin.api('POST', `/api/v1/organisations/${ftOrg}/members`, {
-        email: 'SuperAdmin@passerelle.demo',
-        firstName: 'Super',
-        lastName: 'Admin',
-        role: 'administrateur',
-      });
-      expect(res.statusCode).toBe(409);
-      expect(res.json().field).toBe('email');
-      const { rows } = await sql<{ n: number }>`
-        select (select count(*) from membership m join app_user u on u.id = m.user_id where u.is_super_admin)
-          + (select count(*) from membership_invitation i join app_user u on u.id = i.user_id where u.is_super_admin)
-          as n`.execute(t.db);
-      expect(Number(rows[0]!.n)).toBe(0);
+      const invite = (email: string) =>
+        admin.api('POST', `/api/v1/organisations/${ftOrg}/members`, {
+          email,
+          firstName: 'Quelqu’un',
+          lastName: 'Dautre',
+          role: 'administrateur',
+        });
+      // The same answer as for any existing account: an invitation, and nothing about the account.
+      const toSuper = await invite('SuperAdmin@passerelle.demo');
+      const toOther = await invite('gestionnaire.formation@passerelle.demo');
+      expect(toSuper.statusCode).toBe(201);
+      expect(toOther.statusCode).toBe(201);
+      expect(Object.keys(toSuper.json())).toEqual(['invitationId']);
+      expect(Object.keys(toOther.json())).toEqual(['invitationId']);
+      // The super-admin can only decline it.
       const superAdmin = await new Browser(t.app).login(SUPER);
+      const id = toSuper.json().invitationId as string;
+      expect((await superAdmin.api('POST', `/api/v1/me/invitations/${id}/acceptance`)).statusCode).toBe(403);
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from membership m join app_user u on u.id = m.user_id where u.is_super_admin`.execute(
+        t.db,
+      );
+      expect(Number(rows[0]!.n)).toBe(0);
       expect((await superAdmin.api('GET', '/api/v1/me')).json().organisationId).toBeNull();
+      expect((await superAdmin.api('POST', `/api/v1/me/invitations/${id}/refusal`)).statusCode).toBe(204);
     });
   });
 

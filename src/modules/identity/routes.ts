@@ -127,7 +127,7 @@ export async function identityApiRoutes(app: FastifyInstance, { identity }: Serv
         summary: 'Inviter une personne (membre une fois l’invitation acceptée ; session, pas jeton)',
         params: OrgParams,
         body: MemberInvite,
-        response: { 201: Type.Object({ userId: Uuid, invitationId: Uuid }) },
+        response: { 201: Type.Object({ invitationId: Uuid }) },
       },
     },
     async (request, reply) => {

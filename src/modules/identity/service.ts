@@ -552,12 +552,10 @@ export function identityService(deps: IdentityDeps) {
       requireOrgAdmin(actor, organisationId);
       const email = input.email.trim().toLowerCase();
       const { userId, invitationId, passwordHash, firstName } = await change(actor, async (tx) => {
+        // A super-admin's address is invited like any other (they can only decline): a refusal
+        // naming the role would tell any organisation admin which addresses hold the platform's
+        // highest rights (found probing issue 8's routes as a hostile partner).
         const existing = await repo.findUserByEmail(email, tx);
-        if (existing?.is_super_admin)
-          throw conflict(
-            'email',
-            'Cette adresse est celle d’un super-administrateur de la plateforme, qui n’est membre d’aucune organisation.',
-          );
         if (existing && (await repo.membership(existing.id, organisationId, tx))) {
           throw conflict('email', 'Cette personne est déjà membre de l’organisation.');
         }
@@ -614,7 +612,8 @@ export function identityService(deps: IdentityDeps) {
         subject: `Passerelle — invitation à rejoindre ${organisation.name}`,
         text: `Bonjour ${firstName},\n\n${actor.label} vous invite à rejoindre « ${organisation.name} » sur Passerelle avec le rôle ${ROLES[input.role].toLowerCase()}.\n\n${link}\n\nSi vous ne connaissez pas cette organisation, refusez l’invitation ou ignorez ce message : rien ne change sans votre accord.\n`,
       });
-      return { userId, invitationId };
+      // Only the invitation: the invited account's id is nobody's business before it accepts.
+      return { invitationId };
     },
 
     /** An organisation's pending invitations, for its administrators. */
