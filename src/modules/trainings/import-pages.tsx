@@ -9,7 +9,7 @@ import { CsrfField, Layout } from '../../web/layout.js';
 import { acceptMultipart, formParts } from '../../web/multipart.js';
 import { toProblem } from '../../web/problem.js';
 import { requireImportRights } from './rights.js';
-import { abortedWith, fileTooLarge } from './uploads.js';
+import { abortedWith, refuseAnnouncedOverLimit } from './uploads.js';
 
 /** Room for a form's other parts (token, source, mode, boundaries) beside its file. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
@@ -180,8 +180,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
         // rights are decided here before the next part is read, the source's owner before the
         // file: the form sends the file last, and only then is it written to disk.
         requireImportRights(actor);
-        const declared = Number(request.headers['content-length'] ?? 0);
-        if (declared > config.lheoMaxBytes + FORM_OVERHEAD_BYTES) throw fileTooLarge(config.lheoMaxBytes);
+        refuseAnnouncedOverLimit(request.headers, config.lheoMaxBytes, FORM_OVERHEAD_BYTES);
         for await (const part of formParts(request)) {
           if (part.type === 'field') {
             if (typeof part.value === 'string') fields[part.fieldname] = part.value;

@@ -13,7 +13,7 @@ import {
   TrainingTextPatch,
 } from './schemas.js';
 import type { RawQuery } from './service.js';
-import { abortedWith, fileTooLarge } from './uploads.js';
+import { abortedWith, refuseAnnouncedOverLimit } from './uploads.js';
 
 const tags = ['Offre de formation'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -174,9 +174,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
     },
     async (request) => {
       const query = request.query as { source?: string; mode?: 'full' | 'partial' };
-      // A body announced larger than the limit is refused before a byte is read.
-      if (Number(request.headers['content-length'] ?? 0) > config.lheoMaxBytes)
-        throw fileTooLarge(config.lheoMaxBytes);
+      refuseAnnouncedOverLimit(request.headers, config.lheoMaxBytes);
       const plan = await trainings.planImport(request.actor!, {
         source: query.source ?? null,
         mode: query.mode ?? 'partial',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,18 @@ export const fileTooLarge = (maxBytes: number) =>
   new AppError('too-large', `Fichier trop volumineux : la limite est de ${megabytes(maxBytes)}.`, 'file');
 
 /**
+ * A body whose announced length (Content-Length) already passes the file limit plus what else the
+ * request carries beside the file (a form's other parts) is refused before a byte is read.
+ */
+export function refuseAnnouncedOverLimit(
+  headers: IncomingHttpHeaders,
+  maxBytes: number,
+  overheadBytes = 0,
+): void {
+  if (Number(headers['content-length'] ?? 0) > maxBytes + overheadBytes) throw fileTooLarge(maxBytes);
+}
+
+/**
  * Where uploaded LHÉO files wait for their import. A file is received whole before its import
  * starts: the import holds the import lock and a transaction (importer.ts), which a slow or
  * stalled uploader would otherwise keep open for as long as it likes (and past the database's
@@ -33,11 +45,6 @@ export const fileTooLarge = (maxBytes: number) =>
 export function uploadArea(options: { dir: string; quotaBytes: number; maxBytes: number }) {
   let used = 0;
   return {
-    maxBytes: options.maxBytes,
-    get usedBytes() {
-      return used;
-    },
-
     /** Streams to a new file and stops at the size limit (413) or the quota (507), removing the partial file. */
     async save(stream: Readable, fileName: string, signal?: AbortSignal): Promise<SavedUpload> {
       await mkdir(options.dir, { recursive: true });
