@@ -1,32 +1,16 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testEngines } from '../../../../test/databases.js';
+import { sampleFormation } from '../../../../test/lheo-sample.js';
 import type { Db } from '../../../db/database.js';
 import { importRepository } from '../import-repository.js';
 import { importLheo } from '../importer.js';
 import { PLATFORM } from '../rights.js';
-import { generateFeed } from './generate.js';
 import { READER_LIMITS } from './guard.js';
 import type { LheoFormation } from './model.js';
 import { formationXml, LHEO_HEAD, LHEO_TAIL } from './writer.js';
 
-const sample = (): LheoFormation =>
-  generateFeed({
-    seed: 3,
-    sessions: 2,
-    appellations: [{ code: '11573', label: 'Électricien / Électricienne du bâtiment', rome: 'F1602' }],
-    communes: [
-      {
-        code: '69123',
-        name: 'Lyon',
-        postalCode: '69001',
-        latitude: 45.76,
-        longitude: 4.83,
-        population: 500000,
-      },
-    ],
-    today: '2026-11-23',
-  }).next().value as LheoFormation;
+const sample = () => sampleFormation(3, 2);
 
 async function* chunks(file: Buffer | string, size = 64 * 1024) {
   const all = Buffer.from(file);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateFeed } from './generate.js';
+import { sampleFormation } from '../../../../test/lheo-sample.js';
 import { READER_LIMITS } from './guard.js';
 import { type MappingContext, mapFormation } from './map.js';
 import type { LheoAction, LheoFormation, LheoSession } from './model.js';
@@ -31,23 +31,7 @@ async function parse(xml: string | Uint8Array) {
   return { scan, results: nodes.map((n) => mapFormation(n, context)) };
 }
 
-const sample = (): LheoFormation =>
-  generateFeed({
-    seed: 1,
-    sessions: 3,
-    appellations: [{ code: '11573', label: 'Électricien / Électricienne du bâtiment', rome: 'F1602' }],
-    communes: [
-      {
-        code: '69123',
-        name: 'Lyon',
-        postalCode: '69001',
-        latitude: 45.76,
-        longitude: 4.83,
-        population: 500000,
-      },
-    ],
-    today: '2026-11-23',
-  }).next().value as LheoFormation;
+const sample = () => sampleFormation(1, 3);
 
 const doc = (...formations: string[]) => `${LHEO_HEAD}${formations.join('\n')}${LHEO_TAIL}`;
 
