@@ -97,7 +97,11 @@ const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('two real processes on one PGlite directory', () => {
+// Each test starts tsx processes that load PGlite (2-10 s each alone, measured; several times that on
+// a loaded CI machine): more room than the 60 s default.
+const PROCESSES = { timeout: 240_000 };
+
+describe('two real processes on one PGlite directory', PROCESSES, () => {
   let first: Proc;
   beforeAll(async () => {
     first = holder();
@@ -176,6 +180,9 @@ describe('two real processes on one PGlite directory', () => {
     const taker = holder();
     await taker.waitFor(/^READY$/m);
     expect(lockOwner().pid).toBe(taker.pid);
+    expect(taker.stderr).toContain(
+      `le processus ${dead} («${NBSP}npm run import:lheo -- flux.xml${NBSP}») s’est arrêté`,
+    );
     expect(await rowsOf(taker)).toContain('second');
 
     // A CLI does not handle SIGTERM: the lock is removed and the process still ends by the signal.
@@ -316,7 +323,7 @@ describe('lockedMessage', () => {
   });
 });
 
-describe('npm run import:lheo -- --server', () => {
+describe('npm run import:lheo -- --server', PROCESSES, () => {
   let t: TestApp;
   let token: string;
   const feed = join(work, 'flux-serveur.xml');
@@ -369,7 +376,7 @@ describe('npm run import:lheo -- --server', () => {
       expect(cli.stderr).toBe('');
       expect(exit.code).toBe(0);
       const line = cli.stdout.match(
-        /Import ([0-9a-f-]{36}) terminé sur http:\/\/127\.0\.0\.1:3101 : (\d+) formations créées/,
+        /Import ([0-9a-f-]{36}) terminé sur http:\/\/127\.0\.0\.1:3101\u00a0: (\d+) formations créées/,
       );
       expect(line).not.toBeNull();
       const { rows } = await sql<{ n: number }>`
@@ -378,7 +385,7 @@ describe('npm run import:lheo -- --server', () => {
       );
       expect(rows[0]!.n).toBe(Number(line![2]));
       expect(rows[0]!.n).toBeGreaterThan(0);
-      expect(cli.stdout).toContain(`Rapport : http://127.0.0.1:3101/`);
+      expect(cli.stdout).toContain(`Rapport${NBSP}: http://127.0.0.1:3101/`);
     } finally {
       held.release();
     }

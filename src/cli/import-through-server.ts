@@ -48,12 +48,12 @@ export async function importThroughServer(options: ServerImport): Promise<number
     base = new URL(options.server);
     if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error();
   } catch {
-    err(`--server : adresse invalide (${options.server}) ; attendu par exemple http://localhost:3000.`);
+    err(`--server : adresse invalide (${options.server}) ; attendu par exemple http://localhost:3000.`);
     return 2;
   }
   if (!options.token) {
     err(
-      '--token : jeton d’API manquant (psl_…, créé par un administrateur de l’organisation sur sa page « Jetons d’API ») ; ou variable PASSERELLE_API_TOKEN.',
+      '--token : jeton d’API manquant (psl_…, créé par un administrateur de l’organisation sur sa page « Jetons d’API ») ; ou variable PASSERELLE_API_TOKEN.',
     );
     return 2;
   }
@@ -66,7 +66,7 @@ export async function importThroughServer(options: ServerImport): Promise<number
     const download = await fetch(options.target).catch((error: Error) => error);
     if (download instanceof Error || !download.ok || !download.body) {
       err(
-        `Téléchargement impossible : ${download instanceof Error ? download.message : `HTTP ${download.status}`}`,
+        `Téléchargement impossible : ${download instanceof Error ? download.message : `HTTP ${download.status}`}`,
       );
       return 1;
     }
@@ -77,7 +77,7 @@ export async function importThroughServer(options: ServerImport): Promise<number
       () => null,
     );
     if (size === null) {
-      err(`Fichier introuvable : ${options.target}`);
+      err(`Fichier introuvable : ${options.target}`);
       return 2;
     }
     length = size;
@@ -105,7 +105,7 @@ export async function importThroughServer(options: ServerImport): Promise<number
   } catch (error) {
     const cause = (error as Error & { cause?: Error }).cause;
     err(
-      `Serveur injoignable à ${base.origin} (${cause?.message ?? (error as Error).message}) : est-il démarré (npm start) ?`,
+      `Serveur injoignable à ${base.origin} (${cause?.message ?? (error as Error).message}) : est-il démarré (npm start) ?`,
     );
     return 1;
   }
@@ -122,27 +122,27 @@ export async function importThroughServer(options: ServerImport): Promise<number
     const summary = json as ImportSummary;
     const c = summary.counts;
     out(
-      `Import ${summary.id} terminé sur ${base.origin} : ${c.created ?? 0} formations créées, ${c.updated ?? 0} modifiées, ${c.unchanged ?? 0} inchangées, ${c.withdrawn ?? 0} retirées ; ${c.actions ?? 0} actions, ${c.sessions ?? 0} sessions ; ${summary.rejected} rejets.`,
+      `Import ${summary.id} terminé sur ${base.origin} : ${c.created ?? 0} formations créées, ${c.updated ?? 0} modifiées, ${c.unchanged ?? 0} inchangées, ${c.withdrawn ?? 0} retirées ; ${c.actions ?? 0} actions, ${c.sessions ?? 0} sessions ; ${summary.rejected} rejets.`,
     );
-    out(`Rapport : ${report(summary.reportUrl)}`);
+    out(`Rapport : ${report(summary.reportUrl)}`);
     return 0;
   }
   const problem = (json ?? {}) as Problem;
   if (response.status === 422 && problem.error) {
     const where = problem.line ? ` (ligne ${problem.line}, colonne ${problem.column ?? '?'})` : '';
-    err(`Fichier refusé, rien n’a été modifié : ${problem.error}${where}`);
-    if (problem.reportUrl) err(`Rapport : ${report(problem.reportUrl)}`);
+    err(`Fichier refusé, rien n’a été modifié : ${problem.error}${where}`);
+    if (problem.reportUrl) err(`Rapport : ${report(problem.reportUrl)}`);
     return 1;
   }
   const why = problem.detail ?? problem.title ?? (text.slice(0, 200) || response.statusText);
   const hint =
     response.status === 401
-      ? ' Vérifiez le jeton (--token) : inconnu, révoqué ou mal copié.'
+      ? ' Vérifiez le jeton (--token) : inconnu, révoqué ou mal copié.'
       : response.status === 403 && problem.field === 'source'
         ? ' Choisissez une source de votre organisation (--source).'
         : '';
   err(
-    `Le serveur a refusé l’import (HTTP ${response.status}${problem.field ? `, champ ${problem.field}` : ''}) : ${why}${hint}`,
+    `Le serveur a refusé l’import (HTTP ${response.status}${problem.field ? `, champ ${problem.field}` : ''}) : ${why}${hint}`,
   );
   return 1;
 }

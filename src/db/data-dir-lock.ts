@@ -84,7 +84,16 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
       if (round === 0 && isStale(path, existing)) {
         // Removed only if it still holds what was judged stale: another process that took it over
         // meanwhile keeps its fresh lock, and this one then meets that lock in the second round.
-        if (readLock(path) === content) unlinkLock(path);
+        if (readLock(path) === content) {
+          unlinkLock(path);
+          // Worth a line: its holder ended without closing the base (killed, out of memory), which
+          // PostgreSQL then recovers from as after a crash.
+          console.warn(
+            existing
+              ? `Verrou de ${dir} repris${NBSP}: le processus ${existing.pid} («${NBSP}${existing.command}${NBSP}») s’est arrêté sans le rendre.`
+              : `Verrou illisible de ${dir} repris (laissé par un processus arrêté pendant son écriture).`,
+          );
+        }
         continue;
       }
       throw new DataDirLockedError(dir, path, existing);
@@ -304,7 +313,7 @@ export function lockedMessage(input: {
     `Une base PGlite n’accepte qu’un processus à la fois${NBSP}: l’ouvrir une seconde fois corromprait ses données.\n` +
     `Que faire${NBSP}:\n` +
     `  – ${stop}\n` +
-    `  – si c’est le serveur (npm start), importez un flux LHÉO par lui${NBSP}: page «${NBSP}Imports${NBSP}» (/formations/imports), API POST /api/v1/lheo-imports, ou\n` +
+    `  – si c’est le serveur (npm start), importez un flux LHÉO par lui${NBSP}: page «${NBSP}Imports LHÉO${NBSP}» (/formations/imports), API POST /api/v1/lheo-imports, ou\n` +
     `    npm run import:lheo -- --server http://localhost:3000 --token psl_… FICHIER.xml${NBSP};\n` +
     `  – si ce processus n’existe plus (il tournait sur une autre machine), supprimez le fichier ${lockPath}.`
   );
