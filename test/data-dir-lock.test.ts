@@ -391,7 +391,7 @@ describe('npm run import:lheo -- --server', PROCESSES, () => {
     }
   });
 
-  it('says why the server refused: a wrong token, an unreachable server', async () => {
+  it('says why the server refused: a wrong token, a broken file, an unreachable server', async () => {
     const wrong = new Proc([
       'src/cli/import-lheo.ts',
       '--server',
@@ -413,6 +413,22 @@ describe('npm run import:lheo -- --server', PROCESSES, () => {
     ]);
     expect((await down.exited).code).toBe(1);
     expect(down.stderr).toContain('Serveur injoignable à http://127.0.0.1:3111');
-    expect(`${wrong.stderr}${down.stderr}`).not.toMatch(/^\s+at /m);
+    const broken = join(work, 'casse.xml');
+    writeFileSync(
+      broken,
+      '<?xml version="1.0"?>\n<lheo xmlns="http://lheo.gouv.fr/2.3"><offres>\n<formation>',
+    );
+    const refused = new Proc(
+      ['src/cli/import-lheo.ts', '--server', 'http://127.0.0.1:3101', '--source', 'flux-ft-cli', broken],
+      { PASSERELLE_API_TOKEN: token },
+    );
+    expect((await refused.exited).code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^Fichier refusé, rien n’a été modifié\u00a0: .+ \(ligne \d+, colonne \d+\)$/m,
+    );
+    expect(refused.stderr).toMatch(
+      /^Rapport\u00a0: http:\/\/127\.0\.0\.1:3101\/formations\/imports\/[0-9a-f-]{36}/m,
+    );
+    expect(`${wrong.stderr}${down.stderr}${refused.stderr}`).not.toMatch(/^\s+at /m);
   });
 });
