@@ -72,18 +72,21 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     processStartedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(),
     token,
   };
-  // Two rounds: the second follows the removal of a stale lock.
-  for (let round = 0; round < 2; round++) {
+  // A second round follows the removal of a stale lock, or a lock released while it was being read.
+  let tookOverStale = false;
+  for (let round = 0; round < 3; round++) {
     let fd: number;
     try {
       fd = openSync(path, 'wx', 0o644);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const content = readLock(path);
-      const existing = content === null ? null : parseOwner(content);
-      if (round === 0 && isStale(path, existing)) {
+      if (content === null) continue;
+      const existing = parseOwner(content);
+      if (!tookOverStale && isStale(path, existing)) {
+        tookOverStale = true;
         // Removed only if it still holds what was judged stale: another process that took it over
-        // meanwhile keeps its fresh lock, and this one then meets that lock in the second round.
+        // meanwhile keeps its fresh lock, and this one then meets that lock in the next round.
         if (readLock(path) === content) {
           unlinkLock(path);
           // Worth a line: its holder ended without closing the base (killed, out of memory), which
@@ -100,9 +103,13 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     }
     try {
       writeSync(fd, `${JSON.stringify(owner, null, 2)}\n`);
-    } finally {
+    } catch (error) {
+      // A full disk: no half-written lock left behind to block the next start.
       closeSync(fd);
+      unlinkLock(path);
+      throw error;
     }
+    closeSync(fd);
     held.set(path, token);
     installReleaseHandlers();
     return { path, release: () => release(path) };
