@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { prepareDatabase } from './bootstrap.js';
 import { loadConfig } from './config.js';
+import { exitOnDataDirLocked } from './db/data-dir-lock.js';
 import { demoLoginsText } from './modules/demo/region.js';
 import { purgeUploads } from './modules/trainings/uploads.js';
 import { createMailer } from './shared/mailer.js';
@@ -11,7 +12,7 @@ const where =
     ? `PGlite embarqué (${config.database.dataDir})`
     : 'PostgreSQL (DATABASE_URL)';
 console.log(`Passerelle — base : ${where}`);
-const handle = await prepareDatabase(config, { seedDemo: config.seedDemo });
+const handle = await prepareDatabase(config, { seedDemo: config.seedDemo }).catch(exitOnDataDirLocked);
 // An upload lives as long as its request: what the directory holds now, a killed process left.
 await purgeUploads(config.uploadDir);
 const app = await buildApp({

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { prepareDatabase } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
+import { exitOnDataDirLocked } from '../db/data-dir-lock.js';
 import { DEMO_REGION_CODE } from '../modules/demo/region.js';
 import { feedBytes, feedInputs } from '../modules/trainings/feed.js';
 
@@ -18,7 +19,7 @@ const { values } = parseArgs({
     'demo-providers': { type: 'boolean', default: false },
   },
 });
-const handle = await prepareDatabase(loadConfig(), { log: () => {} });
+const handle = await prepareDatabase(loadConfig(), { log: () => {} }).catch(exitOnDataDirLocked);
 try {
   const inputs = await feedInputs(handle.db, values.region);
   await pipeline(

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
+import { exitOnDataDirLocked } from '../db/data-dir-lock.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { referentialsService } from '../modules/referentials/service.js';
@@ -11,19 +12,37 @@ import { importRepository } from '../modules/trainings/import-repository.js';
 import { importLheo } from '../modules/trainings/importer.js';
 import { PLATFORM } from '../modules/trainings/rights.js';
 import { progress } from '../shared/progress.js';
+import { importThroughServer } from './import-through-server.js';
 
-// npm run import:lheo -- FILE|URL [--source carif-oref] [--partial]
+// npm run import:lheo -- FILE|URL [--source carif-oref] [--partial] [--server URL --token psl_…]
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     source: { type: 'string', default: 'carif-oref' },
     partial: { type: 'boolean', default: false },
+    // Through the running server's API instead of its data directory (import-through-server.ts).
+    server: { type: 'string' },
+    token: { type: 'string' },
   },
 });
 const target = positionals[0];
 if (!target) {
-  console.error('Usage : npm run import:lheo -- FICHIER|URL [--source carif-oref] [--partial]');
+  console.error(
+    'Usage : npm run import:lheo -- FICHIER|URL [--source carif-oref] [--partial] [--server URL --token psl_…]',
+  );
   process.exit(2);
+}
+if (values.server !== undefined) {
+  process.exit(
+    await importThroughServer({
+      server: values.server,
+      // The environment keeps the token out of the shell history and of `ps`.
+      token: values.token ?? process.env.PASSERELLE_API_TOKEN ?? '',
+      target,
+      source: values.source,
+      mode: values.partial ? 'partial' : 'full',
+    }),
+  );
 }
 const config = loadConfig();
 let sizeBytes: number;
@@ -41,7 +60,7 @@ if (/^https?:\/\//.test(target)) {
   open = () => createReadStream(target, { highWaterMark: 256 * 1024 });
 }
 // Lean start (no demo seeding code loaded): the import's memory is the measure of the benchmark.
-const handle = await openDatabase(config.database);
+const handle = await openDatabase(config.database).catch(exitOnDataDirLocked);
 await migrateToLatest(handle.db);
 if (!(await referentialsService(handle.db).isLoaded())) await referentialsService(handle.db).load();
 // On PGlite this process is the database's only owner: a run left "running" died with its process

@@ -1,9 +1,10 @@
 import { loadConfig } from '../config.js';
+import { exitOnDataDirLocked } from '../db/data-dir-lock.js';
 import { openDatabase } from '../db/database.js';
 import { MigrationError, migrateToLatest } from '../db/migrate.js';
 
 const config = loadConfig();
-const handle = await openDatabase(config.database);
+const handle = await openDatabase(config.database).catch(exitOnDataDirLocked);
 try {
   const applied = await migrateToLatest(handle.db);
   console.log(

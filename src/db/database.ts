@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -175,11 +174,27 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   // PGlite runs in this process (WASM, no network): it cannot stop answering while the process
   // lives, and a long statement blocks the event loop itself, so no timer could interrupt it; the
   // timeouts above only concern PostgreSQL.
-  // PGlite creates its own folder but not the parents ("data/" on a fresh clone, a custom PGLITE_DIR).
-  if (config.dataDir) mkdirSync(dirname(config.dataDir), { recursive: true });
-  // Loaded only when used: the PGlite module alone weighs about 40 MB of memory.
-  const { createPglite, kyselyForPglite } = await import('./pglite.js');
-  const client = await createPglite(config.dataDir);
-  const db = kyselyForPglite(client);
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  // One process per data directory (data-dir-lock.ts), taken before PGlite reads a byte of it; the
+  // lock also creates the folder and its parents ("data/" on a fresh clone, a custom PGLITE_DIR).
+  const lock = config.dataDir ? acquireDataDirLock(config.dataDir) : null;
+  try {
+    // Loaded only when used: the PGlite module alone weighs about 40 MB of memory.
+    const { createPglite, kyselyForPglite } = await import('./pglite.js');
+    const client = await createPglite(config.dataDir);
+    const db = kyselyForPglite(client);
+    return {
+      db,
+      engine: 'pglite',
+      close: async () => {
+        try {
+          await db.destroy();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
