@@ -202,11 +202,16 @@ export const formatDateTime = (d: string | Date | null) =>
       }).format(new Date(d))
     : '—';
 
-/** A DSFR table: caption (visually hidden when hideCaption), column headers, and the rows as children. */
+/**
+ * A DSFR table: caption (visually hidden when hideCaption), column headers, and the rows as children.
+ * `numeric` lists the columns holding figures: their headers are right-aligned like their cells
+ * (the rows' cells carry `fr-cell--right` themselves).
+ */
 export function DataTable(props: {
   caption: string;
   headers: string[];
   hideCaption?: boolean;
+  numeric?: number[];
   children?: Children;
 }) {
   return (
@@ -219,8 +224,8 @@ export function DataTable(props: {
               <caption safe>{props.caption}</caption>
               <thead>
                 <tr>
-                  {props.headers.map((h) => (
-                    <th scope="col" safe>
+                  {props.headers.map((h, i) => (
+                    <th scope="col" class={props.numeric?.includes(i) ? 'fr-cell--right' : undefined} safe>
                       {h}
                     </th>
                   ))}
