@@ -205,7 +205,8 @@ export const formatDateTime = (d: string | Date | null) =>
 /**
  * A DSFR table: caption (visually hidden when hideCaption), column headers, and the rows as children.
  * `numeric` lists the columns holding figures: their headers are right-aligned like their cells
- * (the rows' cells carry `fr-cell--right` themselves).
+ * (the rows' cells carry `fr-cell--right` themselves) and may wrap, so that a long header over short
+ * numbers does not push the table past the page's width.
  */
 export function DataTable(props: {
   caption: string;
@@ -225,7 +226,7 @@ export function DataTable(props: {
               <thead>
                 <tr>
                   {props.headers.map((h, i) => (
-                    <th scope="col" class={props.numeric?.includes(i) ? 'fr-cell--right' : undefined} safe>
+                    <th scope="col" class={props.numeric?.includes(i) ? 'fr-cell--right fr-cell--multiline' : undefined} safe>
                       {h}
                     </th>
                   ))}

@@ -28,9 +28,19 @@ const numberFormat = new Intl.NumberFormat('fr-FR');
 const formatCount = (n: number) => numberFormat.format(n);
 const plural = (n: number, one: string, many: string) => `${formatCount(n)}\u00a0${n > 1 ? many : one}`;
 
-const AREA_LEVELS: Record<AreaLevel, { one: string; byArea: string; unknown: string }> = {
-  department: { one: 'Département', byArea: 'par département', unknown: 'Lieu non renseigné' },
-  zone: { one: 'Zone d’emploi', byArea: 'par zone d’emploi', unknown: 'Zone d’emploi non renseignée' },
+const AREA_LEVELS: Record<AreaLevel, { one: string; many: string; byArea: string; unknown: string }> = {
+  department: {
+    one: 'Département',
+    many: 'départements',
+    byArea: 'par département',
+    unknown: 'Lieu non renseigné',
+  },
+  zone: {
+    one: 'Zone d’emploi',
+    many: 'zones d’emploi',
+    byArea: 'par zone d’emploi',
+    unknown: 'Zone d’emploi non renseignée',
+  },
 };
 const NO_ROME = 'ROME non renseigné';
 
@@ -143,18 +153,18 @@ function Breakdown(p: { id: string; heading: string; keyHeader: string; rows: [s
         {p.heading}
       </h2>
       <div class="fr-grid-row fr-grid-row--gutters">
-        <div class="fr-col-12 fr-col-lg-6">
+        <div class="fr-col-12 fr-col-lg-5">
           <BarChart
             id={`${p.id}-graphique`}
             title={p.heading}
             bars={p.rows.map(([k, v]) => ({ label: k, value: v }))}
           />
         </div>
-        <div class="fr-col-12 fr-col-lg-6">
+        <div class="fr-col-12 fr-col-lg-7">
           <DataTable
             caption={p.heading}
             hideCaption
-            headers={[p.keyHeader, 'Places financées', 'Actions', 'dont places non précisées']}
+            headers={[p.keyHeader, 'Places financées', 'Actions', 'Actions aux places non précisées']}
             numeric={[1, 2, 3]}
           >
             {p.rows.map(([k, v]) => (
@@ -247,6 +257,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
       actions: 0,
       unknownActions: 0,
     };
+    const domains = Object.keys(ROME_DOMAINS).sort();
     const noRome = byDomain.find(([k]) => k === NO_ROME)?.[1];
     const query = queryOf(f);
     const ctx = pageContext(request, reply);
@@ -370,7 +381,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
                 <td safe>{areaName(o.area)}</td>
                 <td safe>{`${o.rome} — ${o.romeLabel}`}</td>
                 <td safe>{o.quarter}</td>
-                <td class="fr-cell--multiline" safe>
+                <td class="fr-cell--multiline psl-cell--label" safe>
                   {o.funders.map((x) => funderPlacesText(x)).join(' ; ')}
                 </td>
               </tr>
@@ -387,24 +398,35 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
           class="fr-h4"
           id="couverture"
           safe
-        >{`Couverture\u00a0: ${formatCount(gaps.length)} ${gaps.length > 1 ? `${level.one.toLowerCase()}s` : level.one.toLowerCase()} avec des domaines de métiers sans aucune place financée`}</h2>
+        >{`Couverture\u00a0: ${formatCount(gaps.length)} ${gaps.length > 1 ? level.many : level.one.toLowerCase()} avec des domaines de métiers sans aucune place financée`}</h2>
         {gaps.length === 0 ? (
           <p>Chaque territoire a au moins une action financée dans chaque domaine de métiers.</p>
         ) : (
-          <DataTable
-            caption="Domaines de métiers sans place financée, par territoire"
-            hideCaption
-            headers={[level.one, 'Domaines de métiers (ROME) sans place financée']}
-          >
-            {gaps.map((g) => (
-              <tr>
-                <td safe>{`${g.area} ${g.areaName}`}</td>
-                <td class="fr-cell--multiline" safe>
-                  {g.domains.map((d) => domainLabel(d)).join(' ; ')}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+          <>
+            {/* Letters, not labels, in the table: a zone often lacks most of the 14 domains, and
+                their labels made a wall of text (seen at 1280 px); the legend says them once. */}
+            <p class="fr-text--sm" safe>
+              {`Domaines de métiers (ROME)\u00a0: ${domains.map((d) => domainLabel(d)).join(' ; ')}.`}
+            </p>
+            <DataTable
+              caption="Domaines de métiers sans place financée, par territoire"
+              hideCaption
+              headers={[level.one, `Domaines sans place (sur ${domains.length})`, 'Lesquels']}
+              numeric={[1]}
+            >
+              {gaps.map((g) => (
+                <tr>
+                  <td safe>{`${g.area} ${g.areaName}`}</td>
+                  <td class="fr-cell--right" safe>
+                    {formatCount(g.domains.length)}
+                  </td>
+                  <td class="fr-cell--multiline" safe>
+                    {g.domains.join(', ')}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+          </>
         )}
         <h2 class="fr-h4" id="achats">
           Achats détaillés
@@ -419,7 +441,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
             'Financeur',
             'Places financées',
             'Actions',
-            'dont places non précisées',
+            'Actions aux places non précisées',
           ]}
           numeric={[4, 5, 6]}
         >
@@ -427,7 +449,9 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
             <tr>
               <td safe>{p.quarter}</td>
               <td safe>{areaName(p.area)}</td>
-              <td safe>{domainLabel(p.domain)}</td>
+              <td class="fr-cell--multiline psl-cell--label" safe>
+                {domainLabel(p.domain)}
+              </td>
               <td safe>{label(FUNDERS, p.funder)}</td>
               <td class="fr-cell--right" safe>
                 {placesCell(p)}
