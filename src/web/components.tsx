@@ -226,7 +226,11 @@ export function DataTable(props: {
               <thead>
                 <tr>
                   {props.headers.map((h, i) => (
-                    <th scope="col" class={props.numeric?.includes(i) ? 'fr-cell--right fr-cell--multiline' : undefined} safe>
+                    <th
+                      scope="col"
+                      class={props.numeric?.includes(i) ? 'fr-cell--right fr-cell--multiline' : undefined}
+                      safe
+                    >
                       {h}
                     </th>
                   ))}

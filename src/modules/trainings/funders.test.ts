@@ -134,7 +134,9 @@ describe.each(testEngines())('funders’ page on %s', (engine) => {
     // The total of places, over 1 000, with a narrow no-break space between digit groups.
     expect(page.body).toMatch(/Total\u00a0: \d{1,3}\u202f\d{3}\u00a0places financées/);
     // Right-aligned figures: the header and the cells.
-    expect(page.body).toMatch(/<th scope="col" class="fr-cell--right fr-cell--multiline">Places financées<\/th>/);
+    expect(page.body).toMatch(
+      /<th scope="col" class="fr-cell--right fr-cell--multiline">Places financées<\/th>/,
+    );
 
     const overlaps = await csv('/financeurs/recouvrements.csv');
     const count = Number(page.body.match(/Recouvrements\u00a0: (\d+)/)![1]);
