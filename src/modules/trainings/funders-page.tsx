@@ -44,13 +44,21 @@ const AREA_LEVELS: Record<AreaLevel, { one: string; many: string; byArea: string
 };
 const NO_ROME = 'ROME non renseigné';
 
+/** One value of a filter; a repeated parameter (?zone=a&zone=b, an array here) is refused, not a 500. */
+function oneValue(q: Record<string, unknown>, field: string): string | null {
+  const v = q[field];
+  if (v === undefined) return null;
+  if (typeof v !== 'string') throw invalid(field, `Un seul filtre «\u00a0${field}\u00a0» à la fois.`);
+  return v.trim() || null;
+}
+
 function filtersOf(request: FastifyRequest): PurchaseFilters {
-  const q = request.query as Record<string, string | undefined>;
-  const funder = q.funder?.trim() || null;
-  const department = q.department?.trim() || null;
-  const zone = q.zone?.trim() || null;
-  const quarter = q.quarter?.trim() || null;
-  const area = q.area?.trim() || 'department';
+  const q = request.query as Record<string, unknown>;
+  const funder = oneValue(q, 'funder');
+  const department = oneValue(q, 'department');
+  const zone = oneValue(q, 'zone');
+  const quarter = oneValue(q, 'quarter');
+  const area = oneValue(q, 'area') ?? 'department';
   if (funder && !(funder in FUNDERS)) throw invalid('funder', `Financeur «\u00a0${funder}\u00a0» inconnu.`);
   if (department && !isDepartmentCode(department)) throw invalid('department', 'Département invalide.');
   if (zone && !/^\d{4}$/.test(zone))

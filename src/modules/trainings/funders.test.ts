@@ -156,6 +156,7 @@ describe.each(testEngines())('funders’ page on %s', (engine) => {
     for (const [query, field] of [
       ['zone=84O5', 'Zone d’emploi invalide'],
       ['area=commune', 'Zonage invalide'],
+      ['zone=8405&zone=8421', 'Un seul filtre'],
     ] as const) {
       const res = await analyst.get(`/financeurs/achats.csv?${query}`);
       expect([query, res.statusCode]).toEqual([query, 400]);
