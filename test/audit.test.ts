@@ -113,6 +113,9 @@ describe.each(testEngines())('audit of reads and offer changes on %s', (engine) 
     const csv = await added('purchases.export', () => b.get('/financeurs/achats.csv'));
     expect([csv.res.statusCode, csv.count]).toEqual([200, 1]);
     expect(csv.all.filter((r) => r.action === 'purchases.read')).toEqual([]);
+    const overlaps = await added('purchases.export', () => b.get('/financeurs/recouvrements.csv'));
+    expect([overlaps.res.statusCode, overlaps.count]).toEqual([200, 1]);
+    expect(overlaps.all.filter((r) => r.action === 'purchases.read')).toEqual([]);
   });
 
   it('records one line per catalogue export (LHÉO and CSV), with its size', async () => {

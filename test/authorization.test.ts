@@ -117,6 +117,7 @@ const POLICY: Record<string, Policy> = {
   'POST /formations/:id/actions/:actionId/sessions': superOnly,
   'GET /financeurs': superOnly,
   'GET /financeurs/achats.csv': superOnly,
+  'GET /financeurs/recouvrements.csv': superOnly,
   'GET /api/v1/trainings': anyUser,
   'GET /api/v1/trainings/export.xml': anyUser,
   'GET /api/v1/trainings/export.csv': anyUser,

@@ -10,7 +10,7 @@ try {
   await migrateToLatest(handle.db);
   const data = await referentialsService(handle.db).load();
   console.log(
-    `Référentiels à jour : ${data.trades.length} métiers ROME, ${data.appellations.length} appellations, ${data.communes.length} communes.`,
+    `Référentiels à jour : ${data.trades.length} métiers ROME, ${data.appellations.length} appellations, ${data.communes.length} communes, ${data.employmentZones.length} zones d’emploi (${data.communeEmploymentZones.length} communes rattachées).`,
   );
 } finally {
   await handle.close();

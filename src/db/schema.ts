@@ -293,4 +293,17 @@ export interface Database {
   training_session: TrainingSessionTable;
   action_funder: ActionFunderTable;
   training_word: SearchWordTable;
+  employment_zone: EmploymentZoneTable;
+  commune_employment_zone: CommuneEmploymentZoneTable;
+}
+
+/** INSEE employment zones 2020 (migration 0012). */
+export interface EmploymentZoneTable {
+  code: string;
+  name: string;
+}
+export interface CommuneEmploymentZoneTable {
+  commune_code: string;
+  zone_code: string;
+  resolved_via: 'insee' | 'commune_deleguee' | 'arrondissement';
 }

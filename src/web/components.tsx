@@ -202,11 +202,17 @@ export const formatDateTime = (d: string | Date | null) =>
       }).format(new Date(d))
     : '—';
 
-/** A DSFR table: caption (visually hidden when hideCaption), column headers, and the rows as children. */
+/**
+ * A DSFR table: caption (visually hidden when hideCaption), column headers, and the rows as children.
+ * `numeric` lists the columns holding figures: their headers are right-aligned like their cells
+ * (the rows' cells carry `fr-cell--right` themselves) and may wrap, so that a long header over short
+ * numbers does not push the table past the page's width.
+ */
 export function DataTable(props: {
   caption: string;
   headers: string[];
   hideCaption?: boolean;
+  numeric?: number[];
   children?: Children;
 }) {
   return (
@@ -219,8 +225,12 @@ export function DataTable(props: {
               <caption safe>{props.caption}</caption>
               <thead>
                 <tr>
-                  {props.headers.map((h) => (
-                    <th scope="col" safe>
+                  {props.headers.map((h, i) => (
+                    <th
+                      scope="col"
+                      class={props.numeric?.includes(i) ? 'fr-cell--right fr-cell--multiline' : undefined}
+                      safe
+                    >
                       {h}
                     </th>
                   ))}

@@ -83,6 +83,32 @@ describe.each(testEngines())('referential autocomplete on %s', (engine) => {
     expect(around.some((c) => c.name === 'Saint-Étienne')).toBe(false);
   });
 
+  it('gives each commune its INSEE employment zone 2020, through its commune nouvelle or its city when the zoning lacks its code', async () => {
+    const { sql } = await import('kysely');
+    const zoneOf = async (commune: string) =>
+      (
+        await sql<{ zone: string; name: string; via: string }>`
+          select z.code as zone, z.name, cz.resolved_via as via
+          from commune_employment_zone cz join employment_zone z on z.code = cz.zone_code
+          where cz.commune_code = ${commune}`.execute(t.db)
+      ).rows[0];
+    const counts = await sql<{ zones: number; linked: number; communes: number }>`
+      select (select count(*)::int from employment_zone) as zones,
+        (select count(*)::int from commune_employment_zone) as linked,
+        (select count(*)::int from commune) as communes`.execute(t.db);
+    // 306 zones; every commune but the overseas collectivities (94) and 14 codes the COG dropped.
+    expect(counts.rows[0]).toEqual({ zones: 306, linked: 35094 - 94 - 14, communes: 35094 });
+    // The file wrote "1001" and "59": the codes are padded back.
+    expect(await zoneOf('01001')).toEqual({ zone: '8405', name: 'Bourg-en-Bresse', via: 'insee' });
+    expect((await zoneOf('01016'))?.zone).toBe('0059');
+    // Béon (01039) merged into Culoz-Béon (01138) after the zoning: it takes that commune's zone.
+    expect(await zoneOf('01039')).toEqual({ ...(await zoneOf('01138')), via: 'commune_deleguee' });
+    // Lyon 3e: the zone of Lyon.
+    expect(await zoneOf('69383')).toEqual({ ...(await zoneOf('69123')), via: 'arrondissement' });
+    // Nouméa is outside the zoning: no zone, not a guessed one.
+    expect(await zoneOf('98818')).toBeUndefined();
+  });
+
   it('refuses a missing or oversized query with a problem naming the field', async () => {
     const missing = await t.app.inject({ url: '/api/v1/referentials/communes' });
     expect(missing.statusCode).toBe(400);

@@ -29,6 +29,8 @@ export interface ReferentialRows {
   communes: Insertable<Database['commune']>[];
   trades: Insertable<Database['rome_trade']>[];
   appellations: Insertable<Database['rome_appellation']>[];
+  employmentZones: Insertable<Database['employment_zone']>[];
+  communeEmploymentZones: Insertable<Database['commune_employment_zone']>[];
 }
 
 async function upsertBatches<T extends keyof Database & string>(
@@ -134,12 +136,23 @@ export function referentialsRepository(db: Db) {
         await upsertBatches(tx, 'commune', data.communes, 'code', onRows);
         await upsertBatches(tx, 'rome_trade', data.trades, 'code', onRows);
         await upsertBatches(tx, 'rome_appellation', data.appellations, 'code', onRows);
+        await upsertBatches(tx, 'employment_zone', data.employmentZones, 'code', onRows);
+        // Replaced, not upserted: a commune whose zone is no longer known must lose its old one.
+        await tx.deleteFrom('commune_employment_zone').execute();
+        await upsertBatches(
+          tx,
+          'commune_employment_zone',
+          data.communeEmploymentZones,
+          'commune_code',
+          onRows,
+        );
         onIndexing?.();
         await rebuildPrefixIndexes(tx);
         const counts = {
           communes: data.communes.length,
           rome_trades: data.trades.length,
           rome_appellations: data.appellations.length,
+          employment_zones: data.employmentZones.length,
         };
         for (const [name, rowCount] of Object.entries(counts)) {
           const values = { source: data.source, row_count: rowCount, loaded_at: new Date() };

@@ -9,17 +9,20 @@ import {
   type ReferentialRows,
   referentialsRepository,
 } from './repository.js';
-import { administrative, romeAppellations, romeTrades } from './sources.js';
+import { administrative, employmentZones, romeAppellations, romeTrades } from './sources.js';
 
 export const MAX_SUGGESTIONS = 20;
 
 export function readReferentialFiles(): ReferentialRows {
   const admin = administrative();
+  const zones = employmentZones(admin.communes.map((c) => c.code));
   return {
     source: 'data/referentials + @etalab/decoupage-administratif',
     ...admin,
     trades: romeTrades(),
     appellations: romeAppellations(),
+    employmentZones: zones.zones,
+    communeEmploymentZones: zones.communeZones,
   };
 }
 
@@ -55,7 +58,13 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
   return {
     async isLoaded(): Promise<boolean> {
       const counts = await repo.loadedCounts();
-      return (counts.rome_appellations ?? 0) > 0 && (counts.communes ?? 0) > 0;
+      // A database loaded before migration 0012 lacks the employment zones: reloading (an upsert)
+      // fills them at the next start instead of leaving the funders' zone level empty.
+      return (
+        (counts.rome_appellations ?? 0) > 0 &&
+        (counts.communes ?? 0) > 0 &&
+        (counts.employment_zones ?? 0) > 0
+      );
     },
 
     /** Loads or refreshes every referential (idempotent upsert), with a progress line. */
@@ -67,7 +76,9 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
         data.epcis.length +
         data.communes.length +
         data.trades.length +
-        data.appellations.length;
+        data.appellations.length +
+        data.employmentZones.length +
+        data.communeEmploymentZones.length;
       const bar = options.quiet ? null : progress('Référentiels', total);
       await repo.upsertAll(
         data,

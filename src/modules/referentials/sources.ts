@@ -4,8 +4,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Insertable } from 'kysely';
 import type {
+  CommuneEmploymentZoneTable,
   CommuneTable,
   DepartmentTable,
+  EmploymentZoneTable,
   EpciTable,
   RegionTable,
   RomeAppellationTable,
@@ -19,13 +21,14 @@ export const REFERENTIALS_DIR = resolve(
 );
 const require = createRequire(import.meta.url);
 
-function readTsv(file: string): Record<string, string>[] {
+/** A table file of data/referentials; none of its cells holds the separator (no quoting). */
+function readTsv(file: string, separator = '\t'): Record<string, string>[] {
   const [header, ...lines] = readFileSync(resolve(REFERENTIALS_DIR, file), 'utf8').split('\n');
-  const columns = (header ?? '').split('\t');
+  const columns = (header ?? '').trim().split(separator);
   return lines
     .filter((l) => l.trim() !== '')
     .map((line) => {
-      const cells = line.split('\t');
+      const cells = line.trim().split(separator);
       return Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? '']));
     });
 }
@@ -51,6 +54,10 @@ interface CogCommune {
   code: string;
   nom: string;
   type: string;
+  /** A commune déléguée or associée: the commune nouvelle it belongs to today. */
+  chefLieu?: string;
+  /** A municipal arrondissement: its commune (Paris, Lyon, Marseille). */
+  commune?: string;
   departement: string;
   region?: string;
   population?: number;
@@ -114,4 +121,54 @@ export function administrative(): AdministrativeReferentials {
     epcis: epciList.map((e) => ({ code: e.code, name: e.nom })),
     communes,
   };
+}
+
+export interface EmploymentZoneReferential {
+  zones: Insertable<EmploymentZoneTable>[];
+  communeZones: Insertable<CommuneEmploymentZoneTable>[];
+}
+
+/**
+ * INSEE employment zones 2020 and the zone of each commune of the referential.
+ *
+ * The CSV files lost the leading zeros of their codes (spreadsheet round trip): `codgeo` "1001" is
+ * commune 01001 and `ze2020` "59" is zone 0059, so both are padded back (5 and 4 characters; Corsican
+ * codes "2A004" already have 5).
+ *
+ * The zoning lists the communes of its own COG vintage, the commune referential is newer or older
+ * in places: a code missing from the zoning is looked up through the COG of
+ * @etalab/decoupage-administratif: a commune déléguée or associée takes the zone of its commune
+ * nouvelle (78 communes merged since, e.g. 01039 into 01138), a municipal arrondissement that of its
+ * commune (45: Paris, Lyon, Marseille). What is still unknown (the overseas collectivities, which the
+ * zoning does not cover, and 14 codes the COG no longer lists) gets no zone rather than a guess.
+ */
+export function employmentZones(communeCodes: readonly string[]): EmploymentZoneReferential {
+  const zones = readTsv('zones_emploi.csv', ',').map((r) => ({
+    code: r.ze2020!.padStart(4, '0'),
+    name: r.libze2020!,
+  }));
+  const zoneOf = new Map(
+    readTsv('zone_emploi_commune.csv', ',').map((r) => [
+      r.codgeo!.padStart(5, '0'),
+      r.ze2020!.padStart(4, '0'),
+    ]),
+  );
+  const cog: CogCommune[] = require('@etalab/decoupage-administratif/data/communes.json');
+  const parentOf = new Map<string, { code: string; via: 'commune_deleguee' | 'arrondissement' }>();
+  for (const c of cog) {
+    if (c.type === 'arrondissement-municipal' && c.commune)
+      parentOf.set(c.code, { code: c.commune, via: 'arrondissement' });
+    else if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu)
+      if (!parentOf.has(c.code)) parentOf.set(c.code, { code: c.chefLieu, via: 'commune_deleguee' });
+  }
+  const communeZones: Insertable<CommuneEmploymentZoneTable>[] = [];
+  for (const code of communeCodes) {
+    const direct = zoneOf.get(code);
+    const parent = parentOf.get(code);
+    const viaParent = parent ? zoneOf.get(parent.code) : undefined;
+    if (direct) communeZones.push({ commune_code: code, zone_code: direct, resolved_via: 'insee' });
+    else if (parent && viaParent)
+      communeZones.push({ commune_code: code, zone_code: viaParent, resolved_via: parent.via });
+  }
+  return { zones, communeZones };
 }

@@ -8,58 +8,209 @@ import { DataTable, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
 import { FUNDERS, label, ROME_DOMAINS } from './dictionaries.js';
-import { fundersRepository, type PurchaseFilters } from './funders-repository.js';
+import {
+  type Area,
+  type AreaLevel,
+  type FunderPlaces,
+  fundersRepository,
+  type PurchaseFilters,
+  type PurchaseRow,
+} from './funders-repository.js';
 import { canSeePurchases } from './rights.js';
 
-function filtersOf(request: FastifyRequest): PurchaseFilters {
-  const q = request.query as Record<string, string | undefined>;
-  const funder = q.funder?.trim() || null;
-  const department = q.department?.trim() || null;
-  const quarter = q.quarter?.trim() || null;
-  if (funder && !(funder in FUNDERS)) throw invalid('funder', `Financeur « ${funder} » inconnu.`);
-  if (department && !isDepartmentCode(department)) throw invalid('department', 'Département invalide.');
-  if (quarter && !/^\d{4}-T[1-4]$/.test(quarter))
-    throw invalid('quarter', 'Trimestre invalide (ex. : 2026-T4).');
-  return { funder, department, quarter };
+/** Rows shown on the page before « N premières lignes sur M » and the CSV that holds them all. */
+export const SHOWN_OVERLAPS = 20;
+export const SHOWN_PURCHASES = 50;
+
+// Local until the shared web/format.ts lands (issue 9 §6): French digit groups with a narrow
+// no-break space (U+202F), as Intl writes them for fr-FR.
+const numberFormat = new Intl.NumberFormat('fr-FR');
+const formatCount = (n: number) => numberFormat.format(n);
+const plural = (n: number, one: string, many: string) => `${formatCount(n)}\u00a0${n > 1 ? many : one}`;
+
+const AREA_LEVELS: Record<AreaLevel, { one: string; many: string; byArea: string; unknown: string }> = {
+  department: {
+    one: 'Département',
+    many: 'départements',
+    byArea: 'par département',
+    unknown: 'Lieu non renseigné',
+  },
+  zone: {
+    one: 'Zone d’emploi',
+    many: 'zones d’emploi',
+    byArea: 'par zone d’emploi',
+    unknown: 'Zone d’emploi non renseignée',
+  },
+};
+const NO_ROME = 'ROME non renseigné';
+
+/** One value of a filter; a repeated parameter (?zone=a&zone=b, an array here) is refused, not a 500. */
+function oneValue(q: Record<string, unknown>, field: string): string | null {
+  const v = q[field];
+  if (v === undefined) return null;
+  if (typeof v !== 'string') throw invalid(field, `Un seul filtre «\u00a0${field}\u00a0» à la fois.`);
+  return v.trim() || null;
 }
 
-/** A horizontal bar chart in SVG; the table next to it carries the same figures for screen readers. */
-function BarChart(p: { title: string; bars: { label: string; value: number }[] }) {
-  const max = Math.max(1, ...p.bars.map((b) => b.value));
-  const height = p.bars.length * 28 + 10;
+function filtersOf(request: FastifyRequest): PurchaseFilters {
+  const q = request.query as Record<string, unknown>;
+  const funder = oneValue(q, 'funder');
+  const department = oneValue(q, 'department');
+  const zone = oneValue(q, 'zone');
+  const quarter = oneValue(q, 'quarter');
+  const area = oneValue(q, 'area') ?? 'department';
+  if (funder && !(funder in FUNDERS)) throw invalid('funder', `Financeur «\u00a0${funder}\u00a0» inconnu.`);
+  if (department && !isDepartmentCode(department)) throw invalid('department', 'Département invalide.');
+  if (zone && !/^\d{4}$/.test(zone))
+    throw invalid(
+      'zone',
+      'Zone d’emploi invalide\u00a0: son code Insee a 4\u00a0chiffres (ex.\u00a0: 8405).',
+    );
+  if (quarter && !/^\d{4}-T[1-4]$/.test(quarter))
+    throw invalid('quarter', 'Trimestre invalide (ex.\u00a0: 2026-T4).');
+  if (area !== 'department' && area !== 'zone')
+    throw invalid(
+      'area',
+      'Zonage invalide\u00a0: «\u00a0department\u00a0» (département) ou «\u00a0zone\u00a0» (zone d’emploi).',
+    );
+  return { funder, department, zone, quarter, area };
+}
+
+/** The filters as a query string, for the CSV links (the same rows as the page, uncut). */
+function queryOf(f: PurchaseFilters) {
+  const entries = Object.entries(f).filter(([k, v]) => v && !(k === 'area' && v === 'department'));
+  return new URLSearchParams(entries as [string, string][]).toString();
+}
+
+interface Tally {
+  places: number;
+  actions: number;
+  unknownActions: number;
+}
+/** Sums rows by a key; places non précisées stay a count of actions, never 0 places. */
+function tally(rows: PurchaseRow[], key: (r: PurchaseRow) => string) {
+  const out = new Map<string, Tally>();
+  for (const r of rows) {
+    const t = out.get(key(r)) ?? { places: 0, actions: 0, unknownActions: 0 };
+    t.places += r.places ?? 0;
+    t.actions += r.actions;
+    t.unknownActions += r.unknownActions;
+    out.set(key(r), t);
+  }
+  return out;
+}
+
+/** « 12 places », « 12 places + non précisées (2 actions) », « non précisées (3 actions) ». */
+function placesText(t: { places: number | null; actions: number; unknownActions: number }) {
+  const unknown = `non précisées (${plural(t.unknownActions, 'action', 'actions')})`;
+  if (t.unknownActions === t.actions) return `places ${unknown}`;
+  const known = plural(t.places ?? 0, 'place', 'places');
+  return t.unknownActions > 0 ? `${known} + ${unknown}` : known;
+}
+
+/** Places as a table cell: a number, or « non précisées » when no action of the row states one. */
+const placesCell = (t: { places: number | null; actions: number; unknownActions: number }) =>
+  t.unknownActions === t.actions ? 'non précisées' : formatCount(t.places ?? 0);
+
+/**
+ * A horizontal bar chart. Labels and values are HTML text, so they keep their size on a phone; the
+ * bars are drawn for sighted readers only, the table after the chart carries the same figures.
+ */
+function BarChart(p: { id: string; title: string; bars: { label: string; value: Tally }[] }) {
+  const max = Math.max(1, ...p.bars.map((b) => b.value.places));
   return (
-    <figure class="fr-mb-3w">
-      <svg
-        role="img"
-        aria-label={`${p.title} (détail dans le tableau)`}
-        width="100%"
-        viewBox={`0 0 640 ${height}`}
-        class="psl-chart"
-      >
-        {p.bars.map((b, i) => (
-          <g>
-            <text x="0" y={i * 28 + 22} font-size="13" safe>
-              {b.label.slice(0, 34)}
-            </text>
-            <rect
-              x="240"
-              y={i * 28 + 8}
-              width={Math.round((b.value / max) * 340)}
-              height="18"
-              fill="#000091"
-            />
-            <text x={248 + Math.round((b.value / max) * 340)} y={i * 28 + 22} font-size="13" safe>
-              {b.value.toLocaleString('fr-FR')}
-            </text>
-          </g>
-        ))}
-      </svg>
-      <figcaption class="fr-text--sm" safe>
-        {p.title}
+    <figure class="psl-bars" aria-labelledby={p.id}>
+      <figcaption id={p.id} class="fr-text--sm fr-mb-1w" safe>
+        {`${p.title} (graphique : les chiffres sont dans le tableau qui suit)`}
       </figcaption>
+      <div aria-hidden="true">
+        {p.bars.map((b) => (
+          <div class="psl-bar">
+            <div class="psl-bar__label" safe>
+              {b.label}
+            </div>
+            <div class="psl-bar__track">
+              <svg
+                width="100%"
+                height="16"
+                viewBox="0 0 100 16"
+                preserveAspectRatio="none"
+                focusable="false"
+                aria-hidden="true"
+              >
+                <rect x="0" y="0" width={Math.round((b.value.places / max) * 1000) / 10} height="16" />
+              </svg>
+              <span class="psl-bar__value" safe>
+                {b.value.unknownActions > 0
+                  ? `${formatCount(b.value.places)} + ${formatCount(b.value.unknownActions)} non préc.`
+                  : formatCount(b.value.places)}
+              </span>
+            </div>
+          </div>
+        ))}
+      </div>
     </figure>
   );
 }
+
+/** A breakdown of the places: its chart and, beside it (under it on a phone), its table. */
+function Breakdown(p: { id: string; heading: string; keyHeader: string; rows: [string, Tally][] }) {
+  return (
+    <section class="fr-mb-4w" aria-labelledby={`${p.id}-titre`}>
+      <h2 class="fr-h4" id={`${p.id}-titre`} safe>
+        {p.heading}
+      </h2>
+      <div class="fr-grid-row fr-grid-row--gutters">
+        <div class="fr-col-12 fr-col-lg-5">
+          <BarChart
+            id={`${p.id}-graphique`}
+            title={p.heading}
+            bars={p.rows.map(([k, v]) => ({ label: k, value: v }))}
+          />
+        </div>
+        <div class="fr-col-12 fr-col-lg-7">
+          <DataTable
+            caption={p.heading}
+            hideCaption
+            headers={[p.keyHeader, 'Places financées', 'Actions', 'Actions aux places non précisées']}
+            numeric={[1, 2, 3]}
+          >
+            {p.rows.map(([k, v]) => (
+              <tr>
+                <td safe>{k}</td>
+                <td class="fr-cell--right" safe>
+                  {placesCell(v)}
+                </td>
+                <td class="fr-cell--right" safe>
+                  {formatCount(v.actions)}
+                </td>
+                <td class="fr-cell--right" safe>
+                  {formatCount(v.unknownActions)}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** Says that a table is cut, and where the whole of it is. */
+function CutNote(p: { shown: number; total: number; csv: string; what: string }) {
+  if (p.total <= p.shown) return '';
+  return (
+    <p class="fr-text--sm">
+      <span safe>{`${formatCount(p.shown)} premières lignes sur ${formatCount(p.total)}. `}</span>
+      <a class="fr-link fr-link--sm fr-icon-download-line fr-link--icon-left" href={p.csv} safe>
+        {`Toutes les lignes\u00a0: ${p.what} (CSV)`}
+      </a>
+    </p>
+  );
+}
+
+const domainLabel = (domain: string | null) =>
+  domain ? `${domain} — ${ROME_DOMAINS[domain] ?? ''}` : NO_ROME;
 
 const exportsPurchases = { access: 'user', audit: 'purchases.export' } as const;
 
@@ -67,40 +218,81 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
   const repo = fundersRepository(db);
   const region = config.regionCode;
 
-  app.get('/financeurs', { config: { access: 'user', audit: 'purchases.read' } }, async (request, reply) => {
+  /** Names of the areas the rows name, in the chosen level; unknown areas say so. */
+  async function areaNamer(level: AreaLevel, codes: (string | null)[]) {
+    const known: Area[] =
+      level === 'zone'
+        ? await repo.zoneNames([...new Set(codes.filter((c): c is string => c !== null))])
+        : await repo.departments(region);
+    const names = new Map(known.map((a) => [a.code, a.name]));
+    return (code: string | null) =>
+      code === null ? AREA_LEVELS[level].unknown : `${code} ${names.get(code) ?? ''}`.trim();
+  }
+
+  function refuseOthers(request: FastifyRequest) {
     if (!canSeePurchases(request.actor))
       throw forbidden('Réservé aux analystes de la Région et de France Travail.');
+  }
+
+  app.get('/financeurs', { config: { access: 'user', audit: 'purchases.read' } }, async (request, reply) => {
+    refuseOthers(request);
     const f = filtersOf(request);
-    const [purchases, overlaps, gaps, departments] = await Promise.all([
+    const [purchases, overlaps, gaps, departments, zones, quarters] = await Promise.all([
       repo.purchases(f),
       repo.overlaps(f),
       repo.coverageGaps(region, f),
       repo.departments(region),
+      repo.zones(region),
+      repo.quarters(),
     ]);
-    const byFunder = new Map<string, number>();
-    const byDepartment = new Map<string, number>();
-    const quarters = new Set<string>();
-    for (const p of purchases) {
-      byFunder.set(p.funder, (byFunder.get(p.funder) ?? 0) + p.places);
-      byDepartment.set(p.department, (byDepartment.get(p.department) ?? 0) + p.places);
-      quarters.add(p.quarter);
-    }
-    const depName = new Map(departments.map((d) => [d.code, d.name]));
-    const query = new URLSearchParams(Object.entries(f).filter(([, v]) => v) as [string, string][]);
+    const level = AREA_LEVELS[f.area];
+    const areaName = await areaNamer(f.area, [
+      ...purchases.map((p) => p.area),
+      ...overlaps.map((o) => o.area),
+    ]);
+    const byFunder = [...tally(purchases, (p) => label(FUNDERS, p.funder))].sort(
+      (a, b) => b[1].places - a[1].places || b[1].actions - a[1].actions,
+    );
+    // Areas and domains in code order; the unknown ones last.
+    const byArea = [...tally(purchases, (p) => p.area ?? '\uffff')]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([k, v]): [string, Tally] => [areaName(k === '\uffff' ? null : k), v]);
+    const byDomain = [...tally(purchases, (p) => p.domain ?? '\uffff')]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([k, v]): [string, Tally] => [domainLabel(k === '\uffff' ? null : k), v]);
+    const total = [...tally(purchases, () => '')].map(([, v]) => v)[0] ?? {
+      places: 0,
+      actions: 0,
+      unknownActions: 0,
+    };
+    const domains = Object.keys(ROME_DOMAINS).sort();
+    const noRome = byDomain.find(([k]) => k === NO_ROME)?.[1];
+    const query = queryOf(f);
     const ctx = pageContext(request, reply);
     return html(
       reply,
       <Layout title="Financeurs et places achetées" ctx={ctx}>
         <h1>Financeurs et places achetées</h1>
         <p>
-          Places de formation achetées par chaque financeur, par département, domaine de métiers (ROME) et
-          trimestre d’entrée. Les doublons d’achat (même métier, même département, même trimestre) et les
-          zones sans aucune place aident la Région et France Travail à se coordonner. Zonage : département
-          (les zones d’emploi ne sont pas encore disponibles dans Passerelle).
+          Places de formation achetées par chaque financeur, par département ou zone d’emploi, domaine de
+          métiers (ROME) et trimestre d’entrée. Les doublons d’achat (même métier, même territoire, même
+          trimestre) et les territoires sans aucune place aident la Région et France Travail à se coordonner.
+          Les zones d’emploi sont celles de l’Insee (zonage 2020).
         </p>
         <form method="get" action="/financeurs" class="fr-mb-3w">
           <div class="fr-grid-row fr-grid-row--gutters">
-            <div class="fr-col-12 fr-col-md-4">
+            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
+              <SelectField
+                name="area"
+                label="Regrouper par"
+                value={f.area}
+                options={[
+                  ['department', 'Département'],
+                  ['zone', 'Zone d’emploi'],
+                ]}
+              />
+            </div>
+            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
               <SelectField
                 name="funder"
                 label="Financeur"
@@ -109,7 +301,16 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
                 options={Object.entries(FUNDERS).slice(0, 18)}
               />
             </div>
-            <div class="fr-col-12 fr-col-md-4">
+            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
+              <SelectField
+                name="quarter"
+                label="Trimestre d’entrée"
+                value={f.quarter}
+                placeholder="Tous"
+                options={quarters.map((q) => [q, q])}
+              />
+            </div>
+            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
               <SelectField
                 name="department"
                 label="Département"
@@ -118,161 +319,204 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
                 options={departments.map((d) => [d.code, `${d.code} — ${d.name}`])}
               />
             </div>
-            <div class="fr-col-12 fr-col-md-2">
+            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
               <SelectField
-                name="quarter"
-                label="Trimestre"
-                value={f.quarter}
-                placeholder="Tous"
-                options={[...quarters].sort().map((q) => [q, q])}
+                name="zone"
+                label="Zone d’emploi"
+                value={f.zone}
+                placeholder="Toutes"
+                options={zones.map((z) => [z.code, `${z.name} (${z.code})`])}
               />
             </div>
-            <div class="fr-col-12 fr-col-md-2 fr-mt-md-4w">
+            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4 fr-mt-md-4w">
               <button class="fr-btn" type="submit">
                 Filtrer
               </button>
             </div>
           </div>
         </form>
+        <p safe>
+          {`Total\u00a0: ${plural(total.places, 'place financée', 'places financées')} déclarées, ${plural(
+            total.actions,
+            'action financée',
+            'actions financées',
+          )}${
+            total.unknownActions > 0
+              ? `, dont ${plural(total.unknownActions, 'action', 'actions')} aux places non précisées (comptées à part, jamais comme 0\u00a0place)`
+              : ''
+          }.${
+            noRome
+              ? ` ${plural(noRome.actions, 'action', 'actions')} sans code ROME\u00a0: comptées sous «\u00a0${NO_ROME}\u00a0», hors recouvrements et couverture.`
+              : ''
+          }`}
+        </p>
         <p>
           <a
             class="fr-link fr-icon-download-line fr-link--icon-left"
-            href={`/financeurs/achats.csv?${query}`}
+            href={`/financeurs/achats.csv${query ? `?${query}` : ''}`}
           >
             Télécharger les achats (CSV)
           </a>
         </p>
-        <div class="fr-grid-row fr-grid-row--gutters">
-          <div class="fr-col-12 fr-col-md-6">
-            <h2 class="fr-h4">Places par financeur</h2>
-            <BarChart
-              title="Places achetées par financeur"
-              bars={[...byFunder]
-                .sort((a, b) => b[1] - a[1])
-                .map(([k, v]) => ({ label: label(FUNDERS, k), value: v }))}
-            />
-            <DataTable caption="Places achetées par financeur" headers={['Financeur', 'Places']}>
-              {[...byFunder]
-                .sort((a, b) => b[1] - a[1])
-                .map(([k, v]) => (
-                  <tr>
-                    <td safe>{label(FUNDERS, k)}</td>
-                    <td>{v}</td>
-                  </tr>
-                ))}
-            </DataTable>
-          </div>
-          <div class="fr-col-12 fr-col-md-6">
-            <h2 class="fr-h4">Places par département</h2>
-            <BarChart
-              title="Places achetées par département"
-              bars={[...byDepartment]
-                .sort()
-                .map(([k, v]) => ({ label: `${k} ${depName.get(k) ?? ''}`, value: v }))}
-            />
-            <DataTable caption="Places achetées par département" headers={['Département', 'Places']}>
-              {[...byDepartment].sort().map(([k, v]) => (
-                <tr>
-                  <td safe>{`${k} ${depName.get(k) ?? ''}`}</td>
-                  <td>{v}</td>
-                </tr>
-              ))}
-            </DataTable>
-          </div>
-        </div>
+        <Breakdown id="par-financeur" heading="Places par financeur" keyHeader="Financeur" rows={byFunder} />
+        <Breakdown
+          id="par-territoire"
+          heading={`Places ${level.byArea}`}
+          keyHeader={level.one}
+          rows={byArea}
+        />
+        <Breakdown
+          id="par-domaine"
+          heading="Places par domaine de métiers (ROME)"
+          keyHeader="Domaine"
+          rows={byDomain}
+        />
         <h2
           class="fr-h4"
           id="recouvrements"
           safe
-        >{`Recouvrements : ${overlaps.length} métier${overlaps.length > 1 ? 's' : ''} × département × trimestre achetés par plusieurs financeurs`}</h2>
-        <DataTable
-          caption="Recouvrements d’achats"
-          hideCaption
-          headers={['Département', 'Métier (ROME)', 'Trimestre', 'Financeurs (places, actions)']}
-        >
-          {overlaps.slice(0, 100).map((o) => (
-            <tr>
-              <td safe>{`${o.department} ${depName.get(o.department) ?? ''}`}</td>
-              <td safe>{`${o.rome} — ${o.romeLabel}`}</td>
-              <td safe>{o.quarter}</td>
-              <td safe>
-                {o.funders
-                  .map(
-                    (x) =>
-                      `${label(FUNDERS, x.funder)} : ${x.places} places (${x.actions} action${x.actions > 1 ? 's' : ''})`,
-                  )
-                  .join(' ; ')}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
+        >{`Recouvrements\u00a0: ${formatCount(overlaps.length)} métier${overlaps.length > 1 ? 's' : ''} × ${level.one.toLowerCase()} × trimestre achetés par plusieurs financeurs`}</h2>
+        {overlaps.length === 0 ? (
+          <p>Aucun métier acheté par plusieurs financeurs sur le même territoire et le même trimestre.</p>
+        ) : (
+          <DataTable
+            caption="Recouvrements d’achats"
+            hideCaption
+            headers={[level.one, 'Métier (ROME)', 'Trimestre', 'Financeurs (places, actions)']}
+          >
+            {overlaps.slice(0, SHOWN_OVERLAPS).map((o) => (
+              <tr>
+                <td safe>{areaName(o.area)}</td>
+                <td safe>{`${o.rome} — ${o.romeLabel}`}</td>
+                <td safe>{o.quarter}</td>
+                <td class="fr-cell--multiline psl-cell--label" safe>
+                  {o.funders.map((x) => funderPlacesText(x)).join(' ; ')}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+        <CutNote
+          shown={SHOWN_OVERLAPS}
+          total={overlaps.length}
+          csv={`/financeurs/recouvrements.csv${query ? `?${query}` : ''}`}
+          what="les recouvrements"
+        />
         <h2
           class="fr-h4"
           id="couverture"
           safe
-        >{`Couverture : ${gaps.length} département${gaps.length > 1 ? 's' : ''} × domaine sans aucune place financée`}</h2>
+        >{`Couverture\u00a0: ${formatCount(gaps.length)} ${gaps.length > 1 ? level.many : level.one.toLowerCase()} avec des domaines de métiers sans aucune place financée`}</h2>
+        {gaps.length === 0 ? (
+          <p>Chaque territoire a au moins une action financée dans chaque domaine de métiers.</p>
+        ) : (
+          <>
+            {/* Letters, not labels, in the table: a zone often lacks most of the 14 domains, and
+                their labels made a wall of text (seen at 1280 px); the legend says them once. */}
+            <p class="fr-text--sm" safe>
+              {`Domaines de métiers (ROME)\u00a0: ${domains.map((d) => domainLabel(d)).join(' ; ')}.`}
+            </p>
+            <DataTable
+              caption="Domaines de métiers sans place financée, par territoire"
+              hideCaption
+              headers={[level.one, `Domaines sans place (sur ${domains.length})`, 'Lesquels']}
+              numeric={[1]}
+            >
+              {gaps.map((g) => (
+                <tr>
+                  <td safe>{`${g.area} ${g.areaName}`}</td>
+                  <td class="fr-cell--right" safe>
+                    {formatCount(g.domains.length)}
+                  </td>
+                  <td class="fr-cell--multiline" safe>
+                    {g.domains.join(', ')}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+          </>
+        )}
+        <h2 class="fr-h4" id="achats">
+          Achats détaillés
+        </h2>
         <DataTable
-          caption="Zones sans place financée"
+          caption={`Achats par financeur, ${level.one.toLowerCase()}, domaine et trimestre`}
           hideCaption
-          headers={['Département', 'Domaine de métiers (ROME)']}
+          headers={[
+            'Trimestre',
+            level.one,
+            'Domaine',
+            'Financeur',
+            'Places financées',
+            'Actions',
+            'Actions aux places non précisées',
+          ]}
+          numeric={[4, 5, 6]}
         >
-          {gaps.map((g) => (
-            <tr>
-              <td safe>{`${g.department} ${g.departmentName}`}</td>
-              <td safe>{`${g.domain} — ${ROME_DOMAINS[g.domain] ?? ''}`}</td>
-            </tr>
-          ))}
-        </DataTable>
-        <h2 class="fr-h4">Achats détaillés</h2>
-        <DataTable
-          caption="Achats par financeur, département, domaine et trimestre"
-          hideCaption
-          headers={['Trimestre', 'Département', 'Domaine', 'Financeur', 'Places', 'Actions']}
-        >
-          {purchases.slice(0, 300).map((p) => (
+          {purchases.slice(0, SHOWN_PURCHASES).map((p) => (
             <tr>
               <td safe>{p.quarter}</td>
-              <td safe>{p.department}</td>
-              <td safe>{`${p.domain} — ${ROME_DOMAINS[p.domain] ?? ''}`}</td>
+              <td safe>{areaName(p.area)}</td>
+              <td class="fr-cell--multiline psl-cell--label" safe>
+                {domainLabel(p.domain)}
+              </td>
               <td safe>{label(FUNDERS, p.funder)}</td>
-              <td>{p.places}</td>
-              <td>{p.actions}</td>
+              <td class="fr-cell--right" safe>
+                {placesCell(p)}
+              </td>
+              <td class="fr-cell--right" safe>
+                {formatCount(p.actions)}
+              </td>
+              <td class="fr-cell--right" safe>
+                {formatCount(p.unknownActions)}
+              </td>
             </tr>
           ))}
         </DataTable>
-        {purchases.length > 300 ? (
-          <p safe>{`Les 300 premières lignes sur ${purchases.length} : le CSV contient tout.`}</p>
-        ) : (
-          ''
-        )}
+        <CutNote
+          shown={SHOWN_PURCHASES}
+          total={purchases.length}
+          csv={`/financeurs/achats.csv${query ? `?${query}` : ''}`}
+          what="les achats"
+        />
       </Layout>,
     );
   });
 
   app.get('/financeurs/achats.csv', { config: exportsPurchases }, async (request, reply) => {
-    if (!canSeePurchases(request.actor))
-      throw forbidden('Réservé aux analystes de la Région et de France Travail.');
-    const rows = await repo.purchases(filtersOf(request));
+    refuseOthers(request);
+    const f = filtersOf(request);
+    const rows = await repo.purchases(f);
+    const areaName = await areaNamer(
+      f.area,
+      rows.map((p) => p.area),
+    );
+    // Places: empty (not 0) when no action of the line states its number; the last column counts
+    // the actions whose places are non précisées.
     const body =
       csvHeader([
         'Trimestre',
-        'Département',
+        AREA_LEVELS[f.area].one,
         'Domaine ROME',
+        'Libellé du domaine',
         'Code financeur',
         'Financeur',
-        'Places',
+        'Places financées',
         'Actions',
+        'Actions aux places non précisées',
       ]) +
       rows
         .map((p) =>
           csvLine([
             p.quarter,
-            p.department,
-            p.domain,
+            areaName(p.area),
+            p.domain ?? '',
+            p.domain ? (ROME_DOMAINS[p.domain] ?? '') : NO_ROME,
             p.funder,
             label(FUNDERS, p.funder),
-            p.places,
+            p.unknownActions === p.actions ? '' : (p.places ?? 0),
             p.actions,
+            p.unknownActions,
           ]),
         )
         .join('');
@@ -281,4 +525,53 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
       .header('content-disposition', 'attachment; filename="achats-places.csv"')
       .send(body);
   });
+
+  app.get('/financeurs/recouvrements.csv', { config: exportsPurchases }, async (request, reply) => {
+    refuseOthers(request);
+    const f = filtersOf(request);
+    const rows = await repo.overlaps(f);
+    const areaName = await areaNamer(
+      f.area,
+      rows.map((o) => o.area),
+    );
+    // One line per funder of each overlap, so that a spreadsheet can sum and filter the places.
+    const body =
+      csvHeader([
+        AREA_LEVELS[f.area].one,
+        'Code ROME',
+        'Métier',
+        'Trimestre',
+        'Code financeur',
+        'Financeur',
+        'Places financées',
+        'Actions',
+        'Actions aux places non précisées',
+      ]) +
+      rows
+        .flatMap((o) =>
+          o.funders.map((x) =>
+            csvLine([
+              areaName(o.area),
+              o.rome,
+              o.romeLabel,
+              o.quarter,
+              x.funder,
+              label(FUNDERS, x.funder),
+              x.unknownActions === x.actions ? '' : (x.places ?? 0),
+              x.actions,
+              x.unknownActions,
+            ]),
+          ),
+        )
+        .join('');
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="recouvrements-achats.csv"')
+      .send(body);
+  });
+}
+
+/** « Conseil régional : 12 places (1 action) », places non précisées said as such. */
+function funderPlacesText(x: FunderPlaces) {
+  return `${label(FUNDERS, x.funder)}\u00a0: ${placesText(x)} (${plural(x.actions, 'action', 'actions')})`;
 }

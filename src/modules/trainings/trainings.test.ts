@@ -310,8 +310,8 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
     const analyst = await new Browser(t.app).login('analyste.region@passerelle.demo');
     const page = await analyst.get('/financeurs');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toMatch(/Recouvrements : [1-9]/);
-    expect(page.body).toMatch(/Conseil régional : 12 places[^<]*France Travail : 10 places/);
+    expect(page.body).toMatch(/Recouvrements\s: [1-9]/);
+    expect(page.body).toMatch(/Conseil régional\s: 12\splaces[^<]*France Travail\s: 10\splaces/);
     const csv = await analyst.get('/financeurs/achats.csv');
     expect(csv.body).toContain('Trimestre;Département;Domaine ROME');
     const counsellor = await new Browser(t.app).login('conseiller.missionlocale@passerelle.demo');
