@@ -293,4 +293,24 @@ export interface Database {
   training_session: TrainingSessionTable;
   action_funder: ActionFunderTable;
   training_word: SearchWordTable;
+  catalogue_search: CatalogueSearchTable;
+}
+
+/** The search projection (migration 0011): written by refreshSearchProjection only. */
+export interface CatalogueSearchTable {
+  action_id: string;
+  training_id: string;
+  search_vector: string;
+  earth: string | null;
+  teaching_mode: string;
+  certifying: boolean;
+  entry_level: string;
+  rome_codes: string[];
+  formacodes: string[];
+  rncp_code: string | null;
+  funder_codes: string[];
+  department_code: string | null;
+  starts: string[];
+  open_starts: string[];
+  last_start: ColumnType<string, string, string>;
 }
