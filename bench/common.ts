@@ -1,7 +1,7 @@
 /** What both benchmark scripts need: the server, the load, percentiles, the machine, a demo login. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -29,6 +29,8 @@ export function machine() {
     cpuModel: cpus()[0]?.model ?? 'inconnu',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     freeMemoryGiB: Math.round(freemem() / 2 ** 30),
+    // The benchmark machine may be shared: the load says how much of it others were using.
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
   };
@@ -175,4 +177,114 @@ export async function onThrowawayPostgres(
     await admin.destroy();
   }
   return true;
+}
+
+export interface OpenLoopOptions {
+  port: number;
+  paths: string[];
+  /** Arrivals per second, at fixed times whatever the answers do. */
+  rate: number;
+  seconds: number;
+  headers?: Record<string, string>;
+  /** First path used (each step goes on through the list instead of repeating its start). */
+  offset?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Open loop: request i is due at start + i / rate and is sent then, whether earlier ones were
+ * answered or not; its latency counts from the time it was due, not from the time it was sent
+ * (a sender late because the machine is busy does not hide the wait: "coordinated omission").
+ * A closed loop (autocannon's connections, even with overallRate) stops sending while the server
+ * is slow, and reports latencies only of the requests it managed to send. Past a backlog of two
+ * seconds of arrivals the step stops (the rate is already failed) so that the next step does not
+ * start on a server still draining; requests not answered count at the time waited so far.
+ */
+export async function openLoop(options: OpenLoopOptions) {
+  const count = Math.max(1, Math.round(options.rate * options.seconds));
+  const latencies: number[] = [];
+  let errors = 0;
+  let inFlight = 0;
+  let sent = 0;
+  let maxSendLagMs = 0;
+  let stoppedEarly = false;
+  const pending: Promise<void>[] = [];
+  const start = performance.now() + 20;
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / options.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    if (inFlight > options.rate * 2) {
+      stoppedEarly = true;
+      break;
+    }
+    maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
+    const path = options.paths[((options.offset ?? 0) + i) % options.paths.length]!;
+    inFlight++;
+    sent++;
+    pending.push(
+      fetch(`http://127.0.0.1:${options.port}${path}`, { headers: options.headers }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          inFlight--;
+          if (res.ok) latencies.push(performance.now() - due);
+          else errors++;
+        },
+        () => {
+          inFlight--;
+          errors++;
+        },
+      ),
+    );
+  }
+  const sentFor = (performance.now() - start) / 1000;
+  const waitUntil = performance.now() + 30_000;
+  await Promise.race([Promise.all(pending), sleep(30_000)]);
+  // Unanswered after 30 s: counted at what they waited (a lower bound), so they fail the target.
+  const unanswered = sent - latencies.length - errors;
+  for (let i = 0; i < unanswered; i++) latencies.push(waitUntil - start);
+  return {
+    targetRate: options.rate,
+    sent,
+    sentPerSecond: Math.round((sent / Math.max(0.001, sentFor)) * 10) / 10,
+    latencyMs: percentiles(latencies),
+    errors,
+    unanswered,
+    stoppedEarly,
+    maxSendLagMs: Math.round(maxSendLagMs * 10) / 10,
+  };
+}
+
+/**
+ * The highest arrival rate whose p95 stays within `p95Ms` (no error, no step stopped early): the
+ * rate doubles from `startRate` until a step fails, then the interval between the best passed and
+ * the first failed is halved until it is within 10 % (or `maxSteps` steps).
+ */
+export async function highestRate(options: {
+  startRate: number;
+  p95Ms: number;
+  maxSteps?: number;
+  step: (rate: number, index: number) => Promise<Awaited<ReturnType<typeof openLoop>>>;
+}) {
+  const steps: Awaited<ReturnType<typeof openLoop>>[] = [];
+  let passed = 0;
+  let failed = Number.POSITIVE_INFINITY;
+  let rate = options.startRate;
+  while (steps.length < (options.maxSteps ?? 9)) {
+    const result = await options.step(rate, steps.length);
+    steps.push(result);
+    const ok = result.latencyMs.p95 <= options.p95Ms && result.errors === 0 && !result.stoppedEarly;
+    console.log(`  ${rate}/s : p95 ${result.latencyMs.p95} ms ${ok ? 'tenu' : 'dépassé'}`);
+    if (ok) passed = Math.max(passed, rate);
+    else failed = Math.min(failed, rate);
+    if (failed === Number.POSITIVE_INFINITY) rate *= 2;
+    else {
+      if (failed - passed <= Math.max(2, passed * 0.1)) break;
+      rate = Math.round((passed + failed) / 2);
+    }
+    // A pause between steps: the server's queues and the database's background work settle.
+    await sleep(2_000);
+  }
+  return { p95TargetMs: options.p95Ms, highestRatePerSecond: passed, firstFailedRate: failed, steps };
 }

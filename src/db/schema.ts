@@ -295,6 +295,7 @@ export interface Database {
   training_word: SearchWordTable;
   employment_zone: EmploymentZoneTable;
   commune_employment_zone: CommuneEmploymentZoneTable;
+  catalogue_search: CatalogueSearchTable;
 }
 
 /** INSEE employment zones 2020 (migration 0012). */
@@ -306,4 +307,23 @@ export interface CommuneEmploymentZoneTable {
   commune_code: string;
   zone_code: string;
   resolved_via: 'insee' | 'commune_deleguee' | 'arrondissement';
+}
+
+/** The search projection (migration 0011): written by refreshSearchProjection only. */
+export interface CatalogueSearchTable {
+  action_id: string;
+  training_id: string;
+  search_vector: string;
+  earth: string | null;
+  teaching_mode: string;
+  certifying: boolean;
+  entry_level: string;
+  rome_codes: string[];
+  formacodes: string[];
+  rncp_code: string | null;
+  funder_codes: string[];
+  department_code: string | null;
+  starts: string[];
+  open_starts: string[];
+  last_start: ColumnType<string, string, string>;
 }

@@ -275,7 +275,7 @@ export function importRepository(db: Db) {
      */
     async vacuum(): Promise<boolean> {
       try {
-        await sql`vacuum analyze training, training_action, training_session, action_funder, training_word`.execute(
+        await sql`vacuum analyze training, training_action, training_session, action_funder, training_word, catalogue_search`.execute(
           db,
         );
         return true;

@@ -5,6 +5,7 @@ import type { Rejection } from './lheo/model.js';
 import { formationPreparer, mappingContext, type PreparedFormation } from './lheo/prepare.js';
 import { LheoFileError, readLheo, type ScanResult } from './lheo/reader.js';
 import { type Importer, newSourceOwner, requireSourceRights } from './rights.js';
+import { refreshSearchProjection } from './search-repository.js';
 
 export interface ImportRequest {
   source: string;
@@ -141,6 +142,8 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
         await pending;
         request.onProgress?.(progress);
         await writer.finish(run, result);
+        // The search reads its projection: rewritten for what this import changed, in its transaction.
+        await refreshSearchProjection(tx, { importId: run.id });
         await writer.refreshVocabulary();
         await request.audit?.(tx, {
           id: run.id,

@@ -23,7 +23,7 @@ import {
   requireSourceRights,
 } from './rights.js';
 import type { NewSessionBody, TrainingTextPatch } from './schemas.js';
-import { type SearchFilters, searchRepository } from './search-repository.js';
+import { refreshSearchProjection, type SearchFilters, searchRepository } from './search-repository.js';
 import { uploadArea } from './uploads.js';
 
 export const EXPORT_LIMIT = 5000;
@@ -239,6 +239,7 @@ export function trainingsService(
    */
   function changeOffer<T>(
     actor: Actor,
+    trainingId: string,
     fn: (repo: ReturnType<typeof catalogueRepository>) => Promise<T>,
     audit: (result: T) => {
       action: AuditAction;
@@ -249,6 +250,8 @@ export function trainingsService(
   ): Promise<T> {
     return db.transaction().execute(async (tx) => {
       const result = await fn(catalogueRepository(tx));
+      // The search reads its projection: the formation's rows change with it, in its transaction.
+      await refreshSearchProjection(tx, { trainingIds: [trainingId] });
       await recordAudit(tx, actor, audit(result));
       return result;
     });
@@ -264,6 +267,11 @@ export function trainingsService(
   }
 
   return {
+    /** The filters a query becomes (words analysed, commune located): the benchmark runs them under EXPLAIN. */
+    async searchFilters(q: RawQuery): Promise<SearchFilters> {
+      return (await filtersFrom(q)).filters;
+    },
+
     async search(q: RawQuery) {
       const { filters, corrections, communeName, page, perPage } = await filtersFrom(q);
       // The filters carry today's date: a cached answer never outlives its day.
@@ -328,6 +336,7 @@ export function trainingsService(
         );
       await changeOffer(
         actor,
+        owner.training_id,
         (repo) => repo.updateSession(sessionId, owner.training_id, patch),
         () => ({
           action: 'training_session.updated',
@@ -356,6 +365,7 @@ export function trainingsService(
       const address = action.sessions[0]?.registrationAddress ?? training.provider.address;
       const created = await changeOffer(
         actor,
+        trainingId,
         (repo) =>
           repo.addSession(actionId, trainingId, {
             number,
@@ -381,6 +391,7 @@ export function trainingsService(
       await this.checkTrainingRights(actor, trainingId);
       await changeOffer(
         actor,
+        trainingId,
         (repo) => repo.updateTrainingText(trainingId, patch),
         () => ({
           action: 'training.updated',

@@ -7,6 +7,7 @@ import { DEMO_REGION_CODE } from '../demo/region.js';
 import { feedBytes, feedInputs } from './feed.js';
 import { importLheo } from './importer.js';
 import { PLATFORM } from './rights.js';
+import { refreshSearchProjection } from './search-repository.js';
 import { trainingsService } from './service.js';
 
 async function collect(source: AsyncIterable<Uint8Array>) {
@@ -259,7 +260,7 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
       join training_session s on s.action_id = a.id and s.status = 'active'
       where u.email = 'gestionnaire.formation@passerelle.demo' and a.status = 'active' and t.status = 'active'
       group by a.id
-      having bool_or(s.recruitment_state = '1' and coalesce(s.places_remaining, 1) > 0 and s.end_date >= current_date)
+      having bool_or(s.recruitment_state = '1' and coalesce(s.places_remaining, 1) > 0 and s.start_date >= current_date)
       limit 1`.execute(t.db);
     const own = rows[0]!;
     const b = await new Browser(t.app).login('gestionnaire.formation@passerelle.demo');
@@ -293,13 +294,17 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
       join training_session s on s.action_id = a.id and s.status = 'active'
       where a.status = 'active' and t.status = 'active'
       group by a.id
-      having bool_or(s.recruitment_state = '1' and coalesce(s.places_remaining, 1) > 0 and s.end_date >= current_date)
+      having bool_or(s.recruitment_state = '1' and coalesce(s.places_remaining, 1) > 0 and s.start_date >= current_date)
       limit 1`.execute(t.db);
     const before = await open();
     // Another process (the import CLI, another instance) closes the action's sessions.
-    await sql`update training_session set recruitment_state = '2' where action_id = ${rows[0]!.action}`.execute(
-      t.db,
-    );
+    // (Which rewrites the search projection in its transaction, as every writer of the offer does.)
+    await t.db.transaction().execute(async (tx) => {
+      await sql`update training_session set recruitment_state = '2' where action_id = ${rows[0]!.action}`.execute(
+        tx,
+      );
+      await refreshSearchProjection(tx, { actionIds: [rows[0]!.action] });
+    });
     clock += 30_000;
     expect(await open()).toBe(before); // cached for a minute
     clock += 40_000; // 70 s after the answer was computed, 40 s after it was last served
