@@ -120,12 +120,16 @@ export function searchRepository(db: Db) {
         ? sql`earth_distance(${origin}, ll_to_earth(a.latitude, a.longitude)) / 1000`
         : sql`null::float8`;
       // Fixed column lists (no user input), for the page and again for the rows built from it.
+      // Ties end on what the feed says (source, formation and action numbers, in byte order),
+      // not on ids: the same catalogue imported on PGlite and on PostgreSQL (whose ids differ, and
+      // whose text order follows its locale) gives the same pages and the same exports.
+      const tieBreak = ['source_key collate "C"', 'training_key collate "C"', 'action_key collate "C"', 'action_id'];
       const orderColumns =
         f.sort === 'distance' && origin
-          ? ['distance_km', 'next_start', 'action_id']
+          ? ['distance_km', 'next_start', ...tieBreak]
           : f.sort === 'start' || !tsquery
-            ? ['next_start', 'rank desc', 'action_id']
-            : ['rank desc', 'next_start', 'action_id'];
+            ? ['next_start', 'rank desc', ...tieBreak]
+            : ['rank desc', 'next_start', ...tieBreak];
       const order = (alias: string) => sql.raw(orderColumns.map((c) => `${alias}.${c}`).join(', '));
 
       const { rows } = await sql<{
@@ -134,7 +138,8 @@ export function searchRepository(db: Db) {
         facets: Facets;
       }>`${PLANNED_PER_CALL}
         with matched as materialized (
-          select a.id as action_id, a.training_id, ${rank} as rank, ${distance} as distance_km,
+          select a.id as action_id, a.training_id, t.source as source_key, t.lheo_number as training_key,
+            a.lheo_number as action_key, ${rank} as rank, ${distance} as distance_km,
             ns.start_date as next_start, ns.sessions, a.teaching_mode, t.certifying, t.entry_level, a.funder_codes,
             a.department_code
           from training_action a
