@@ -92,7 +92,9 @@ try {
     );
     if (outcome.rejected) console.log(`Rapport des rejets : /formations/imports/${outcome.id}/rejets.csv`);
     if (c.otherSource)
-      console.log(`${c.otherSource} formations exportées d’une autre source écartées (ni fusionnées ni copiées).`);
+      console.log(
+        `${c.otherSource} formations exportées d’une autre source écartées (ni fusionnées ni copiées).`,
+      );
     const held = outcome.heldWithdrawal;
     if (held) {
       console.error(

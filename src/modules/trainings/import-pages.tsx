@@ -133,11 +133,11 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
               aria-describedby="acknowledge-full-feed-messages"
             />
             <label class="fr-label" for="acknowledge-full-feed">
-              Flux complet seulement : je confirme que les formations de cette source absentes du fichier
+              Flux complet seulement : je confirme que les formations de cette source absentes du fichier
               seront retirées du catalogue
               <span class="fr-hint-text">
-                Si le fichier apporte moins de formations qu’il n’en retirerait, rien n’est retiré avant
-                une seconde confirmation.
+                Si le fichier apporte moins de formations qu’il n’en retirerait, rien n’est retiré avant une
+                seconde confirmation.
               </span>
             </label>
             <div class="fr-messages-group" id="acknowledge-full-feed-messages" aria-live="assertive">
@@ -229,7 +229,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           if (mode === 'full' && fields.acknowledgeFullFeed !== 'oui')
             throw new AppError(
               'invalid',
-              'Flux complet : cochez la case qui confirme que les formations absentes du fichier seront retirées, ou choisissez « Mise à jour ».',
+              'Flux complet : cochez la case qui confirme que les formations absentes du fichier seront retirées, ou choisissez « Mise à jour ».',
               'acknowledgeFullFeed',
             );
           const plan = await trainings.planImport(actor, {
@@ -270,8 +270,8 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           <>
             <Alert
               kind="warning"
-              title={`${plural(heldWithdrawal.wouldWithdraw, 'formation')} seraient retirées, ${heldWithdrawal.accepted} seulement acceptées : rien n’a été retiré`}
-              text={`Ce flux complet apporte moins de ${Math.round(heldWithdrawal.minShare * 100)} % de ce qu’il retirerait : c’est plus souvent un fichier incomplet ou mal exporté qu’une offre qui a fondu. Les formations acceptées sont enregistrées ; celles de la source « ${run.source} » absentes du fichier restent publiées tant que vous ne confirmez pas leur retrait.`}
+              title={`${heldWithdrawal.wouldWithdraw > 1 ? `${heldWithdrawal.wouldWithdraw} formations seraient retirées` : '1 formation serait retirée'}, ${heldWithdrawal.accepted} seulement ${heldWithdrawal.accepted > 1 ? 'acceptées' : 'acceptée'} : rien n’a été retiré`}
+              text={`Ce flux complet apporte moins de ${Math.round(heldWithdrawal.minShare * 100)} % de ce qu’il retirerait : c’est plus souvent un fichier incomplet ou mal exporté qu’une offre qui a fondu. Les formations acceptées sont enregistrées ; celles de la source « ${run.source} » absentes du fichier restent publiées tant que vous ne confirmez pas leur retrait.`}
             />
             <form method="post" action={`/formations/imports/${run.id}/retrait`}>
               <CsrfField token={ctx.csrf} />
@@ -295,7 +295,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
             title={`Import terminé${run.rejected_count ? ` avec ${plural(run.rejected_count, 'rejet')}` : ''}`}
             text={
               counts.withdrawalCancelled
-                ? `Retrait annulé : les ${plural(counts.withdrawalCancelled, 'formation')} absentes du fichier ont été gardées.`
+                ? `Retrait annulé : les ${plural(counts.withdrawalCancelled, 'formation')} absentes du fichier ont été gardées.`
                 : undefined
             }
           />
@@ -317,7 +317,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           {counts.otherSource ? (
             <li
               safe
-            >{`Formations d’une autre source, écartées (ni fusionnées ni copiées) : ${counts.otherSource}`}</li>
+            >{`Formations d’une autre source, écartées (ni fusionnées ni copiées) : ${counts.otherSource}`}</li>
           ) : (
             ''
           )}

@@ -249,7 +249,7 @@ function otherSourceRejection(node: XmlNode, exported: string, source: string): 
     column: node.column,
     element: 'formation',
     record: `formation ${number}`.slice(0, 300),
-    reason: `formation exportée de la source « ${exported.slice(0, 60)} » : elle n’est ni fusionnée avec la formation de même numéro de la source « ${source} », ni copiée dans celle-ci. Importez-la sous sa source, ou retirez son <extras info="passerelle"> pour en faire une formation de « ${source} ».`,
+    reason: `formation exportée de la source « ${exported.slice(0, 60)} » : elle n’est ni fusionnée avec la formation de même numéro de la source « ${source} », ni copiée dans celle-ci. Importez-la sous sa source, ou retirez son <extras info="passerelle"> pour en faire une formation de « ${source} ».`,
   };
 }
 

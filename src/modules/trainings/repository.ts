@@ -200,9 +200,7 @@ export function catalogueRepository(db: Db) {
       // In the search's order (each formation where its first action ranks): a bare DISTINCT gave
       // the engine's order, which PGlite and PostgreSQL do not share.
       const trainingOf = new Map(rows.map((r) => [r.id, r.training_id]));
-      const ids = [
-        ...new Set(actionIds.map((id) => trainingOf.get(id)).filter((id): id is string => !!id)),
-      ];
+      const ids = [...new Set(actionIds.map((id) => trainingOf.get(id)).filter((id): id is string => !!id))];
       // A bulk extraction, contacts included: audited even when it matched nothing.
       markAudited('catalogue', 'read', { trainings: ids.length });
       return ids;

@@ -40,7 +40,7 @@ const ImportQuery = Type.Object(
     confirmWithdrawal: Type.Optional(
       stringEnum(
         ['true', 'false'],
-        'true : un flux complet retire ce qu’il ne contient plus même s’il retire plus qu’il n’apporte (sinon : 409 et confirmation)',
+        'true : un flux complet retire ce qu’il ne contient plus même s’il retire plus qu’il n’apporte (sinon : 409 et confirmation)',
       ),
     ),
   },
@@ -50,7 +50,7 @@ const WithdrawalBody = Type.Object(
   {
     decision: stringEnum(
       ['confirm', 'cancel'],
-      'confirm : retirer les formations absentes du flux ; cancel : les garder (rien n’est retiré)',
+      'confirm : retirer les formations absentes du flux ; cancel : les garder (rien n’est retiré)',
     ),
   },
   { additionalProperties: false },
@@ -183,7 +183,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
         tags,
         summary: 'Importer un flux LHÉO (corps application/xml)',
         description:
-          'Le fichier est vérifié (XML bien formé, sans DOCTYPE) avant toute écriture ; les enregistrements invalides sont rejetés un à un et listés dans le rapport. Un fichier refusé en entier est répondu 422 (problème avec id, reportUrl, error, line, column) ; une source appartenant à une autre organisation, 403 (field : source). Une formation exportée d’une autre source (extras passerelle « source ») est rejetée, jamais fusionnée ni copiée (compteur otherSource). Un flux complet qui retirerait plus qu’il n’apporte (formations acceptées < LHEO_FULL_FEED_MIN_SHARE × formations à retirer) enregistre ses formations acceptées, ne retire rien et répond 409 (problème avec id, wouldWithdraw, accepted, minShare, confirmUrl) : confirmez par POST confirmUrl {"decision":"confirm"} (ou "cancel"), ou renvoyez le fichier avec confirmWithdrawal=true.',
+          'Le fichier est vérifié (XML bien formé, sans DOCTYPE) avant toute écriture ; les enregistrements invalides sont rejetés un à un et listés dans le rapport. Un fichier refusé en entier est répondu 422 (problème avec id, reportUrl, error, line, column) ; une source appartenant à une autre organisation, 403 (field : source). Une formation exportée d’une autre source (extras passerelle « source ») est rejetée, jamais fusionnée ni copiée (compteur otherSource). Un flux complet qui retirerait plus qu’il n’apporte (formations acceptées < LHEO_FULL_FEED_MIN_SHARE × formations à retirer) enregistre ses formations acceptées, ne retire rien et répond 409 (problème avec id, wouldWithdraw, accepted, minShare, confirmUrl) : confirmez par POST confirmUrl {"decision":"confirm"} (ou "cancel"), ou renvoyez le fichier avec confirmWithdrawal=true.',
         querystring: ImportQuery,
         response: { 200: ImportSummary },
       },
@@ -209,7 +209,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
         const confirmUrl = `/api/v1/lheo-imports/${summary.id}/withdrawal`;
         throw new AppError(
           'conflict',
-          `Flux complet arrêté avant tout retrait : il retirerait ${held.wouldWithdraw} formation(s) et n’en apporte que ${held.accepted}. Les formations acceptées sont enregistrées, rien n’a été retiré. Confirmez le retrait (POST ${confirmUrl} {"decision":"confirm"}), annulez-le ({"decision":"cancel"}), ou renvoyez le fichier avec confirmWithdrawal=true.`,
+          `Flux complet arrêté avant tout retrait : il retirerait ${held.wouldWithdraw} formation(s) et n’en apporte que ${held.accepted}. Les formations acceptées sont enregistrées, rien n’a été retiré. Confirmez le retrait (POST ${confirmUrl} {"decision":"confirm"}), annulez-le ({"decision":"cancel"}), ou renvoyez le fichier avec confirmWithdrawal=true.`,
           'mode',
           {
             id: summary.id,
@@ -234,7 +234,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
         tags,
         summary: 'Confirmer ou annuler le retrait qu’un flux complet a mis en attente',
         description:
-          'Pour un import répondu 409 (flux complet qui retirerait plus qu’il n’apporte). confirm : retire ce que le fichier ne contenait pas (refusé en 409 si un import plus récent de la même source a eu lieu depuis) ; cancel : garde tout. Une seule décision par import.',
+          'Pour un import répondu 409 (flux complet qui retirerait plus qu’il n’apporte). confirm : retire ce que le fichier ne contenait pas (refusé en 409 si un import plus récent de la même source a eu lieu depuis) ; cancel : garde tout. Une seule décision par import.',
         params: Id,
         body: WithdrawalBody,
       },

@@ -123,7 +123,12 @@ export function searchRepository(db: Db) {
       // Ties end on what the feed says (source, formation and action numbers, in byte order),
       // not on ids: the same catalogue imported on PGlite and on PostgreSQL (whose ids differ, and
       // whose text order follows its locale) gives the same pages and the same exports.
-      const tieBreak = ['source_key collate "C"', 'training_key collate "C"', 'action_key collate "C"', 'action_id'];
+      const tieBreak = [
+        'source_key collate "C"',
+        'training_key collate "C"',
+        'action_key collate "C"',
+        'action_id',
+      ];
       const orderColumns =
         f.sort === 'distance' && origin
           ? ['distance_km', 'next_start', ...tieBreak]

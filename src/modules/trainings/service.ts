@@ -526,7 +526,7 @@ export function trainingsService(
      */
     async decideWithdrawal(actor: Actor, id: string, decision: WithdrawalDecision) {
       if (decision !== 'confirm' && decision !== 'cancel')
-        throw invalid('decision', 'Décision attendue : « confirm » (retirer) ou « cancel » (garder).');
+        throw invalid('decision', 'Décision attendue : « confirm » (retirer) ou « cancel » (garder).');
       const { run } = await this.importReport(actor, id);
       requireImportRights(actor);
       const source = await imports.source(run.source);
@@ -534,19 +534,19 @@ export function trainingsService(
       const outcome = await db.transaction().execute(async (tx) => {
         const repo = importRepository(tx);
         if (!(await repo.serialise(30_000)))
-          throw conflict('decision', 'Un import est en cours : réessayez dans quelques minutes.');
+          throw conflict('decision', 'Un import est en cours : réessayez dans quelques minutes.');
         const locked = await repo.lockedRun(id);
         const counts: Record<string, number> = { ...(locked?.counts ?? {}) };
         const held = counts.withdrawalHeld;
-        if (!locked || locked.status !== 'done' || !held)
+        if (locked?.status !== 'done' || !held)
           throw conflict(
             'decision',
-            'Ce flux complet n’attend aucune confirmation : la décision a déjà été prise, ou il n’y avait rien à retirer.',
+            'Ce flux complet n’attend aucune confirmation : la décision a déjà été prise, ou il n’y avait rien à retirer.',
           );
         if (decision === 'confirm' && (await repo.supersededBy(locked)))
           throw conflict(
             'decision',
-            `Un import plus récent de la source « ${locked.source} » a eu lieu depuis : ce fichier n’est plus le dernier état connu du flux. Importez le flux complet à jour.`,
+            `Un import plus récent de la source « ${locked.source} » a eu lieu depuis : ce fichier n’est plus le dernier état connu du flux. Importez le flux complet à jour.`,
           );
         delete counts.withdrawalHeld;
         if (decision === 'confirm') {

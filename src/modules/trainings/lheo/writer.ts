@@ -75,7 +75,9 @@ function action(a: LheoAction): string {
  */
 export const SOURCE_EXTRA = 'source';
 const sourceMark = (source: string | undefined) =>
-  source ? `<extras info="passerelle"><extra info="${SOURCE_EXTRA}">${escapeXml(source)}</extra></extras>` : '';
+  source
+    ? `<extras info="passerelle"><extra info="${SOURCE_EXTRA}">${escapeXml(source)}</extra></extras>`
+    : '';
 
 /** One <formation>, its elements in the order of the LHÉO 2.3 schema's sequences. */
 export function formationXml(f: LheoFormation & { source?: string }): string {
@@ -121,7 +123,9 @@ export const LHEO_TAIL = '</offres></lheo>\n';
 
 /** A whole LHÉO document as a stream of strings, formation by formation (constant memory). */
 export async function* lheoDocument(
-  formations: AsyncIterable<LheoFormation & { source?: string }> | Iterable<LheoFormation & { source?: string }>,
+  formations:
+    | AsyncIterable<LheoFormation & { source?: string }>
+    | Iterable<LheoFormation & { source?: string }>,
 ) {
   yield LHEO_HEAD;
   for await (const f of formations) yield `${formationXml(f)}\n`;
