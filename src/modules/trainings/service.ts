@@ -525,10 +525,11 @@ export function trainingsService(
      * formations would then be judged against a file that is no longer the latest.
      */
     async decideWithdrawal(actor: Actor, id: string, decision: WithdrawalDecision) {
+      // Rights first, as for an upload: a refusal never depends on what was sent.
+      requireImportRights(actor);
       if (decision !== 'confirm' && decision !== 'cancel')
         throw invalid('decision', 'Décision attendue : « confirm » (retirer) ou « cancel » (garder).');
       const { run } = await this.importReport(actor, id);
-      requireImportRights(actor);
       const source = await imports.source(run.source);
       if (source) requireSourceRights({ kind: 'person', actor }, source);
       const outcome = await db.transaction().execute(async (tx) => {
