@@ -236,7 +236,10 @@ describe.each(testEngines())('full feeds and sources on %s', (engine) => {
       const lenient = await run('full', quarter, { share: 0.2 });
       expect(lenient.heldWithdrawal).toBeNull();
       expect(lenient.counts.withdrawn).toBe(n - kept);
-      await run('full', doc(formations));
+      // The whole feed again, unchanged: what was withdrawn is published again.
+      const back = await run('full', doc(formations));
+      expect(back.counts).toMatchObject({ updated: n - kept, unchanged: kept, withdrawn: 0 });
+      expect(await active('flux-cli')).toBe(n);
       const confirmed = await run('full', doc([]), { confirm: true });
       expect(confirmed.counts.withdrawn).toBe(n);
     });

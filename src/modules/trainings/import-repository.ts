@@ -177,8 +177,13 @@ export function importRepository(db: Db) {
     async writeBatch(run: ImportRun, batch: PreparedFormation[], rejections: Rejection[]) {
       if (batch.length) {
         const numbers = batch.map((b) => b.formation.number);
-        const { rows: existing } = await sql<{ id: string; lheo_number: string; content_hash: string }>`
-          ${PLANNED_PER_CALL}select id, lheo_number, content_hash from training
+        const { rows: existing } = await sql<{
+          id: string;
+          lheo_number: string;
+          content_hash: string;
+          status: 'active' | 'withdrawn';
+        }>`
+          ${PLANNED_PER_CALL}select id, lheo_number, content_hash, status from training
           where source = ${run.source} and lheo_number = any(${numbers}::text[])`.execute(db);
         const known = new Map(existing.map((e) => [e.lheo_number, e]));
         const unchangedIds: string[] = [];
@@ -186,7 +191,10 @@ export function importRepository(db: Db) {
         const updatedNumbers = new Set<string>();
         for (const b of batch) {
           const previous = known.get(b.formation.number);
-          if (previous?.content_hash === b.hash) {
+          // A withdrawn formation the feed sends again, even unchanged, is rewritten: that is what
+          // publishes it again with its actions and sessions (once only touched, it stayed
+          // withdrawn, so a corrected feed sent after a faulty full one never brought it back).
+          if (previous?.content_hash === b.hash && previous.status === 'active') {
             run.counts.unchanged++;
             unchangedIds.push(previous.id);
           } else {
