@@ -215,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxImportBytes: config.lheoMaxBytes,
       uploadDir: config.uploadDir,
       uploadQuotaBytes: config.uploadQuotaBytes,
+      fullFeedMinShare: config.lheoFullFeedMinShare,
       searchCacheSize: config.searchCacheSize,
     }),
   };

@@ -50,6 +50,13 @@ export interface Config {
    * lheoMaxBytes): past it an upload is refused with 507 until the running imports end.
    */
   uploadQuotaBytes: number;
+  /**
+   * A full feed whose accepted formations are fewer than this share of what it would withdraw
+   * stops before withdrawing and asks for confirmation (LHEO_FULL_FEED_MIN_SHARE, 0 to 1; 0 never
+   * asks): a feed that lost most of its records, or whose records are mostly refused, is far more
+   * often a broken export than a catalogue halved overnight.
+   */
+  lheoFullFeedMinShare: number;
   /** INSEE code of the region Passerelle serves (its departments frame the funders' reports). */
   regionCode: string;
 }
@@ -250,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     lheoMaxBytes,
     uploadDir: resolve(root, env.UPLOAD_DIR ?? 'data/uploads'),
     uploadQuotaBytes,
+    lheoFullFeedMinShare: numberVar(env, 'LHEO_FULL_FEED_MIN_SHARE', 0.5, { min: 0, max: 1, integer: false }),
     regionCode,
   };
 }

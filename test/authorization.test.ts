@@ -111,6 +111,7 @@ const POLICY: Record<string, Policy> = {
   'POST /formations/imports': superOnly,
   'GET /formations/imports/:id': anyUser,
   'GET /formations/imports/:id/rejets.csv': anyUser,
+  'POST /formations/imports/:id/retrait': superOnly,
   'GET /formations/:id/modifier': superOnly,
   'POST /formations/:id/modifier': superOnly,
   'POST /formations/:id/sessions/:sessionId': superOnly,
@@ -127,6 +128,7 @@ const POLICY: Record<string, Policy> = {
   'PATCH /api/v1/training-sessions/:sessionId': superOnly,
   'POST /api/v1/lheo-imports': superOnly,
   'GET /api/v1/lheo-imports/:id': anyUser,
+  'POST /api/v1/lheo-imports/:id/withdrawal': superOnly,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -172,6 +174,8 @@ function bodyFor(key: string): Record<string, unknown> {
     'PATCH /api/v1/trainings/:id': { title: 'Titre modifié' },
     'POST /api/v1/trainings/:id/actions/:actionId/sessions': { start: '2027-01-04', end: '2027-03-05' },
     'PATCH /api/v1/training-sessions/:sessionId': { recruitmentState: '2' },
+    'POST /formations/imports/:id/retrait': { decision: 'cancel' },
+    'POST /api/v1/lheo-imports/:id/withdrawal': { decision: 'cancel' },
   };
   return bodies[key] ?? {};
 }

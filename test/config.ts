@@ -22,6 +22,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     lheoMaxBytes: 5 * 1024 * 1024,
     uploadDir: '.tmp/uploads',
     uploadQuotaBytes: 20 * 1024 * 1024,
+    lheoFullFeedMinShare: 0.5,
     regionCode: '84',
     ...overrides,
   };

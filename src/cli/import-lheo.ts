@@ -14,7 +14,7 @@ import { PLATFORM } from '../modules/trainings/rights.js';
 import { progress } from '../shared/progress.js';
 import { importThroughServer } from './import-through-server.js';
 
-// npm run import:lheo -- FILE|URL [--source carif-oref] [--partial] [--server URL --token psl_…]
+// npm run import:lheo -- FILE|URL [--source carif-oref] [--partial] [--confirm-withdrawal] [--server URL --token psl_…]
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -23,12 +23,15 @@ const { values, positionals } = parseArgs({
     // Through the running server's API instead of its data directory (import-through-server.ts).
     server: { type: 'string' },
     token: { type: 'string' },
+    // A full feed that would withdraw more than it brings stops before withdrawing (importer.ts):
+    // this flag says the withdrawal is meant.
+    'confirm-withdrawal': { type: 'boolean', default: false },
   },
 });
 const target = positionals[0];
 if (!target) {
   console.error(
-    'Usage : npm run import:lheo -- FICHIER|URL [--source carif-oref] [--partial] [--server URL --token psl_…]',
+    'Usage : npm run import:lheo -- FICHIER|URL [--source carif-oref] [--partial] [--confirm-withdrawal] [--server URL --token psl_…]',
   );
   process.exit(2);
 }
@@ -83,6 +86,8 @@ try {
     by: PLATFORM,
     // A file import waits its turn longer than a page would.
     lockWaitMs: 30 * 60_000,
+    confirmWithdrawal: values['confirm-withdrawal'],
+    fullFeedMinShare: config.lheoFullFeedMinShare,
     onProgress: (done) => {
       bar.tick(done.bytes - last);
       last = done.bytes;
@@ -103,6 +108,18 @@ try {
       `${actions} actions lues en ${seconds.toFixed(1)} s (${Math.round(actions / seconds)} actions/s).`,
     );
     if (outcome.rejected) console.log(`Rapport des rejets : /formations/imports/${outcome.id}/rejets.csv`);
+    if (c.otherSource)
+      console.log(
+        `${c.otherSource} formations exportées d’une autre source écartées (ni fusionnées ni copiées).`,
+      );
+    const held = outcome.heldWithdrawal;
+    if (held) {
+      console.error(
+        `Flux complet arrêté avant tout retrait : il retirerait ${held.wouldWithdraw} formations et n’en apporte que ${held.accepted} (moins de ${Math.round(held.minShare * 100)} %). Rien n’a été retiré. Si ce retrait est voulu : relancez avec --confirm-withdrawal, ou confirmez-le sur /formations/imports/${outcome.id}.`,
+      );
+      // Distinct from a refused file (1): a script sees that the feed needs a decision.
+      process.exitCode = 3;
+    }
   }
 } finally {
   await handle.close();

@@ -326,4 +326,7 @@ export interface CatalogueSearchTable {
   starts: string[];
   open_starts: string[];
   last_start: ColumnType<string, string, string>;
+  source_key: string;
+  training_key: string;
+  action_key: string;
 }

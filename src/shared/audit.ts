@@ -73,6 +73,11 @@ export const AUDITED_ACTIONS = {
     label: 'Ajout d’une session de formation',
   },
   'lheo_import.done': { data: 'training_offer', kind: 'write', label: 'Import d’un flux LHÉO' },
+  'lheo_import.withdrawal': {
+    data: 'training_offer',
+    kind: 'write',
+    label: 'Retrait confirmé ou annulé d’un flux LHÉO complet',
+  },
 } as const satisfies Record<string, AuditedActionRule>;
 export type AuditAction = keyof typeof AUDITED_ACTIONS;
 

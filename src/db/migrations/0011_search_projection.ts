@@ -31,7 +31,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       department_code text,
       starts date[] not null,
       open_starts date[] not null,
-      last_start date not null
+      last_start date not null,
+      -- The feed's own keys: the order of equal results, the same on both engines.
+      source_key text not null,
+      training_key text not null,
+      action_key text not null
     );
     create index catalogue_search_vector on catalogue_search using gin (search_vector);
     create index catalogue_search_earth on catalogue_search using gist (earth);

@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import { csvHeader, csvLine } from '../../shared/csv.js';
 import { AppError } from '../../shared/errors.js';
 import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
-import { html, pageContext } from '../../web/context.js';
+import { formValue, html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { acceptMultipart, formParts } from '../../web/multipart.js';
 import { toProblem } from '../../web/problem.js';
@@ -22,12 +22,18 @@ const STATUS: Record<string, string> = {
 
 const runsImport = { access: 'user', audit: 'lheo_import.done' } as const;
 
+/** The state a run shows in the list: a done full feed may still wait for its withdrawal to be decided. */
+const runState = (r: { status: string; counts: Record<string, number> }) =>
+  r.status === 'done' && r.counts.withdrawalHeld ? 'retrait à confirmer' : (STATUS[r.status] ?? r.status);
+
+const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
+
 export async function importPages(app: FastifyInstance, { trainings }: Services, config: Config) {
   async function listPage(
     request: FastifyRequest,
     reply: FastifyReply,
     error: AppError | null = null,
-    sent: { source?: string; mode?: string } = {},
+    sent: { source?: string; mode?: string; acknowledgeFullFeed?: string } = {},
   ) {
     const actor = request.actor!;
     const rights = requireImportRights(actor);
@@ -113,6 +119,37 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
               </div>
             </div>
           </fieldset>
+          {/* A destructive choice asks first, without JavaScript: the server refuses a full feed
+              sent without this box, before the file is read. */}
+          <div
+            class={`fr-checkbox-group fr-mb-3w${error?.field === 'acknowledgeFullFeed' ? ' fr-checkbox-group--error' : ''}`}
+          >
+            <input
+              type="checkbox"
+              id="acknowledge-full-feed"
+              name="acknowledgeFullFeed"
+              value="oui"
+              checked={sent.acknowledgeFullFeed === 'oui'}
+              aria-describedby="acknowledge-full-feed-messages"
+            />
+            <label class="fr-label" for="acknowledge-full-feed">
+              Flux complet seulement : je confirme que les formations de cette source absentes du fichier
+              seront retirées du catalogue
+              <span class="fr-hint-text">
+                Si le fichier apporte moins de formations qu’il n’en retirerait, rien n’est retiré avant une
+                seconde confirmation.
+              </span>
+            </label>
+            <div class="fr-messages-group" id="acknowledge-full-feed-messages" aria-live="assertive">
+              {error?.field === 'acknowledgeFullFeed' ? (
+                <p class="fr-message fr-message--error" safe>
+                  {error.message}
+                </p>
+              ) : (
+                ''
+              )}
+            </div>
+          </div>
           {/* Last: the file is read, and written to disk, only after the other fields are checked. */}
           <div class={`fr-upload-group${error?.field === 'file' ? ' fr-upload-group--error' : ''}`}>
             <label class="fr-label" for="champ-file">
@@ -147,7 +184,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
                 <td safe>{formatDateTime(r.started_at)}</td>
                 <td safe>{r.file_name}</td>
                 <td safe>{r.source}</td>
-                <td safe>{STATUS[r.status] ?? r.status}</td>
+                <td safe>{runState(r)}</td>
                 <td>{r.formations_total}</td>
                 <td>{r.rejected_count}</td>
                 <td>
@@ -171,7 +208,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
   );
 
   await app.register(async (scope) => {
-    await acceptMultipart(scope, { fileSize: config.lheoMaxBytes, files: 1, fields: 3 });
+    await acceptMultipart(scope, { fileSize: config.lheoMaxBytes, files: 1, fields: 4 });
     scope.post('/formations/imports', { config: runsImport }, async (request, reply) => {
       const actor = request.actor!;
       const fields: Record<string, string> = {};
@@ -188,9 +225,16 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           }
           if (part.fieldname !== 'file')
             throw new AppError('invalid', 'Un seul fichier est attendu, dans le champ « file ».', 'file');
+          const mode = fields.mode === 'full' ? 'full' : 'partial';
+          if (mode === 'full' && fields.acknowledgeFullFeed !== 'oui')
+            throw new AppError(
+              'invalid',
+              'Flux complet : cochez la case qui confirme que les formations absentes du fichier seront retirées, ou choisissez « Mise à jour ».',
+              'acknowledgeFullFeed',
+            );
           const plan = await trainings.planImport(actor, {
             source: fields.source?.trim() || null,
-            mode: fields.mode === 'full' ? 'full' : 'partial',
+            mode,
           });
           const outcome = await trainings.importUpload(
             plan,
@@ -210,21 +254,50 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
     });
   });
 
-  app.get('/formations/imports/:id', { config: { access: 'user' } }, async (request, reply) => {
+  async function reportPage(request: FastifyRequest, reply: FastifyReply, error: AppError | null = null) {
     const { id } = request.params as { id: string };
-    const { run, rejections } = await trainings.importReport(request.actor!, id);
+    const { run, rejections, heldWithdrawal } = await trainings.importReport(request.actor!, id);
     const counts = run.counts as Record<string, number>;
     const ctx = pageContext(request, reply);
     return html(
       reply,
       <Layout title={`Import ${run.file_name}`} ctx={ctx}>
         <h1 safe>{`Import de ${run.file_name}`}</h1>
+        {error ? <Alert kind="error" title="Décision impossible" text={error.message} /> : ''}
         {run.status === 'failed' ? (
           <Alert kind="error" title="Fichier refusé : rien n’a été modifié" text={run.error ?? ''} />
+        ) : heldWithdrawal ? (
+          <>
+            <Alert
+              kind="warning"
+              title={`${heldWithdrawal.wouldWithdraw > 1 ? `${heldWithdrawal.wouldWithdraw} formations seraient retirées` : '1 formation serait retirée'}, ${heldWithdrawal.accepted} seulement ${heldWithdrawal.accepted > 1 ? 'acceptées' : 'acceptée'} : rien n’a été retiré`}
+              text={`Ce flux complet apporte moins de ${Math.round(heldWithdrawal.minShare * 100)} % de ce qu’il retirerait : c’est plus souvent un fichier incomplet ou mal exporté qu’une offre qui a fondu. Les formations acceptées sont enregistrées ; celles de la source « ${run.source} » absentes du fichier restent publiées tant que vous ne confirmez pas leur retrait.`}
+            />
+            <form method="post" action={`/formations/imports/${run.id}/retrait`}>
+              <CsrfField token={ctx.csrf} />
+              <ul class="fr-btns-group fr-btns-group--inline-md">
+                <li>
+                  <button type="submit" name="decision" value="confirm" class="fr-btn">
+                    {`Confirmer le retrait de ${plural(heldWithdrawal.wouldWithdraw, 'formation')}`}
+                  </button>
+                </li>
+                <li>
+                  <button type="submit" name="decision" value="cancel" class="fr-btn fr-btn--secondary">
+                    Annuler le retrait (tout garder)
+                  </button>
+                </li>
+              </ul>
+            </form>
+          </>
         ) : run.status === 'done' ? (
           <Alert
             kind={run.rejected_count ? 'warning' : 'success'}
-            title={`Import terminé${run.rejected_count ? ` avec ${run.rejected_count} rejet${run.rejected_count > 1 ? 's' : ''}` : ''}`}
+            title={`Import terminé${run.rejected_count ? ` avec ${plural(run.rejected_count, 'rejet')}` : ''}`}
+            text={
+              counts.withdrawalCancelled
+                ? `Retrait annulé : les ${plural(counts.withdrawalCancelled, 'formation')} absentes du fichier ont été gardées.`
+                : undefined
+            }
           />
         ) : (
           <Alert
@@ -241,6 +314,13 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
             safe
           >{`Créées : ${counts.created ?? 0} · modifiées : ${counts.updated ?? 0} · inchangées : ${counts.unchanged ?? 0} · retirées : ${counts.withdrawn ?? 0}`}</li>
           <li safe>{`Actions : ${counts.actions ?? 0} · sessions : ${counts.sessions ?? 0}`}</li>
+          {counts.otherSource ? (
+            <li
+              safe
+            >{`Formations d’une autre source, écartées (ni fusionnées ni copiées) : ${counts.otherSource}`}</li>
+          ) : (
+            ''
+          )}
         </ul>
         {rejections.length ? (
           <>
@@ -275,8 +355,33 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           <a href="/formations">Rechercher dans l’offre</a>
         </p>
       </Layout>,
+      error ? toProblem(error).status : 200,
     );
-  });
+  }
+
+  app.get('/formations/imports/:id', { config: { access: 'user' } }, (request, reply) =>
+    reportPage(request, reply),
+  );
+
+  app.post(
+    '/formations/imports/:id/retrait',
+    { config: { access: 'user', audit: 'lheo_import.withdrawal' } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const decision = formValue(request.body, 'decision');
+      try {
+        if (decision !== 'confirm' && decision !== 'cancel')
+          throw new AppError('invalid', 'Choisissez de confirmer ou d’annuler le retrait.', 'decision');
+        await trainings.decideWithdrawal(request.actor!, id, decision);
+      } catch (error) {
+        // A decision already taken, or superseded by a later import, is explained on the report.
+        if (error instanceof AppError && (error.kind === 'invalid' || error.kind === 'conflict'))
+          return reportPage(request, reply, error);
+        throw error;
+      }
+      return reply.redirect(`/formations/imports/${id}`, 303);
+    },
+  );
 
   app.get('/formations/imports/:id/rejets.csv', { config: { access: 'user' } }, async (request, reply) => {
     const { id } = request.params as { id: string };

@@ -22,6 +22,12 @@ export interface ImportCounts {
   actions: number;
   sessions: number;
   withdrawn: number;
+  /** Formations exported from another source, refused (importer.ts, exportedSource). */
+  otherSource: number;
+  /** A full feed's withdrawal waiting for confirmation: how many formations it would withdraw. */
+  withdrawalHeld?: number;
+  /** The same, declined by whoever imported: those formations were kept. */
+  withdrawalCancelled?: number;
 }
 export const emptyCounts = (): ImportCounts => ({
   created: 0,
@@ -30,6 +36,7 @@ export const emptyCounts = (): ImportCounts => ({
   actions: 0,
   sessions: 0,
   withdrawn: 0,
+  otherSource: 0,
 });
 
 /** The key of the import lock (pg_advisory_xact_lock): any constant no other lock of the application uses. */
@@ -116,7 +123,8 @@ export function importRepository(db: Db) {
         .selectFrom('lheo_source')
         .select('name')
         .$if(organisationId !== null, (q) => q.where('organisation_id', '=', organisationId))
-        .orderBy('name')
+        // Byte order: the same list on PGlite (C collation) and a PostgreSQL in a French locale.
+        .orderBy(sql`name collate "C"`)
         .execute();
       return rows.map((r) => r.name);
     },
@@ -169,8 +177,13 @@ export function importRepository(db: Db) {
     async writeBatch(run: ImportRun, batch: PreparedFormation[], rejections: Rejection[]) {
       if (batch.length) {
         const numbers = batch.map((b) => b.formation.number);
-        const { rows: existing } = await sql<{ id: string; lheo_number: string; content_hash: string }>`
-          ${PLANNED_PER_CALL}select id, lheo_number, content_hash from training
+        const { rows: existing } = await sql<{
+          id: string;
+          lheo_number: string;
+          content_hash: string;
+          status: 'active' | 'withdrawn';
+        }>`
+          ${PLANNED_PER_CALL}select id, lheo_number, content_hash, status from training
           where source = ${run.source} and lheo_number = any(${numbers}::text[])`.execute(db);
         const known = new Map(existing.map((e) => [e.lheo_number, e]));
         const unchangedIds: string[] = [];
@@ -178,7 +191,10 @@ export function importRepository(db: Db) {
         const updatedNumbers = new Set<string>();
         for (const b of batch) {
           const previous = known.get(b.formation.number);
-          if (previous?.content_hash === b.hash) {
+          // A withdrawn formation the feed sends again, even unchanged, is rewritten: that is what
+          // publishes it again with its actions and sessions (once only touched, it stayed
+          // withdrawn, so a corrected feed sent after a faulty full one never brought it back).
+          if (previous?.content_hash === b.hash && previous.status === 'active') {
             run.counts.unchanged++;
             unchangedIds.push(previous.id);
           } else {
@@ -213,30 +229,22 @@ export function importRepository(db: Db) {
 
     /**
      * End of the file, still inside the import's transaction: a full feed withdraws what its
-     * source no longer sends (kept, hidden from search), and the run records what it did.
+     * source no longer sends (kept, hidden from search), and the run records what it did. Unless
+     * it accepted fewer formations than `minShare` of those it would withdraw: then it withdraws
+     * nothing and the run waits for a decision (decideWithdrawal). What it accepted is kept: each
+     * record replaces only its own formation, as an update feed's would, so nothing the file does
+     * not describe changes, and the decision needs no second reading of a file that is gone.
      */
-    async finish(run: ImportRun, file: { sha256: string; formations: number }) {
+    async finish(run: ImportRun, file: { sha256: string; formations: number }, guard: { minShare: number }) {
       // The import's commit point: what it wrote is the offer's change (a run that fails before
       // here rolls back and changes nothing).
       markAudited('training_offer', 'write', { importId: run.id });
       if (run.mode === 'full') {
-        const withdrawn = await sql<{ n: number }>`
-          with w as (
-            update training set status = 'withdrawn', withdrawn_at = now()
-            where source = ${run.source} and status = 'active' and last_import_id is distinct from ${run.id}
-            returning id
-          ) select count(*)::int as n from w`.execute(db);
-        await sql`
-          update training_action a set status = 'withdrawn', withdrawn_at = now()
-          from training t
-          where a.training_id = t.id and t.source = ${run.source} and a.status = 'active'
-            and (t.status = 'withdrawn' or a.last_import_id is distinct from ${run.id})`.execute(db);
-        await sql`
-          update training_session s set status = 'withdrawn', withdrawn_at = now()
-          from training_action a join training t on t.id = a.training_id
-          where s.action_id = a.id and t.source = ${run.source} and s.status = 'active'
-            and (a.status = 'withdrawn' or s.last_import_id is distinct from ${run.id})`.execute(db);
-        run.counts.withdrawn = withdrawn.rows[0]?.n ?? 0;
+        const accepted = run.counts.created + run.counts.updated + run.counts.unchanged;
+        const wouldWithdraw = await absentCount(db, run.source, run.id);
+        if (wouldWithdraw > 0 && accepted < guard.minShare * wouldWithdraw)
+          run.counts.withdrawalHeld = wouldWithdraw;
+        else run.counts.withdrawn = await withdrawAbsent(db, run.source, run.id);
       }
       await db
         .updateTable('lheo_import')
@@ -252,6 +260,36 @@ export function importRepository(db: Db) {
           finished_at: new Date(),
         })
         .where('id', '=', run.id)
+        .execute();
+    },
+
+    absentCount: (source: string, runId: string) => absentCount(db, source, runId),
+    withdrawAbsent: (source: string, runId: string) => withdrawAbsent(db, source, runId),
+
+    /** A run's row, held until the end of the transaction (a decision on it is taken once). */
+    async lockedRun(id: string) {
+      return db.selectFrom('lheo_import').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    },
+
+    /** Whether an import of the same source finished after this run: its "absent" formations are no longer this run's to judge. */
+    async supersededBy(run: { id: string; source: string; started_at: Date }): Promise<boolean> {
+      const later = await db
+        .selectFrom('lheo_import')
+        .select('id')
+        .where('source', '=', run.source)
+        .where('status', '=', 'done')
+        .where('id', '<>', run.id)
+        .where('started_at', '>', run.started_at)
+        .limit(1)
+        .executeTakeFirst();
+      return later !== undefined;
+    },
+
+    async setCounts(id: string, counts: Record<string, number>) {
+      await db
+        .updateTable('lheo_import')
+        .set({ counts: JSON.stringify(counts) })
+        .where('id', '=', id)
         .execute();
     },
 
@@ -289,7 +327,13 @@ export function importRepository(db: Db) {
     },
 
     async list(filter: { organisationId?: string | null; limit: number }) {
-      let q = db.selectFrom('lheo_import').selectAll().orderBy('started_at', 'desc').limit(filter.limit);
+      // id last: a total order, the same on both engines.
+      let q = db
+        .selectFrom('lheo_import')
+        .selectAll()
+        .orderBy('started_at', 'desc')
+        .orderBy('id')
+        .limit(filter.limit);
       if (filter.organisationId !== undefined) q = q.where('organisation_id', '=', filter.organisationId);
       return q.execute();
     },
@@ -303,6 +347,36 @@ export function importRepository(db: Db) {
         .execute();
     },
   };
+}
+
+/** Active formations of a source that this run did not bring: what its full feed would withdraw. */
+async function absentCount(db: Db, source: string, runId: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from training
+    where source = ${source} and status = 'active' and last_import_id is distinct from ${runId}`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+/** Withdraws what a full feed's run did not bring (formations, actions, sessions); returns the formations withdrawn. */
+async function withdrawAbsent(db: Db, source: string, runId: string): Promise<number> {
+  markAudited('training_offer', 'write', { importId: runId, withdrawal: true });
+  const withdrawn = await sql<{ n: number }>`
+    with w as (
+      update training set status = 'withdrawn', withdrawn_at = now()
+      where source = ${source} and status = 'active' and last_import_id is distinct from ${runId}
+      returning id
+    ) select count(*)::int as n from w`.execute(db);
+  await sql`
+    update training_action a set status = 'withdrawn', withdrawn_at = now()
+    from training t
+    where a.training_id = t.id and t.source = ${source} and a.status = 'active'
+      and (t.status = 'withdrawn' or a.last_import_id is distinct from ${runId})`.execute(db);
+  await sql`
+    update training_session s set status = 'withdrawn', withdrawn_at = now()
+    from training_action a join training t on t.id = a.training_id
+    where s.action_id = a.id and t.source = ${source} and s.status = 'active'
+      and (a.status = 'withdrawn' or s.last_import_id is distinct from ${runId})`.execute(db);
+  return withdrawn.rows[0]?.n ?? 0;
 }
 
 async function touchUnchanged(tx: Db, runId: string, trainingIds: string[]) {

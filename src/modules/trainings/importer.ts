@@ -3,7 +3,8 @@ import { AppError, conflict } from '../../shared/errors.js';
 import { emptyCounts, type ImportCounts, type ImportRun, importRepository } from './import-repository.js';
 import type { Rejection } from './lheo/model.js';
 import { formationPreparer, mappingContext, type PreparedFormation } from './lheo/prepare.js';
-import { LheoFileError, readLheo, type ScanResult } from './lheo/reader.js';
+import { LheoFileError, readLheo, type ScanResult, type XmlNode } from './lheo/reader.js';
+import { SOURCE_EXTRA } from './lheo/writer.js';
 import { type Importer, newSourceOwner, requireSourceRights } from './rights.js';
 import { refreshSearchProjection } from './search-repository.js';
 
@@ -22,6 +23,14 @@ export interface ImportRequest {
   maxBytes: number;
   batchSize?: number;
   onProgress?: (done: { bytes: number; actions: number }) => void;
+  /**
+   * A full feed that would withdraw much more than it brings stops before withdrawing
+   * (FULL_FEED_MIN_SHARE); true: the importer was told so and withdraws anyway (CLI
+   * --confirm-withdrawal, API confirmWithdrawal=true).
+   */
+  confirmWithdrawal?: boolean;
+  /** The share of what it would withdraw a full feed must accept (config LHEO_FULL_FEED_MIN_SHARE). */
+  fullFeedMinShare?: number;
   /** Writes the run's audit line inside the import's transaction, so it commits with the offer's change. */
   audit?: (
     tx: Db,
@@ -38,7 +47,19 @@ export interface ImportOutcome {
   formationsTotal: number;
   counts: ImportCounts;
   rejected: number;
+  /** A full feed's withdrawal held for confirmation (nothing withdrawn), or null. */
+  heldWithdrawal: HeldWithdrawal | null;
 }
+
+/** What a held full feed would withdraw, and what it accepted: the figures its confirmation shows. */
+export interface HeldWithdrawal {
+  wouldWithdraw: number;
+  accepted: number;
+  minShare: number;
+}
+
+/** Default of LHEO_FULL_FEED_MIN_SHARE (config.ts). */
+export const FULL_FEED_MIN_SHARE = 0.5;
 
 const MAX_BATCH_CHARS = 8_000_000;
 
@@ -126,6 +147,17 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       });
       try {
         const result = await readLheo(input, async (node) => {
+          // A record exported from another source is that source's formation: never merged
+          // into, nor duplicated as, a formation of this one (checked before the preparer, so
+          // that it does not take the number for this file's own record of it either).
+          const exported = exportedSource(node);
+          if (exported !== null && exported !== request.source) {
+            run.counts.otherSource++;
+            rejections.push(otherSourceRejection(node, exported, request.source));
+            for (const child of node.children) if (child.name === 'action') progress.actions++;
+            if (rejections.length >= 1000) await flush();
+            return;
+          }
           const { prepared, rejections: rejected } = prepare(node);
           if (prepared) {
             batch.push(prepared);
@@ -141,7 +173,9 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
         await flush();
         await pending;
         request.onProgress?.(progress);
-        await writer.finish(run, result);
+        await writer.finish(run, result, {
+          minShare: request.confirmWithdrawal ? 0 : (request.fullFeedMinShare ?? FULL_FEED_MIN_SHARE),
+        });
         // The search reads its projection: rewritten for what this import changed, in its transaction.
         await refreshSearchProjection(tx, { importId: run.id });
         await writer.refreshVocabulary();
@@ -174,6 +208,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       formationsTotal: 0,
       counts: emptyCounts(),
       rejected: 0,
+      heldWithdrawal: null,
     };
   }
   await repo.vacuum();
@@ -186,6 +221,38 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
     formationsTotal: scan.formations,
     counts: run.counts,
     rejected: run.rejectedCount,
+    heldWithdrawal: heldWithdrawal(run.counts, request.fullFeedMinShare ?? FULL_FEED_MIN_SHARE),
+  };
+}
+
+/** The figures of a run whose withdrawal waits for confirmation, from its counts; null when none waits. */
+export function heldWithdrawal(counts: Partial<ImportCounts>, minShare: number): HeldWithdrawal | null {
+  if (!counts.withdrawalHeld) return null;
+  return {
+    wouldWithdraw: counts.withdrawalHeld,
+    accepted: (counts.created ?? 0) + (counts.updated ?? 0) + (counts.unchanged ?? 0),
+    minShare,
+  };
+}
+
+/** The source a formation was exported from (writer.ts, SOURCE_EXTRA), or null for a feed's own record. */
+export function exportedSource(formation: XmlNode): string | null {
+  for (const extras of formation.children)
+    if (extras.name === 'extras' && extras.attrs.info === 'passerelle')
+      for (const extra of extras.children)
+        if (extra.name === 'extra' && extra.attrs.info === SOURCE_EXTRA && extra.text.trim())
+          return extra.text.trim();
+  return null;
+}
+
+function otherSourceRejection(node: XmlNode, exported: string, source: string): Rejection {
+  const number = node.attrs.numero?.trim() ?? '';
+  return {
+    line: node.line,
+    column: node.column,
+    element: 'formation',
+    record: `formation ${number}`.slice(0, 300),
+    reason: `formation exportée de la source « ${exported.slice(0, 60)} » : elle n’est ni fusionnée avec la formation de même numéro de la source « ${source} », ni copiée dans celle-ci. Importez-la sous sa source, ou retirez son <extras info="passerelle"> pour en faire une formation de « ${source} ».`,
   };
 }
 

@@ -78,7 +78,10 @@ export function catalogueRepository(db: Db) {
       .selectAll('a')
       .select('c.name as commune_name')
       .where('a.training_id', 'in', ids)
-      .orderBy('a.lheo_number');
+      // Byte order (and the id for two numbers equal in it): an export lists actions and sessions
+      // in the same order on PGlite and on a PostgreSQL in a French locale.
+      .orderBy(sql`a.lheo_number collate "C"`)
+      .orderBy('a.id');
     if (!options.withWithdrawn) actionsQuery = actionsQuery.where('a.status', '=', 'active');
     const actions = await actionsQuery.execute();
     const actionIds = actions.map((a) => a.id);
@@ -86,7 +89,8 @@ export function catalogueRepository(db: Db) {
       .selectFrom('training_session')
       .selectAll()
       .where('action_id', 'in', actionIds.length ? actionIds : ['00000000-0000-0000-0000-000000000000'])
-      .orderBy('lheo_number');
+      .orderBy(sql`lheo_number collate "C"`)
+      .orderBy('id');
     if (!options.withWithdrawn) sessionsQuery = sessionsQuery.where('status', '=', 'active');
     const sessions = actionIds.length ? await sessionsQuery.execute() : [];
     const funders = actionIds.length
@@ -189,14 +193,17 @@ export function catalogueRepository(db: Db) {
       const rows = actionIds.length
         ? await db
             .selectFrom('training_action')
-            .select('training_id')
-            .distinct()
+            .select(['id', 'training_id'])
             .where('id', 'in', actionIds)
             .execute()
         : [];
+      // In the search's order (each formation where its first action ranks): a bare DISTINCT gave
+      // the engine's order, which PGlite and PostgreSQL do not share.
+      const trainingOf = new Map(rows.map((r) => [r.id, r.training_id]));
+      const ids = [...new Set(actionIds.map((id) => trainingOf.get(id)).filter((id): id is string => !!id))];
       // A bulk extraction, contacts included: audited even when it matched nothing.
-      markAudited('catalogue', 'read', { trainings: rows.length });
-      return rows.map((r) => r.training_id);
+      markAudited('catalogue', 'read', { trainings: ids.length });
+      return ids;
     },
 
     async sessionOwner(sessionId: string) {
@@ -305,6 +312,10 @@ export function catalogueRepository(db: Db) {
         .where('p.organisation_id', '=', organisationId)
         .orderBy('t.status')
         .orderBy('t.title')
+        // One number may be in two sources: pages of this list never repeat or skip a formation.
+        .orderBy(sql`t.source collate "C"`)
+        .orderBy(sql`t.lheo_number collate "C"`)
+        .orderBy('t.id')
         .limit(limit)
         .offset(offset)
         .execute();

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
-import { invalid } from '../../shared/errors.js';
+import { AppError, invalid } from '../../shared/errors.js';
+import { stringEnum } from '../identity/schemas.js';
 import {
   ImportSummary,
   NewSessionBody,
@@ -12,7 +13,7 @@ import {
   TrainingResults,
   TrainingTextPatch,
 } from './schemas.js';
-import type { RawQuery } from './service.js';
+import type { RawQuery, WithdrawalDecision } from './service.js';
 import { abortedWith, refuseAnnouncedOverLimit } from './uploads.js';
 
 const tags = ['Offre de formation'];
@@ -35,6 +36,21 @@ const ImportQuery = Type.Object(
       Type.Union([Type.Literal('full'), Type.Literal('partial')], {
         description: 'full : ce que le flux ne contient plus est retiré',
       }),
+    ),
+    confirmWithdrawal: Type.Optional(
+      stringEnum(
+        ['true', 'false'],
+        'true : un flux complet retire ce qu’il ne contient plus même s’il retire plus qu’il n’apporte (sinon : 409 et confirmation)',
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+const WithdrawalBody = Type.Object(
+  {
+    decision: stringEnum(
+      ['confirm', 'cancel'],
+      'confirm : retirer les formations absentes du flux ; cancel : les garder (rien n’est retiré)',
     ),
   },
   { additionalProperties: false },
@@ -167,21 +183,65 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
         tags,
         summary: 'Importer un flux LHÉO (corps application/xml)',
         description:
-          'Le fichier est vérifié (XML bien formé, sans DOCTYPE) avant toute écriture ; les enregistrements invalides sont rejetés un à un et listés dans le rapport. Un fichier refusé en entier est répondu 422 (problème avec id, reportUrl, error, line, column) ; une source appartenant à une autre organisation, 403 (field : source).',
+          'Le fichier est vérifié (XML bien formé, sans DOCTYPE) avant toute écriture ; les enregistrements invalides sont rejetés un à un et listés dans le rapport. Un fichier refusé en entier est répondu 422 (problème avec id, reportUrl, error, line, column) ; une source appartenant à une autre organisation, 403 (field : source). Une formation exportée d’une autre source (extras passerelle « source ») est rejetée, jamais fusionnée ni copiée (compteur otherSource). Un flux complet qui retirerait plus qu’il n’apporte (formations acceptées < LHEO_FULL_FEED_MIN_SHARE × formations à retirer) enregistre ses formations acceptées, ne retire rien et répond 409 (problème avec id, wouldWithdraw, accepted, minShare, confirmUrl) : confirmez par POST confirmUrl {"decision":"confirm"} (ou "cancel"), ou renvoyez le fichier avec confirmWithdrawal=true.',
         querystring: ImportQuery,
         response: { 200: ImportSummary },
       },
     },
     async (request) => {
-      const query = request.query as { source?: string; mode?: 'full' | 'partial' };
+      const query = request.query as {
+        source?: string;
+        mode?: 'full' | 'partial';
+        confirmWithdrawal?: 'true' | 'false';
+      };
       refuseAnnouncedOverLimit(request.headers, config.lheoMaxBytes);
       const plan = await trainings.planImport(request.actor!, {
         source: query.source ?? null,
         mode: query.mode ?? 'partial',
+        confirmWithdrawal: query.confirmWithdrawal === 'true',
       });
       if (!(request.body instanceof Readable))
         throw invalid('file', 'Envoyez le flux LHÉO en corps de requête (Content-Type: application/xml).');
-      return trainings.importUpload(plan, request.body, 'api.xml', abortedWith(request.raw));
+      const summary = await trainings.importUpload(plan, request.body, 'api.xml', abortedWith(request.raw));
+      const held = summary.heldWithdrawal;
+      if (held) {
+        // The accepted formations are recorded (as an update feed's would be); the withdrawal waits.
+        const confirmUrl = `/api/v1/lheo-imports/${summary.id}/withdrawal`;
+        throw new AppError(
+          'conflict',
+          `Flux complet arrêté avant tout retrait : il retirerait ${held.wouldWithdraw} formation(s) et n’en apporte que ${held.accepted}. Les formations acceptées sont enregistrées, rien n’a été retiré. Confirmez le retrait (POST ${confirmUrl} {"decision":"confirm"}), annulez-le ({"decision":"cancel"}), ou renvoyez le fichier avec confirmWithdrawal=true.`,
+          'mode',
+          {
+            id: summary.id,
+            reportUrl: summary.reportUrl,
+            confirmUrl,
+            wouldWithdraw: held.wouldWithdraw,
+            accepted: held.accepted,
+            minShare: held.minShare,
+            counts: summary.counts,
+            rejected: summary.rejected,
+          },
+        );
+      }
+      return summary;
+    },
+  );
+  app.post(
+    '/lheo-imports/:id/withdrawal',
+    {
+      config: { access: 'user', audit: 'lheo_import.withdrawal' },
+      schema: {
+        tags,
+        summary: 'Confirmer ou annuler le retrait qu’un flux complet a mis en attente',
+        description:
+          'Pour un import répondu 409 (flux complet qui retirerait plus qu’il n’apporte). confirm : retire ce que le fichier ne contenait pas (refusé en 409 si un import plus récent de la même source a eu lieu depuis) ; cancel : garde tout. Une seule décision par import.',
+        params: Id,
+        body: WithdrawalBody,
+      },
+    },
+    async (request) => {
+      const { decision } = request.body as { decision: WithdrawalDecision };
+      return trainings.decideWithdrawal(request.actor!, (request.params as { id: string }).id, decision);
     },
   );
   app.get(

@@ -145,18 +145,28 @@ export function searchStatement(f: SearchFilters) {
   const rank = tsquery ? sql`ts_rank_cd(p.search_vector, ${tsquery})` : sql`0`;
   const distance = origin ? sql`earth_distance(${origin}, p.earth) / 1000` : sql`null::float8`;
   // Fixed column lists (no user input), for the page and again for the rows built from it.
+  // Ties end on what the feed says (source, formation and action numbers, in byte order),
+  // not on ids: the same catalogue imported on PGlite and on PostgreSQL (whose ids differ, and
+  // whose text order follows its locale) gives the same pages and the same exports.
+  const tieBreak = [
+    'source_key collate "C"',
+    'training_key collate "C"',
+    'action_key collate "C"',
+    'action_id',
+  ];
   const orderColumns =
     f.sort === 'distance' && origin
-      ? ['distance_km', 'next_start', 'action_id']
+      ? ['distance_km', 'next_start', ...tieBreak]
       : f.sort === 'start' || !tsquery
-        ? ['next_start', 'rank desc', 'action_id']
-        : ['rank desc', 'next_start', 'action_id'];
+        ? ['next_start', 'rank desc', ...tieBreak]
+        : ['rank desc', 'next_start', ...tieBreak];
   const order = (alias: string) => sql.raw(orderColumns.map((c) => `${alias}.${c}`).join(', '));
   const within = sql.join(dateConditions, sql` and `);
 
   return sql<{ total: number; items: SearchRow[] | null; facets: Facets }>`${PLANNED_PER_CALL}
     with matched as materialized (
-      select p.action_id, p.training_id, ${rank} as rank, ${distance} as distance_km,
+      select p.action_id, p.training_id, p.source_key, p.training_key, p.action_key, ${rank} as rank,
+        ${distance} as distance_km,
         ns.next_start, ns.sessions, p.teaching_mode, p.certifying, p.entry_level, p.funder_codes, p.department_code
       from catalogue_search p
       cross join lateral (
@@ -243,11 +253,12 @@ export async function refreshSearchProjection(db: Db, scope: ProjectionScope): P
   await sql`delete from catalogue_search where ${inScope('training_id')}`.execute(db);
   await sql`
     insert into catalogue_search (action_id, training_id, search_vector, earth, teaching_mode, certifying,
-      entry_level, rome_codes, formacodes, rncp_code, funder_codes, department_code, starts, open_starts, last_start)
+      entry_level, rome_codes, formacodes, rncp_code, funder_codes, department_code, starts, open_starts, last_start,
+      source_key, training_key, action_key)
     select a.id, t.id, t.search_vector,
       case when a.latitude is not null and a.longitude is not null then ll_to_earth(a.latitude, a.longitude) end,
       a.teaching_mode, t.certifying, t.entry_level, t.rome_codes, t.formacodes, t.rncp_code, a.funder_codes,
-      a.department_code, ss.starts, ss.open_starts, ss.last_start
+      a.department_code, ss.starts, ss.open_starts, ss.last_start, t.source, t.lheo_number, a.lheo_number
     from training_action a
     join training t on t.id = a.training_id
     join lateral (

@@ -4,14 +4,14 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.js';
 import type { AuditAction } from '../../shared/audit.js';
 import { csvHeader, csvLine } from '../../shared/csv.js';
-import { AppError, forbidden, invalid, notFound } from '../../shared/errors.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../shared/errors.js';
 import { isDepartmentCode, isIsoDate, isUuid } from '../../shared/formats.js';
 import { queryTokens } from '../../shared/text.js';
 import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
 import { FUNDERS, LEVELS, PUBLIC_JOBSEEKER_FUNDERS } from './dictionaries.js';
 import { importRepository } from './import-repository.js';
-import { importLheo, SOURCE_PATTERN } from './importer.js';
+import { FULL_FEED_MIN_SHARE, heldWithdrawal, importLheo, SOURCE_PATTERN } from './importer.js';
 import { lheoDocument } from './lheo/writer.js';
 import { catalogueRepository, type SessionPatch, type TrainingView } from './repository.js';
 import {
@@ -35,7 +35,12 @@ export interface ImportPlan {
   source: string;
   mode: 'full' | 'partial';
   restrictToSiret: string | null;
+  /** A full feed withdraws even when it would withdraw much more than it brings (importer.ts). */
+  confirmWithdrawal: boolean;
 }
+
+/** What a person decides about a full feed's withdrawal held for confirmation. */
+export type WithdrawalDecision = 'confirm' | 'cancel';
 
 interface AnalysedWord {
   lexemes: string[];
@@ -67,6 +72,8 @@ export function trainingsService(
     /** Where uploads wait for their import, and the room they may take together (uploads.ts). */
     uploadDir: string;
     uploadQuotaBytes: number;
+    /** LHEO_FULL_FEED_MIN_SHARE (config.ts). */
+    fullFeedMinShare?: number;
     searchCacheSize?: number;
     today?: () => string;
     /** Clock of the result cache, in ms (tests move it). */
@@ -88,6 +95,7 @@ export function trainingsService(
     else newSourceOwner(by, name);
   }
   const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  const fullFeedMinShare = options.fullFeedMinShare ?? FULL_FEED_MIN_SHARE;
   // Prescribers search the same trades again and again: the stemming and typo correction of a
   // word is kept a few minutes (the vocabulary only changes with an import; one run here clears it).
   const words = new LRUCache<string, AnalysedWord>({ max: 5000, ttl: 10 * 60_000 });
@@ -409,9 +417,10 @@ export function trainingsService(
      */
     async planImport(
       actor: Actor,
-      input: { source: string | null; mode: 'full' | 'partial' },
+      input: { source: string | null; mode: 'full' | 'partial'; confirmWithdrawal?: boolean },
     ): Promise<ImportPlan> {
       const rights = requireImportRights(actor);
+      const confirmWithdrawal = input.mode === 'full' && input.confirmWithdrawal === true;
       const by: ImportPlan['by'] = { kind: 'person', actor };
       if (!rights.anySource) {
         // A training organisation imports its own offer only: the SIRET of its organisation.
@@ -423,7 +432,7 @@ export function trainingsService(
           );
         const source = `${OWN_OFFER_PREFIX}${siret}`;
         await checkSource(by, source);
-        return { by, source, mode: input.mode, restrictToSiret: siret };
+        return { by, source, mode: input.mode, restrictToSiret: siret, confirmWithdrawal };
       }
       if (!input.source) throw invalid('source', 'Indiquez la source du flux (ex. : carif-oref-ara).');
       if (!SOURCE_PATTERN.test(input.source))
@@ -432,7 +441,7 @@ export function trainingsService(
           'Source invalide : lettres minuscules, chiffres, « . », « _ » ou « - » (ex. : carif-oref-ara).',
         );
       await checkSource(by, input.source);
-      return { by, source: input.source, mode: input.mode, restrictToSiret: null };
+      return { by, source: input.source, mode: input.mode, restrictToSiret: null, confirmWithdrawal };
     },
 
     /**
@@ -452,6 +461,8 @@ export function trainingsService(
           by: plan.by,
           restrictToSiret: plan.restrictToSiret,
           maxBytes: options.maxImportBytes,
+          confirmWithdrawal: plan.confirmWithdrawal,
+          fullFeedMinShare,
           audit: (tx, run) =>
             recordAudit(tx, plan.by.actor, {
               action: 'lheo_import.done',
@@ -463,6 +474,7 @@ export function trainingsService(
                 fileName: upload.fileName,
                 ...run.counts,
                 rejected: run.rejected,
+                ...(plan.confirmWithdrawal ? { withdrawalConfirmedInAdvance: true } : {}),
               },
             }),
         });
@@ -510,7 +522,70 @@ export function trainingsService(
       const run = await imports.get(id);
       if (!run || (!actor.isSuperAdmin && run.organisation_id !== actor.organisationId))
         throw notFound('Import introuvable.');
-      return { run, rejections: await imports.rejections(id) };
+      return {
+        run,
+        rejections: await imports.rejections(id),
+        heldWithdrawal: run.status === 'done' ? heldWithdrawal(run.counts, fullFeedMinShare) : null,
+      };
+    },
+
+    /**
+     * Confirms or cancels the withdrawal a full feed held (importer.ts): whoever may import under
+     * its source decides, once, under the import lock. A confirmation withdraws what that run did
+     * not bring, so it is refused once a later import of the source has run: the absent
+     * formations would then be judged against a file that is no longer the latest.
+     */
+    async decideWithdrawal(actor: Actor, id: string, decision: WithdrawalDecision) {
+      // Rights first, as for an upload: a refusal never depends on what was sent.
+      requireImportRights(actor);
+      if (decision !== 'confirm' && decision !== 'cancel')
+        throw invalid('decision', 'Décision attendue : « confirm » (retirer) ou « cancel » (garder).');
+      const { run } = await this.importReport(actor, id);
+      const source = await imports.source(run.source);
+      if (source) requireSourceRights({ kind: 'person', actor }, source);
+      const outcome = await db.transaction().execute(async (tx) => {
+        const repo = importRepository(tx);
+        if (!(await repo.serialise(30_000)))
+          throw conflict('decision', 'Un import est en cours : réessayez dans quelques minutes.');
+        const locked = await repo.lockedRun(id);
+        const counts: Record<string, number> = { ...(locked?.counts ?? {}) };
+        const held = counts.withdrawalHeld;
+        if (locked?.status !== 'done' || !held)
+          throw conflict(
+            'decision',
+            'Ce flux complet n’attend aucune confirmation : la décision a déjà été prise, ou il n’y avait rien à retirer.',
+          );
+        if (decision === 'confirm' && (await repo.supersededBy(locked)))
+          throw conflict(
+            'decision',
+            `Un import plus récent de la source « ${locked.source} » a eu lieu depuis : ce fichier n’est plus le dernier état connu du flux. Importez le flux complet à jour.`,
+          );
+        delete counts.withdrawalHeld;
+        if (decision === 'confirm') {
+          counts.withdrawn = await repo.withdrawAbsent(locked.source, id);
+          // The search must stop offering what was just withdrawn, in the same transaction.
+          await refreshSearchProjection(tx, { importId: id });
+          await repo.refreshVocabulary();
+        } else counts.withdrawalCancelled = held;
+        await repo.setCounts(id, counts);
+        await recordAudit(tx, actor, {
+          action: 'lheo_import.withdrawal',
+          subjectType: 'lheo_import',
+          subjectId: id,
+          details: {
+            source: locked.source,
+            decision: decision === 'confirm' ? 'confirmé' : 'annulé',
+            wouldWithdraw: held,
+            withdrawn: counts.withdrawn ?? 0,
+          },
+        });
+        return { counts, withdrawn: counts.withdrawn ?? 0, kept: decision === 'cancel' ? held : 0 };
+      });
+      if (decision === 'confirm') {
+        await imports.vacuum();
+        changed();
+      }
+      return { id, decision, ...outcome, reportUrl: `/formations/imports/${id}` };
     },
   };
 }
@@ -523,6 +598,8 @@ async function* chunked(ids: string[], load: (chunk: string[]) => Promise<Traini
 
 async function* csvRows(trainings: AsyncIterable<TrainingView>) {
   yield csvHeader([
+    // One number may exist in two sources: the source says which formation a line is.
+    'Source',
     'Numéro formation',
     'Intitulé',
     'Organisme',
@@ -548,6 +625,7 @@ async function* csvRows(trainings: AsyncIterable<TrainingView>) {
     for (const a of t.actions)
       for (const s of a.sessions)
         yield csvLine([
+          t.source,
           t.number,
           t.title,
           t.provider.name,

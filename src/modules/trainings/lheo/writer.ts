@@ -68,8 +68,19 @@ function action(a: LheoAction): string {
   ].join('');
 }
 
+/**
+ * The source a formation comes from, where LHÉO lets a producer add its own data (the formation's
+ * last element, `extras`): one number may exist in two sources, and a re-import of the export must
+ * know which formation a record is (importer.ts, exportedSource).
+ */
+export const SOURCE_EXTRA = 'source';
+const sourceMark = (source: string | undefined) =>
+  source
+    ? `<extras info="passerelle"><extra info="${SOURCE_EXTRA}">${escapeXml(source)}</extra></extras>`
+    : '';
+
 /** One <formation>, its elements in the order of the LHÉO 2.3 schema's sequences. */
-export function formationXml(f: LheoFormation): string {
+export function formationXml(f: LheoFormation & { source?: string }): string {
   const p = f.provider;
   const certification =
     f.rncpCode || f.rsCode
@@ -102,6 +113,7 @@ export function formationXml(f: LheoFormation): string {
     `<coordonnees-organisme>${coordonnees({ name: null, phone: null, email: null, web: null }, address(p.address))}</coordonnees-organisme>`,
     `<contact-organisme>${coordonnees(p.contact)}</contact-organisme>`,
     '</organisme-formation-responsable>',
+    sourceMark(f.source),
     '</formation>',
   ].join('');
 }
@@ -110,7 +122,11 @@ export const LHEO_HEAD = `<?xml version="1.0" encoding="UTF-8"?>\n<lheo xmlns="$
 export const LHEO_TAIL = '</offres></lheo>\n';
 
 /** A whole LHÉO document as a stream of strings, formation by formation (constant memory). */
-export async function* lheoDocument(formations: AsyncIterable<LheoFormation> | Iterable<LheoFormation>) {
+export async function* lheoDocument(
+  formations:
+    | AsyncIterable<LheoFormation & { source?: string }>
+    | Iterable<LheoFormation & { source?: string }>,
+) {
   yield LHEO_HEAD;
   for await (const f of formations) yield `${formationXml(f)}\n`;
   yield LHEO_TAIL;
