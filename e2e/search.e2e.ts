@@ -79,4 +79,20 @@ describe('search a counsellor can rely on (issue 9 §4), end to end', () => {
       await context.close();
     });
   }
+
+  it('works without JavaScript: the unfinished commune is answered with links, the criteria stay shown', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+    const page = await context.newPage();
+    await login(page, server.baseUrl, 'conseiller.missionlocale@passerelle.demo');
+    await page.goto(`${server.baseUrl}/formations`);
+    expect(await page.getByLabel('Entrée à partir du').isVisible()).toBe(true);
+    await page.getByLabel('Métier, formation, compétence').fill('cariste');
+    await page.getByLabel('Autour de la commune').fill('Lyo');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByRole('link', { name: 'Lyon (69)', exact: true }).click();
+    await expect
+      .poll(() => page.locator('#resultats').textContent())
+      .toMatch(/^[1-9]\d* formations? trouvées? à moins de 30 km de Lyon$/);
+    await context.close();
+  });
 });

@@ -303,7 +303,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Service
             ''
           )}
         </ul>
-        <ul class="fr-btns-group fr-btns-group--inline-sm">
+        <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left">
           {carried ? (
             <li>
               <a
@@ -368,7 +368,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Service
       reply,
       <Layout title={`Fiche formation — ${t.title}`} ctx={ctx}>
         <h1 safe>{t.title}</h1>
-        <ul class="fr-btns-group fr-btns-group--inline-sm psl-no-print">
+        <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left psl-no-print">
           <li>
             <button
               type="button"
