@@ -4,6 +4,7 @@ import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
 import { testEngines } from '../../../test/databases.js';
 import { pageWindow } from '../../web/pagination.js';
 import { DEMO_FEATURED_TRADES } from '../demo/region.js';
+import { generateFeed } from './lheo/generate.js';
 import { hoursText, nextSessionText, resultCount, searchReturnUrl } from './search-page.js';
 import { fundedPlacesTotal, sessionRecruitment } from './training-page.js';
 import { closestByEdits, editDistance } from './vocabulary-repository.js';
@@ -75,10 +76,50 @@ describe('what the search pages say, in words a counsellor can trust', () => {
 
   it('corrects a typo to the word fewest edits away, a swap of two letters counting one', () => {
     expect(editDistance('electricein', 'electricien')).toBe(1);
-    expect(editDistance('electricein', 'electricit')).toBe(3);
+    expect(editDistance('electricein', 'electricit')).toBe(2);
     // Trigram similarity ranks « electricit » (electricity) first: the trade must win.
     expect(closestByEdits('electricein', ['electricit', 'electricien', 'electr'])).toBe('electricien');
     expect(closestByEdits('x', [])).toBeNull();
+  });
+});
+
+describe('the demo catalogue covers its own hint', () => {
+  it('adds the featured trades in the biggest towns, open with places, without changing the drawn catalogue', () => {
+    const appellations = [
+      { code: '10891', label: 'Aide-soignant / Aide-soignante', rome: 'J1501' },
+      { code: '11679', label: 'Cariste', rome: 'N1101' },
+      { code: '11155', label: 'Boulanger / Boulangère', rome: 'D1102' },
+    ];
+    const town = (code: string, name: string, population: number) => ({
+      code,
+      name,
+      postalCode: `${code.slice(0, 2)}000`,
+      latitude: 45,
+      longitude: 4.5,
+      population,
+    });
+    const communes = [
+      town('01004', 'Ambérieu-en-Bugey', 14_000),
+      town('69123', 'Lyon', 520_000),
+      town('42218', 'Saint-Étienne', 170_000),
+    ];
+    const base = { seed: 3, sessions: 40, appellations, communes, today: '2026-11-23' };
+    const drawn = [...generateFeed(base)];
+    const all = [...generateFeed({ ...base, featured: { trades: ['aide-soignant', 'Cariste'], towns: 2 } })];
+    expect(all.slice(0, drawn.length)).toEqual(drawn);
+    const featured = all.slice(drawn.length);
+    expect(featured.map((f) => `${f.romeCodes[0]} ${f.actions[0]!.place?.city}`)).toEqual([
+      'J1501 Lyon',
+      'J1501 Saint-Étienne',
+      'N1101 Lyon',
+      'N1101 Saint-Étienne',
+    ]);
+    for (const f of featured) {
+      const first = f.actions[0]!.sessions[0]!;
+      expect(first.start > base.today).toBe(true);
+      expect(first.recruitmentState).toBe('1');
+      expect(first.placesRemaining).toBeGreaterThan(0);
+    }
   });
 });
 
@@ -104,13 +145,14 @@ describe.each(testEngines())('the search pages on %s', (engine) => {
     const res = await b.get('/formations?q=cariste&commune=Lyo&radiusKm=30');
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Commune « Lyo » inconnue');
-    expect(res.body).toContain('href="/formations?q=cariste&amp;commune=Lyon+%2869%29&amp;radiusKm=30"');
+    expect(res.body).toContain('href="/formations?q=cariste&commune=Lyon+%2869%29&radiusKm=30"');
   });
 
   it.each(DEMO_FEATURED_TRADES.slice(0, 2).concat(['électricien', 'soudeur']))(
     'finds « %s » trainings around each big town of the demo region, as the hint promises',
     async (trade) => {
-      for (const town of ['Lyon', 'Saint-Étienne', 'Grenoble', 'Clermont-Ferrand']) {
+      // Lyon, Saint-Étienne, Grenoble, Clermont-Ferrand (the API takes INSEE codes).
+      for (const town of ['69123', '42218', '38185', '63113']) {
         const res = await b.api(
           'GET',
           `/api/v1/trainings?q=${encodeURIComponent(trade.split(' / ')[0]!)}&commune=${encodeURIComponent(town)}&radiusKm=30`,
@@ -139,7 +181,7 @@ describe.each(testEngines())('the search pages on %s', (engine) => {
   it('numbers the result pages, and says « Aucune formation » at zero', async () => {
     const many = await b.get('/formations?commune=Lyon&radiusKm=100');
     expect(many.body).toMatch(
-      /class="fr-pagination__link" href="\/formations\?commune=Lyon&amp;radiusKm=100&amp;page=2" title="Page 2"/,
+      /class="fr-pagination__link" href="\/formations\?commune=Lyon&radiusKm=100&page=2" title="Page 2"/,
     );
     expect(many.body).toContain('aria-current="page"');
     const none = await b.get('/formations?q=astronaute+sous-marin&commune=Lyon&radiusKm=10');
@@ -153,7 +195,7 @@ describe.each(testEngines())('the search pages on %s', (engine) => {
     const training = await b.get(link!.replaceAll('&amp;', '&'));
     expect(training.statusCode).toBe(200);
     expect(training.body).toContain(
-      '<a class="fr-breadcrumb__link" href="/formations?q=cariste&amp;commune=Lyon&amp;radiusKm=30">Résultats de la recherche</a>',
+      '<a class="fr-breadcrumb__link" href="/formations?q=cariste&commune=Lyon&radiusKm=30">Résultats de la recherche</a>',
     );
     expect(training.body).toContain('Retour aux résultats');
   });
