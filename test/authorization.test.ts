@@ -106,6 +106,7 @@ const POLICY: Record<string, Policy> = {
   'GET /formations': anyUser,
   'GET /formations/:id': anyUser,
   'GET /formations/:id/fiche': everyone,
+  'GET /formations/communes-suggerees': everyone,
   'GET /mon-offre': anyUser,
   'GET /formations/imports': superOnly,
   'POST /formations/imports': superOnly,

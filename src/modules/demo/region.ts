@@ -230,6 +230,19 @@ export async function seedDemoRegion(db: Db, log: (line: string) => void = conso
 export const DEMO_SESSIONS = 2000;
 
 /**
+ * The trades the search page's hint suggests, each offered in the region's biggest towns (a
+ * counsellor trying the hint must find trainings near Lyon, Saint-Étienne, Grenoble…), whatever
+ * the seeded draw gave. Each is the start of a ROME appellation label.
+ */
+export const DEMO_FEATURED_TRADES = [
+  'aide-soignant',
+  'cariste',
+  'électricien / électricienne bâtiment',
+  'soudeur',
+];
+export const DEMO_FEATURED_TOWNS = 6;
+
+/**
  * The demo catalogue: a generated LHÉO feed (~2,000 sessions) published by the demo's training
  * organisations, imported through the real importer, as the Carif-Oref feed would be.
  */
@@ -248,6 +261,7 @@ export async function seedDemoCatalogue(
     today,
     numberPrefix: 'DEMO',
     seededOverlap: true,
+    featured: { trades: DEMO_FEATURED_TRADES, towns: DEMO_FEATURED_TOWNS },
   };
   const outcome = await importLheo(db, {
     source: 'carif-oref-demo',

@@ -12,6 +12,6 @@ export async function trainingsPages(app: FastifyInstance, services: Services, c
   await searchPage(app, services);
   await importPages(app, services, config);
   await managePages(app, services);
-  await trainingPages(app, services);
+  await trainingPages(app, services, config);
   await fundersPages(app, config, db);
 }

@@ -339,12 +339,16 @@ export function catalogueRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    /** A commune typed by name ("Villeurbanne", "st etienne"): the most populated of that name. */
-    async communeByName(searchText: string) {
+    /**
+     * A commune typed by name ("Villeurbanne", "st etienne"): the most populated of that name, or
+     * of that name in a department when the suggestion list gave one ("Lyon (69)").
+     */
+    async communeByName(searchText: string, departmentCode: string | null = null) {
       return db
         .selectFrom('commune')
         .select(['code', 'name', 'latitude', 'longitude', 'department_code'])
         .where('search_text', '=', searchText)
+        .$if(departmentCode !== null, (qb) => qb.where('department_code', '=', departmentCode!))
         .orderBy(sql`population desc nulls last`)
         .limit(1)
         .executeTakeFirst();

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import { AppError } from '../../shared/errors.js';
-import { Alert, formatDate, InputField, Pagination, SelectField } from '../../web/components.js';
+import { Alert, formatDate, InputField, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
-import { FUNDERS, LEVELS, label, RECRUITMENT_STATES, TEACHING_MODES } from './dictionaries.js';
+import { NumberedPagination } from '../../web/pagination.js';
+import { FUNDERS, LEVELS, label, TEACHING_MODES } from './dictionaries.js';
+import type { SearchRow } from './search-repository.js';
 import type { RawQuery } from './service.js';
 
 const SEARCH_FIELDS = [
@@ -34,6 +36,107 @@ function keptQuery(q: RawQuery): URLSearchParams {
   }
   return params;
 }
+
+/**
+ * The search a training was opened from, carried in its link (`?recherche=…`) so that the
+ * breadcrumb and « Retour aux résultats » bring the counsellor back to the same results and page
+ * (issue 9 §4). Only the search's own fields are kept, and the path is always /formations: the
+ * parameter can never send anyone elsewhere.
+ */
+export function searchReturnUrl(carried: unknown): string {
+  if (typeof carried !== 'string' || carried.length > 2000) return '/formations';
+  const parsed = Object.fromEntries(new URLSearchParams(carried));
+  const params = keptQuery(parsed);
+  if (/^\d{1,4}$/.test(parsed.page ?? '') && parsed.page !== '1') params.set('page', parsed.page!);
+  const text = params.toString();
+  return text ? `/formations?${text}` : '/formations';
+}
+
+/** « Aucune formation trouvée », « 1 formation trouvée », « 1 234 formations trouvées ». */
+export function resultCount(total: number): string {
+  if (total === 0) return 'Aucune formation trouvée';
+  return `${total.toLocaleString('fr-FR')} formation${total > 1 ? 's' : ''} trouvée${total > 1 ? 's' : ''}`;
+}
+
+/** Hours as a person can trust them: a missing figure says so, never « ? h » nor « 0 h ». */
+export function hoursText(centre: number | null, company: number | null): string {
+  if (centre === null && company === null) return 'Durée non précisée';
+  const parts = [
+    centre === null ? 'heures en centre non précisées' : `${centre.toLocaleString('fr-FR')} h en centre`,
+    company === null
+      ? 'heures en entreprise non précisées'
+      : company === 0
+        ? 'sans période en entreprise'
+        : `${company.toLocaleString('fr-FR')} h en entreprise`,
+  ];
+  return `Durée : ${parts.join(', ')}`;
+}
+
+/**
+ * What the next session offers, in words that never mislead: a session with no place left is
+ * « complet », never « Recrutement ouvert »; an unknown number of places is « places non
+ * précisées », never 0; a session that began is « en cours », not a next start in the past.
+ */
+export function nextSessionText(
+  item: Pick<SearchRow, 'nextStart' | 'nextEnd' | 'nextState' | 'placesRemaining' | 'sessions'>,
+  today: string,
+) {
+  const full = item.placesRemaining === 0;
+  const badge =
+    item.nextState !== '1'
+      ? { text: item.nextState === '3' ? 'Recrutement suspendu' : 'Recrutement fermé', kind: 'warning' }
+      : full
+        ? { text: 'Complet', kind: 'warning' }
+        : { text: 'Recrutement ouvert', kind: 'success' };
+  const when =
+    item.nextStart < today
+      ? `Session en cours : du ${formatDate(item.nextStart)} au ${formatDate(item.nextEnd)}`
+      : `Prochaine entrée : du ${formatDate(item.nextStart)} au ${formatDate(item.nextEnd)}`;
+  const places =
+    item.placesRemaining === null
+      ? 'places non précisées'
+      : item.placesRemaining === 0
+        ? 'aucune place restante'
+        : `${item.placesRemaining} place${item.placesRemaining > 1 ? 's' : ''} restante${item.placesRemaining > 1 ? 's' : ''}`;
+  const sessions = `${item.sessions} session${item.sessions > 1 ? 's' : ''}`;
+  return { badge, detail: `${when} · ${places} · ${sessions}` };
+}
+
+/**
+ * The DSFR accordion (fr-accordion): the « Plus de critères » fields sit on the DSFR grid inside
+ * it (they overlapped in a bare <details>, issue 9 §4). Open when one of its fields is filled, so
+ * a search never hides its own criteria.
+ */
+function Accordion(p: { id: string; title: string; open: boolean; children: JSX.Element | JSX.Element[] }) {
+  return (
+    <section class="fr-accordion fr-mb-2w">
+      <h2 class="fr-accordion__title">
+        <button
+          type="button"
+          class="fr-accordion__btn"
+          aria-expanded={p.open ? 'true' : 'false'}
+          aria-controls={p.id}
+          safe
+        >
+          {p.title}
+        </button>
+      </h2>
+      <div class={`fr-collapse${p.open ? ' fr-collapse--expanded' : ''}`} id={p.id}>
+        {p.children as 'safe'}
+      </div>
+    </section>
+  );
+}
+
+const MORE_CRITERIA = [
+  'startFrom',
+  'startTo',
+  'teachingMode',
+  'certifying',
+  'entryLevel',
+  'funder',
+  'openPlaces',
+];
 
 function FacetList(p: {
   title: string;
@@ -73,7 +176,28 @@ function FacetList(p: {
   );
 }
 
-export async function searchPage(app: FastifyInstance, { trainings }: Services) {
+/** The datalist options for a commune typed so far: « Lyon (69) », a value the search reads back. */
+function CommuneOptions(p: { communes: { name: string; departmentCode: string }[] }) {
+  return (
+    <>
+      {p.communes.map((c) => (
+        <option value={`${c.name} (${c.departmentCode})`} />
+      ))}
+    </>
+  );
+}
+
+export async function searchPage(app: FastifyInstance, { trainings, referentials }: Services) {
+  // The commune field's suggestions, sent by htmx as the field itself sends them (`commune=Lyo`):
+  // the shared endpoint read `q` or `communeCode` only, so the list never appeared (issue 9 §4).
+  app.get('/formations/communes-suggerees', { config: { access: 'public' } }, async (request, reply) => {
+    const raw = (request.query as Record<string, unknown>).commune;
+    const typed = typeof raw === 'string' ? raw.slice(0, 100) : '';
+    const hits = typed.trim() ? await referentials.suggestCommunes(typed, 10) : [];
+    reply.header('cache-control', 'public, max-age=3600');
+    return html(reply, <CommuneOptions communes={hits} />);
+  });
+
   app.get(
     '/formations',
     { config: { access: 'user' } },
@@ -91,12 +215,28 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
       }
       const v = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : '');
       const errorOf = (field: string) => (error?.field === field ? error.message : undefined);
+      // Without JavaScript there is no suggestion list: an unknown commune is answered with the
+      // communes it may be, as links that run the same search (server-side disambiguation).
+      const communeChoices =
+        error?.field === 'commune' && v('commune').trim()
+          ? await referentials.suggestCommunes(v('commune').replace(/\s*\([^)]*\)\s*$/, ''), 6)
+          : [];
       const departments = Object.fromEntries(
         Object.keys(result?.facets.department ?? {}).map((d) => [d, `Département ${d}`]),
       );
+      const today = new Date().toISOString().slice(0, 10);
+      // The search as it stands (with its page), carried by every result's link.
+      const here = new URLSearchParams(query);
+      if (result && result.page > 1) here.set('page', String(result.page));
+      const carried = here.toString() ? `?${new URLSearchParams({ recherche: here.toString() })}` : '';
       return html(
         reply,
-        <Layout title="Rechercher une formation" ctx={ctx}>
+        <Layout
+          title={
+            result ? `Rechercher une formation — ${resultCount(result.total)}` : 'Rechercher une formation'
+          }
+          ctx={ctx}
+        >
           <h1>Rechercher une formation</h1>
           <p>
             Toute l’offre de formation de la région : places achetées par la Région, France Travail et les
@@ -108,7 +248,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                 <InputField
                   name="q"
                   label="Métier, formation, compétence"
-                  hint="Ex. : électricien, aide-soignant, cariste. Les fautes de frappe sont corrigées."
+                  hint="Ex. : électricien, aide-soignant, cariste, soudeur. Les fautes de frappe sont corrigées."
                   value={v('q')}
                   error={errorOf('q')}
                 />
@@ -117,12 +257,12 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                 <InputField
                   name="commune"
                   label="Autour de la commune"
-                  hint="Nom ou code INSEE"
+                  hint="Nom ou code INSEE, puis choisissez dans la liste"
                   value={v('commune')}
                   list="communes-suggerees"
                   error={errorOf('commune')}
                   extra={{
-                    'hx-get': '/communes/suggestions',
+                    'hx-get': '/formations/communes-suggerees',
                     'hx-trigger': 'input changed delay:250ms',
                     'hx-target': '#communes-suggerees',
                     'hx-swap': 'innerHTML',
@@ -130,6 +270,26 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                   }}
                 />
                 <datalist id="communes-suggerees" />
+                {communeChoices.length ? (
+                  <div class="fr-mb-2w">
+                    <p class="fr-text--sm fr-mb-1w">Communes proposées :</p>
+                    <ul class="fr-tags-group">
+                      {communeChoices.map((c) => {
+                        const choice = new URLSearchParams(query);
+                        choice.set('commune', `${c.name} (${c.departmentCode})`);
+                        return (
+                          <li>
+                            <a class="fr-tag fr-tag--sm" href={`/formations?${choice}`} safe>
+                              {`${c.name} (${c.departmentCode})`}
+                            </a>
+                          </li>
+                        );
+                      })}
+                    </ul>
+                  </div>
+                ) : (
+                  ''
+                )}
               </div>
               <div class="fr-col-12 fr-col-md-2">
                 <SelectField
@@ -141,23 +301,9 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                 />
               </div>
             </div>
-            <details
-              class="fr-mb-2w"
-              open={
-                [
-                  'startFrom',
-                  'startTo',
-                  'teachingMode',
-                  'certifying',
-                  'entryLevel',
-                  'funder',
-                  'openPlaces',
-                ].some((k) => v(k)) || undefined
-              }
-            >
-              <summary>Plus de critères</summary>
-              <div class="fr-grid-row fr-grid-row--gutters fr-mt-1w">
-                <div class="fr-col-12 fr-col-md-3">
+            <Accordion id="plus-de-criteres" title="Plus de critères" open={MORE_CRITERIA.some((k) => v(k))}>
+              <div class="fr-grid-row fr-grid-row--gutters">
+                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-3">
                   <InputField
                     name="startFrom"
                     type="date"
@@ -166,7 +312,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                     error={errorOf('startFrom')}
                   />
                 </div>
-                <div class="fr-col-12 fr-col-md-3">
+                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-3">
                   <InputField
                     name="startTo"
                     type="date"
@@ -175,7 +321,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                     error={errorOf('startTo')}
                   />
                 </div>
-                <div class="fr-col-12 fr-col-md-3">
+                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-3">
                   <SelectField
                     name="teachingMode"
                     label="Modalité"
@@ -184,7 +330,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                     options={Object.entries(TEACHING_MODES)}
                   />
                 </div>
-                <div class="fr-col-12 fr-col-md-3">
+                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-3">
                   <SelectField
                     name="certifying"
                     label="Certifiante"
@@ -196,7 +342,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                     ]}
                   />
                 </div>
-                <div class="fr-col-12 fr-col-md-4">
+                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-4">
                   <SelectField
                     name="entryLevel"
                     label="Niveau d’entrée"
@@ -205,7 +351,7 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                     options={Object.entries(LEVELS)}
                   />
                 </div>
-                <div class="fr-col-12 fr-col-md-4">
+                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-4">
                   <SelectField
                     name="funder"
                     label="Financement"
@@ -217,8 +363,8 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                     ]}
                   />
                 </div>
-                <div class="fr-col-12 fr-col-md-4">
-                  <div class="fr-checkbox-group fr-mt-4w">
+                <div class="fr-col-12 fr-col-lg-4">
+                  <div class="fr-checkbox-group fr-mt-lg-4w">
                     <input
                       type="checkbox"
                       id="champ-openPlaces"
@@ -232,8 +378,8 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                   </div>
                 </div>
               </div>
-            </details>
-            <div class="fr-grid-row fr-grid-row--gutters">
+            </Accordion>
+            <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
               <div class="fr-col-12 fr-col-md-4">
                 <SelectField
                   name="sort"
@@ -247,8 +393,8 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                   ]}
                 />
               </div>
-              <div class="fr-col-12 fr-col-md-4 fr-mt-md-4w">
-                <button type="submit" class="fr-btn fr-icon-search-line fr-btn--icon-left">
+              <div class="fr-col-12 fr-col-md-4">
+                <button type="submit" class="fr-btn fr-icon-search-line fr-btn--icon-left fr-mb-3w">
                   Rechercher
                 </button>
               </div>
@@ -260,7 +406,113 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
             ''
           )}
           {result ? (
+            // Results come first in the page, the facets after: on a phone the counsellor sees the
+            // trainings at once, not a screen of filters (issue 9 §4). On a wide screen the facets
+            // sit in the right column.
             <div class="fr-grid-row fr-grid-row--gutters fr-mt-3w">
+              <div class="fr-col-12 fr-col-md-9">
+                <h2 class="fr-h4" id="resultats" aria-live="polite" safe>
+                  {`${resultCount(result.total)}${result.communeName ? ` à moins de ${v('radiusKm') || '30'} km de ${result.communeName}` : ''}`}
+                </h2>
+                {result.corrections.length ? (
+                  <p class="fr-text--sm" safe>
+                    {`Recherche corrigée : ${result.corrections.map((c) => `« ${c.from} » → « ${c.to} »`).join(', ')}`}
+                  </p>
+                ) : (
+                  ''
+                )}
+                {result.total > 0 ? (
+                  <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left">
+                    <li>
+                      <a
+                        class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line"
+                        href={`/api/v1/trainings/export.xml?${query}`}
+                      >
+                        Exporter en LHÉO
+                      </a>
+                    </li>
+                    <li>
+                      <a
+                        class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line"
+                        href={`/api/v1/trainings/export.csv?${query}`}
+                      >
+                        Exporter en CSV
+                      </a>
+                    </li>
+                  </ul>
+                ) : (
+                  ''
+                )}
+                <ul class="psl-results">
+                  {result.items.map((item) => {
+                    const next = nextSessionText(item, today);
+                    return (
+                      <li class="fr-card fr-card--horizontal fr-enlarge-link fr-mb-2w">
+                        <div class="fr-card__body">
+                          <div class="fr-card__content">
+                            <h3 class="fr-card__title">
+                              <a
+                                href={`/formations/${item.trainingId}${carried}#action-${item.actionId}`}
+                                safe
+                              >
+                                {item.title}
+                              </a>
+                            </h3>
+                            <p class="fr-card__desc" safe>
+                              {`${item.providerName} — ${item.communeName ?? 'à distance'}${item.postalCode ? ` (${item.postalCode})` : ''}${item.distanceKm !== null ? ` · ${item.distanceKm.toLocaleString('fr-FR')} km` : ''}`}
+                            </p>
+                            <div class="fr-card__start">
+                              <ul class="fr-badges-group">
+                                {item.certifying ? (
+                                  <li>
+                                    <p class="fr-badge fr-badge--sm fr-badge--info">Certifiante</p>
+                                  </li>
+                                ) : (
+                                  ''
+                                )}
+                                <li>
+                                  <p class="fr-badge fr-badge--sm" safe>
+                                    {label(TEACHING_MODES, item.teachingMode)}
+                                  </p>
+                                </li>
+                                <li>
+                                  <p class={`fr-badge fr-badge--sm fr-badge--${next.badge.kind}`} safe>
+                                    {next.badge.text}
+                                  </p>
+                                </li>
+                              </ul>
+                            </div>
+                            <div class="fr-card__end">
+                              <p class="fr-card__detail" safe>
+                                {next.detail}
+                              </p>
+                              <p class="fr-card__detail" safe>
+                                {hoursText(item.hoursCentre, item.hoursCompany)}
+                              </p>
+                              <p class="fr-card__detail" safe>
+                                {`Financeurs : ${item.funders.map((f) => label(FUNDERS, f)).join(', ') || 'non renseignés'}`}
+                              </p>
+                            </div>
+                          </div>
+                        </div>
+                      </li>
+                    );
+                  })}
+                </ul>
+                {result.items.length === 0 ? (
+                  <p>Aucune formation ne correspond. Élargissez le rayon ou retirez un critère.</p>
+                ) : (
+                  ''
+                )}
+                <NumberedPagination
+                  page={result.page}
+                  total={result.total}
+                  pageSize={result.perPage}
+                  baseQuery={query}
+                  path="/formations"
+                  maxPage={1000}
+                />
+              </div>
               <div class="fr-col-12 fr-col-md-3">
                 <h2 class="fr-h5">Affiner</h2>
                 <FacetList
@@ -297,98 +549,6 @@ export async function searchPage(app: FastifyInstance, { trainings }: Services) 
                   counts={result.facets.department}
                   labels={departments}
                   query={query}
-                />
-              </div>
-              <div class="fr-col-12 fr-col-md-9">
-                <h2 class="fr-h4" id="resultats" aria-live="polite" safe>
-                  {`${result.total.toLocaleString('fr-FR')} formation${result.total > 1 ? 's' : ''} trouvée${result.total > 1 ? 's' : ''}${result.communeName ? ` à moins de ${v('radiusKm') || '30'} km de ${result.communeName}` : ''}`}
-                </h2>
-                {result.corrections.length ? (
-                  <p class="fr-text--sm" safe>
-                    {`Recherche corrigée : ${result.corrections.map((c) => `« ${c.from} » → « ${c.to} »`).join(', ')}`}
-                  </p>
-                ) : (
-                  ''
-                )}
-                <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left">
-                  <li>
-                    <a
-                      class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line"
-                      href={`/api/v1/trainings/export.xml?${query}`}
-                    >
-                      Exporter en LHÉO
-                    </a>
-                  </li>
-                  <li>
-                    <a
-                      class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line"
-                      href={`/api/v1/trainings/export.csv?${query}`}
-                    >
-                      Exporter en CSV
-                    </a>
-                  </li>
-                </ul>
-                <ul class="psl-results">
-                  {result.items.map((item) => (
-                    <li class="fr-card fr-card--horizontal fr-enlarge-link fr-mb-2w">
-                      <div class="fr-card__body">
-                        <div class="fr-card__content">
-                          <h3 class="fr-card__title">
-                            <a href={`/formations/${item.trainingId}#action-${item.actionId}`} safe>
-                              {item.title}
-                            </a>
-                          </h3>
-                          <p class="fr-card__desc" safe>
-                            {`${item.providerName} — ${item.communeName ?? 'à distance'}${item.postalCode ? ` (${item.postalCode})` : ''}${item.distanceKm !== null ? ` · ${item.distanceKm.toLocaleString('fr-FR')} km` : ''}`}
-                          </p>
-                          <div class="fr-card__start">
-                            <ul class="fr-badges-group">
-                              {item.certifying ? (
-                                <li>
-                                  <p class="fr-badge fr-badge--sm fr-badge--info">Certifiante</p>
-                                </li>
-                              ) : (
-                                ''
-                              )}
-                              <li>
-                                <p class="fr-badge fr-badge--sm" safe>
-                                  {label(TEACHING_MODES, item.teachingMode)}
-                                </p>
-                              </li>
-                              <li>
-                                <p
-                                  class={`fr-badge fr-badge--sm fr-badge--${item.nextState === '1' ? 'success' : 'warning'}`}
-                                  safe
-                                >
-                                  {`Recrutement ${label(RECRUITMENT_STATES, item.nextState).toLowerCase()}`}
-                                </p>
-                              </li>
-                            </ul>
-                          </div>
-                          <div class="fr-card__end">
-                            <p class="fr-card__detail" safe>
-                              {`Prochaine entrée : du ${formatDate(item.nextStart)} au ${formatDate(item.nextEnd)}${item.placesRemaining !== null ? ` · ${item.placesRemaining} place${item.placesRemaining > 1 ? 's' : ''} restante${item.placesRemaining > 1 ? 's' : ''}` : ''} · ${item.sessions} session${item.sessions > 1 ? 's' : ''}`}
-                            </p>
-                            <p class="fr-card__detail" safe>
-                              {`Financeurs : ${item.funders.map((f) => label(FUNDERS, f)).join(', ') || 'non renseignés'}`}
-                            </p>
-                          </div>
-                        </div>
-                      </div>
-                    </li>
-                  ))}
-                </ul>
-                {result.items.length === 0 ? (
-                  <p>Aucune formation ne correspond. Élargissez le rayon ou retirez un critère.</p>
-                ) : (
-                  ''
-                )}
-                <Pagination
-                  page={result.page}
-                  total={result.total}
-                  pageSize={result.perPage}
-                  baseQuery={query}
-                  path="/formations"
                 />
               </div>
             </div>

@@ -25,6 +25,7 @@ import {
 import type { NewSessionBody, TrainingTextPatch } from './schemas.js';
 import { refreshSearchProjection, type SearchFilters, searchRepository } from './search-repository.js';
 import { uploadArea } from './uploads.js';
+import { closestByEdits, vocabularyRepository } from './vocabulary-repository.js';
 
 export const EXPORT_LIMIT = 5000;
 
@@ -81,6 +82,7 @@ export function trainingsService(
   },
 ) {
   const search = searchRepository(db);
+  const vocabulary = vocabularyRepository(db);
   const catalogue = catalogueRepository(db);
   const imports = importRepository(db);
   const uploads = uploadArea({
@@ -130,8 +132,12 @@ export function trainingsService(
           word.lexemes.push(lexeme);
           continue;
         }
-        const closest = await search.closestWord(lexeme);
-        if (closest && closest !== lexeme) word.corrections.push({ from: t.token, to: closest });
+        // Fewest edits first: trigrams alone turned « electricein » into « electricit » (electricity
+        // maintenance) instead of « electricien », losing the trade the person typed (issue 9 §4).
+        const closest = closestByEdits(lexeme, await vocabulary.candidates(lexeme));
+        if (closest && closest !== lexeme)
+          // Shown as a word of the catalogue (« plaquiste »), never as its stem (« plaquist »).
+          word.corrections.push({ from: t.token, to: (await vocabulary.surfaceWord(closest)) ?? closest });
         word.lexemes.push(closest ?? lexeme);
       }
       words.set(t.token, word);
@@ -154,9 +160,13 @@ export function trainingsService(
     let communeName: string | null = null;
     const commune = str(q, 'commune');
     if (commune) {
+      // « Lyon (69) » is what the suggestion list puts in the field: the name in its department.
+      const named = /^(.+?)\s*\((\d{2,3}|2[AB])\)$/.exec(commune);
       const found = /^(\d{5}|2[AB]\d{3})$/.test(commune)
         ? await communes.fetch(commune)
-        : await catalogue.communeByName(queryTokens(commune).join(' '));
+        : named
+          ? await catalogue.communeByName(queryTokens(named[1]!).join(' '), named[2]!)
+          : await catalogue.communeByName(queryTokens(commune).join(' '));
       if (!found)
         throw invalid('commune', `Commune « ${commune} » inconnue : choisissez-la dans la liste proposée.`);
       const radius = Number(str(q, 'radiusKm') ?? 30);
@@ -640,7 +650,13 @@ async function* csvRows(trainings: AsyncIterable<TrainingView>) {
           a.hoursCentre,
           a.hoursCompany,
           a.priceTotal,
-          a.funders.map((f) => `${FUNDERS[f.code] ?? f.code} (${f.places ?? '?'})`).join(', '),
+          // Unknown places are said so, never shown as a number (issue 9 §4).
+          a.funders
+            .map(
+              (f) =>
+                `${FUNDERS[f.code] ?? f.code} (${f.places === null ? 'places non précisées' : f.places})`,
+            )
+            .join(', '),
           s.number,
           s.start,
           s.end,

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
 import type { Services } from '../../app.js';
+import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
 import { Alert, DataTable, formatDate } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
@@ -15,11 +17,34 @@ import {
 } from './dictionaries.js';
 import type { LheoAddress } from './lheo/model.js';
 import type { ActionView, TrainingView } from './repository.js';
+import { hoursText, searchReturnUrl } from './search-page.js';
 
 const addressText = (a: LheoAddress | null) =>
   a ? `${a.lines.join(', ')}, ${a.postalCode} ${a.city}` : 'Formation à distance';
 const money = (n: number | null) =>
   n === null ? 'non communiqué' : `${n.toLocaleString('fr-FR', { minimumFractionDigits: 2 })} € TTC`;
+
+/**
+ * Places bought by the funders: a funder whose places are unknown is never counted as 0 (issue 9
+ * §4); the total is then « au moins N », or « non précisé » when no funder gave a number.
+ */
+export function fundedPlacesTotal(funders: { places: number | null }[]): string {
+  const known = funders.filter((f) => f.places !== null);
+  if (!known.length) return 'non précisé';
+  const sum = known.reduce((n, f) => n + (f.places ?? 0), 0);
+  return known.length < funders.length ? `au moins ${sum}` : String(sum);
+}
+
+/** A session's recruitment in words: open with no place left is « complet », not « ouvert ». */
+export function sessionRecruitment(s: { recruitmentState: string; placesRemaining: number | null }): string {
+  if (s.recruitmentState === '1' && s.placesRemaining === 0) return 'Complet (ouvert, plus de place)';
+  return label(RECRUITMENT_STATES, s.recruitmentState);
+}
+
+const placesRemainingText = (s: { placesRemaining: number | null; placesTotal: number | null }) =>
+  s.placesRemaining === null
+    ? 'places non précisées'
+    : `${s.placesRemaining}${s.placesTotal !== null ? ` / ${s.placesTotal}` : ''}`;
 
 function Description({ t }: { t: TrainingView }) {
   return (
@@ -44,7 +69,6 @@ function Description({ t }: { t: TrainingView }) {
 
 function ActionBlock(p: { t: TrainingView; a: ActionView; csrf: string | null; manage: boolean }) {
   const { a } = p;
-  const totalPlaces = a.funders.reduce((n, f) => n + (f.places ?? 0), 0);
   return (
     <section id={`action-${a.id}`} class="fr-mb-5w">
       <h2 class="fr-h4" safe>
@@ -55,9 +79,7 @@ function ActionBlock(p: { t: TrainingView; a: ActionView; csrf: string | null; m
         <li
           safe
         >{`Modalité : ${label(TEACHING_MODES, a.teachingMode)} · ${a.rhythm} · ${label(ENTRY_EXIT_MODES, a.entriesExits)}`}</li>
-        <li
-          safe
-        >{`Durée : ${a.hoursCentre ?? '?'} h en centre, ${a.hoursCompany ?? 0} h en entreprise · Prix : ${money(a.priceTotal)}`}</li>
+        <li safe>{`${hoursText(a.hoursCentre, a.hoursCompany)} · Prix : ${money(a.priceTotal)}`}</li>
         <li safe>{`Public : ${a.publicInfo ?? a.publicCodes.join(', ')}`}</li>
         <li
           safe
@@ -72,12 +94,12 @@ function ActionBlock(p: { t: TrainingView; a: ActionView; csrf: string | null; m
         {a.funders.map((f) => (
           <tr>
             <td safe>{label(FUNDERS, f.code)}</td>
-            <td>{f.places ?? 'non précisé'}</td>
+            <td safe>{f.places === null ? 'places non précisées' : String(f.places)}</td>
           </tr>
         ))}
         <tr>
           <th scope="row">Total</th>
-          <td>{totalPlaces}</td>
+          <td safe>{fundedPlacesTotal(a.funders)}</td>
         </tr>
       </DataTable>
       <DataTable
@@ -92,12 +114,8 @@ function ActionBlock(p: { t: TrainingView; a: ActionView; csrf: string | null; m
           <tr>
             <td safe>{formatDate(s.start)}</td>
             <td safe>{formatDate(s.end)}</td>
-            <td safe>{label(RECRUITMENT_STATES, s.recruitmentState)}</td>
-            <td safe>
-              {s.placesRemaining === null
-                ? 'non précisé'
-                : `${s.placesRemaining}${s.placesTotal !== null ? ` / ${s.placesTotal}` : ''}`}
-            </td>
+            <td safe>{sessionRecruitment(s)}</td>
+            <td safe>{placesRemainingText(s)}</td>
             {p.manage && p.csrf ? (
               <td>
                 <form method="post" action={`/formations/${p.t.id}/sessions/${s.id}`} class="psl-inline-form">
@@ -175,6 +193,38 @@ function ActionBlock(p: { t: TrainingView; a: ActionView; csrf: string | null; m
   );
 }
 
+/** Phone and e-mail as links a phone can follow (tel:, mailto:). */
+function ContactLinks(p: { contact: { name: string | null; phone: string | null; email: string | null } }) {
+  const { name, phone, email } = p.contact;
+  if (!name && !phone && !email) return '';
+  return (
+    <p>
+      {'Contact : '}
+      {name ? <span safe>{name}</span> : ''}
+      {phone ? (
+        <>
+          {name ? ' · ' : ''}
+          <a href={`tel:${phone.replace(/[^\d+]/g, '')}`} safe>
+            {phone}
+          </a>
+        </>
+      ) : (
+        ''
+      )}
+      {email ? (
+        <>
+          {name || phone ? ' · ' : ''}
+          <a href={`mailto:${email}`} safe>
+            {email}
+          </a>
+        </>
+      ) : (
+        ''
+      )}
+    </p>
+  );
+}
+
 function Provider({ t }: { t: TrainingView }) {
   const p = t.provider;
   return (
@@ -185,20 +235,14 @@ function Provider({ t }: { t: TrainingView }) {
       <p class="fr-callout__text" safe>
         {`${addressText(p.address)} · SIRET ${p.siret} · déclaration d’activité ${p.activityNumber}`}
       </p>
-      {p.contact.name || p.contact.phone || p.contact.email ? (
-        <p
-          safe
-        >{`Contact : ${[p.contact.name, p.contact.phone, p.contact.email].filter(Boolean).join(' · ')}`}</p>
-      ) : (
-        ''
-      )}
+      <ContactLinks contact={p.contact} />
     </div>
   );
 }
 
 const editsSession = { access: 'user', audit: 'training_session.updated' } as const;
 
-export async function trainingPages(app: FastifyInstance, { trainings }: Services) {
+export async function trainingPages(app: FastifyInstance, { trainings }: Services, config: Config) {
   async function page(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -208,14 +252,17 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Service
     const { id } = request.params as { id: string };
     const t = await trainings.get(request.actor!, id);
     const ctx = pageContext(request, reply);
+    // Back to the very search the training was opened from (its link carries it).
+    const carried = (request.query as { recherche?: unknown }).recherche;
+    const back = searchReturnUrl(carried);
     return html(
       reply,
       <Layout title={t.title} ctx={ctx}>
         <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
           <ol class="fr-breadcrumb__list">
             <li>
-              <a class="fr-breadcrumb__link" href="/formations">
-                Rechercher une formation
+              <a class="fr-breadcrumb__link" href={back}>
+                {carried ? 'Résultats de la recherche' : 'Rechercher une formation'}
               </a>
             </li>
             <li>
@@ -256,7 +303,19 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Service
             ''
           )}
         </ul>
-        <ul class="fr-btns-group fr-btns-group--inline-sm">
+        <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left">
+          {carried ? (
+            <li>
+              <a
+                class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-arrow-left-line fr-btn--icon-left"
+                href={back}
+              >
+                Retour aux résultats
+              </a>
+            </li>
+          ) : (
+            ''
+          )}
           <li>
             <a class="fr-btn fr-btn--secondary fr-btn--sm" href={`/formations/${t.id}/fiche`}>
               Fiche à remettre à la personne (imprimable)
@@ -295,37 +354,100 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Service
     );
   });
 
-  // The sheet a counsellor hands or sends to the person: public (the catalogue is public), no funders' figures.
+  // The sheet a counsellor hands or sends to the person: public (the catalogue is public). It says
+  // what the person needs to act (dates, places, who pays, whom to call) and opens on a phone from
+  // its printed QR code; no internal identifier (SIRET, LHÉO numbers) that means nothing to them.
   app.get('/formations/:id/fiche', { config: { access: 'public' } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const t = await trainings.get(null, id);
     const ctx = pageContext(request, reply);
+    const url = `${config.publicUrl}/formations/${t.id}/fiche`;
+    // Server-side SVG (no script, no image request): the QR code prints with the sheet.
+    const qr = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1, width: 160 });
     return html(
       reply,
       <Layout title={`Fiche formation — ${t.title}`} ctx={ctx}>
         <h1 safe>{t.title}</h1>
-        <Provider t={t} />
+        <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left psl-no-print">
+          <li>
+            <button
+              type="button"
+              class="fr-btn fr-btn--secondary fr-icon-printer-line fr-btn--icon-left"
+              data-psl-print
+            >
+              Imprimer la fiche
+            </button>
+          </li>
+        </ul>
+        <div class="fr-callout">
+          <h2 class="fr-callout__title" safe>
+            {t.provider.name}
+          </h2>
+          <p class="fr-callout__text" safe>
+            {addressText(t.provider.address)}
+          </p>
+          <ContactLinks contact={t.provider.contact} />
+        </div>
         <Description t={t} />
         {t.actions.map((a) => (
           <section class="fr-mb-3w">
             <h2 class="fr-h4" safe>{`${a.communeName ?? 'À distance'} — ${addressText(a.place)}`}</h2>
             <p
               safe
-            >{`${label(TEACHING_MODES, a.teachingMode)} · ${a.hoursCentre ?? '?'} h en centre, ${a.hoursCompany ?? 0} h en entreprise · ${a.specificConditions}`}</p>
-            <ul>
+            >{`${label(TEACHING_MODES, a.teachingMode)} · ${hoursText(a.hoursCentre, a.hoursCompany)}`}</p>
+            <p safe>{`Conditions d’accès : ${a.specificConditions}`}</p>
+            <p safe>
+              {`Financement : ${
+                a.funders.length
+                  ? a.funders
+                      .map(
+                        (f) =>
+                          `${label(FUNDERS, f.code)} (${f.places === null ? 'places non précisées' : `${f.places} place${f.places > 1 ? 's' : ''} achetée${f.places > 1 ? 's' : ''}`})`,
+                      )
+                      .join(', ')
+                  : 'non renseigné'
+              } · Prix : ${money(a.priceTotal)}`}
+            </p>
+            <DataTable
+              caption={`Sessions à ${a.communeName ?? 'distance'}`}
+              headers={['Début', 'Fin', 'Recrutement', 'Places restantes']}
+            >
               {a.sessions.map((s) => (
-                <li
-                  safe
-                >{`Du ${formatDate(s.start)} au ${formatDate(s.end)} — recrutement ${label(RECRUITMENT_STATES, s.recruitmentState).toLowerCase()}`}</li>
+                <tr>
+                  <td safe>{formatDate(s.start)}</td>
+                  <td safe>{formatDate(s.end)}</td>
+                  <td safe>{sessionRecruitment(s)}</td>
+                  <td safe>{placesRemainingText(s)}</td>
+                </tr>
               ))}
-            </ul>
+            </DataTable>
             {a.recruitmentTerms ? <p safe>{`Pour s’inscrire : ${a.recruitmentTerms}`}</p> : ''}
           </section>
         ))}
-        <p
-          class="fr-text--sm"
-          safe
-        >{`Adresse de cette fiche : /formations/${t.id}/fiche — mise à jour le ${t.updatedAt.toLocaleDateString('fr-FR')}`}</p>
+        <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--middle fr-mt-3w">
+          <div
+            class="fr-col-12 fr-col-sm-3 psl-qr"
+            role="img"
+            aria-label="Code QR qui ouvre cette fiche sur un téléphone"
+          >
+            {qr as 'safe'}
+          </div>
+          <div class="fr-col-12 fr-col-sm-9">
+            <p class="fr-text--sm fr-mb-1w">
+              Pour ouvrir cette fiche sur un téléphone, scannez le code ou saisissez l’adresse :
+            </p>
+            <p class="fr-text--sm psl-break">
+              <a href={url} safe>
+                {url}
+              </a>
+            </p>
+            <p
+              class="fr-text--sm"
+              safe
+            >{`Mise à jour le ${formatDate(t.updatedAt.toISOString().slice(0, 10))}`}</p>
+          </div>
+        </div>
+        <script src="/static/print.js" defer />
       </Layout>,
     );
   });

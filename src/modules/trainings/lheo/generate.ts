@@ -1,5 +1,6 @@
 import { Faker, fr } from '@faker-js/faker';
 import { completeLuhn } from '../../../shared/siret.js';
+import { searchForm } from '../../../shared/text.js';
 import type {
   LheoAction,
   LheoAddress,
@@ -44,6 +45,13 @@ export interface FeedOptions {
    * Travail: a known overlap for the funders' report and a known target for search tests.
    */
   seededOverlap?: boolean;
+  /**
+   * Trades the catalogue must offer in its biggest towns whatever the draw gave: the search page's
+   * hint names them ("aide-soignant", "cariste"…), so a counsellor trying them finds trainings
+   * (issue 9 §4). Each is the start of an appellation label, accents and case ignored. One
+   * formation per trade and town, generated after the drawn ones so the draw itself is unchanged.
+   */
+  featured?: { trades: string[]; towns: number };
 }
 
 const DIPLOMAS = [
@@ -81,6 +89,17 @@ function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** The featured trades' appellations, each paired with each of the biggest towns. */
+function featuredFormations(options: FeedOptions, byPopulation: FeedCommune[]) {
+  if (!options.featured) return [];
+  const towns = byPopulation.slice(0, options.featured.towns);
+  return options.featured.trades.flatMap((trade) => {
+    const prefix = searchForm(trade);
+    const appellation = options.appellations.find((a) => searchForm(a.label).startsWith(prefix));
+    return appellation ? towns.map((commune) => ({ appellation, commune })) : [];
+  });
 }
 
 function lowerFirst(s: string) {
@@ -139,11 +158,18 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
   let formationIndex = 0;
   const overlapAppellation =
     options.appellations.find((a) => /^[ée]lectricien/i.test(a.label)) ?? options.appellations[0]!;
-  const biggest = [...options.communes].sort((a, b) => b.population - a.population)[0]!;
-  while (sessions < options.sessions) {
+  const byPopulation = [...options.communes].sort((a, b) => b.population - a.population);
+  const biggest = byPopulation[0]!;
+  const featuredQueue = featuredFormations(options, byPopulation);
+  while (sessions < options.sessions || featuredQueue.length) {
     formationIndex++;
+    const featured = sessions >= options.sessions ? featuredQueue.shift() : undefined;
     const seeded = options.seededOverlap && formationIndex <= 2;
-    const appellation = seeded ? overlapAppellation : f.helpers.arrayElement(options.appellations);
+    const appellation = featured
+      ? featured.appellation
+      : seeded
+        ? overlapAppellation
+        : f.helpers.arrayElement(options.appellations);
     const diploma = seeded ? DIPLOMAS[0] : f.helpers.arrayElement(DIPLOMAS);
     const provider = f.helpers.arrayElement(providers);
     const job = appellation.label;
@@ -157,14 +183,24 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
       { value: 3, weight: 15 },
     ]);
     const actions: LheoAction[] = [];
-    for (let a = 1; a <= (seeded ? 1 : actionCount) && sessions < options.sessions; a++) {
-      const commune = seeded ? biggest : f.helpers.weightedArrayElement(weightedCommunes);
-      const sessionCount = Math.min(options.sessions - sessions, f.number.int({ min: 2, max: 6 }));
+    for (
+      let a = 1;
+      a <= (seeded || featured ? 1 : actionCount) && (featured || sessions < options.sessions);
+      a++
+    ) {
+      const commune = featured
+        ? featured.commune
+        : seeded
+          ? biggest
+          : f.helpers.weightedArrayElement(weightedCommunes);
+      const drawn = f.number.int({ min: 2, max: 6 });
+      const sessionCount = featured ? drawn : Math.min(options.sessions - sessions, drawn);
       const list: LheoSession[] = [];
       const weeks = Math.ceil(hoursTotal / 35);
+      // A featured formation starts soon: the trade it stands for must be open to a person now.
       let start = seeded
         ? addDays(options.today, 30)
-        : addDays(options.today, f.number.int({ min: -60, max: 120 }));
+        : addDays(options.today, f.number.int({ min: featured ? 7 : -60, max: featured ? 60 : 120 }));
       for (let s = 1; s <= sessionCount; s++) {
         const placesTotal = f.number.int({ min: 8, max: 20 });
         const end = addDays(start, weeks * 7 - 3);
@@ -172,15 +208,16 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
           number: `${prefix}-S${formationIndex}-${a}-${s}`,
           start,
           end,
-          recruitmentState: seeded
-            ? '1'
-            : f.helpers.weightedArrayElement([
-                { value: '1' as const, weight: 80 },
-                { value: '2' as const, weight: 15 },
-                { value: '3' as const, weight: 5 },
-              ]),
+          recruitmentState:
+            seeded || (featured && s === 1)
+              ? '1'
+              : f.helpers.weightedArrayElement([
+                  { value: '1' as const, weight: 80 },
+                  { value: '2' as const, weight: 15 },
+                  { value: '3' as const, weight: 5 },
+                ]),
           placesTotal,
-          placesRemaining: f.number.int({ min: 0, max: placesTotal }),
+          placesRemaining: f.number.int({ min: featured && s === 1 ? 1 : 0, max: placesTotal }),
           registrationAddress: provider.address,
         });
         start = addDays(start, f.number.int({ min: 30, max: 120 }));
