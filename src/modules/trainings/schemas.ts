@@ -60,6 +60,8 @@ export const TrainingHit = Type.Object({
   nextStart: Type.String(),
   nextEnd: Type.String(),
   nextState: Type.String(),
+  nextOpen: Type.Boolean(),
+  nextOpenStart: Nullable(Type.String()),
   placesRemaining: Nullable(Type.Integer()),
   sessions: Type.Integer(),
   teachingMode: Type.String(),

@@ -27,6 +27,17 @@ describe('what the search pages say, in words a counsellor can trust', () => {
     );
   });
 
+  it('says when a later session recruits while the next one is full', () => {
+    const later = nextSessionText(
+      { ...session, placesRemaining: 0, nextOpenStart: '2027-03-01' },
+      '2026-11-23',
+    );
+    expect(later.badge.text).toBe('Complet');
+    expect(later.detail).toMatch(/recrutement ouvert pour l’entrée du 1(er)? mars 2027/);
+    const none = nextSessionText({ ...session, placesRemaining: 0, nextOpenStart: null }, '2026-11-23');
+    expect(none.detail).not.toContain('recrutement ouvert');
+  });
+
   it('says a session that began is under way, never a « next start » in the past', () => {
     const running = nextSessionText({ ...session, placesRemaining: 4 }, '2027-02-01');
     expect(running.detail).toMatch(/^Session en cours : du 4 janvier 2027/);

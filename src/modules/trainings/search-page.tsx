@@ -78,7 +78,8 @@ export function hoursText(centre: number | null, company: number | null): string
  * précisées », never 0; a session that began is « en cours », not a next start in the past.
  */
 export function nextSessionText(
-  item: Pick<SearchRow, 'nextStart' | 'nextEnd' | 'nextState' | 'placesRemaining' | 'sessions'>,
+  item: Pick<SearchRow, 'nextStart' | 'nextEnd' | 'nextState' | 'placesRemaining' | 'sessions'> &
+    Partial<Pick<SearchRow, 'nextOpenStart'>>,
   today: string,
 ) {
   const full = item.placesRemaining === 0;
@@ -99,7 +100,13 @@ export function nextSessionText(
         ? 'aucune place restante'
         : `${item.placesRemaining} place${item.placesRemaining > 1 ? 's' : ''} restante${item.placesRemaining > 1 ? 's' : ''}`;
   const sessions = `${item.sessions} session${item.sessions > 1 ? 's' : ''}`;
-  return { badge, detail: `${when} · ${places} · ${sessions}` };
+  // The next session full or closed while a later one recruits: say so, or the card reads « Complet »
+  // for a training a person can still enter.
+  const later =
+    badge.kind === 'warning' && item.nextOpenStart && item.nextOpenStart !== item.nextStart
+      ? ` · recrutement ouvert pour l’entrée du ${formatDate(item.nextOpenStart)}`
+      : '';
+  return { badge, detail: `${when} · ${places} · ${sessions}${later}` };
 }
 
 /**
