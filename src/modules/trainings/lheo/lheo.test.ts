@@ -103,12 +103,12 @@ describe('LHÉO records', () => {
       formationXml({
         ...good,
         number: 'PLACES-NEGATIVES',
-        actions: [{ ...good.actions[0]!, funders: [{ code: '2', places: -3 }] }],
+        actions: [{ ...good.actions[0]!, funders: [{ code: '2', places: -3, extras: [] }] }],
       }),
       formationXml({
         ...good,
         number: 'FINANCEUR-INCONNU',
-        actions: [{ ...good.actions[0]!, funders: [{ code: '99', places: 3 }] }],
+        actions: [{ ...good.actions[0]!, funders: [{ code: '99', places: 3, extras: [] }] }],
       }),
       formationXml({
         ...good,
@@ -289,7 +289,7 @@ describe('LHÉO numbers and dates (rules.ts)', () => {
   const f = sample();
   const a0 = f.actions[0]!;
   const s0 = a0.sessions[0]!;
-  const place = { ...s0.registrationAddress, name: 'Site' };
+  const place = { ...s0.registrationAddress, name: 'Site', phone: null, email: null, web: null };
   /** Each numeric element, how to set it, and the record a value past its bound rejects. */
   const cases: {
     field: keyof typeof NUMERIC_FIELDS;
@@ -313,12 +313,13 @@ describe('LHÉO numbers and dates (rules.ts)', () => {
       field: 'nb-places-financees',
       at: 99_999,
       past: [100_000, 99_999_999_999],
-      set: (v) => ({ action: { funders: [{ code: '2', places: v }] } }),
+      set: (v) => ({ action: { funders: [{ code: '2', places: v, extras: [] }] } }),
     },
     {
       field: 'prix-horaire-TTC',
       at: 999_999,
-      past: [999_999.01, 1e20],
+      // Not 999 999,01: the schema allows 6 characters, so the writer writes it 999999 (at the bound).
+      past: [1_000_000, 1e20],
       set: (v) => ({ action: { priceHourly: v } }),
     },
     {
@@ -408,21 +409,21 @@ describe('LHÉO numbers and dates (rules.ts)', () => {
       withPatch({
         action: {
           funders: [
-            { code: '2', places: 50_000 },
-            { code: '2', places: 49_999 },
+            { code: '2', places: 50_000, extras: [] },
+            { code: '2', places: 49_999, extras: [] },
           ],
         },
       }),
     );
     expect(at.formation!.actions.find((a) => a.number === 'BORNE')!.funders).toEqual([
-      { code: '2', places: 99_999 },
+      { code: '2', places: 99_999, extras: [] },
     ]);
     const past = await mapOne(
       withPatch({
         action: {
           funders: [
-            { code: '2', places: 50_000 },
-            { code: '2', places: 50_000 },
+            { code: '2', places: 50_000, extras: [] },
+            { code: '2', places: 50_000, extras: [] },
           ],
         },
       }),
