@@ -47,7 +47,7 @@ function dictionary(name: string, overrides: Record<string, string> = {}): Recor
  * Code 4 reads « France Travail »: Pôle emploi took that name on 1 January 2024 (loi n° 2023-1196
  * pour le plein emploi), after the definition was written.
  */
-export const FUNDERS = dictionary('dict-financeurs', { '4': 'France Travail (ex-Pôle emploi)' });
+export const FUNDERS = dictionary('dict-financeurs', { '4': 'France Travail' });
 /** Funders that buy places for job seekers ("financé pour les demandeurs d’emploi"). */
 export const PUBLIC_JOBSEEKER_FUNDERS = ['2', '4', '7', '11'];
 
