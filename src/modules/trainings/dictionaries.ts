@@ -13,7 +13,10 @@ const DEFINITION = new URL('../../../data/lheo/lheo-2.3-definition-gml.xml', imp
 const unescapeXml = (s: string) =>
   s
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+    .replace(
+      /&(lt|gt|quot|apos|amp);/g,
+      (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!,
+    );
 
 /** Every <dict> of the definition: name → code → label (one entry may give several codes one label). */
 export function parseDictionaries(xml: string): Record<string, Record<string, string>> {
@@ -24,7 +27,10 @@ export function parseDictionaries(xml: string): Record<string, Record<string, st
       const value = entry!.match(/<value xml:lang="fr" val="([^"]*)"/)?.[1];
       if (value === undefined) continue;
       // Labels as French typography wants them: typographic apostrophe, capital first letter.
-      const text = unescapeXml(value).replaceAll("'", '’').replace(/^Etat\b/, 'État').trim();
+      const text = unescapeXml(value)
+        .replaceAll("'", '’')
+        .replace(/^Etat\b/, 'État')
+        .trim();
       for (const [, key] of entry!.matchAll(/<key val="([^"]*)"/g))
         entries[key!] = text.charAt(0).toUpperCase() + text.slice(1);
     }

@@ -482,7 +482,9 @@ async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], 
     on conflict (action_id, lheo_number) do update set start_date = excluded.start_date, end_date = excluded.end_date,
       recruitment_state = excluded.recruitment_state, places_total = excluded.places_total,
       places_remaining = excluded.places_remaining, registration_address = excluded.registration_address,
-      lheo = excluded.lheo, last_import_id = excluded.last_import_id, status = 'active', withdrawn_at = null`.execute(tx);
+      lheo = excluded.lheo, last_import_id = excluded.last_import_id, status = 'active', withdrawn_at = null`.execute(
+    tx,
+  );
   // Only formations known before can have funders to replace or actions and sessions to withdraw.
   const updatedTrainings = trainingIds.filter((t) => updated.has(t.lheo_number)).map((t) => t.id);
   const updatedSet = new Set(updatedTrainings);

@@ -40,19 +40,23 @@ async function mapAll(xml: string) {
 const REAL = ['intercarif-afpa-plaquiste.xml', 'intercarif-daeu.xml', 'intercarif-poec.xml'];
 const real = (name: string) =>
   readFileSync(new URL(`../../../../test/fixtures/lheo/${name}`, import.meta.url), 'utf8');
-const doc = (formations: LheoFormation[]) => `${LHEO_HEAD}${formations.map(formationXml).join('\n')}${LHEO_TAIL}`;
+const doc = (formations: LheoFormation[]) =>
+  `${LHEO_HEAD}${formations.map(formationXml).join('\n')}${LHEO_TAIL}`;
 
 describe('real Intercarif records', () => {
-  it.each(REAL)('%s: import → export valid against the LHÉO 2.3 XSD → re-import gives the same data', async (name) => {
-    const first = await mapAll(real(name));
-    expect(first.flatMap((r) => r.rejections)).toEqual([]);
-    const formations = first.map((r) => r.formation!);
-    const exported = doc(formations);
-    expect(await lheoXsdErrors(exported)).toEqual([]);
-    const second = await mapAll(exported);
-    expect(second.flatMap((r) => r.rejections)).toEqual([]);
-    expect(second.map((r) => r.formation)).toEqual(formations);
-  });
+  it.each(REAL)(
+    '%s: import → export valid against the LHÉO 2.3 XSD → re-import gives the same data',
+    async (name) => {
+      const first = await mapAll(real(name));
+      expect(first.flatMap((r) => r.rejections)).toEqual([]);
+      const formations = first.map((r) => r.formation!);
+      const exported = doc(formations);
+      expect(await lheoXsdErrors(exported)).toEqual([]);
+      const second = await mapAll(exported);
+      expect(second.flatMap((r) => r.rejections)).toEqual([]);
+      expect(second.map((r) => r.formation)).toEqual(formations);
+    },
+  );
 });
 
 describe('LHÉO export within the schema’s limits', () => {
@@ -61,10 +65,25 @@ describe('LHÉO export within the schema’s limits', () => {
     const long = 'Jean-Baptiste-Marie de La Tour d’Auvergne-Lauraguais et de Bouillon';
     const messy: LheoFormation = {
       ...f,
-      contact: { ...f.contact, name: long, firstName: long, civility: long, phone: '04 72 00 00 00 / 06 12 34 56 78 (standard)' },
+      contact: {
+        ...f.contact,
+        name: long,
+        firstName: long,
+        civility: long,
+        phone: '04 72 00 00 00 / 06 12 34 56 78 (standard)',
+      },
       provider: {
         ...f.provider,
-        address: { ...f.provider.address, lines: [`${long} — bâtiment B, escalier 4, troisième étage gauche`, 'ZA des Trois Chênes', 'BP 12', 'CS 4567', 'Cedex 9'] },
+        address: {
+          ...f.provider.address,
+          lines: [
+            `${long} — bâtiment B, escalier 4, troisième étage gauche`,
+            'ZA des Trois Chênes',
+            'BP 12',
+            'CS 4567',
+            'Cedex 9',
+          ],
+        },
         contact: { ...f.provider.contact, name: long, email: `${'x'.repeat(170)}@example.fr`, web: 'ab' },
       },
       actions: f.actions.map((a) => ({
@@ -86,7 +105,9 @@ describe('LHÉO export within the schema’s limits', () => {
     expect(back!.formation!.actions[0]!.publicCodes).toEqual(['80006']);
     expect(back!.formation!.actions[0]!.publicInfo).toMatch(/^Public Public .*…$/);
     expect(back!.formation!.provider.address.lines.every((l) => l.length <= 50)).toBe(true);
-    expect(back!.formation!.provider.address.lines.join(' ')).toMatch(/^Jean-Baptiste-Marie de La Tour d’Auvergne/);
+    expect(back!.formation!.provider.address.lines.join(' ')).toMatch(
+      /^Jean-Baptiste-Marie de La Tour d’Auvergne/,
+    );
   });
 
   it('keeps a demo feed (generate:lheo) valid against the XSD', async () => {
@@ -100,7 +121,12 @@ describe('LHÉO export within the schema’s limits', () => {
  * resolve) is another test's concern; this one is about what the catalogue stores.
  */
 function inLyon(f: LheoFormation): LheoFormation {
-  const lyon = <A extends LheoAddress>(a: A): A => ({ ...a, postalCode: '69001', city: 'Lyon', inseeCode: '69123' });
+  const lyon = <A extends LheoAddress>(a: A): A => ({
+    ...a,
+    postalCode: '69001',
+    city: 'Lyon',
+    inseeCode: '69123',
+  });
   const contact = <C extends { address: LheoAddress | null }>(c: C): C => ({
     ...c,
     address: c.address && lyon(c.address),
@@ -150,7 +176,12 @@ describe.each(testEngines())('real records stored on %s', (engine) => {
     });
     expect(outcome.rejected).toBe(0);
     const ids = (
-      await db.selectFrom('training').select('id').where('source', '=', 'intercarif').orderBy('lheo_number').execute()
+      await db
+        .selectFrom('training')
+        .select('id')
+        .where('source', '=', 'intercarif')
+        .orderBy('lheo_number')
+        .execute()
     ).map((r) => r.id);
     const loaded = await catalogueRepository(db).load(ids);
     const byNumber = new Map(loaded.map((t) => [t.number, t]));

@@ -165,7 +165,7 @@ describe('LHÉO records', () => {
       createdOn: fc.option(digits(8), { nil: null }),
       updatedOn: fc.option(digits(8), { nil: null }),
     });
-    const escape = (t: string) =>
+    const escapeText = (t: string) =>
       t.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
     /** <extras> as a Carif writes them: CPF eligibility, a funding programme, nested extras. */
     const extras = fc.array(
@@ -173,8 +173,8 @@ describe('LHÉO records', () => {
         .tuple(fc.constantFrom('cpf', 'programme-financeur', 'FLUX-CARIF'), text, fc.boolean())
         .map(([info, value, nested]) =>
           nested
-            ? `<extras info="${info}"><extras info="detail"><extra info="valeur">${escape(value)}</extra></extras></extras>`
-            : `<extras info="${info}"><extra info="${info}">${escape(value)}</extra></extras>`,
+            ? `<extras info="${info}"><extras info="detail"><extra info="valeur">${escapeText(value)}</extra></extras></extras>`
+            : `<extras info="${info}"><extra info="${info}">${escapeText(value)}</extra></extras>`,
         ),
       { maxLength: 2 },
     );
@@ -296,47 +296,49 @@ describe('LHÉO records', () => {
         { maxLength: 3, selector: (f) => f.code },
       ),
     });
-    const formation = fc.record({
-      number: text,
-      formacodes: fc.array(digits(5), { maxLength: 2 }),
-      nsfCodes: fc.array(digits(3), { maxLength: 2 }),
-      romeCodes: fc.array(fc.constantFrom('F1602', 'J1501', 'N1103'), { maxLength: 2 }),
-      title: text,
-      objective: text,
-      expectedResults: text,
-      content: text,
-      certifying: fc.boolean(),
-      contact,
-      courseType: fc.constantFrom('1', '2', '3', '4'),
-      entryLevel: fc.constantFrom('0', '13', '14'),
-      rncpCode: fc.option(digits(5), { nil: null }),
-      rsCode: fc.option(digits(4), { nil: null }),
-      certifinfoCode: fc.option(digits(6), { nil: null }),
-      generalObjective: fc.option(fc.constantFrom('6', '7', '9'), { nil: null }),
-      exitLevel: fc.option(fc.constantFrom('13', '15'), { nil: null }),
-      url: fc.option(short(40), { nil: null }),
-      actions: fc.uniqueArray(action, { minLength: 1, maxLength: 3, selector: (a) => a.number }),
-      provider: fc.record({
-        number: fc.option(text, { nil: null }),
-        siret: fc.constant(sample().provider.siret),
-        activityNumber: digits(11),
-        name: text,
-        legalName: text,
-        address,
+    const formation = fc
+      .record({
+        number: text,
+        formacodes: fc.array(digits(5), { maxLength: 2 }),
+        nsfCodes: fc.array(digits(3), { maxLength: 2 }),
+        romeCodes: fc.array(fc.constantFrom('F1602', 'J1501', 'N1103'), { maxLength: 2 }),
+        title: text,
+        objective: text,
+        expectedResults: text,
+        content: text,
+        certifying: fc.boolean(),
         contact,
-        coordinates,
-        specificInfo: fc.option(text, { nil: null }),
-        potential: fc.array(digits(5), { maxLength: 2 }),
+        courseType: fc.constantFrom('1', '2', '3', '4'),
+        entryLevel: fc.constantFrom('0', '13', '14'),
+        rncpCode: fc.option(digits(5), { nil: null }),
+        rsCode: fc.option(digits(4), { nil: null }),
+        certifinfoCode: fc.option(digits(6), { nil: null }),
+        generalObjective: fc.option(fc.constantFrom('6', '7', '9'), { nil: null }),
+        exitLevel: fc.option(fc.constantFrom('13', '15'), { nil: null }),
+        url: fc.option(short(40), { nil: null }),
+        actions: fc.uniqueArray(action, { minLength: 1, maxLength: 3, selector: (a) => a.number }),
+        provider: fc.record({
+          number: fc.option(text, { nil: null }),
+          siret: fc.constant(sample().provider.siret),
+          activityNumber: digits(11),
+          name: text,
+          legalName: text,
+          address,
+          contact,
+          coordinates,
+          specificInfo: fc.option(text, { nil: null }),
+          potential: fc.array(digits(5), { maxLength: 2 }),
+          extras,
+        }),
         extras,
-      }),
-      extras,
-      stamps,
-      principal: fc.boolean(),
-    }).map(({ principal, ...f }) => ({
-      ...f,
-      // The principal Formacode is one of the formation's codes (tag="principal"), or none.
-      mainFormacode: principal ? (f.formacodes[0] ?? null) : null,
-    }));
+        stamps,
+        principal: fc.boolean(),
+      })
+      .map(({ principal, ...f }) => ({
+        ...f,
+        // The principal Formacode is one of the formation's codes (tag="principal"), or none.
+        mainFormacode: principal ? (f.formacodes[0] ?? null) : null,
+      }));
     const canonical = (f: LheoFormation): LheoFormation => ({
       ...f,
       actions: [...f.actions]

@@ -376,7 +376,10 @@ function action(
   const information = one(node, 'adresse-information');
   const languages = all(node, 'langue-formation').map((l) => {
     if (!/^[A-Za-z]{2}$/.test(l.text))
-      throw new RecordError(l, `<langue-formation> « ${quote(l.text)} » invalide (code ISO 639-1 de 2 lettres)`);
+      throw new RecordError(
+        l,
+        `<langue-formation> « ${quote(l.text)} » invalide (code ISO 639-1 de 2 lettres)`,
+      );
     return l.text.toUpperCase();
   });
   const indicativeDuration = textOf(node, 'duree-indicative');
@@ -555,7 +558,11 @@ export function mapFormation(
       expectedResults: required(node, 'resultats-attendus'),
       content: required(node, 'contenu-formation'),
       certifying: bool(node, 'certifiante'),
-      contact: contact(contactFormation && one(contactFormation, 'coordonnees'), 'contact-formation', context),
+      contact: contact(
+        contactFormation && one(contactFormation, 'coordonnees'),
+        'contact-formation',
+        context,
+      ),
       courseType: code(node, 'parcours-de-formation', COURSE_TYPES),
       entryLevel: code(node, 'code-niveau-entree', LEVELS),
       rncpCode: rncp || null,

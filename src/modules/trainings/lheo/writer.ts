@@ -65,7 +65,12 @@ const LENGTH_RANGE: Record<string, [number, number]> = {
 };
 
 const cut = (value: string, max: number) =>
-  value.length <= max ? value : `${[...value].slice(0, max - 1).join('').trimEnd()}…`;
+  value.length <= max
+    ? value
+    : `${[...value]
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 
 /** `<name>text</name>`, or nothing when the value is absent (optional LHÉO elements). */
 function el(name: string, value: string | number | null | undefined, attrs = ''): string {
@@ -129,8 +134,10 @@ function address(a: LheoAddress, name: string | null = null): string {
   ].join('');
 }
 
-const phone = (name: string, number: string | null) => (number ? `<${name}>${el('numtel', number)}</${name}>` : '');
-const web = (url: string | null, name = 'web') => (el('urlweb', url) ? `<${name}>${el('urlweb', url)}</${name}>` : '');
+const phone = (name: string, number: string | null) =>
+  number ? `<${name}>${el('numtel', number)}</${name}>` : '';
+const web = (url: string | null, name = 'web') =>
+  el('urlweb', url) ? `<${name}>${el('urlweb', url)}</${name}>` : '';
 
 function coordonnees(c: LheoContact | null, addr: LheoAddress | null = c?.address ?? null): string {
   return [
