@@ -59,6 +59,20 @@ describe('real Intercarif records', () => {
   );
 });
 
+describe('addresses that only inform', () => {
+  it('keep a placeholder contact address (« 00000 », « - ») instead of rejecting the formation', async () => {
+    const nodes: XmlNode[] = [];
+    await readLheo(chunks(real('intercarif-daeu.xml')), (node) => {
+      nodes.push(node);
+    });
+    // No commune 00000: only where training happens and where one registers is checked.
+    const strict: MappingContext = { ...context, isCommune: (c) => c !== '00000' && context.isCommune(c) };
+    const [mapped] = nodes.map((n) => mapFormation(n, strict));
+    expect(mapped!.rejections).toEqual([]);
+    expect(mapped!.formation!.provider.contact.address).toMatchObject({ postalCode: '00000', city: '-' });
+  });
+});
+
 describe('LHÉO export within the schema’s limits', () => {
   it('writes a valid document from values past the XSD lengths (long names, lines, phones) and text public codes', async () => {
     const f = sampleFormation(5, 2);

@@ -158,6 +158,41 @@ function address(node: XmlNode | null, where: string, context: MappingContext): 
   };
 }
 
+/**
+ * An address that only informs (a contact's, the information address): kept as the feed gives it,
+ * without the commune check that places and registrations get. Real feeds fill these with
+ * placeholders (the DAEU record's contact: « 00000 », « - ») that must not reject the formation.
+ * An address the schema could not hold (no line, no 5-character postcode, no town) is not kept.
+ */
+function looseAddress(node: XmlNode | null): LheoAddress | null {
+  if (!node) return null;
+  const lines = all(node, 'ligne')
+    .map((l) => l.text)
+    .filter(Boolean);
+  const postalCode = textOf(node, 'codepostal') ?? '';
+  const city = textOf(node, 'ville') ?? '';
+  if (!lines.length || postalCode.length !== 5 || !city || city.length > 50) return null;
+  const geo = one(node, 'geolocalisation');
+  const coordinate = (name: 'latitude' | 'longitude') => {
+    const text = geo && textOf(geo, name);
+    const checked = text ? checkNumber(name, text) : null;
+    return checked && 'value' in checked ? checked.value : null;
+  };
+  const latitude = coordinate('latitude');
+  const longitude = coordinate('longitude');
+  return {
+    lines,
+    postalCode,
+    city,
+    inseeCode: textOf(node, 'code-INSEE-commune'),
+    latitude: latitude !== null && longitude !== null ? latitude : null,
+    longitude: latitude !== null && longitude !== null ? longitude : null,
+    department: textOf(node, 'departement'),
+    region: textOf(node, 'region'),
+    country: textOf(node, 'pays'),
+  };
+}
+
 const escapeXml = (s: string) =>
   s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
@@ -210,13 +245,12 @@ const NO_CONTACT: LheoContact = {
   address: null,
 };
 
-function contact(coordonnees: XmlNode | null, where: string, context: MappingContext): LheoContact {
+function contact(coordonnees: XmlNode | null): LheoContact {
   if (!coordonnees) return NO_CONTACT;
   const phone = (name: string) => {
     const tel = one(coordonnees, name);
     return tel ? textOf(tel, 'numtel') : null;
   };
-  const addressNode = one(coordonnees, 'adresse');
   return {
     civility: textOf(coordonnees, 'civilite'),
     name: textOf(coordonnees, 'nom'),
@@ -226,7 +260,7 @@ function contact(coordonnees: XmlNode | null, where: string, context: MappingCon
     fax: phone('fax'),
     email: textOf(coordonnees, 'courriel'),
     web: urlOf(one(coordonnees, 'web')),
-    address: addressNode ? address(addressNode, where, context) : null,
+    address: looseAddress(one(coordonnees, 'adresse')),
   };
 }
 
@@ -291,7 +325,7 @@ function trainer(node: XmlNode, context: MappingContext): LheoTrainer {
     number: node.attrs.numero ?? null,
     siret,
     legalName: required(node, 'raison-sociale-formateur', 250),
-    contact: contactNode ? contact(one(contactNode, 'coordonnees'), 'contact-formateur', context) : null,
+    contact: contactNode ? contact(one(contactNode, 'coordonnees')) : null,
     potential: formacodeList(one(node, 'potentiel')),
     extras: extrasOf(node),
   };
@@ -337,7 +371,7 @@ function action(
       );
   const lieu = one(node, 'lieu-de-formation');
   const coordonnees = lieu && one(lieu, 'coordonnees');
-  const placeContact = coordonnees && contact(coordonnees, 'lieu-de-formation', context);
+  const placeContact = coordonnees && contact(coordonnees);
   const place = coordonnees
     ? {
         ...address(one(coordonnees, 'adresse'), 'lieu-de-formation', context),
@@ -399,9 +433,7 @@ function action(
     entriesExits: code(node, 'modalites-entrees-sorties', ENTRY_EXIT_MODES),
     url: urlOf(one(node, 'url-action')),
     sessions,
-    informationAddress: information
-      ? address(one(information, 'adresse'), 'adresse-information', context)
-      : null,
+    informationAddress: looseAddress(information && one(information, 'adresse')),
     disabilityAccess: textOf(node, 'acces-handicapes'),
     recruitmentTerms: textOf(node, 'modalites-recrutement'),
     priceHourly: numeric(one(node, 'prix-horaire-TTC'), 'prix-horaire-TTC'),
@@ -443,11 +475,7 @@ function provider(node: XmlNode | null, formation: XmlNode, context: MappingCont
   // The organisation's own phones and web; its address is `address`, so not read twice here.
   const reachable =
     coordinates &&
-    contact(
-      { ...coordinates, children: coordinates.children.filter((c) => c.name !== 'adresse') },
-      'coordonnees-organisme',
-      context,
-    );
+    contact({ ...coordinates, children: coordinates.children.filter((c) => c.name !== 'adresse') });
   return {
     number: node.attrs.numero ?? null,
     siret,
@@ -455,7 +483,7 @@ function provider(node: XmlNode | null, formation: XmlNode, context: MappingCont
     name: required(node, 'nom-organisme', 250),
     legalName: required(node, 'raison-sociale', 250),
     address: address(coordinates && one(coordinates, 'adresse'), 'coordonnees-organisme', context),
-    contact: contact(contactNode && one(contactNode, 'coordonnees'), 'contact-organisme', context),
+    contact: contact(contactNode && one(contactNode, 'coordonnees')),
     coordinates: reachable ?? NO_CONTACT,
     specificInfo: textOf(node, 'renseignements-specifiques'),
     potential: formacodeList(one(node, 'potentiel')),
@@ -558,11 +586,7 @@ export function mapFormation(
       expectedResults: required(node, 'resultats-attendus'),
       content: required(node, 'contenu-formation'),
       certifying: bool(node, 'certifiante'),
-      contact: contact(
-        contactFormation && one(contactFormation, 'coordonnees'),
-        'contact-formation',
-        context,
-      ),
+      contact: contact(contactFormation && one(contactFormation, 'coordonnees')),
       courseType: code(node, 'parcours-de-formation', COURSE_TYPES),
       entryLevel: code(node, 'code-niveau-entree', LEVELS),
       rncpCode: rncp || null,
