@@ -169,7 +169,8 @@ describe.each(testEngines())('real records stored on %s', (engine) => {
   let drop: () => Promise<void>;
   beforeAll(async () => {
     ({ db, drop } = await createTestDatabase(engine));
-  });
+    // A database copy takes minutes on a loaded machine (2 cores shared by the whole team).
+  }, 600_000);
   afterAll(() => drop());
 
   it('keeps every field the model reads, and the catalogue exports each record as it came', async () => {

@@ -312,7 +312,7 @@ function session(node: XmlNode, context: MappingContext): LheoSession {
   };
 }
 
-function trainer(node: XmlNode, context: MappingContext): LheoTrainer {
+function trainer(node: XmlNode): LheoTrainer {
   const siretNode = one(node, 'SIRET-formateur');
   const siret = (siretNode && textOf(siretNode, 'SIRET'))?.replace(/\s/g, '') ?? '';
   if (!isValidSiret(siret))
@@ -447,7 +447,7 @@ function action(
     hoursTotal: numeric(one(node, 'nombre-heures-total'), 'nombre-heures-total'),
     contracted: optionalBool(node, 'conventionnement'),
     contractedHours: numeric(one(node, 'duree-conventionnee'), 'duree-conventionnee'),
-    trainers: all(node, 'organisme-formateur').map((t) => trainer(t, context)),
+    trainers: all(node, 'organisme-formateur').map((t) => trainer(t)),
     funders: funders(node),
     extras: extrasOf(node),
     stamps: stampsOf(node),
