@@ -228,7 +228,8 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
       expect({ query, errors: await lheoXsdErrors(xml.body) }).toEqual({ query, errors: [] });
     }
     expect(await lheoXsdErrors(feed.toString('utf8'))).toEqual([]);
-  });
+    // Four exports of the demo catalogue, each compiled and validated by libxml2 in WebAssembly.
+  }, 300_000);
 
   it('lets a training organisation update its own sessions only', async () => {
     const { rows } = await sql<{ session: string; organisation: string; other: string }>`
