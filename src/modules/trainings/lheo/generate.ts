@@ -121,8 +121,9 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
   });
   const person = (phone: string | null, email: string | null) => ({
     civility: null,
-    name: f.person.lastName(),
-    firstName: f.person.firstName(),
+    // One draw, as before the first name was kept apart: the same seed gives the same catalogue.
+    name: f.person.fullName(),
+    firstName: null,
     phone,
     mobile: null,
     fax: null,
@@ -235,7 +236,8 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
       actions.push({
         number: `${prefix}-A${formationIndex}-${a}`,
         rhythm: f.helpers.arrayElement(RHYTHMS),
-        publicCodes: [f.helpers.arrayElement(PUBLIC_CODES)],
+        // Chosen without a draw, so that the seeded catalogue (and the tests built on it) stays the same.
+        publicCodes: [PUBLIC_CODES[(formationIndex + a) % PUBLIC_CODES.length]!],
         publicInfo: f.helpers.arrayElements(PUBLICS, { min: 1, max: 3 }).join(', '),
         entryLevelRequired: diploma.level !== '0' && f.datatype.boolean(0.3),
         alternance: hoursCompany > 0 ? `Stage en entreprise de ${hoursCompany} heures` : 'Sans alternance',
