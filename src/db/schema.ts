@@ -187,6 +187,8 @@ export interface TrainingProviderTable {
   organisation_id: string | null;
   last_import_id: string | null;
   updated_at: CreatedAt;
+  /** Migration 0010: what LHÉO carries beyond the columns (lheo/stored.ts). */
+  lheo: Generated<Json<Record<string, unknown>>>;
 }
 export interface TrainingTable {
   id: Generated<string>;
@@ -214,6 +216,7 @@ export interface TrainingTable {
   last_import_id: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  lheo: Generated<Json<Record<string, unknown>>>;
 }
 export interface TrainingActionTable {
   id: Generated<string>;
@@ -243,6 +246,7 @@ export interface TrainingActionTable {
   status: Generated<'active' | 'withdrawn'>;
   withdrawn_at: Timestamp | null;
   last_import_id: string | null;
+  lheo: Generated<Json<Record<string, unknown>>>;
 }
 export interface TrainingSessionTable {
   id: Generated<string>;
@@ -257,6 +261,7 @@ export interface TrainingSessionTable {
   status: Generated<'active' | 'withdrawn'>;
   withdrawn_at: Timestamp | null;
   last_import_id: string | null;
+  lheo: Generated<Json<Record<string, unknown>>>;
 }
 export interface ActionFunderTable {
   action_id: string;

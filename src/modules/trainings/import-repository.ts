@@ -3,6 +3,7 @@ import { type Db, PLANNED_PER_CALL } from '../../db/database.js';
 import { markAudited } from '../../shared/audit.js';
 import type { LheoFormation, Rejection } from './lheo/model.js';
 import type { ImportReferentials, PreparedFormation } from './lheo/prepare.js';
+import { actionLheo, formationLheo, providerLheo, sessionLheo } from './lheo/stored.js';
 import type { FeedSource } from './rights.js';
 
 export interface ImportRun {
@@ -406,17 +407,19 @@ async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], 
     legal_name: p.legalName,
     address: p.address,
     contact: p.contact,
+    lheo: providerLheo(p),
   }));
   const { rows: providerIds } = !providerRows.length
     ? { rows: [] }
     : await sql<{ id: string; siret: string }>`
-    insert into training_provider (source, siret, lheo_number, activity_number, name, legal_name, address, contact, organisation_id, last_import_id)
-    select r.source, r.siret, r.lheo_number, r.activity_number, r.name, r.legal_name, r.address, r.contact,
+    insert into training_provider (source, siret, lheo_number, activity_number, name, legal_name, address, contact, lheo, organisation_id, last_import_id)
+    select r.source, r.siret, r.lheo_number, r.activity_number, r.name, r.legal_name, r.address, r.contact, r.lheo,
       (select o.id from organisation o where o.siret = r.siret limit 1), ${run.id}::uuid
     from jsonb_to_recordset(${json(providerRows)}) as r(source text, siret text, lheo_number text, activity_number text,
-      name text, legal_name text, address jsonb, contact jsonb)
+      name text, legal_name text, address jsonb, contact jsonb, lheo jsonb)
     on conflict (source, siret) do update set lheo_number = excluded.lheo_number, activity_number = excluded.activity_number,
       name = excluded.name, legal_name = excluded.legal_name, address = excluded.address, contact = excluded.contact,
+      lheo = excluded.lheo,
       organisation_id = coalesce(excluded.organisation_id, training_provider.organisation_id),
       last_import_id = excluded.last_import_id, updated_at = now()
     returning id, siret`.execute(tx);
@@ -442,24 +445,25 @@ async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], 
     course_type: f.courseType,
     url: f.url,
     contact: f.contact,
+    lheo: formationLheo(f),
     content_hash: hash,
   }));
   const { rows: trainingIds } = await sql<{ id: string; lheo_number: string }>`
     insert into training (source, lheo_number, provider_id, title, objective, expected_results, content, formacodes, nsf_codes,
-      rome_codes, certifying, rncp_code, rs_code, entry_level, exit_level, course_type, url, contact, content_hash, last_import_id)
+      rome_codes, certifying, rncp_code, rs_code, entry_level, exit_level, course_type, url, contact, lheo, content_hash, last_import_id)
     select r.source, r.lheo_number, r.provider_id, r.title, r.objective, r.expected_results, r.content, r.formacodes, r.nsf_codes,
-      r.rome_codes, r.certifying, r.rncp_code, r.rs_code, r.entry_level, r.exit_level, r.course_type, r.url, r.contact,
+      r.rome_codes, r.certifying, r.rncp_code, r.rs_code, r.entry_level, r.exit_level, r.course_type, r.url, r.contact, r.lheo,
       r.content_hash, ${run.id}::uuid
     from jsonb_to_recordset(${json(trainingRows)}) as r(source text, lheo_number text, provider_id uuid, title text,
       objective text, expected_results text, content text, formacodes text[], nsf_codes text[], rome_codes text[],
       certifying boolean, rncp_code text, rs_code text, entry_level text, exit_level text, course_type text, url text,
-      contact jsonb, content_hash text)
+      contact jsonb, lheo jsonb, content_hash text)
     on conflict (source, lheo_number) do update set provider_id = excluded.provider_id, title = excluded.title,
       objective = excluded.objective, expected_results = excluded.expected_results, content = excluded.content,
       formacodes = excluded.formacodes, nsf_codes = excluded.nsf_codes, rome_codes = excluded.rome_codes,
       certifying = excluded.certifying, rncp_code = excluded.rncp_code, rs_code = excluded.rs_code,
       entry_level = excluded.entry_level, exit_level = excluded.exit_level, course_type = excluded.course_type,
-      url = excluded.url, contact = excluded.contact, content_hash = excluded.content_hash,
+      url = excluded.url, contact = excluded.contact, lheo = excluded.lheo, content_hash = excluded.content_hash,
       last_import_id = excluded.last_import_id, status = 'active', withdrawn_at = null, updated_at = now()
     returning id, lheo_number`.execute(tx);
   const trainingByNumber = new Map(trainingIds.map((t) => [t.lheo_number, t.id]));
@@ -489,22 +493,24 @@ async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], 
       disability_access: a.disabilityAccess,
       recruitment_terms: a.recruitmentTerms,
       funder_codes: a.funders.map((x) => x.code),
+      lheo: actionLheo(a),
     })),
   );
   const { rows: actionIds } = await sql<{ id: string; training_id: string; lheo_number: string }>`
     insert into training_action (training_id, lheo_number, rhythm, public_codes, public_info, entry_level_required, alternance,
       teaching_mode, specific_conditions, funding_possible, entries_exits, place, commune_code, department_code, latitude,
       longitude, hours_centre, hours_company, price_total, price_hourly, disability_access, recruitment_terms, funder_codes,
-      last_import_id)
+      lheo, last_import_id)
     select r.training_id, r.lheo_number, r.rhythm, r.public_codes, r.public_info, r.entry_level_required, r.alternance,
       r.teaching_mode, r.specific_conditions, r.funding_possible, r.entries_exits, r.place, r.commune_code, r.department_code,
       r.latitude, r.longitude, r.hours_centre, r.hours_company, r.price_total, r.price_hourly, r.disability_access,
-      r.recruitment_terms, r.funder_codes, ${run.id}::uuid
+      r.recruitment_terms, r.funder_codes, r.lheo, ${run.id}::uuid
     from jsonb_to_recordset(${json(actionRows)}) as r(training_id uuid, lheo_number text, rhythm text, public_codes text[],
       public_info text, entry_level_required boolean, alternance text, teaching_mode text, specific_conditions text,
       funding_possible boolean, entries_exits text, place jsonb, commune_code text, department_code text,
       latitude double precision, longitude double precision, hours_centre integer, hours_company integer,
-      price_total numeric, price_hourly numeric, disability_access text, recruitment_terms text, funder_codes text[])
+      price_total numeric, price_hourly numeric, disability_access text, recruitment_terms text, funder_codes text[],
+      lheo jsonb)
     on conflict (training_id, lheo_number) do update set rhythm = excluded.rhythm, public_codes = excluded.public_codes,
       public_info = excluded.public_info, entry_level_required = excluded.entry_level_required,
       alternance = excluded.alternance, teaching_mode = excluded.teaching_mode,
@@ -513,7 +519,7 @@ async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], 
       department_code = excluded.department_code, latitude = excluded.latitude, longitude = excluded.longitude,
       hours_centre = excluded.hours_centre, hours_company = excluded.hours_company, price_total = excluded.price_total,
       price_hourly = excluded.price_hourly, disability_access = excluded.disability_access,
-      recruitment_terms = excluded.recruitment_terms, funder_codes = excluded.funder_codes,
+      recruitment_terms = excluded.recruitment_terms, funder_codes = excluded.funder_codes, lheo = excluded.lheo,
       last_import_id = excluded.last_import_id, status = 'active', withdrawn_at = null
     returning id, training_id, lheo_number`.execute(tx);
   const actionByKey = new Map(actionIds.map((a) => [`${a.training_id}|${a.lheo_number}`, a.id]));
@@ -534,6 +540,7 @@ async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], 
           places_total: s.placesTotal,
           places_remaining: s.placesRemaining,
           registration_address: s.registrationAddress,
+          lheo: sessionLheo(s),
         });
       for (const x of a.funders)
         funderRows.push({ action_id: actionId, funder_code: x.code, places: x.places });
@@ -541,15 +548,17 @@ async function writeChanged(tx: Db, run: ImportRun, batch: PreparedFormation[], 
   }
   await sql`
     insert into training_session (action_id, lheo_number, start_date, end_date, recruitment_state, places_total,
-      places_remaining, registration_address, last_import_id)
+      places_remaining, registration_address, lheo, last_import_id)
     select r.action_id, r.lheo_number, r.start_date, r.end_date, r.recruitment_state, r.places_total, r.places_remaining,
-      r.registration_address, ${run.id}::uuid
+      r.registration_address, r.lheo, ${run.id}::uuid
     from jsonb_to_recordset(${json(sessionRows)}) as r(action_id uuid, lheo_number text, start_date date, end_date date,
-      recruitment_state text, places_total integer, places_remaining integer, registration_address jsonb)
+      recruitment_state text, places_total integer, places_remaining integer, registration_address jsonb, lheo jsonb)
     on conflict (action_id, lheo_number) do update set start_date = excluded.start_date, end_date = excluded.end_date,
       recruitment_state = excluded.recruitment_state, places_total = excluded.places_total,
       places_remaining = excluded.places_remaining, registration_address = excluded.registration_address,
-      last_import_id = excluded.last_import_id, status = 'active', withdrawn_at = null`.execute(tx);
+      lheo = excluded.lheo, last_import_id = excluded.last_import_id, status = 'active', withdrawn_at = null`.execute(
+    tx,
+  );
   // Only formations known before can have funders to replace or actions and sessions to withdraw.
   const updatedTrainings = trainingIds.filter((t) => updated.has(t.lheo_number)).map((t) => t.id);
   const updatedSet = new Set(updatedTrainings);

@@ -1,7 +1,16 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { markAudited } from '../../shared/audit.js';
-import type { LheoAction, LheoAddress, LheoContact, LheoFormation, LheoSession } from './lheo/model.js';
+import type { LheoAction, LheoFormation, LheoSession } from './lheo/model.js';
+import {
+  storedAction,
+  storedAddress,
+  storedContact,
+  storedFormation,
+  storedFunderExtras,
+  storedProvider,
+  storedSession,
+} from './lheo/stored.js';
 
 export interface SessionView extends LheoSession {
   id: string;
@@ -59,6 +68,7 @@ export function catalogueRepository(db: Db) {
         't.course_type',
         't.url',
         't.contact',
+        't.lheo',
         't.status',
         't.updated_at',
         'p.lheo_number as p_number',
@@ -68,6 +78,7 @@ export function catalogueRepository(db: Db) {
         'p.legal_name',
         'p.address as p_address',
         'p.contact as p_contact',
+        'p.lheo as p_lheo',
         'p.organisation_id',
       ])
       .where('t.id', 'in', ids)
@@ -118,26 +129,29 @@ export function catalogueRepository(db: Db) {
         expectedResults: t.expected_results,
         content: t.content,
         certifying: t.certifying,
-        contact: t.contact as unknown as LheoContact,
+        contact: storedContact(t.contact),
         courseType: t.course_type,
         entryLevel: t.entry_level,
         rncpCode: t.rncp_code,
         rsCode: t.rs_code,
         exitLevel: t.exit_level,
         url: t.url,
+        ...storedFormation(t.lheo),
         provider: {
           number: t.p_number,
           siret: t.siret.trim(),
           activityNumber: t.activity_number,
           name: t.p_name,
           legalName: t.legal_name,
-          address: t.p_address as unknown as LheoAddress,
-          contact: t.p_contact as unknown as LheoContact,
+          address: storedAddress(t.p_address),
+          contact: storedContact(t.p_contact),
+          ...storedProvider(t.p_lheo),
         },
         actions: [],
       });
     }
     const actionViews = new Map<string, ActionView>();
+    const actionLheos = new Map<string, Record<string, unknown>>();
     for (const a of actions) {
       const view: ActionView = {
         id: a.id,
@@ -154,7 +168,15 @@ export function catalogueRepository(db: Db) {
         teachingMode: a.teaching_mode,
         specificConditions: a.specific_conditions,
         fundingPossible: a.funding_possible,
-        place: a.place as unknown as LheoAction['place'],
+        place: a.place
+          ? {
+              ...storedAddress(a.place),
+              name: (a.place.name as string | null) ?? null,
+              phone: (a.place.phone as string | null) ?? null,
+              email: (a.place.email as string | null) ?? null,
+              web: (a.place.web as string | null) ?? null,
+            }
+          : null,
         entriesExits: a.entries_exits,
         sessions: [],
         disabilityAccess: a.disability_access,
@@ -164,7 +186,9 @@ export function catalogueRepository(db: Db) {
         hoursCentre: a.hours_centre,
         hoursCompany: a.hours_company,
         funders: [],
+        ...storedAction(a.lheo),
       };
+      actionLheos.set(a.id, a.lheo);
       actionViews.set(a.id, view);
       views.get(a.training_id)?.actions.push(view);
     }
@@ -178,10 +202,15 @@ export function catalogueRepository(db: Db) {
         recruitmentState: s.recruitment_state,
         placesTotal: s.places_total,
         placesRemaining: s.places_remaining,
-        registrationAddress: s.registration_address as unknown as LheoAddress,
+        registrationAddress: storedAddress(s.registration_address),
+        ...storedSession(s.lheo),
       });
     for (const f of funders)
-      actionViews.get(f.action_id)?.funders.push({ code: f.funder_code, places: f.places });
+      actionViews.get(f.action_id)?.funders.push({
+        code: f.funder_code,
+        places: f.places,
+        extras: storedFunderExtras(actionLheos.get(f.action_id) ?? {}, f.funder_code),
+      });
     return ids.map((id) => views.get(id)).filter((v): v is TrainingView => !!v);
   }
 

@@ -393,6 +393,9 @@ export function trainingsService(
             placesTotal: total,
             placesRemaining: remaining,
             registrationAddress: address,
+            registrationPeriod: null,
+            extras: [],
+            stamps: { createdOn: null, updatedOn: null },
           }),
         (id) => ({
           action: 'training_session.created',

@@ -10,8 +10,11 @@ import {
   COURSE_TYPES,
   ENTRY_EXIT_MODES,
   FUNDERS,
+  GENERAL_OBJECTIVES,
   LEVELS,
   label,
+  publicLabel,
+  RECRUITMENT_AREAS,
   RECRUITMENT_STATES,
   TEACHING_MODES,
 } from './dictionaries.js';
@@ -21,6 +24,80 @@ import { hoursText, searchReturnUrl } from './search-page.js';
 
 const addressText = (a: LheoAddress | null) =>
   a ? `${a.lines.join(', ')}, ${a.postalCode} ${a.city}` : 'Formation à distance';
+const NB = '\u00a0';
+const languages = new Intl.DisplayNames('fr', { type: 'language' });
+const languageName = (code: string) => {
+  try {
+    return languages.of(code.toLowerCase()) ?? code;
+  } catch {
+    return code;
+  }
+};
+
+/** What real feeds carry beyond the essentials (issue 9, « fidélité »), shown only when given. */
+function TrainingDetails({ t }: { t: TrainingView }) {
+  const items = [
+    t.generalObjective ? `Objectif général${NB}: ${label(GENERAL_OBJECTIVES, t.generalObjective)}` : '',
+    t.mainFormacode ? `Formacode principal${NB}: ${t.mainFormacode}` : '',
+    t.certifinfoCode ? `Certif Info${NB}: ${t.certifinfoCode}` : '',
+  ].filter(Boolean);
+  return items.length ? (
+    <ul>
+      {items.map((item) => (
+        <li safe>{item}</li>
+      ))}
+    </ul>
+  ) : (
+    ''
+  );
+}
+
+function ActionDetails({ a }: { a: ActionView }) {
+  const periods = a.sessions
+    .map((s) => s.registrationPeriod)
+    .filter((p): p is NonNullable<typeof p> => !!p && !!(p.start || p.end));
+  const items = [
+    a.languages.length ? `Langue${NB}: ${a.languages.map(languageName).join(', ')}` : '',
+    a.recruitmentArea
+      ? `Recrutement${NB}: ${label(RECRUITMENT_AREAS, a.recruitmentArea).toLowerCase()}${a.recruitmentAreaInfo ? ` (${a.recruitmentAreaInfo})` : ''}`
+      : '',
+    a.indicativeDuration ? `Durée indicative${NB}: ${a.indicativeDuration}` : '',
+    a.hoursTotal !== null ? `Durée totale${NB}: ${a.hoursTotal}${NB}h` : '',
+    a.contracted
+      ? `Action conventionnée${a.contractedHours !== null ? ` (${a.contractedHours}${NB}h)` : ''}`
+      : '',
+    periods[0]
+      ? `Inscriptions${NB}: ${[periods[0].start && `du ${formatDate(periods[0].start)}`, periods[0].end && `jusqu’au ${formatDate(periods[0].end)}`].filter(Boolean).join(' ')}`
+      : '',
+    ...a.trainers.map((t) => `Organisme formateur${NB}: ${t.legalName} (SIRET ${t.siret})`),
+    a.informationAddress ? `Information${NB}: ${addressText(a.informationAddress)}` : '',
+    a.place?.phone ? `Téléphone du lieu${NB}: ${a.place.phone}` : '',
+  ].filter(Boolean);
+  return (
+    <>
+      {items.length ? (
+        <ul>
+          {items.map((item) => (
+            <li safe>{item}</li>
+          ))}
+        </ul>
+      ) : (
+        ''
+      )}
+      {/* A feed's URL becomes a link only when it is a web address (never « javascript: »). */}
+      {a.url && /^https?:\/\//i.test(a.url) ? (
+        <p>
+          <a class="fr-link" href={a.url} rel="noopener external" safe>
+            {`Page de l’action chez l’organisme`}
+          </a>
+        </p>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
 const money = (n: number | null) =>
   n === null ? 'non communiqué' : `${n.toLocaleString('fr-FR', { minimumFractionDigits: 2 })} € TTC`;
 
@@ -63,6 +140,7 @@ function Description({ t }: { t: TrainingView }) {
           safe
         >{`Métiers (ROME) : ${t.romeCodes.join(', ') || 'non renseignés'}${t.formacodes.length ? ` · Formacode : ${t.formacodes.join(', ')}` : ''}`}</li>
       </ul>
+      <TrainingDetails t={t} />
     </>
   );
 }
@@ -80,13 +158,14 @@ function ActionBlock(p: { t: TrainingView; a: ActionView; csrf: string | null; m
           safe
         >{`Modalité : ${label(TEACHING_MODES, a.teachingMode)} · ${a.rhythm} · ${label(ENTRY_EXIT_MODES, a.entriesExits)}`}</li>
         <li safe>{`${hoursText(a.hoursCentre, a.hoursCompany)} · Prix : ${money(a.priceTotal)}`}</li>
-        <li safe>{`Public : ${a.publicInfo ?? a.publicCodes.join(', ')}`}</li>
+        <li safe>{`Public : ${publicLabel(a.publicCodes, a.publicInfo)}`}</li>
         <li
           safe
         >{`Conditions d’accès : ${a.specificConditions}${a.entryLevelRequired ? ' (niveau d’entrée exigé)' : ''}`}</li>
         {a.disabilityAccess ? <li safe>{`Accessibilité : ${a.disabilityAccess}`}</li> : ''}
         {a.recruitmentTerms ? <li safe>{`Inscription : ${a.recruitmentTerms}`}</li> : ''}
       </ul>
+      <ActionDetails a={a} />
       <DataTable
         caption={`Financeurs et places achetées — action ${a.number}`}
         headers={['Financeur', 'Places financées']}

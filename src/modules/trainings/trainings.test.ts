@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
 import { testEngines } from '../../../test/databases.js';
+import { lheoXsdErrors } from '../../../test/lheo-xsd.js';
 import type { Db } from '../../db/database.js';
 import { DEMO_REGION_CODE } from '../demo/region.js';
 import { feedBytes, feedInputs } from './feed.js';
@@ -218,6 +219,18 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
     const csv = await b.api('GET', '/api/v1/trainings/export.csv?q=electricien');
     expect(csv.body.split('\r\n')[0]).toContain('Numéro formation;Intitulé;Organisme');
   });
+
+  it('writes every LHÉO export valid against the LHÉO 2.3 XSD: demo catalogue, a search, a funder’s purchases, generate:lheo', async () => {
+    const b = await new Browser(t.app).login('admin.francetravail@passerelle.demo');
+    for (const query of ['', '?q=electricien', '?funder=2', '?funder=demandeurs&certifying=true']) {
+      const xml = await b.api('GET', `/api/v1/trainings/export.xml${query}`);
+      expect(xml.statusCode).toBe(200);
+      expect(xml.body).toContain('<formation ');
+      expect({ query, errors: await lheoXsdErrors(xml.body) }).toEqual({ query, errors: [] });
+    }
+    expect(await lheoXsdErrors(feed.toString('utf8'))).toEqual([]);
+    // Four exports of the demo catalogue, each compiled and validated by libxml2 in WebAssembly.
+  }, 300_000);
 
   it('lets a training organisation update its own sessions only', async () => {
     const { rows } = await sql<{ session: string; organisation: string; other: string }>`

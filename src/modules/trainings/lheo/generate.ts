@@ -72,6 +72,13 @@ const PUBLICS = [
   'Bénéficiaires du RSA',
   'Travailleurs handicapés',
 ];
+/**
+ * Public codes (code-public-vise) are Formacode codes: these are the ones the real Intercarif
+ * records of test/fixtures/lheo carry (the demo once wrote « Demandeurs d’emploi » there, which
+ * the schema refuses: the text belongs in <info-public-vise>).
+ */
+const PUBLIC_CODES = ['80001', '80006', '83056'];
+const NO_STAMPS = { createdOn: null, updatedOn: null };
 const RHYTHMS = ['Temps plein', 'Temps partiel', 'Cours du jour', 'Alternance 3 semaines / 1 semaine'];
 
 /** Funders and how often they buy places: the Region and France Travail buy most places for job seekers. */
@@ -127,6 +134,21 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
     inseeCode: c.code,
     latitude: null,
     longitude: null,
+    department: c.code.startsWith('97') ? c.code.slice(0, 3) : c.code.slice(0, 2),
+    region: null,
+    country: 'FR',
+  });
+  const person = (phone: string | null, email: string | null) => ({
+    civility: null,
+    // One draw, as before the first name was kept apart: the same seed gives the same catalogue.
+    name: f.person.fullName(),
+    firstName: null,
+    phone,
+    mobile: null,
+    fax: null,
+    email,
+    web: null,
+    address: null,
   });
   const providerCount = Math.max(5, Math.round(options.sessions / 400));
   const providers: LheoProvider[] = (
@@ -145,12 +167,21 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
       name: p.name,
       legalName: p.name.toUpperCase(),
       address: addressIn(commune),
-      contact: {
-        name: f.person.fullName(),
+      contact: person(f.phone.number({ style: 'national' }), `contact@${f.internet.domainWord()}.fr`),
+      coordinates: {
+        civility: null,
+        name: null,
+        firstName: null,
         phone: f.phone.number({ style: 'national' }),
-        email: `contact@${f.internet.domainWord()}.fr`,
+        mobile: null,
+        fax: null,
+        email: null,
         web: null,
+        address: null,
       },
+      specificInfo: null,
+      potential: [],
+      extras: [],
     };
   });
 
@@ -219,12 +250,15 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
           placesTotal,
           placesRemaining: f.number.int({ min: featured && s === 1 ? 1 : 0, max: placesTotal }),
           registrationAddress: provider.address,
+          registrationPeriod: null,
+          extras: [],
+          stamps: NO_STAMPS,
         });
         start = addDays(start, f.number.int({ min: 30, max: 120 }));
       }
       sessions += list.length;
       const funders: LheoFunder[] = seeded
-        ? [{ code: formationIndex === 1 ? '2' : '4', places: formationIndex === 1 ? 12 : 10 }]
+        ? [{ code: formationIndex === 1 ? '2' : '4', places: formationIndex === 1 ? 12 : 10, extras: [] }]
         : f.helpers
             .arrayElements(
               FUNDER_MIX.flatMap((m) => Array(m.weight).fill(m.code) as string[]),
@@ -234,12 +268,13 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
               ]),
             )
             .filter((code, i, arr) => arr.indexOf(code) === i)
-            .map((code) => ({ code, places: f.number.int({ min: 4, max: 16 }) }));
+            .map((code) => ({ code, places: f.number.int({ min: 4, max: 16 }), extras: [] }));
       const pricePerHour = f.number.int({ min: 9, max: 18 });
       actions.push({
         number: `${prefix}-A${formationIndex}-${a}`,
         rhythm: f.helpers.arrayElement(RHYTHMS),
-        publicCodes: ['Demandeurs d’emploi'],
+        // Chosen without a draw, so that the seeded catalogue (and the tests built on it) stays the same.
+        publicCodes: [PUBLIC_CODES[(formationIndex + a) % PUBLIC_CODES.length]!],
         publicInfo: f.helpers.arrayElements(PUBLICS, { min: 1, max: 3 }).join(', '),
         entryLevelRequired: diploma.level !== '0' && f.datatype.boolean(0.3),
         alternance: hoursCompany > 0 ? `Stage en entreprise de ${hoursCompany} heures` : 'Sans alternance',
@@ -254,9 +289,17 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
           'Projet professionnel validé par un conseiller',
         ]),
         fundingPossible: true,
-        place: { ...addressIn(commune), name: `${provider.name} — site de ${commune.name}` },
+        place: {
+          ...addressIn(commune),
+          name: `${provider.name} — site de ${commune.name}`,
+          phone: null,
+          email: null,
+          web: null,
+        },
         entriesExits: diploma.prefix === 'Remise à niveau et découverte du métier' ? '1' : '0',
+        url: null,
         sessions: list,
+        informationAddress: null,
         disabilityAccess: 'Locaux accessibles aux personnes à mobilité réduite ; référent handicap sur place',
         recruitmentTerms:
           'Inscription auprès de votre conseiller France Travail, Mission locale ou Cap emploi',
@@ -264,13 +307,24 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
         priceTotal: pricePerHour * (hoursTotal - hoursCompany),
         hoursCentre: hoursTotal - hoursCompany,
         hoursCompany,
+        languages: ['FR'],
+        recruitmentArea: '3',
+        recruitmentAreaInfo: null,
+        indicativeDuration: null,
+        hoursTotal: hoursTotal,
+        contracted: null,
+        contractedHours: null,
+        trainers: [],
         funders,
+        extras: [],
+        stamps: NO_STAMPS,
       });
     }
     const title = `${diploma.prefix} — ${job}`;
     yield {
       number: `${prefix}-F${formationIndex}`,
       formacodes: [],
+      mainFormacode: null,
       nsfCodes: [],
       romeCodes: [appellation.rome],
       title: title.length > 255 ? title.slice(0, 255) : title,
@@ -291,20 +345,19 @@ export function* generateFeed(options: FeedOptions): Generator<LheoFormation> {
         hoursCompany ? 'Période de formation en entreprise' : 'Techniques de recherche d’emploi',
       ].join(' ; '),
       certifying: diploma.certifying,
-      contact: {
-        name: f.person.fullName(),
-        phone: f.phone.number({ style: 'national' }),
-        email: null,
-        web: null,
-      },
+      contact: person(f.phone.number({ style: 'national' }), null),
       courseType: f.helpers.arrayElement(['1', '1', '2', '4']),
       entryLevel: diploma.level,
       rncpCode: diploma.certifying ? String(f.number.int({ min: 30000, max: 39999 })) : null,
       rsCode: null,
+      certifinfoCode: null,
+      generalObjective: diploma.certifying ? '6' : '8',
       exitLevel: diploma.certifying ? diploma.level : null,
       url: null,
       actions,
       provider,
+      extras: [],
+      stamps: NO_STAMPS,
     };
   }
 }

@@ -52,7 +52,7 @@ describe.each(testEngines())('LHÉO import on %s: hostile numbers and files', (e
           hoursCompany: 99_999,
           priceHourly: 999_999,
           priceTotal: 9_999_999_999,
-          funders: [{ code: '2', places: 99_999 }],
+          funders: [{ code: '2', places: 99_999, extras: [] }],
           sessions: [
             { ...s, number: 'S-BORNES', placesTotal: 99_999, placesRemaining: 99_999 },
             { ...s, number: 'S-PLACES', placesTotal: 99_999_999_999, placesRemaining: null },
@@ -61,7 +61,7 @@ describe.each(testEngines())('LHÉO import on %s: hostile numbers and files', (e
         },
         { ...a, number: 'HEURES', hoursCentre: 1e20 },
         { ...a, number: 'PRIX', priceTotal: 1e20 },
-        { ...a, number: 'FINANCES', funders: [{ code: '2', places: 99_999_999_999 }] },
+        { ...a, number: 'FINANCES', funders: [{ code: '2', places: 99_999_999_999, extras: [] }] },
       ],
     };
     const outcome = await run(db, 'bornes', () =>

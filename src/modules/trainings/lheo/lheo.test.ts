@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sampleFormation } from '../../../../test/lheo-sample.js';
+import { lheoXsdErrors } from '../../../../test/lheo-xsd.js';
 import { READER_LIMITS } from './guard.js';
 import { type MappingContext, mapFormation } from './map.js';
 import type { LheoAction, LheoFormation, LheoSession } from './model.js';
@@ -103,12 +104,12 @@ describe('LHÉO records', () => {
       formationXml({
         ...good,
         number: 'PLACES-NEGATIVES',
-        actions: [{ ...good.actions[0]!, funders: [{ code: '2', places: -3 }] }],
+        actions: [{ ...good.actions[0]!, funders: [{ code: '2', places: -3, extras: [] }] }],
       }),
       formationXml({
         ...good,
         number: 'FINANCEUR-INCONNU',
-        actions: [{ ...good.actions[0]!, funders: [{ code: '99', places: 3 }] }],
+        actions: [{ ...good.actions[0]!, funders: [{ code: '99', places: 3, extras: [] }] }],
       }),
       formationXml({
         ...good,
@@ -158,6 +159,25 @@ describe('LHÉO records', () => {
         ),
     );
     const digits = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
+    /** Text of 3 to n characters (a phone fits <numtel>'s 25, an e-mail <courriel>'s 3 to 160). */
+    const short = (n: number) => text.filter((t) => t.length >= 3 && t.length <= n);
+    const stamps = fc.record({
+      createdOn: fc.option(digits(8), { nil: null }),
+      updatedOn: fc.option(digits(8), { nil: null }),
+    });
+    const escapeText = (t: string) =>
+      t.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+    /** <extras> as a Carif writes them: CPF eligibility, a funding programme, nested extras. */
+    const extras = fc.array(
+      fc
+        .tuple(fc.constantFrom('cpf', 'programme-financeur', 'FLUX-CARIF'), text, fc.boolean())
+        .map(([info, value, nested]) =>
+          nested
+            ? `<extras info="${info}"><extras info="detail"><extra info="valeur">${escapeText(value)}</extra></extras></extras>`
+            : `<extras info="${info}"><extra info="${info}">${escapeText(value)}</extra></extras>`,
+        ),
+      { maxLength: 2 },
+    );
     const address = fc
       .record({
         lines: fc.array(text, { minLength: 1, maxLength: 3 }),
@@ -172,16 +192,26 @@ describe('LHÉO records', () => {
           fc.double({ min: -180, max: 180, noNaN: true }).map((x) => x + 0),
           { nil: null },
         ),
+        department: fc.option(fc.constantFrom('69', '2A', '974'), { nil: null }),
+        region: fc.option(fc.constantFrom('84', '11'), { nil: null }),
+        country: fc.option(fc.constant('FR'), { nil: null }),
       })
       .map((a) =>
         a.latitude === null || a.longitude === null ? { ...a, latitude: null, longitude: null } : a,
       );
-    const contact = fc.record({
+    const reachable = {
+      civility: fc.option(fc.constantFrom('Madame', 'Monsieur'), { nil: null }),
       name: fc.option(text, { nil: null }),
-      phone: fc.option(text, { nil: null }),
-      email: fc.option(text, { nil: null }),
-      web: fc.option(text, { nil: null }),
-    });
+      firstName: fc.option(text, { nil: null }),
+      phone: fc.option(short(25), { nil: null }),
+      mobile: fc.option(short(25), { nil: null }),
+      fax: fc.option(short(25), { nil: null }),
+      email: fc.option(short(40), { nil: null }),
+      web: fc.option(short(40), { nil: null }),
+    };
+    const contact = fc.record({ ...reachable, address: fc.option(address, { nil: null }) });
+    // The organisation's address is its own field: its coordinates carry phones and web only.
+    const coordinates = fc.record({ ...reachable, address: fc.constant(null) });
     const date = fc
       .integer({ min: 0, max: 3000 })
       .map((d) => new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10));
@@ -194,6 +224,12 @@ describe('LHÉO records', () => {
         placesTotal: fc.option(fc.integer({ min: 20, max: 40 }), { nil: null }),
         placesRemaining: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
         registrationAddress: address,
+        registrationPeriod: fc.option(
+          fc.record({ start: fc.option(date, { nil: null }), end: fc.option(date, { nil: null }) }),
+          { nil: null },
+        ),
+        extras,
+        stamps,
       })
       .map(({ days, ...s }) => ({
         ...s,
@@ -202,7 +238,7 @@ describe('LHÉO records', () => {
     const action = fc.record({
       number: text,
       rhythm: text,
-      publicCodes: fc.array(text, { minLength: 1, maxLength: 2 }),
+      publicCodes: fc.array(digits(5), { minLength: 1, maxLength: 2 }),
       publicInfo: fc.option(text, { nil: null }),
       entryLevelRequired: fc.boolean(),
       alternance: text,
@@ -210,10 +246,34 @@ describe('LHÉO records', () => {
       specificConditions: text,
       fundingPossible: fc.boolean(),
       place: fc.option(
-        fc.tuple(address, fc.option(text, { nil: null })).map(([a, name]) => ({ ...a, name })),
+        fc
+          .tuple(address, fc.option(text, { nil: null }), coordinates)
+          .map(([a, name, c]) => ({ ...a, name, phone: c.phone, email: c.email, web: c.web })),
         { nil: null },
       ),
       entriesExits: fc.constantFrom('0', '1'),
+      url: fc.option(short(40), { nil: null }),
+      informationAddress: fc.option(address, { nil: null }),
+      languages: fc.array(fc.constantFrom('FR', 'EN', 'DE'), { maxLength: 2 }),
+      recruitmentArea: fc.option(fc.constantFrom('0', '3', '6'), { nil: null }),
+      recruitmentAreaInfo: fc.option(text, { nil: null }),
+      indicativeDuration: fc.option(text, { nil: null }),
+      hoursTotal: fc.option(fc.nat(3000), { nil: null }),
+      contracted: fc.option(fc.boolean(), { nil: null }),
+      contractedHours: fc.option(fc.nat(3000), { nil: null }),
+      trainers: fc.array(
+        fc.record({
+          number: fc.option(text, { nil: null }),
+          siret: fc.constant(sample().provider.siret),
+          legalName: text,
+          contact: fc.option(contact, { nil: null }),
+          potential: fc.array(digits(5), { maxLength: 2 }),
+          extras,
+        }),
+        { maxLength: 2 },
+      ),
+      extras,
+      stamps,
       sessions: fc.uniqueArray(session, { minLength: 1, maxLength: 3, selector: (s) => s.number }),
       disabilityAccess: fc.option(text, { nil: null }),
       recruitmentTerms: fc.option(text, { nil: null }),
@@ -229,40 +289,56 @@ describe('LHÉO records', () => {
       hoursCompany: fc.option(fc.nat(3000), { nil: null }),
       funders: fc.uniqueArray(
         fc.record({
-          code: fc.constantFrom('2', '4', '7', '10', '16'),
+          code: fc.constantFrom('2', '4', '7', '10', '16', '17', '20'),
           places: fc.option(fc.nat(50), { nil: null }),
+          extras,
         }),
         { maxLength: 3, selector: (f) => f.code },
       ),
     });
-    const formation = fc.record({
-      number: text,
-      formacodes: fc.array(digits(5), { maxLength: 2 }),
-      nsfCodes: fc.array(digits(3), { maxLength: 2 }),
-      romeCodes: fc.array(fc.constantFrom('F1602', 'J1501', 'N1103'), { maxLength: 2 }),
-      title: text,
-      objective: text,
-      expectedResults: text,
-      content: text,
-      certifying: fc.boolean(),
-      contact,
-      courseType: fc.constantFrom('1', '2', '3', '4'),
-      entryLevel: fc.constantFrom('0', '13', '14'),
-      rncpCode: fc.option(digits(5), { nil: null }),
-      rsCode: fc.option(digits(4), { nil: null }),
-      exitLevel: fc.option(fc.constantFrom('13', '15'), { nil: null }),
-      url: fc.option(text, { nil: null }),
-      actions: fc.uniqueArray(action, { minLength: 1, maxLength: 3, selector: (a) => a.number }),
-      provider: fc.record({
-        number: fc.option(text, { nil: null }),
-        siret: fc.constant(sample().provider.siret),
-        activityNumber: digits(11),
-        name: text,
-        legalName: text,
-        address,
+    const formation = fc
+      .record({
+        number: text,
+        formacodes: fc.array(digits(5), { maxLength: 2 }),
+        nsfCodes: fc.array(digits(3), { maxLength: 2 }),
+        romeCodes: fc.array(fc.constantFrom('F1602', 'J1501', 'N1103'), { maxLength: 2 }),
+        title: text,
+        objective: text,
+        expectedResults: text,
+        content: text,
+        certifying: fc.boolean(),
         contact,
-      }),
-    });
+        courseType: fc.constantFrom('1', '2', '3', '4'),
+        entryLevel: fc.constantFrom('0', '13', '14'),
+        rncpCode: fc.option(digits(5), { nil: null }),
+        rsCode: fc.option(digits(4), { nil: null }),
+        certifinfoCode: fc.option(digits(6), { nil: null }),
+        generalObjective: fc.option(fc.constantFrom('6', '7', '9'), { nil: null }),
+        exitLevel: fc.option(fc.constantFrom('13', '15'), { nil: null }),
+        url: fc.option(short(40), { nil: null }),
+        actions: fc.uniqueArray(action, { minLength: 1, maxLength: 3, selector: (a) => a.number }),
+        provider: fc.record({
+          number: fc.option(text, { nil: null }),
+          siret: fc.constant(sample().provider.siret),
+          activityNumber: digits(11),
+          name: text,
+          legalName: text,
+          address,
+          contact,
+          coordinates,
+          specificInfo: fc.option(text, { nil: null }),
+          potential: fc.array(digits(5), { maxLength: 2 }),
+          extras,
+        }),
+        extras,
+        stamps,
+        principal: fc.boolean(),
+      })
+      .map(({ principal, ...f }) => ({
+        ...f,
+        // The principal Formacode is one of the formation's codes (tag="principal"), or none.
+        mainFormacode: principal ? (f.formacodes[0] ?? null) : null,
+      }));
     const canonical = (f: LheoFormation): LheoFormation => ({
       ...f,
       actions: [...f.actions]
@@ -273,14 +349,19 @@ describe('LHÉO records', () => {
           funders: [...a.funders].sort((x, y) => Number(x.code) - Number(y.code)),
         })),
     });
+    const written: string[] = [];
     await fc.assert(
       fc.asyncProperty(formation, async (x) => {
-        const { results } = await parse(doc(formationXml(x as LheoFormation)));
+        const xml = formationXml(x as LheoFormation);
+        written.push(xml);
+        const { results } = await parse(doc(xml));
         expect(results[0]!.rejections).toEqual([]);
         expect(results[0]!.formation).toEqual(canonical(x as LheoFormation));
       }),
       { numRuns: 150 },
     );
+    // Every formation written above is valid LHÉO 2.3 too (one document: one schema compilation).
+    expect(await lheoXsdErrors(doc(...written))).toEqual([]);
   });
 });
 
@@ -289,7 +370,7 @@ describe('LHÉO numbers and dates (rules.ts)', () => {
   const f = sample();
   const a0 = f.actions[0]!;
   const s0 = a0.sessions[0]!;
-  const place = { ...s0.registrationAddress, name: 'Site' };
+  const place = { ...s0.registrationAddress, name: 'Site', phone: null, email: null, web: null };
   /** Each numeric element, how to set it, and the record a value past its bound rejects. */
   const cases: {
     field: keyof typeof NUMERIC_FIELDS;
@@ -313,18 +394,20 @@ describe('LHÉO numbers and dates (rules.ts)', () => {
       field: 'nb-places-financees',
       at: 99_999,
       past: [100_000, 99_999_999_999],
-      set: (v) => ({ action: { funders: [{ code: '2', places: v }] } }),
+      set: (v) => ({ action: { funders: [{ code: '2', places: v, extras: [] }] } }),
     },
     {
       field: 'prix-horaire-TTC',
       at: 999_999,
-      past: [999_999.01, 1e20],
+      // Not 999 999,01: the schema allows 6 characters, so the writer writes it 999999 (at the bound).
+      past: [1_000_000, 1e20],
       set: (v) => ({ action: { priceHourly: v } }),
     },
     {
       field: 'prix-total-TTC',
       at: 9_999_999_999,
-      past: [9_999_999_999.01, 1e20],
+      // Not 9 999 999 999,01: the schema allows 10 characters, so the writer writes 9999999999.
+      past: [10_000_000_000, 1e20],
       set: (v) => ({ action: { priceTotal: v } }),
     },
     {
@@ -408,21 +491,21 @@ describe('LHÉO numbers and dates (rules.ts)', () => {
       withPatch({
         action: {
           funders: [
-            { code: '2', places: 50_000 },
-            { code: '2', places: 49_999 },
+            { code: '2', places: 50_000, extras: [] },
+            { code: '2', places: 49_999, extras: [] },
           ],
         },
       }),
     );
     expect(at.formation!.actions.find((a) => a.number === 'BORNE')!.funders).toEqual([
-      { code: '2', places: 99_999 },
+      { code: '2', places: 99_999, extras: [] },
     ]);
     const past = await mapOne(
       withPatch({
         action: {
           funders: [
-            { code: '2', places: 50_000 },
-            { code: '2', places: 50_000 },
+            { code: '2', places: 50_000, extras: [] },
+            { code: '2', places: 50_000, extras: [] },
           ],
         },
       }),

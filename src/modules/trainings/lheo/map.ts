@@ -3,7 +3,9 @@ import {
   COURSE_TYPES,
   ENTRY_EXIT_MODES,
   FUNDERS,
+  GENERAL_OBJECTIVES,
   LEVELS,
+  RECRUITMENT_AREAS,
   RECRUITMENT_STATES,
   TEACHING_MODES,
 } from '../dictionaries.js';
@@ -11,10 +13,13 @@ import type {
   LheoAction,
   LheoAddress,
   LheoContact,
+  LheoExtras,
   LheoFormation,
   LheoFunder,
   LheoProvider,
   LheoSession,
+  LheoStamps,
+  LheoTrainer,
   Rejection,
 } from './model.js';
 import type { XmlNode } from './reader.js';
@@ -103,6 +108,15 @@ function lheoDate(node: XmlNode, name: string): string {
   return iso;
 }
 
+/**
+ * A date that may be unknown: LHÉO writes 00000000 for « not known » (and feeds 99999999 for « no
+ * end »), as the AFPA record's registration period does (<debut>00000000</debut>).
+ */
+function openDate(node: XmlNode, name: string): string | null {
+  const value = textOf(node, name);
+  return !value || value === '00000000' || value === '99999999' ? null : lheoDate(node, name);
+}
+
 function address(node: XmlNode | null, where: string, context: MappingContext): LheoAddress {
   if (!node)
     throw new RecordError(
@@ -131,19 +145,122 @@ function address(node: XmlNode | null, where: string, context: MappingContext): 
     if (latitude === null || longitude === null)
       throw new RecordError(geo, '<geolocalisation> : latitude ou longitude absente');
   }
-  return { lines, postalCode, city: required(node, 'ville', 50), inseeCode, latitude, longitude };
+  return {
+    lines,
+    postalCode,
+    city: required(node, 'ville', 50),
+    inseeCode,
+    latitude,
+    longitude,
+    department: textOf(node, 'departement'),
+    region: textOf(node, 'region'),
+    country: textOf(node, 'pays'),
+  };
 }
 
-function contact(coordonnees: XmlNode | null): LheoContact {
-  if (!coordonnees) return { name: null, phone: null, email: null, web: null };
-  const name = [textOf(coordonnees, 'prenom'), textOf(coordonnees, 'nom')].filter(Boolean).join(' ') || null;
-  const tel = one(coordonnees, 'telfixe') ?? one(coordonnees, 'portable');
-  const web = one(coordonnees, 'web');
+/**
+ * An address that only informs (a contact's, the information address): kept as the feed gives it,
+ * without the commune check that places and registrations get. Real feeds fill these with
+ * placeholders (the DAEU record's contact: « 00000 », « - ») that must not reject the formation.
+ * An address the schema could not hold (no line, no 5-character postcode, no town) is not kept.
+ */
+function looseAddress(node: XmlNode | null): LheoAddress | null {
+  if (!node) return null;
+  const lines = all(node, 'ligne')
+    .map((l) => l.text)
+    .filter(Boolean);
+  const postalCode = textOf(node, 'codepostal') ?? '';
+  const city = textOf(node, 'ville') ?? '';
+  if (!lines.length || postalCode.length !== 5 || !city || city.length > 50) return null;
+  const geo = one(node, 'geolocalisation');
+  const coordinate = (name: 'latitude' | 'longitude') => {
+    const text = geo && textOf(geo, name);
+    const checked = text ? checkNumber(name, text) : null;
+    return checked && 'value' in checked ? checked.value : null;
+  };
+  const latitude = coordinate('latitude');
+  const longitude = coordinate('longitude');
   return {
-    name,
-    phone: tel ? textOf(tel, 'numtel') : null,
+    lines,
+    postalCode,
+    city,
+    inseeCode: textOf(node, 'code-INSEE-commune'),
+    latitude: latitude !== null && longitude !== null ? latitude : null,
+    longitude: latitude !== null && longitude !== null ? longitude : null,
+    department: textOf(node, 'departement'),
+    region: textOf(node, 'region'),
+    country: textOf(node, 'pays'),
+  };
+}
+
+const escapeXml = (s: string) =>
+  s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+
+/** An element back to canonical XML (the reader trimmed its text and dropped namespace prefixes). */
+function rawXml(node: XmlNode): string {
+  const attrs = Object.entries(node.attrs)
+    .filter(([name]) => name !== 'xmlns' && !name.startsWith('xmlns:'))
+    .map(([name, value]) => ` ${name}="${escapeXml(value)}"`)
+    .join('');
+  const inner = escapeXml(node.text) + node.children.map(rawXml).join('');
+  return inner ? `<${node.name}${attrs}>${inner}</${node.name}>` : `<${node.name}${attrs}/>`;
+}
+
+/** The <extras> children of an element, kept verbatim (LHÉO lets each Carif put anything there). */
+const extrasOf = (node: XmlNode, skip: (extras: XmlNode) => boolean = () => false): LheoExtras[] =>
+  all(node, 'extras')
+    .filter((x) => !skip(x))
+    .map(rawXml);
+
+const stampsOf = (node: XmlNode): LheoStamps => ({
+  createdOn: node.attrs.datecrea?.trim() || null,
+  updatedOn: node.attrs.datemaj?.trim() || null,
+});
+
+/** The first <urlweb> of an element holding web addresses (<web>, <url-action>, <url-formation>). */
+const urlOf = (node: XmlNode | null) => (node ? textOf(node, 'urlweb') : null);
+
+/** An optional 0/1 element (conventionnement): null when absent. */
+function optionalBool(node: XmlNode, name: string): boolean | null {
+  return one(node, name) ? bool(node, name) : null;
+}
+
+function formacodeList(node: XmlNode | null): string[] {
+  return (node ? all(node, 'code-FORMACODE') : []).map((c) => {
+    if (!/^\d{5}$/.test(c.text))
+      throw new RecordError(c, `<code-FORMACODE> « ${quote(c.text)} » invalide (5 chiffres)`);
+    return c.text;
+  });
+}
+
+const NO_CONTACT: LheoContact = {
+  civility: null,
+  name: null,
+  firstName: null,
+  phone: null,
+  mobile: null,
+  fax: null,
+  email: null,
+  web: null,
+  address: null,
+};
+
+function contact(coordonnees: XmlNode | null): LheoContact {
+  if (!coordonnees) return NO_CONTACT;
+  const phone = (name: string) => {
+    const tel = one(coordonnees, name);
+    return tel ? textOf(tel, 'numtel') : null;
+  };
+  return {
+    civility: textOf(coordonnees, 'civilite'),
+    name: textOf(coordonnees, 'nom'),
+    firstName: textOf(coordonnees, 'prenom'),
+    phone: phone('telfixe'),
+    mobile: phone('portable'),
+    fax: phone('fax'),
     email: textOf(coordonnees, 'courriel'),
-    web: web ? textOf(web, 'urlweb') : null,
+    web: urlOf(one(coordonnees, 'web')),
+    address: looseAddress(one(coordonnees, 'adresse')),
   };
 }
 
@@ -170,6 +287,10 @@ function session(node: XmlNode, context: MappingContext): LheoSession {
       `places restantes (${placesRemaining}) supérieures aux places totales (${placesTotal})`,
     );
   const registration = one(node, 'adresse-inscription');
+  const registrationPeriod = one(node, 'periode-inscription');
+  const registrationDates = registrationPeriod && one(registrationPeriod, 'periode');
+  if (registrationPeriod && !registrationDates)
+    throw new RecordError(registrationPeriod, '<periode> absente dans <periode-inscription>');
   return {
     number,
     start,
@@ -182,6 +303,31 @@ function session(node: XmlNode, context: MappingContext): LheoSession {
       'adresse-inscription',
       context,
     ),
+    registrationPeriod: registrationDates
+      ? { start: openDate(registrationDates, 'debut'), end: openDate(registrationDates, 'fin') }
+      : null,
+    // Passerelle's own extras (places) are read above, not kept twice.
+    extras: extrasOf(node, (x) => x.attrs.info === 'passerelle'),
+    stamps: stampsOf(node),
+  };
+}
+
+function trainer(node: XmlNode): LheoTrainer {
+  const siretNode = one(node, 'SIRET-formateur');
+  const siret = (siretNode && textOf(siretNode, 'SIRET'))?.replace(/\s/g, '') ?? '';
+  if (!isValidSiret(siret))
+    throw new RecordError(
+      siretNode ?? node,
+      `<organisme-formateur> : SIRET « ${quote(siret)} » invalide (14 chiffres, clé de Luhn)`,
+    );
+  const contactNode = one(node, 'contact-formateur');
+  return {
+    number: node.attrs.numero ?? null,
+    siret,
+    legalName: required(node, 'raison-sociale-formateur', 250),
+    contact: contactNode ? contact(one(contactNode, 'coordonnees')) : null,
+    potential: formacodeList(one(node, 'potentiel')),
+    extras: extrasOf(node),
   };
 }
 
@@ -193,13 +339,14 @@ function funders(node: XmlNode): LheoFunder[] {
     const places = numeric(element, 'nb-places-financees');
     const previous = seen.get(funderCode);
     const sum = previous ? (previous.places ?? 0) + (places ?? 0) : places;
+    const extras = [...(previous?.extras ?? []), ...extrasOf(f)];
     // One funder listed twice: its places add up, and the sum keeps to the same bound.
     if (sum !== null && sum > NUMERIC_FIELDS['nb-places-financees'].max)
       throw new RecordError(
         element ?? f,
         `<nb-places-financees> : ${sum} places pour le financeur ${funderCode} dépassent le maximum ${formatBound(NUMERIC_FIELDS['nb-places-financees'].max)}`,
       );
-    seen.set(funderCode, { code: funderCode, places: sum });
+    seen.set(funderCode, { code: funderCode, places: sum, extras });
   }
   return [...seen.values()];
 }
@@ -216,12 +363,22 @@ function action(
     .map((c) => c.text)
     .filter(Boolean);
   if (!publicCodes.length) throw new RecordError(node, '<code-public-vise> obligatoire absent');
+  for (const c of all(node, 'code-public-vise'))
+    if (c.text && !/^\d{5}$/.test(c.text))
+      throw new RecordError(
+        c,
+        `<code-public-vise> « ${quote(c.text)} » invalide : un code Formacode de 5 chiffres est attendu (le texte va dans <info-public-vise>)`,
+      );
   const lieu = one(node, 'lieu-de-formation');
   const coordonnees = lieu && one(lieu, 'coordonnees');
+  const placeContact = coordonnees && contact(coordonnees);
   const place = coordonnees
     ? {
         ...address(one(coordonnees, 'adresse'), 'lieu-de-formation', context),
         name: textOf(coordonnees, 'nom'),
+        phone: placeContact?.phone ?? null,
+        email: placeContact?.email ?? null,
+        web: placeContact?.web ?? null,
       }
     : null;
   const resolved = place && context.resolvePlace(place);
@@ -250,6 +407,18 @@ function action(
     }
   }
   if (!sessions.length) throw new RecordError(node, 'aucune session valide');
+  const information = one(node, 'adresse-information');
+  const languages = all(node, 'langue-formation').map((l) => {
+    if (!/^[A-Za-z]{2}$/.test(l.text))
+      throw new RecordError(
+        l,
+        `<langue-formation> « ${quote(l.text)} » invalide (code ISO 639-1 de 2 lettres)`,
+      );
+    return l.text.toUpperCase();
+  });
+  const indicativeDuration = textOf(node, 'duree-indicative');
+  if (indicativeDuration && indicativeDuration.length > 150)
+    throw new RecordError(one(node, 'duree-indicative')!, '<duree-indicative> dépasse 150 caractères');
   const mapped: LheoAction = {
     number,
     rhythm: required(node, 'rythme-formation'),
@@ -262,14 +431,26 @@ function action(
     fundingPossible: bool(node, 'prise-en-charge-frais-possible'),
     place,
     entriesExits: code(node, 'modalites-entrees-sorties', ENTRY_EXIT_MODES),
+    url: urlOf(one(node, 'url-action')),
     sessions,
+    informationAddress: looseAddress(information && one(information, 'adresse')),
     disabilityAccess: textOf(node, 'acces-handicapes'),
     recruitmentTerms: textOf(node, 'modalites-recrutement'),
     priceHourly: numeric(one(node, 'prix-horaire-TTC'), 'prix-horaire-TTC'),
     priceTotal: numeric(one(node, 'prix-total-TTC'), 'prix-total-TTC'),
     hoursCentre: numeric(one(node, 'nombre-heures-centre'), 'nombre-heures-centre'),
     hoursCompany: numeric(one(node, 'nombre-heures-entreprise'), 'nombre-heures-entreprise'),
+    languages,
+    recruitmentArea: code(node, 'code-perimetre-recrutement', RECRUITMENT_AREAS, true) || null,
+    recruitmentAreaInfo: textOf(node, 'infos-perimetre-recrutement'),
+    indicativeDuration,
+    hoursTotal: numeric(one(node, 'nombre-heures-total'), 'nombre-heures-total'),
+    contracted: optionalBool(node, 'conventionnement'),
+    contractedHours: numeric(one(node, 'duree-conventionnee'), 'duree-conventionnee'),
+    trainers: all(node, 'organisme-formateur').map((t) => trainer(t)),
     funders: funders(node),
+    extras: extrasOf(node),
+    stamps: stampsOf(node),
   };
   return { action: mapped, place: resolved };
 }
@@ -291,6 +472,10 @@ function provider(node: XmlNode | null, formation: XmlNode, context: MappingCont
   const coordonnees = one(node, 'coordonnees-organisme');
   const contactNode = one(node, 'contact-organisme');
   const coordinates = coordonnees && one(coordonnees, 'coordonnees');
+  // The organisation's own phones and web; its address is `address`, so not read twice here.
+  const reachable =
+    coordinates &&
+    contact({ ...coordinates, children: coordinates.children.filter((c) => c.name !== 'adresse') });
   return {
     number: node.attrs.numero ?? null,
     siret,
@@ -299,6 +484,10 @@ function provider(node: XmlNode | null, formation: XmlNode, context: MappingCont
     legalName: required(node, 'raison-sociale', 250),
     address: address(coordinates && one(coordinates, 'adresse'), 'coordonnees-organisme', context),
     contact: contact(contactNode && one(contactNode, 'coordonnees')),
+    coordinates: reachable ?? NO_CONTACT,
+    specificInfo: textOf(node, 'renseignements-specifiques'),
+    potential: formacodeList(one(node, 'potentiel')),
+    extras: extrasOf(node),
   };
 }
 
@@ -332,11 +521,9 @@ export function mapFormation(
     if (number.length > 100) throw new RecordError(node, 'numéro de formation trop long');
     const domaine = one(node, 'domaine-formation');
     if (!domaine) throw new RecordError(node, '<domaine-formation> obligatoire absent');
-    const formacodes = all(domaine, 'code-FORMACODE').map((c) => {
-      if (!/^\d{5}$/.test(c.text))
-        throw new RecordError(c, `<code-FORMACODE> « ${quote(c.text)} » invalide (5 chiffres)`);
-      return c.text;
-    });
+    const formacodes = formacodeList(domaine);
+    const mainFormacode =
+      all(domaine, 'code-FORMACODE').find((c) => c.attrs.tag === 'principal')?.text ?? null;
     const nsfCodes = all(domaine, 'code-NSF').map((c) => {
       if (!/^\d{3}[a-z]?$/i.test(c.text))
         throw new RecordError(c, `<code-NSF> « ${quote(c.text)} » invalide`);
@@ -354,6 +541,12 @@ export function mapFormation(
       throw new RecordError(one(certification, 'code-RNCP')!, `<code-RNCP> « ${quote(rncp)} » invalide`);
     if (rs && !/^\d{1,6}$/.test(rs))
       throw new RecordError(one(certification, 'code-RS')!, `<code-RS> « ${quote(rs)} » invalide`);
+    const certifinfo = certification && textOf(certification, 'code-CERTIFINFO');
+    if (certifinfo && !/^\d{1,10}$/.test(certifinfo))
+      throw new RecordError(
+        one(certification, 'code-CERTIFINFO')!,
+        `<code-CERTIFINFO> « ${quote(certifinfo)} » invalide (10 chiffres au plus)`,
+      );
     const contactFormation = one(node, 'contact-formation');
     const urlNode = one(node, 'url-formation');
     const formationProvider = provider(one(node, 'organisme-formation-responsable'), node, context);
@@ -385,6 +578,7 @@ export function mapFormation(
     const formation: LheoFormation = {
       number,
       formacodes,
+      mainFormacode,
       nsfCodes,
       romeCodes,
       title: required(node, 'intitule-formation', 255),
@@ -397,10 +591,15 @@ export function mapFormation(
       entryLevel: code(node, 'code-niveau-entree', LEVELS),
       rncpCode: rncp || null,
       rsCode: rs || null,
+      certifinfoCode: certifinfo || null,
+      generalObjective: code(node, 'objectif-general-formation', GENERAL_OBJECTIVES, true) || null,
       exitLevel: code(node, 'code-niveau-sortie', LEVELS, true) || null,
-      url: urlNode ? textOf(urlNode, 'urlweb') : null,
+      url: urlOf(urlNode),
       actions: sortedActions,
       provider: formationProvider,
+      // The source mark of an export (importer.ts reads it) is written again from the formation's source.
+      extras: extrasOf(node, (x) => x.attrs.info === 'passerelle'),
+      stamps: stampsOf(node),
     };
     return { formation, places: sortedPlaces, rejections };
   } catch (error) {

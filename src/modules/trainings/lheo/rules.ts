@@ -30,6 +30,18 @@ export const NUMERIC_FIELDS = {
     decimals: 0,
     reason: 'LHÉO 2.3 : basic_int vmin 0, vmax 99999 (colonne integer)',
   },
+  'nombre-heures-total': {
+    min: 0,
+    max: 99_999,
+    decimals: 0,
+    reason: 'LHÉO 2.3 : basic_int vmin 0, vmax 99999',
+  },
+  'duree-conventionnee': {
+    min: 0,
+    max: 99_999,
+    decimals: 0,
+    reason: 'LHÉO 2.3 : basic_int vmin 0, vmax 99999',
+  },
   'nb-places-financees': {
     min: 0,
     max: 99_999,
