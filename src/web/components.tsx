@@ -182,25 +182,8 @@ export function Pagination(p: {
   );
 }
 
-/** A calendar date (YYYY-MM-DD) in words, as users read it: « 4 janvier 2027 ». */
-export const formatDate = (iso: string | null | undefined) =>
-  iso
-    ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('fr-FR', {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'UTC',
-      })
-    : '';
-
-export const formatDateTime = (d: string | Date | null) =>
-  d
-    ? new Intl.DateTimeFormat('fr-FR', {
-        dateStyle: 'short',
-        timeStyle: 'short',
-        timeZone: 'Europe/Paris',
-      }).format(new Date(d))
-    : '—';
+// Kept here for the pages that import them from the components; they live in web/format.ts.
+export { formatDate, formatDateTime, formatNumber } from './format.js';
 
 /** A DSFR table: caption (visually hidden when hideCaption), column headers, and the rows as children. */
 export function DataTable(props: {
