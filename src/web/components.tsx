@@ -5,11 +5,17 @@ export function Alert(props: {
   kind: 'success' | 'error' | 'info' | 'warning';
   title: string;
   text?: string;
+  /**
+   * Moves the focus to the alert when the page loads (a refused form: RGAA 11.10, the person must
+   * land on what went wrong). `autofocus` works without JavaScript on any focusable element.
+   */
+  focus?: boolean;
 }) {
   return (
     <div
       class={`fr-alert fr-alert--${props.kind} fr-mb-3w`}
       role={props.kind === 'error' ? 'alert' : 'status'}
+      {...(props.focus ? { id: 'message-erreur', tabindex: '-1', autofocus: true } : {})}
     >
       <h2 class="fr-alert__title" safe>
         {props.title}
@@ -214,6 +220,27 @@ export function DataTable(props: {
           </div>
         </div>
       </div>
+    </div>
+  );
+}
+
+/**
+ * A value to copy (a new API token): a readonly input, selectable by hand without JavaScript, and a
+ * « Copier » button that uses the clipboard (web/public/app.js), shown only when JavaScript runs.
+ */
+export function CopyField(p: { id: string; label: string; value: string }) {
+  return (
+    <div class="fr-input-group">
+      <label class="fr-label" for={p.id} safe>
+        {p.label}
+      </label>
+      <div class="fr-input-wrap fr-input-wrap--addon">
+        <input class="fr-input psl-secret" id={p.id} type="text" value={p.value} readonly />
+        <button type="button" class="fr-btn fr-btn--secondary psl-avec-js" data-copie={p.id}>
+          Copier
+        </button>
+      </div>
+      <p id={`${p.id}-statut`} class="fr-message" role="status" />
     </div>
   );
 }
