@@ -49,13 +49,14 @@ const ELIDING: Record<string, string> = {
   puisque: 'puisqu’',
 };
 const ELISION = new RegExp(
-  `(?<![\\p{L}\\p{N}’'-])(${Object.keys(ELIDING).join('|')}) ${VOWEL_START}(\\p{L}+)?`,
+  `(?<![\\p{L}\\p{N}’'-])(${Object.keys(ELIDING).join('|')}) ${VOWEL_START}([^\\s]+)?`,
   'gu',
 );
 
 function elide(text: string): string {
+  // An e-mail address or a web address is not a word: « l’invitation de amelie@… » stays.
   return text.replace(ELISION, (match, word: string, next: string | undefined) =>
-    next && NO_ELISION.test(next) ? match : `${ELIDING[word]}${next ?? ''}`,
+    next && (NO_ELISION.test(next) || /[@/]/.test(next)) ? match : `${ELIDING[word]}${next ?? ''}`,
   );
 }
 
@@ -138,7 +139,7 @@ export function frenchHtml(html: string): string {
           break;
         }
       }
-      if (STARTS_WITH_VOWEL.test(next) && !NO_ELISION.test(next))
+      if (STARTS_WITH_VOWEL.test(next) && !NO_ELISION.test(next) && !/^\S*[@/]/.test(next))
         text = text.slice(0, -tail[0].length) + ELIDING[tail[1]!];
     }
     parts[i] = text;

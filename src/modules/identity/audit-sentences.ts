@@ -10,7 +10,7 @@ import { ROLES, type Role } from './model.js';
  */
 export const AUDIT_SENTENCES: Record<string, string> = {
   'auth.login': '{acteur} a ouvert une session',
-  'auth.login_failed': 'Connexion refusée pour l’adresse {acteur}',
+  'auth.login_failed': 'Connexion refusée pour {acteur}',
   'auth.logout': '{acteur} a fermé sa session',
   'auth.password_reset_requested': '{acteur} a demandé un lien pour choisir un nouveau mot de passe',
   'auth.password_set': '{acteur} a choisi son mot de passe par le lien reçu',

@@ -639,7 +639,11 @@ export function identityRepository(db: Db) {
         .select([
           'a.id',
           'a.occurred_at as occurredAt',
-          'a.actor_label as actorLabel',
+          // The person's name today (a label is their e-mail address at the time), else the label.
+          sql<
+            string | null
+          >`coalesce((select nullif(trim(au.first_name || ' ' || au.last_name), '') from app_user au
+            where au.id = a.actor_user_id), a.actor_label)`.as('actorLabel'),
           'o.name as organisationName',
           'a.action',
           'a.subject_type as subjectType',

@@ -129,6 +129,7 @@ describe('identity pages (issue 9 §6)', () => {
 
     const confirm = await admin.get(`/organisations/${ftOrg}/invitations/${invitation.id}/revocation`);
     expect(confirm.statusCode).toBe(200);
+    // Not elided before an address: « de amelie@… » (an address is not a word).
     expect(confirm.body).toContain('Annuler l’invitation de amelie.ouedraogo@passerelle.demo');
     expect(
       (await admin.post(`/organisations/${ftOrg}/invitations/${invitation.id}/revocation`, {})).statusCode,
@@ -162,8 +163,10 @@ describe('identity pages (issue 9 §6)', () => {
     expect(table).toMatch(
       /a invité Amélie Ouedraogo \(amelie\.ouedraogo@passerelle\.demo\) à rejoindre .+ comme conseiller/,
     );
-    expect(table).toContain('a renvoyé l’invitation de Amélie Ouedraogo');
-    expect(table).toContain('a annulé l’invitation de Amélie Ouedraogo');
+    expect(table).toContain('a renvoyé l’invitation d’Amélie Ouedraogo');
+    expect(table).toContain('a annulé l’invitation d’Amélie Ouedraogo');
+    // People by name, not by their e-mail address.
+    expect(table).not.toContain('admin.francetravail@passerelle.demo a ');
     expect(table).toMatch(/a révoqué le jeton d’API «\u00A0Logiciel de suivi\u00A0»/);
     expect(table).toContain('a ouvert une session');
     expect(table).not.toMatch(UUID);
@@ -179,7 +182,15 @@ describe('identity pages (issue 9 §6)', () => {
       'superadmin@passerelle.demo': /href="\/organisations\/nouvelle"/,
     };
     for (const [email, task] of Object.entries(expected)) {
-      const home = await (await new Browser(t.app).login(email)).get('/');
+      const b = await new Browser(t.app).login(email);
+      let home = await b.get('/');
+      // A member of several organisations chooses first; the task comes with the choice.
+      if (home.body.includes('id="choix-titre"')) {
+        expect(home.body, email).not.toContain('id="tache-principale"');
+        const me = (await b.api('GET', '/api/v1/me')).json() as { memberships: { organisationId: string }[] };
+        await b.post('/mon-compte/organisation', { organisationId: me.memberships[0]!.organisationId });
+        home = await b.get('/');
+      }
       const main = home.body.indexOf('id="contenu"');
       const section = home.body.slice(home.body.indexOf('id="tache-principale"', main));
       expect(section.slice(0, 1500), email).toMatch(task);
