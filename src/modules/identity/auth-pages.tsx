@@ -70,7 +70,10 @@ export async function authPages(app: FastifyInstance, { identity }: Services, co
     return html(
       reply,
       // A refused login says so in the title, the first thing a screen reader reads on the new page.
-      <Layout title={state.error ? `Erreur : ${state.error} — Connexion` : 'Connexion'} ctx={ctx}>
+      <Layout
+        title={state.error ? `Erreur : ${state.error.replace(/\.$/, '')} — Connexion` : 'Connexion'}
+        ctx={ctx}
+      >
         <div class="fr-grid-row fr-grid-row--center">
           <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
             <h1>Connexion à Passerelle</h1>
