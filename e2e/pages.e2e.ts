@@ -158,9 +158,11 @@ describe('administrator of an organisation', () => {
     await page.getByRole('button', { name: 'Envoyer l’invitation' }).click();
     await expect.poll(() => page.locator('.fr-alert--success').textContent()).toContain('invitation');
     expect(server.mailer.sent.at(-1)?.to).toBe('yasmine.benali@passerelle.demo');
-    // She is invited, not yet a member: the invitation waits, revocable, until she accepts it.
+    // She is invited, not yet a member: listed as pending, to resend or cancel, until she accepts.
     const invitation = page.locator('tr', { hasText: 'yasmine.benali@passerelle.demo' });
-    await expect.poll(() => invitation.getByRole('button', { name: /Révoquer/ }).count()).toBe(1);
+    await expect.poll(() => invitation.getByText('Invitation en attente').count()).toBe(1);
+    await expect.poll(() => invitation.getByRole('button', { name: /Annuler/ }).count()).toBe(1);
+    await expect.poll(() => invitation.getByRole('button', { name: /Renvoyer/ }).count()).toBe(1);
     expect(await invitation.getByRole('combobox').count()).toBe(0);
     const row = page
       .locator('tr', { has: page.getByRole('combobox') })
@@ -177,7 +179,7 @@ describe('administrator of an organisation', () => {
     await page.getByRole('link', { name: 'Jetons d’API' }).click();
     await page.getByLabel('Nom du jeton').fill('Logiciel de suivi');
     await page.getByRole('button', { name: 'Créer le jeton' }).click();
-    const token = await page.locator('#jeton-cree').textContent();
+    const token = await page.locator('#jeton-cree').inputValue();
     expect(token).toMatch(/^psl_/);
     await expectAccessible(page);
     const res = await page.request.get(`${server.baseUrl}/api/v1/me`, {
@@ -188,6 +190,8 @@ describe('administrator of an organisation', () => {
       .getByRole('button', { name: /Révoquer/ })
       .first()
       .click();
+    // A destructive action asks first (issue 9 §6): the modal's own button confirms.
+    await page.getByRole('dialog').getByRole('button', { name: 'Révoquer le jeton' }).click();
     await expect.poll(() => page.locator('.fr-alert--success').textContent()).toContain('révoqué');
 
     const orgUrl = page.url().replace(/\/jetons.*$/, '');

@@ -38,6 +38,7 @@ import {
   runWithAuditTrail,
 } from './shared/audit.js';
 import type { Mailer } from './shared/mailer.js';
+import { apiDocsPage } from './web/api-docs-page.js';
 import { csrfBinding, csrfCookieName, csrfHmacKey } from './web/csrf.js';
 import { renderErrorPage } from './web/error-page.js';
 import { csrfTokenPart, isMultipart } from './web/multipart.js';
@@ -92,6 +93,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Routes registered by plugins (static files, API docs) carry no access rule and are public reads. */
 const PLUGIN_PUBLIC_PREFIXES = ['/static/', '/api/docs'];
+const API_DOCS_INTERACTIVE = '/api/docs/interactive';
 export const SESSION_COOKIE = 'passerelle_session';
 export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
 
@@ -265,7 +267,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       url,
     }),
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // Swagger UI (English) under /api/docs/interactive; /api/docs itself is the French DSFR page
+  // (web/api-docs-page.tsx), and /api/docs/json the OpenAPI document.
+  await app.register(fastifySwaggerUi, { routePrefix: API_DOCS_INTERACTIVE, staticCSP: true });
+  await apiDocsPage(app, API_DOCS_INTERACTIVE);
   await app.register(fastifyStatic, {
     root: resolve(ROOT, 'node_modules/@gouvfr/dsfr/dist'),
     prefix: '/static/dsfr/',

@@ -86,11 +86,14 @@ describe.each(testEngines())('audit of reads and offer changes on %s', (engine) 
     const page = await added('api_tokens.read', () => b.get(`/organisations/${ftOrg}/jetons`));
     expect([page.res.statusCode, page.count]).toEqual([200, 1]);
     expect(page.last).toMatchObject({ subject_type: 'organisation', subject_id: ftOrg });
-    // Creating a token shows the list again (a form post: the trail survives the body's parsing).
+    // Creating a token redirects (POST/redirect/GET, issue 9): the list is read, and audited, by
+    // the page it redirects to, not by the creation.
     const created = await added('api_tokens.read', () =>
       b.post(`/organisations/${ftOrg}/jetons`, { name: 'Jeton audité', role: 'analyste' }),
     );
-    expect([created.res.statusCode, created.count]).toEqual([201, 1]);
+    expect([created.res.statusCode, created.count]).toEqual([303, 0]);
+    const shown = await added('api_tokens.read', () => b.get(`/organisations/${ftOrg}/jetons`));
+    expect([shown.res.statusCode, shown.count]).toEqual([200, 1]);
     const api = await added('api_tokens.read', () =>
       b.api('GET', `/api/v1/organisations/${ftOrg}/api-tokens`),
     );

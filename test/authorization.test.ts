@@ -84,6 +84,11 @@ const POLICY: Record<string, Policy> = {
   'POST /organisations/:orgId/membres/:userId/role': ownAdmin,
   'PATCH /api/v1/organisations/:orgId/members/:userId': ownAdmin,
   'POST /organisations/:orgId/membres/:userId/retrait': ownAdmin,
+  // The confirmation pages shown without JavaScript before a destructive action (issue 9 §6).
+  'GET /organisations/:orgId/membres/:userId/retrait': ownAdmin,
+  'GET /organisations/:orgId/invitations/:invitationId/revocation': ownAdmin,
+  'GET /organisations/:orgId/jetons/:tokenId/revocation': ownAdmin,
+  'POST /organisations/:orgId/invitations/:invitationId/renvoi': ownAdmin,
   'DELETE /api/v1/organisations/:orgId/members/:userId': ownAdmin,
   // Invitations: the organisation's administrators see and revoke them; the matrix's invitation is
   // addressed to someone else, so answering it is refused (403) or not found (404) for everyone.

@@ -5,11 +5,17 @@ export function Alert(props: {
   kind: 'success' | 'error' | 'info' | 'warning';
   title: string;
   text?: string;
+  /**
+   * Moves the focus to the alert when the page loads (a refused form: RGAA 11.10, the person must
+   * land on what went wrong). `autofocus` works without JavaScript on any focusable element.
+   */
+  focus?: boolean;
 }) {
   return (
     <div
       class={`fr-alert fr-alert--${props.kind} fr-mb-3w`}
       role={props.kind === 'error' ? 'alert' : 'status'}
+      {...(props.focus ? { id: 'message-erreur', tabindex: '-1', autofocus: true } : {})}
     >
       <h2 class="fr-alert__title" safe>
         {props.title}
@@ -182,25 +188,8 @@ export function Pagination(p: {
   );
 }
 
-/** A calendar date (YYYY-MM-DD) in words, as users read it: « 4 janvier 2027 ». */
-export const formatDate = (iso: string | null | undefined) =>
-  iso
-    ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('fr-FR', {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'UTC',
-      })
-    : '';
-
-export const formatDateTime = (d: string | Date | null) =>
-  d
-    ? new Intl.DateTimeFormat('fr-FR', {
-        dateStyle: 'short',
-        timeStyle: 'short',
-        timeZone: 'Europe/Paris',
-      }).format(new Date(d))
-    : '—';
+// Kept here for the pages that import them from the components; they live in web/format.ts.
+export { formatDate, formatDateTime, formatNumber } from './format.js';
 
 /**
  * A DSFR table: caption (visually hidden when hideCaption), column headers, and the rows as children.
@@ -241,6 +230,27 @@ export function DataTable(props: {
           </div>
         </div>
       </div>
+    </div>
+  );
+}
+
+/**
+ * A value to copy (a new API token): a readonly input, selectable by hand without JavaScript, and a
+ * « Copier » button that uses the clipboard (web/public/app.js), shown only when JavaScript runs.
+ */
+export function CopyField(p: { id: string; label: string; value: string }) {
+  return (
+    <div class="fr-input-group">
+      <label class="fr-label" for={p.id} safe>
+        {p.label}
+      </label>
+      <div class="fr-input-wrap fr-input-wrap--addon">
+        <input class="fr-input psl-secret" id={p.id} type="text" value={p.value} readonly />
+        <button type="button" class="fr-btn fr-btn--secondary psl-avec-js" data-copie={p.id}>
+          Copier
+        </button>
+      </div>
+      <p id={`${p.id}-statut`} class="fr-message" role="status" />
     </div>
   );
 }

@@ -2,13 +2,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalid } from '../shared/errors.js';
 import { csrfToken } from './csrf.js';
 import type { PageContext } from './layout.js';
+import { frenchHtml } from './typography.js';
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
   return { actor: request.actor, csrf: csrfToken(request, reply), path: request.url.split('?')[0] ?? '/' };
 }
 
-export function html(reply: FastifyReply, body: string | Promise<string>, status = 200) {
-  return reply.status(status).type('text/html; charset=utf-8').send(body);
+/**
+ * Sends a page. French typography (non-breaking spaces, apostrophes, elision) is applied here,
+ * once for every page of every module, to the text and not to code or form values.
+ */
+export async function html(reply: FastifyReply, body: string | Promise<string>, status = 200) {
+  return reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .send(frenchHtml(await body));
 }
 
 /** Reads a urlencoded form field as a trimmed string. */

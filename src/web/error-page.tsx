@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pageContext } from './context.js';
 import { Layout, type PageContext } from './layout.js';
 import type { Problem } from './problem.js';
+import { frenchHtml } from './typography.js';
 
 /** The page context, or an anonymous one for a request refused before its hooks ran (router errors). */
 function errorContext(request: FastifyRequest, reply: FastifyReply): PageContext {
@@ -14,7 +15,7 @@ function errorContext(request: FastifyRequest, reply: FastifyReply): PageContext
 
 export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
   const ctx = errorContext(request, reply);
-  return (
+  const page = (
     <Layout title={problem.title} ctx={ctx}>
       <h1 safe>{problem.title}</h1>
       <p class="fr-text--lead" safe>
@@ -39,4 +40,6 @@ export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, pr
       </ul>
     </Layout>
   );
+  // The same typography as every other page (web/context.ts `html`).
+  return typeof page === 'string' ? frenchHtml(page) : page.then(frenchHtml);
 }

@@ -81,6 +81,131 @@ export function ActionButton(p: {
   );
 }
 
+/**
+ * A destructive action (remove a member, revoke a token, cancel an invitation) asks first. With
+ * JavaScript, the button opens a DSFR modal holding the confirming form; without it, the same
+ * button is a link to a confirmation page (`confirmUrl`, a GET rendering `ConfirmationForm`), so
+ * one click never destroys anything either way.
+ */
+export function ConfirmAction(p: {
+  /** Unique on the page: the modal's id. */
+  id: string;
+  action: string;
+  confirmUrl: string;
+  csrf: string;
+  label: string;
+  object: string;
+  question: string;
+  consequence: string;
+  confirmLabel: string;
+}) {
+  const modal = `confirmation-${p.id}`;
+  return (
+    <>
+      <a class="fr-btn fr-btn--sm fr-btn--secondary psl-sans-js" href={p.confirmUrl}>
+        <span safe>{p.label}</span>
+        <span class="fr-sr-only" safe>{` ${p.object}`}</span>
+      </a>
+      <button
+        type="button"
+        class="fr-btn fr-btn--sm fr-btn--secondary psl-avec-js"
+        data-fr-opened="false"
+        aria-controls={modal}
+      >
+        <span safe>{p.label}</span>
+        <span class="fr-sr-only" safe>{` ${p.object}`}</span>
+      </button>
+      <dialog id={modal} class="fr-modal" aria-labelledby={`${modal}-titre`}>
+        <div class="fr-container fr-container--fluid fr-container-md">
+          <div class="fr-grid-row fr-grid-row--center">
+            <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+              <div class="fr-modal__body">
+                <div class="fr-modal__header">
+                  <button type="button" class="fr-btn--close fr-btn" aria-controls={modal} title="Fermer">
+                    Fermer
+                  </button>
+                </div>
+                <div class="fr-modal__content">
+                  <h2 id={`${modal}-titre`} class="fr-modal__title" safe>
+                    {p.question}
+                  </h2>
+                  <p safe>{p.consequence}</p>
+                </div>
+                <div class="fr-modal__footer">
+                  <ConfirmationButtons
+                    action={p.action}
+                    csrf={p.csrf}
+                    confirmLabel={p.confirmLabel}
+                    cancel={{ modal }}
+                  />
+                </div>
+              </div>
+            </div>
+          </div>
+        </div>
+      </dialog>
+    </>
+  );
+}
+
+function ConfirmationButtons(p: {
+  action: string;
+  csrf: string;
+  confirmLabel: string;
+  cancel: { modal: string } | { href: string };
+}) {
+  return (
+    <form method="post" action={p.action}>
+      <CsrfField token={p.csrf} />
+      <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--right">
+        <li>
+          {'modal' in p.cancel ? (
+            <button type="button" class="fr-btn fr-btn--secondary" aria-controls={p.cancel.modal}>
+              Annuler
+            </button>
+          ) : (
+            <a class="fr-btn fr-btn--secondary" href={p.cancel.href}>
+              Annuler
+            </a>
+          )}
+        </li>
+        <li>
+          <button type="submit" class="fr-btn" safe>
+            {p.confirmLabel}
+          </button>
+        </li>
+      </ul>
+    </form>
+  );
+}
+
+/** The confirmation page a `ConfirmAction` link leads to without JavaScript. */
+export function ConfirmationForm(p: {
+  action: string;
+  csrf: string;
+  question: string;
+  consequence: string;
+  confirmLabel: string;
+  cancelHref: string;
+}) {
+  return (
+    <div class="fr-grid-row fr-grid-row--center">
+      <div class="fr-col-12 fr-col-md-8">
+        <h1 safe>{p.question}</h1>
+        <p class="fr-text--lead" safe>
+          {p.consequence}
+        </p>
+        <ConfirmationButtons
+          action={p.action}
+          csrf={p.csrf}
+          confirmLabel={p.confirmLabel}
+          cancel={{ href: p.cancelHref }}
+        />
+      </div>
+    </div>
+  );
+}
+
 function Header({ ctx }: { ctx: PageContext }) {
   const { actor } = ctx;
   return (
@@ -101,7 +226,7 @@ function Header({ ctx }: { ctx: PageContext }) {
                   <div class="fr-header__navbar">
                     <button
                       type="button"
-                      class="fr-btn--menu fr-btn"
+                      class="fr-btn--menu fr-btn psl-avec-js"
                       data-fr-opened="false"
                       aria-controls="menu-principal"
                       aria-haspopup="menu"
@@ -110,6 +235,11 @@ function Header({ ctx }: { ctx: PageContext }) {
                     >
                       Menu
                     </button>
+                    {/* Without JavaScript the button above does nothing: this link opens the menu
+                        with :target instead (app.css), and only one of the two is shown. */}
+                    <a class="fr-btn--menu fr-btn psl-sans-js" href="#menu-principal" title="Menu">
+                      Menu
+                    </a>
                   </div>
                 ) : (
                   ''
@@ -137,9 +267,17 @@ function Header({ ctx }: { ctx: PageContext }) {
       {actor ? (
         <div class="fr-header__menu fr-modal" id="menu-principal" aria-labelledby="bouton-menu">
           <div class="fr-container">
-            <button type="button" class="fr-btn--close fr-btn" aria-controls="menu-principal" title="Fermer">
+            <button
+              type="button"
+              class="fr-btn--close fr-btn psl-avec-js"
+              aria-controls="menu-principal"
+              title="Fermer"
+            >
               Fermer
             </button>
+            <a class="fr-btn--close fr-btn psl-sans-js" href="#" title="Fermer le menu">
+              Fermer
+            </a>
             <div class="fr-header__menu-links" />
             <nav class="fr-nav" id="navigation" aria-label="Menu principal">
               <ul class="fr-nav__list">
@@ -295,6 +433,7 @@ export function Layout(props: { title: string; ctx: PageContext; children?: Chil
           <Footer />
           <script type="module" src="/static/dsfr/dsfr.module.min.js" />
           <script src="/static/htmx/htmx.min.js" />
+          <script type="module" src="/static/app.js" />
         </body>
       </html>
     </>

@@ -1,38 +1,14 @@
-import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
 import { AUDITED_ACTIONS } from '../../shared/audit.js';
 import { invalid } from '../../shared/errors.js';
 import { isIsoDate, isUuid } from '../../shared/formats.js';
-import { DataTable, formatDateTime, InputField, Pagination, SelectField } from '../../web/components.js';
+import { DataTable, InputField, Pagination, SelectField } from '../../web/components.js';
 import { html, pageContext, pageParam } from '../../web/context.js';
+import { formatCount, formatDateTime } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
+import { auditSentence } from './audit-sentences.js';
 import type { Actor } from './model.js';
-
-/** What each action means, in French; the audited reads and offer changes come from shared/audit.ts. */
-const ACTION_LABELS: Record<string, string> = {
-  'auth.login': 'Connexion',
-  'auth.login_failed': 'Échec de connexion',
-  'auth.logout': 'Déconnexion',
-  'auth.password_reset_requested': 'Demande de nouveau mot de passe',
-  'auth.password_set': 'Mot de passe choisi par lien',
-  'auth.password_changed': 'Mot de passe changé',
-  'user.profile_updated': 'Profil modifié',
-  'user.super_admin_created': 'Super-administrateur créé',
-  'organisation.created': 'Organisation créée',
-  'organisation.updated': 'Organisation modifiée',
-  'membership.invited': 'Membre invité',
-  'membership.invitation_accepted': 'Invitation acceptée',
-  'membership.invitation_declined': 'Invitation refusée',
-  'membership.invitation_revoked': 'Invitation annulée',
-  'auth.organisation_chosen': 'Organisation choisie pour la session',
-  'membership.role_changed': 'Rôle d’un membre changé',
-  'membership.removed': 'Membre retiré',
-  'api_token.created': 'Jeton d’API créé',
-  'api_token.revoked': 'Jeton d’API révoqué',
-  'person.read': 'Consultation d’un dossier',
-  ...Object.fromEntries(Object.entries(AUDITED_ACTIONS).map(([code, a]) => [code, a.label])),
-};
 
 export async function auditPage(app: FastifyInstance, { identity }: Services) {
   app.get('/journal', { config: { access: 'user', audit: 'audit_log.read' } }, async (request, reply) => {
@@ -128,27 +104,25 @@ export async function auditPage(app: FastifyInstance, { identity }: Services) {
           </div>
         </form>
         <DataTable
-          caption={`${result.total} évènement${result.total > 1 ? 's' : ''}`}
-          headers={['Date', 'Auteur', 'Organisation', 'Action', 'Objet', 'Adresse IP']}
+          caption={formatCount(result.total, 'évènement', 'évènements', 'Aucun évènement')}
+          headers={['Date', 'Évènement', 'Organisation de l’auteur', 'Adresse IP']}
         >
           {result.items.map((e) => (
             <tr>
               <td class="psl-nowrap" safe>
                 {formatDateTime(e.occurredAt)}
               </td>
-              <td safe>{e.actorLabel ?? '—'}</td>
-              <td safe>{e.organisationName ?? '—'}</td>
-              <td>
-                {ACTION_LABELS[e.action] ? (
-                  <>
-                    <span safe>{ACTION_LABELS[e.action]}</span>{' '}
-                  </>
-                ) : (
-                  ''
-                )}
-                <code safe>{e.action}</code>
+              <td safe>
+                {auditSentence({
+                  action: e.action,
+                  actorLabel: e.actorLabel,
+                  subjectName: e.subjectName,
+                  organisationName: e.organisationNameInDetails,
+                  trainingTitle: e.trainingTitle,
+                  details: e.details,
+                })}
               </td>
-              <td>{Html.escapeHtml(e.subjectType ? `${e.subjectType} ${e.subjectId ?? ''}` : '—')}</td>
+              <td safe>{e.organisationName ?? '—'}</td>
               <td safe>{e.ip ?? '—'}</td>
             </tr>
           ))}

@@ -69,12 +69,16 @@ export async function authPages(app: FastifyInstance, { identity }: Services, co
     const ctx = pageContext(request, reply);
     return html(
       reply,
-      <Layout title="Connexion" ctx={ctx}>
+      // A refused login says so in the title, the first thing a screen reader reads on the new page.
+      <Layout
+        title={state.error ? `Erreur : ${state.error.replace(/\.$/, '')} — Connexion` : 'Connexion'}
+        ctx={ctx}
+      >
         <div class="fr-grid-row fr-grid-row--center">
           <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
             <h1>Connexion à Passerelle</h1>
             {state.info ? <Alert kind="success" title={state.info} /> : ''}
-            {state.error ? <Alert kind="error" title="Connexion impossible" text={state.error} /> : ''}
+            {state.error ? <Alert kind="error" title="Connexion impossible" text={state.error} focus /> : ''}
             <form method="post" action="/connexion">
               <CsrfField token={ctx.csrf} />
               <input type="hidden" name="suite" value={state.next ?? '/'} />

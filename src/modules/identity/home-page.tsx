@@ -1,11 +1,111 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app.js';
-import { Alert, formatDateTime } from '../../web/components.js';
+import { Alert, InputField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
+import { formatDateTime } from '../../web/format.js';
 import { ActionButton, CsrfField, Layout } from '../../web/layout.js';
-import { currentMembership, isOrgAdmin, ROLES, type Role } from './model.js';
+import { canSeePurchases, importRights, isTrainingOrganisation } from '../trainings/rights.js';
+import { type Actor, currentMembership, isOrgAdmin, ROLES, type Role } from './model.js';
 import { infoOf, uuidParam } from './page-helpers.js';
+
+/**
+ * The one task each role comes for, offered first on its home page (issue 9 §6): a counsellor
+ * searches a training for the person in front of them, an analyst reads funders and places, a
+ * training organisation keeps its offer up to date, an administrator manages the members.
+ */
+interface MainTask {
+  title: string;
+  text: string;
+  links: { href: string; label: string }[];
+  /** The training search form itself, on the page. */
+  search?: boolean;
+}
+
+export function mainTask(actor: Actor): MainTask | null {
+  const current = currentMembership(actor);
+  if (actor.isSuperAdmin)
+    return {
+      title: 'Administrer la plateforme',
+      text: 'Créez les organisations partenaires et invitez leurs premiers administrateurs.',
+      links: [
+        { href: '/organisations/nouvelle', label: 'Créer une organisation' },
+        { href: '/organisations', label: 'Organisations partenaires' },
+      ],
+    };
+  if (!current) return null;
+  if (current.role === 'administrateur')
+    return {
+      title: 'Gérer les membres de votre organisation',
+      text: 'Invitez vos collègues, changez leurs rôles, retirez ceux qui sont partis.',
+      links: [{ href: '/membres', label: 'Membres de mon organisation' }],
+    };
+  if (isTrainingOrganisation(actor))
+    return {
+      title: 'Tenir à jour votre offre de formation',
+      text: 'Vos formations, leurs sessions et leurs places, telles que les conseillers les voient.',
+      links: [
+        { href: '/mon-offre', label: 'Mon offre de formation' },
+        ...(importRights(actor) ? [{ href: '/formations/imports', label: 'Importer un flux LHÉO' }] : []),
+      ],
+    };
+  if (current.role === 'analyste' && canSeePurchases(actor))
+    return {
+      title: 'Suivre les financeurs et les places',
+      text: 'Les places achetées par financeur, territoire, métier et trimestre.',
+      links: [{ href: '/financeurs', label: 'Financeurs et places' }],
+    };
+  return {
+    title: 'Rechercher une formation',
+    text: 'Un métier, une formation ou une compétence, autour d’une commune.',
+    links: [],
+    search: true,
+  };
+}
+
+function MainTaskSection({ task }: { task: MainTask }) {
+  return (
+    <section class="fr-callout fr-mb-4w" aria-labelledby="tache-principale">
+      <h2 id="tache-principale" class="fr-callout__title" safe>
+        {task.title}
+      </h2>
+      <p class="fr-callout__text" safe>
+        {task.text}
+      </p>
+      {task.search ? (
+        <form method="get" action="/formations" role="search" aria-label="Recherche de formations">
+          <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-5">
+              <InputField
+                name="q"
+                label="Métier, formation, compétence"
+                hint="Ex. : aide-soignant, cariste"
+              />
+            </div>
+            <div class="fr-col-12 fr-col-md-4">
+              <InputField name="commune" label="Autour de la commune" hint="Nom ou code INSEE" />
+            </div>
+            <div class="fr-col-12 fr-col-md-3 fr-mt-md-7w">
+              <button type="submit" class="fr-btn">
+                Rechercher
+              </button>
+            </div>
+          </div>
+        </form>
+      ) : (
+        <ul class="fr-btns-group fr-btns-group--inline-md">
+          {task.links.map((l, i) => (
+            <li>
+              <a class={`fr-btn${i > 0 ? ' fr-btn--secondary' : ''}`} href={l.href} safe>
+                {l.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
 
 export async function homePage(app: FastifyInstance, { identity }: Services) {
   app.get('/', { config: { access: 'user' } }, async (request, reply) => {
@@ -17,7 +117,13 @@ export async function homePage(app: FastifyInstance, { identity }: Services) {
     // Several organisations and none chosen yet (at login, or after leaving one): the person
     // chooses here before acting, and nothing is done for an organisation in the meantime.
     const mustChoose = !current && actor.memberships.length > 0;
+    const task = mustChoose ? null : mainTask(actor);
     const tiles: { href: string; title: string; desc: string }[] = [
+      {
+        href: '/formations',
+        title: 'Formations',
+        desc: 'L’offre de formation de la région, ses sessions et ses places.',
+      },
       {
         href: '/organisations',
         title: 'Organisations partenaires',
@@ -61,6 +167,7 @@ export async function homePage(app: FastifyInstance, { identity }: Services) {
       <Layout title="Accueil" ctx={ctx}>
         <h1>Bonjour</h1>
         {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        {task ? <MainTaskSection task={task} /> : ''}
         {invitations.length ? (
           <section class="fr-mb-4w" aria-labelledby="invitations-titre">
             <h2 id="invitations-titre">Invitations en attente de votre réponse</h2>

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
 import { looksLikeEmail } from '../../shared/formats.js';
-import { Alert, DataTable, formatDateTime, InputField, SelectField } from '../../web/components.js';
+import { Alert, DataTable, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
-import { ActionButton, CsrfField, Layout } from '../../web/layout.js';
+import { formatDateTime } from '../../web/format.js';
+import { ActionButton, ConfirmAction, ConfirmationForm, CsrfField, Layout } from '../../web/layout.js';
 import { fieldErrors } from './auth-pages.js';
 import { isOrgAdmin, ROLES, type Role } from './model.js';
 import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
@@ -13,6 +14,19 @@ import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
  * audited (shared/audit.ts).
  */
 const readsMembers = { access: 'user', audit: 'members.read' } as const;
+
+/** What the confirmations of the destructive actions on this page say (modal and no-JS page alike). */
+const removal = (name: string, organisation: string) => ({
+  question: `Retirer ${name} de ${organisation} ?`,
+  consequence: `${name} n’aura plus accès à Passerelle pour ${organisation}. Son compte et son historique sont conservés ; vous pourrez l’inviter de nouveau.`,
+  confirmLabel: 'Retirer de l’organisation',
+});
+const cancellation = (email: string) => ({
+  question: `Annuler l’invitation de ${email} ?`,
+  consequence:
+    'Le lien reçu par courriel ne permettra plus de rejoindre l’organisation. Vous pourrez inviter cette personne de nouveau.',
+  confirmLabel: 'Annuler l’invitation',
+});
 
 export async function memberPages(app: FastifyInstance, { identity }: Services) {
   app.get('/membres', { config: { access: 'user' } }, (request, reply) => {
@@ -45,19 +59,13 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
         </h1>
         {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
         {Object.keys(errors).length ? (
-          <Alert kind="error" title="Action impossible" text={Object.values(errors).join(' ')} />
+          <Alert kind="error" title="Action impossible" text={Object.values(errors).join(' ')} focus />
         ) : (
           ''
         )}
         <DataTable
-          caption={`${members.length} membre${members.length > 1 ? 's' : ''}`}
-          headers={[
-            'Nom',
-            'Adresse électronique',
-            'Rôle',
-            'Dernière connexion',
-            ...(admin ? ['Actions'] : []),
-          ]}
+          caption={`${members.length} membre${members.length > 1 ? 's' : ''}${invitations.length ? `, ${invitations.length} invitation${invitations.length > 1 ? 's' : ''} en attente` : ''}`}
+          headers={['Nom', 'Adresse électronique', 'Rôle', 'État', ...(admin ? ['Actions'] : [])]}
         >
           {members.map((m) => (
             <tr>
@@ -93,15 +101,23 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
                   ROLES[m.role]
                 )}
               </td>
-              <td>{m.lastLoginAt ? formatDateTime(m.lastLoginAt) : m.active ? 'jamais' : 'désactivé'}</td>
+              <td safe>
+                {m.lastLoginAt
+                  ? `Dernière connexion le ${formatDateTime(m.lastLoginAt)}`
+                  : m.active
+                    ? 'Jamais connecté'
+                    : 'Compte désactivé'}
+              </td>
               {admin ? (
                 <td>
-                  <ActionButton
+                  <ConfirmAction
+                    id={m.userId}
                     action={`/organisations/${orgId}/membres/${m.userId}/retrait`}
+                    confirmUrl={`/organisations/${orgId}/membres/${m.userId}/retrait`}
                     csrf={ctx.csrf}
                     label="Retirer"
                     object={`${m.firstName} ${m.lastName}`}
-                    secondary
+                    {...removal(`${m.firstName} ${m.lastName}`, organisation.name)}
                   />
                 </td>
               ) : (
@@ -109,43 +125,53 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
               )}
             </tr>
           ))}
-        </DataTable>
-        {admin ? (
-          <section class="fr-mt-4w">
-            <h2>Invitations en attente</h2>
-            <p>
-              Une personne invitée devient membre quand elle accepte l’invitation depuis sa page d’accueil.
-            </p>
-            <DataTable
-              caption={`${invitations.length} invitation${invitations.length > 1 ? 's' : ''} en attente`}
-              headers={['Adresse électronique', 'Rôle', 'Invitée par', 'Le', 'Expire le', 'Actions']}
-            >
-              {invitations.map((i) => (
-                <tr>
-                  <td safe>{i.email}</td>
-                  <td>{ROLES[i.role]}</td>
-                  <td safe>{i.invitedBy ?? '—'}</td>
-                  <td safe>{formatDateTime(i.invitedAt)}</td>
-                  <td safe>{formatDateTime(i.expiresAt)}</td>
-                  <td>
+          {/* Invited people are listed with the members, as pending, until they answer. */}
+          {invitations.map((i) => (
+            <tr>
+              <td safe>{i.name}</td>
+              <td safe>{i.email}</td>
+              <td>{ROLES[i.role]}</td>
+              <td>
+                <p class="fr-badge fr-badge--new fr-badge--sm fr-mb-1v">Invitation en attente</p>
+                <br />
+                <span
+                  class="fr-text--xs"
+                  safe
+                >{`Envoyée le ${formatDateTime(i.invitedAt)}${i.invitedBy ? ` par ${i.invitedBy}` : ''}, valable jusqu’au ${formatDateTime(i.expiresAt)}`}</span>
+              </td>
+              <td>
+                <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+                  <li>
                     <ActionButton
-                      action={`/organisations/${orgId}/invitations/${i.id}/revocation`}
+                      action={`/organisations/${orgId}/invitations/${i.id}/renvoi`}
                       csrf={ctx.csrf}
-                      label="Révoquer"
+                      label="Renvoyer"
                       object={`l’invitation de ${i.email}`}
                       secondary
                     />
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
-          </section>
-        ) : (
-          ''
-        )}
+                  </li>
+                  <li>
+                    <ConfirmAction
+                      id={i.id}
+                      action={`/organisations/${orgId}/invitations/${i.id}/revocation`}
+                      confirmUrl={`/organisations/${orgId}/invitations/${i.id}/revocation`}
+                      csrf={ctx.csrf}
+                      label="Annuler"
+                      object={`l’invitation de ${i.email}`}
+                      {...cancellation(i.email)}
+                    />
+                  </li>
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         {admin ? (
           <section class="fr-mt-4w">
             <h2>Inviter une personne</h2>
+            <p>
+              Une personne invitée devient membre quand elle accepte l’invitation depuis sa page d’accueil.
+            </p>
             <form method="post" action={`/organisations/${orgId}/membres`}>
               <CsrfField token={ctx.csrf} />
               <div class="fr-grid-row fr-grid-row--gutters">
@@ -239,6 +265,74 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
         return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
       }
       return reply.redirect(`/organisations/${orgId}/membres?info=role`, 303);
+    },
+  );
+  // Without JavaScript, « Retirer » and « Annuler » lead to these pages to confirm (with it, a modal).
+  app.get(
+    '/organisations/:orgId/membres/:userId/retrait',
+    { config: readsMembers },
+    async (request, reply) => {
+      const orgId = uuidParam(request);
+      const userId = uuidParam(request, 'userId');
+      const organisation = await identity.getOrganisation(request.actor!, orgId);
+      if (!isOrgAdmin(request.actor!, orgId))
+        throw Object.assign(new Error('Réservé aux administrateurs de cette organisation.'), {
+          statusCode: 403,
+        });
+      const member = (await identity.listMembers(request.actor!, orgId)).find((m) => m.userId === userId);
+      if (!member)
+        throw Object.assign(new Error('Ce membre n’appartient pas à l’organisation.'), { statusCode: 404 });
+      const name = `${member.firstName} ${member.lastName}`;
+      const ctx = pageContext(request, reply);
+      return html(
+        reply,
+        <Layout title={`Retirer ${name}`} ctx={ctx}>
+          <ConfirmationForm
+            action={`/organisations/${orgId}/membres/${userId}/retrait`}
+            csrf={ctx.csrf}
+            cancelHref={`/organisations/${orgId}/membres`}
+            {...removal(name, organisation.name)}
+          />
+        </Layout>,
+      );
+    },
+  );
+  app.get(
+    '/organisations/:orgId/invitations/:invitationId/revocation',
+    { config: readsMembers },
+    async (request, reply) => {
+      const orgId = uuidParam(request);
+      const invitationId = uuidParam(request, 'invitationId');
+      const invitation = (await identity.listInvitations(request.actor!, orgId)).find(
+        (i) => i.id === invitationId,
+      );
+      if (!invitation)
+        throw Object.assign(new Error('Cette invitation n’est plus en attente.'), { statusCode: 404 });
+      const ctx = pageContext(request, reply);
+      return html(
+        reply,
+        <Layout title={`Annuler l’invitation de ${invitation.email}`} ctx={ctx}>
+          <ConfirmationForm
+            action={`/organisations/${orgId}/invitations/${invitationId}/revocation`}
+            csrf={ctx.csrf}
+            cancelHref={`/organisations/${orgId}/membres`}
+            {...cancellation(invitation.email)}
+          />
+        </Layout>,
+      );
+    },
+  );
+  app.post(
+    '/organisations/:orgId/invitations/:invitationId/renvoi',
+    { config: readsMembers },
+    async (request, reply) => {
+      const orgId = uuidParam(request);
+      try {
+        await identity.resendInvitation(request.actor!, orgId, uuidParam(request, 'invitationId'));
+      } catch (error) {
+        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
+      }
+      return reply.redirect(`/organisations/${orgId}/membres?info=invitation-renvoyee`, 303);
     },
   );
   app.post(

@@ -10,6 +10,6 @@ import { tokenPages } from './token-pages.js';
 
 export async function identityPages(app: FastifyInstance, services: Services, config: Config) {
   await authPages(app, services, config);
-  for (const register of [homePage, organisationPages, memberPages, tokenPages, auditPage])
-    await register(app, services);
+  for (const register of [homePage, organisationPages, memberPages, auditPage]) await register(app, services);
+  await tokenPages(app, services, config);
 }

@@ -1,4 +1,4 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { markAudited, markAuditWritten } from '../../shared/audit.js';
@@ -73,6 +73,11 @@ function organisationSelect(db: Executor, filter: OrganisationFilter) {
     ])
     .orderBy('o.name');
 }
+
+const UUID_TEXT = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+/** A text that holds a UUID, as a uuid (null otherwise): compares with a primary key, index and all. */
+const uuidOf = (text: RawBuilder<unknown>) =>
+  sql`(case when ${text} ~ ${UUID_TEXT} then (${text})::uuid end)`;
 
 export function identityRepository(db: Db) {
   return {
@@ -389,6 +394,17 @@ export function identityRepository(db: Db) {
       return Number(r.numUpdatedRows) > 0;
     },
 
+    /** A pending invitation valid again until `expiresAt` (a resend). False when no longer pending. */
+    async renewInvitation(tx: Executor, id: string, expiresAt: Date) {
+      const r = await tx
+        .updateTable('membership_invitation')
+        .set({ expires_at: expiresAt })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
     /** Pending, unexpired invitations: an organisation's (filter by organisation) or a person's. */
     async openInvitations(filter: { organisationId: string } | { userId: string }) {
       const q = db
@@ -402,6 +418,9 @@ export function identityRepository(db: Db) {
           'i.email',
           sql<Role>`i.role`.as('role'),
           sql<string | null>`by.first_name || ' ' || by.last_name`.as('invitedBy'),
+          sql<string>`(select u.first_name || ' ' || u.last_name from app_user u where u.id = i.user_id)`.as(
+            'name',
+          ),
           'i.invited_at as invitedAt',
           'i.expires_at as expiresAt',
         ])
@@ -620,11 +639,35 @@ export function identityRepository(db: Db) {
         .select([
           'a.id',
           'a.occurred_at as occurredAt',
-          'a.actor_label as actorLabel',
+          // The person's name today (a label is their e-mail address at the time), else the label.
+          sql<
+            string | null
+          >`coalesce((select nullif(trim(au.first_name || ' ' || au.last_name), '') from app_user au
+            where au.id = a.actor_user_id), a.actor_label)`.as('actorLabel'),
           'o.name as organisationName',
           'a.action',
           'a.subject_type as subjectType',
           'a.subject_id as subjectId',
+          // Names, not UUIDs, for the log read as sentences (audit-sentences.ts). The ids are text
+          // in the log: cast to uuid only when they are one, so a stray value never fails the page.
+          sql<string | null>`case a.subject_type
+            when 'user' then (select u.first_name || ' ' || u.last_name from app_user u where u.id = ${uuidOf(sql`a.subject_id`)})
+            when 'organisation' then (select so.name from organisation so where so.id = ${uuidOf(sql`a.subject_id`)})
+            when 'api_token' then (select t.name from api_token t where t.id = ${uuidOf(sql`a.subject_id`)})
+            when 'membership_invitation' then (select u.first_name || ' ' || u.last_name from membership_invitation i
+              join app_user u on u.id = i.user_id where i.id = ${uuidOf(sql`a.subject_id`)})
+            when 'training' then (select tr.title from training tr where tr.id = ${uuidOf(sql`a.subject_id`)})
+          end`.as('subjectName'),
+          sql<
+            string | null
+          >`(select d.name from organisation d where d.id = ${uuidOf(sql`a.details->>'organisationId'`)})`.as(
+            'organisationNameInDetails',
+          ),
+          sql<
+            string | null
+          >`(select tr.title from training tr where tr.id = ${uuidOf(sql`a.details->>'trainingId'`)})`.as(
+            'trainingTitle',
+          ),
           'a.details',
           'a.ip',
         ])

@@ -113,6 +113,30 @@ export function identityService(deps: IdentityDeps) {
     });
   }
 
+  /**
+   * The invitation mail: an account without a password gets its activation link (valid as long as
+   * the invitation), a known account only the way to answer. Sent again, word for word, by a resend.
+   */
+  async function sendInvitationMail(m: {
+    to: string;
+    firstName: string;
+    userId: string;
+    passwordHash: string | null;
+    inviter: string;
+    organisationName: string;
+    role: Role;
+  }) {
+    const answer = `Votre réponse vous est demandée sur la page d’accueil de Passerelle (invitation valable 7 jours) : ${deps.publicUrl}/`;
+    const link = m.passwordHash
+      ? `Connectez-vous avec votre compte habituel. ${answer}`
+      : `Pour activer votre compte, choisissez votre mot de passe (lien valable 7 jours) :\n${passwordLink('/mot-de-passe/nouveau', signPasswordLink(deps.secret, m.userId, m.passwordHash, INVITATION_TTL_SECONDS))}\n\nConnectez-vous ensuite : vous accepterez ou refuserez l’invitation sur la page d’accueil.`;
+    await deps.mailer.send({
+      to: m.to,
+      subject: `Passerelle — invitation à rejoindre ${m.organisationName}`,
+      text: `Bonjour ${m.firstName},\n\n${m.inviter} vous invite à rejoindre « ${m.organisationName} » sur Passerelle avec le rôle ${ROLES[m.role].toLowerCase()}.\n\n${link}\n\nSi vous ne connaissez pas cette organisation, refusez l’invitation ou ignorez ce message : rien ne change sans votre accord.\n`,
+    });
+  }
+
   function requireOrgAdmin(actor: Actor, organisationId: string) {
     if (!isOrgAdmin(actor, organisationId))
       throw forbidden('Réservé aux administrateurs de cette organisation.');
@@ -603,14 +627,14 @@ export function identityService(deps: IdentityDeps) {
           throw conflict('email', 'Une invitation attend déjà la réponse de cette personne.');
         throw error;
       });
-      const answer = `Votre réponse vous est demandée sur la page d’accueil de Passerelle (invitation valable 7 jours) : ${deps.publicUrl}/`;
-      const link = passwordHash
-        ? `Connectez-vous avec votre compte habituel. ${answer}`
-        : `Pour activer votre compte, choisissez votre mot de passe (lien valable 7 jours) :\n${passwordLink('/mot-de-passe/nouveau', signPasswordLink(deps.secret, userId, passwordHash, INVITATION_TTL_SECONDS))}\n\nConnectez-vous ensuite : vous accepterez ou refuserez l’invitation sur la page d’accueil.`;
-      await deps.mailer.send({
+      await sendInvitationMail({
         to: email,
-        subject: `Passerelle — invitation à rejoindre ${organisation.name}`,
-        text: `Bonjour ${firstName},\n\n${actor.label} vous invite à rejoindre « ${organisation.name} » sur Passerelle avec le rôle ${ROLES[input.role].toLowerCase()}.\n\n${link}\n\nSi vous ne connaissez pas cette organisation, refusez l’invitation ou ignorez ce message : rien ne change sans votre accord.\n`,
+        firstName,
+        userId,
+        passwordHash,
+        inviter: actor.label,
+        organisationName: organisation.name,
+        role: input.role,
       });
       // Only the invitation: the invited account's id is nobody's business before it accepts.
       return { invitationId };
@@ -627,6 +651,47 @@ export function identityService(deps: IdentityDeps) {
       requirePerson(actor);
       requireOrgAdmin(actor, organisationId);
       await closeInvitation(actor, invitationId, 'revoked', { organisationId });
+    },
+
+    /**
+     * Sends a pending invitation again, valid 7 more days from now (the person lost the mail, or
+     * it expired unread): same invitation, no second one. Only while it is still pending.
+     */
+    async resendInvitation(actor: Actor, organisationId: string, invitationId: string) {
+      requirePerson(actor);
+      requireOrgAdmin(actor, organisationId);
+      const organisation = await repo.findOrganisation(organisationId);
+      if (!organisation) throw notFound('Organisation introuvable.');
+      const invitation = await change(actor, async (tx) => {
+        const found = await repo.findInvitation(invitationId, tx);
+        if (!found || found.organisationId !== organisationId) throw notFound('Invitation introuvable.');
+        const expiresAt = new Date(Date.now() + INVITATION_TTL_SECONDS * 1000);
+        if (!(await repo.renewInvitation(tx, found.id, expiresAt)))
+          throw conflict(
+            'invitation',
+            'Cette invitation n’est plus en attente : elle a déjà été acceptée, refusée ou annulée.',
+          );
+        return {
+          result: found,
+          audit: {
+            action: 'membership.invitation_resent',
+            subjectType: 'membership_invitation',
+            subjectId: found.id,
+            details: { organisationId, role: found.role, email: found.email, userId: found.userId },
+          },
+        };
+      });
+      const user = await repo.findUser(invitation.userId);
+      if (!user) throw notFound('Invitation introuvable.');
+      await sendInvitationMail({
+        to: invitation.email,
+        firstName: user.first_name,
+        userId: user.id,
+        passwordHash: user.password_hash,
+        inviter: actor.label,
+        organisationName: organisation.name,
+        role: invitation.role,
+      });
     },
 
     /** The invitations waiting for the signed-in person's answer. */

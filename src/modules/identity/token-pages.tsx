@@ -1,26 +1,62 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
-import { Alert, DataTable, formatDateTime, InputField, SelectField } from '../../web/components.js';
+import type { Config } from '../../config.js';
+import { Alert, CopyField, DataTable, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
-import { ActionButton, CsrfField, Layout } from '../../web/layout.js';
+import { formatDateTime } from '../../web/format.js';
+import { ConfirmAction, ConfirmationForm, CsrfField, Layout } from '../../web/layout.js';
 import { ROLES } from './model.js';
 import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
+
+const REVOKE_CONSEQUENCE =
+  'Les systèmes qui l’utilisent n’auront plus accès à l’API, immédiatement et définitivement. Un jeton révoqué ne peut pas être rétabli.';
 
 /** Routes that show the tokens (the creation shows the list with the new token): audited reads. */
 const readsTokens = { access: 'user', audit: 'api_tokens.read' } as const;
 
-export async function tokenPages(app: FastifyInstance, { identity }: Services) {
+/**
+ * The clear token travels from the creation (POST) to the page that shows it once (GET, after the
+ * redirect) in this short-lived signed cookie, limited to the organisation's token pages and read
+ * once: reloading the page neither shows it again nor creates a second token (POST/redirect/GET).
+ */
+const NEW_TOKEN_COOKIE = 'passerelle_nouveau_jeton';
+const NEW_TOKEN_SECONDS = 300;
+
+export async function tokenPages(app: FastifyInstance, { identity }: Services, config: Config) {
+  const cookieOptions = (orgId: string) =>
+    ({
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: config.secureCookies,
+      path: `/organisations/${orgId}/jetons`,
+      signed: true,
+    }) as const;
+
+  /** The token created just before this page, once; null when absent, already shown or another one. */
+  function takeNewToken(request: FastifyRequest, reply: FastifyReply, orgId: string, tokenId: string) {
+    const raw = request.cookies[NEW_TOKEN_COOKIE];
+    if (!raw) return null;
+    reply.clearCookie(NEW_TOKEN_COOKIE, cookieOptions(orgId));
+    const unsigned = request.unsignCookie(raw);
+    if (!unsigned.valid || !unsigned.value) return null;
+    const [id, token] = unsigned.value.split(' ');
+    return id === tokenId && token ? token : null;
+  }
+
   async function tokensPage(
     request: FastifyRequest,
     reply: FastifyReply,
     orgId: string,
-    state: { created?: string; error?: string } = {},
+    state: { error?: string } = {},
     status = 200,
   ) {
     const actor = request.actor!;
     const organisation = await identity.getOrganisation(actor, orgId);
     const tokens = await identity.listApiTokens(actor, orgId);
     const ctx = pageContext(request, reply);
+    const createdId = (request.query as Record<string, string>).cree;
+    const created = createdId ? tokens.find((t) => t.id === createdId) : undefined;
+    const clear = created ? takeNewToken(request, reply, orgId, created.id) : null;
     return html(
       reply,
       <Layout title={`Jetons d’API — ${organisation.name}`} ctx={ctx}>
@@ -28,20 +64,22 @@ export async function tokenPages(app: FastifyInstance, { identity }: Services) {
           Jetons d’API de <span safe>{organisation.name}</span>
         </h1>
         {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
-        {state.created ? (
+        {created && clear ? (
           <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
-            <h2 class="fr-alert__title">Jeton créé</h2>
+            <h2 class="fr-alert__title" safe>{`Jeton « ${created.name} » créé`}</h2>
             <p>Copiez-le maintenant : il ne sera plus jamais affiché.</p>
-            <p>
-              <code id="jeton-cree" safe>
-                {state.created}
-              </code>
-            </p>
+            <CopyField id="jeton-cree" label="Jeton d’API" value={clear} />
           </div>
+        ) : created ? (
+          <Alert
+            kind="info"
+            title={`Jeton « ${created.name} » créé`}
+            text="Sa valeur n’est affichée qu’une fois, juste après sa création. Si vous ne l’avez pas copiée, révoquez ce jeton et créez-en un autre."
+          />
         ) : (
           ''
         )}
-        {state.error ? <Alert kind="error" title="Création impossible" text={state.error} /> : ''}
+        {state.error ? <Alert kind="error" title="Création impossible" text={state.error} focus /> : ''}
         <p>
           Un jeton permet au système d’information de votre organisation d’appeler l’API de Passerelle
           (en-tête <code>Authorization: Bearer …</code>), avec les droits du rôle choisi. Documentation :{' '}
@@ -61,12 +99,16 @@ export async function tokenPages(app: FastifyInstance, { identity }: Services) {
                 {t.revokedAt ? (
                   `révoqué le ${formatDateTime(t.revokedAt)}`
                 ) : (
-                  <ActionButton
+                  <ConfirmAction
+                    id={t.id}
                     action={`/organisations/${orgId}/jetons/${t.id}/revocation`}
+                    confirmUrl={`/organisations/${orgId}/jetons/${t.id}/revocation`}
                     csrf={ctx.csrf}
                     label="Révoquer"
                     object={`le jeton ${t.name}`}
-                    secondary
+                    question={`Révoquer le jeton « ${t.name} » ?`}
+                    consequence={REVOKE_CONSEQUENCE}
+                    confirmLabel="Révoquer le jeton"
                   />
                 )}
               </td>
@@ -109,9 +151,40 @@ export async function tokenPages(app: FastifyInstance, { identity }: Services) {
         400,
       );
     }
-    const { token } = await identity.createApiToken(request.actor!, orgId, { name, role });
-    return tokensPage(request, reply, orgId, { created: token }, 201);
+    const { id, token } = await identity.createApiToken(request.actor!, orgId, { name, role });
+    reply.setCookie(NEW_TOKEN_COOKIE, `${id} ${token}`, {
+      ...cookieOptions(orgId),
+      maxAge: NEW_TOKEN_SECONDS,
+    });
+    return reply.redirect(`/organisations/${orgId}/jetons?cree=${id}`, 303);
   });
+  // Without JavaScript, « Révoquer » leads here to confirm (with it, a modal asks the same).
+  app.get(
+    '/organisations/:orgId/jetons/:tokenId/revocation',
+    { config: readsTokens },
+    async (request, reply) => {
+      const orgId = uuidParam(request);
+      const tokenId = uuidParam(request, 'tokenId');
+      const token = (await identity.listApiTokens(request.actor!, orgId)).find(
+        (t) => t.id === tokenId && !t.revokedAt,
+      );
+      if (!token) throw Object.assign(new Error('Jeton introuvable ou déjà révoqué.'), { statusCode: 404 });
+      const ctx = pageContext(request, reply);
+      return html(
+        reply,
+        <Layout title={`Révoquer le jeton ${token.name}`} ctx={ctx}>
+          <ConfirmationForm
+            action={`/organisations/${orgId}/jetons/${tokenId}/revocation`}
+            csrf={ctx.csrf}
+            question={`Révoquer le jeton « ${token.name} » ?`}
+            consequence={REVOKE_CONSEQUENCE}
+            confirmLabel="Révoquer le jeton"
+            cancelHref={`/organisations/${orgId}/jetons`}
+          />
+        </Layout>,
+      );
+    },
+  );
   app.post(
     '/organisations/:orgId/jetons/:tokenId/revocation',
     { config: { access: 'user' } },
