@@ -148,7 +148,7 @@ describe.each(testEngines())('funders’ page on %s', (engine) => {
     // The seeded overlap: the Region and France Travail buying the same trade, same place, same quarter.
     const seeded = overlaps.filter((o) => o['Places financées'] === '12' || o['Places financées'] === '10');
     expect(seeded.map((o) => o.Financeur)).toEqual(
-      expect.arrayContaining(['Conseil régional', 'France Travail']),
+      expect.arrayContaining(['Collectivité territoriale - Conseil régional', 'France Travail']),
     );
   });
 

@@ -212,7 +212,9 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
     );
     const file = Buffer.from(xml.body);
     const outcome = await run(t.db, file, 'carif-oref-demo', 'partial');
-    expect(outcome.rejected).toBe(0);
+    // Formations of another source found by the search (an earlier test's feed) are refused as
+    // such, never merged into the demo source (issue 9: same number, two sources).
+    expect(outcome.rejected).toBe(outcome.counts.otherSource ?? 0);
     expect(outcome.counts.created).toBe(0);
     expect(outcome.counts.updated).toBe(0);
     expect(outcome.counts.unchanged).toBeGreaterThan(0);
@@ -329,7 +331,11 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
     const page = await analyst.get('/financeurs');
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(/Recouvrements\s: [1-9]/);
-    expect(page.body).toMatch(/Conseil régional\s: 12\splaces[^<]*France Travail\s: 10\splaces/);
+    // The seeded overlap (the Region and France Travail buying the same trade, place and quarter),
+    // in the full list: the page shows only the first lines of a long table.
+    const overlaps = (await analyst.get('/financeurs/recouvrements.csv')).body;
+    expect(overlaps).toMatch(/;2;Collectivité territoriale - Conseil régional;12;/);
+    expect(overlaps).toMatch(/;4;France Travail;10;/);
     const csv = await analyst.get('/financeurs/achats.csv');
     expect(csv.body).toContain('Trimestre;Département;Domaine ROME');
     const counsellor = await new Browser(t.app).login('conseiller.missionlocale@passerelle.demo');

@@ -203,7 +203,8 @@ describe.each(testEngines())('real records stored on %s', (engine) => {
     for (const f of formations) {
       const stored = byNumber.get(f.number)!;
       // The writer reads every field of the model: the same XML means the same data.
-      expect(formationXml(stored)).toBe(formationXml(f));
+      // (without the source mark an export adds: the file itself carried none)
+      expect(formationXml({ ...stored, source: undefined })).toBe(formationXml(f));
       expect(stored).toMatchObject({
         mainFormacode: f.mainFormacode,
         certifinfoCode: f.certifinfoCode,
