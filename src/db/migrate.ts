@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_trainings.js';
 import * as m0006 from './migrations/0006_import_one_pass.js';
 import * as m0007 from './migrations/0007_feed_sources.js';
 import * as m0008 from './migrations/0008_membership_invitations.js';
+import * as m0009 from './migrations/0009_commune_history_warnings.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
 export const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0006_import_one_pass': m0006,
   '0007_feed_sources': m0007,
   '0008_membership_invitations': m0008,
+  '0009_commune_history_warnings': m0009,
 };
 
 export class MigrationError extends Error {

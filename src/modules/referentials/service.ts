@@ -66,6 +66,7 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
         data.departments.length +
         data.epcis.length +
         data.communes.length +
+        data.communeHistory.length +
         data.trades.length +
         data.appellations.length;
       const bar = options.quiet ? null : progress('Référentiels', total);
