@@ -170,9 +170,7 @@ export function communeHistory(
   cog: CogCommune[],
   knownNames: Map<string, string>,
 ): Insertable<CommuneHistoryTable>[] {
-  const current = new Map(
-    cog.filter((c) => c.type === 'commune-actuelle').map((c) => [c.code, c] as const),
-  );
+  const current = new Map(cog.filter((c) => c.type === 'commune-actuelle').map((c) => [c.code, c] as const));
   const rows = new Map<string, Insertable<CommuneHistoryTable>>();
   for (const c of cog) {
     if (c.type !== 'commune-deleguee' && c.type !== 'commune-associee') continue;

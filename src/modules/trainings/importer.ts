@@ -1,9 +1,9 @@
 import type { Db } from '../../db/database.js';
 import { AppError, conflict } from '../../shared/errors.js';
 import { emptyCounts, type ImportCounts, type ImportRun, importRepository } from './import-repository.js';
-import type { Rejection } from './lheo/model.js';
+import type { Rejection, Warning } from './lheo/model.js';
 import { formationPreparer, mappingContext, type PreparedFormation } from './lheo/prepare.js';
-import { LheoFileError, readLheo, type ScanResult } from './lheo/reader.js';
+import { LheoFileError, readLheo, type ScanResult, type XmlNode } from './lheo/reader.js';
 import { type Importer, newSourceOwner, requireSourceRights } from './rights.js';
 
 export interface ImportRequest {
@@ -37,6 +37,8 @@ export interface ImportOutcome {
   formationsTotal: number;
   counts: ImportCounts;
   rejected: number;
+  /** Problems that rejected nothing (a commune resolved, an element not kept…), listed in the report. */
+  warnings: number;
 }
 
 const MAX_BATCH_CHARS = 8_000_000;
@@ -82,6 +84,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
     mode: request.mode,
     counts: emptyCounts(),
     rejectedCount: 0,
+    warningCount: 0,
     providerIds: new Map(),
   };
   const progress = { bytes: 0, actions: 0 };
@@ -106,17 +109,19 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       let batch: PreparedFormation[] = [];
       let batchChars = 0;
       let rejections: Rejection[] = [];
+      let warnings: Warning[] = [];
       // PostgreSQL writes one batch while the next is parsed (PGlite between parser callbacks);
       // batches are still written in file order. A parsing thread was tried: no faster on either
       // engine (the database is the slower side) and 100 MB more memory.
       let pending: Promise<void> = Promise.resolve();
       const flush = async () => {
         await pending;
-        const [b, r] = [batch, rejections];
+        const [b, r, w] = [batch, rejections, warnings];
         batch = [];
         batchChars = 0;
         rejections = [];
-        pending = writer.writeBatch(run, b, r);
+        warnings = [];
+        pending = writer.writeBatch(run, b, r, w);
         pending.catch(() => {});
       };
       const input = limited(request.open(), request.maxBytes, (bytes) => {
@@ -124,19 +129,26 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
         request.onProgress?.(progress);
       });
       try {
-        const result = await readLheo(input, async (node) => {
-          const { prepared, rejections: rejected } = prepare(node);
+        const onFormation = async (node: XmlNode) => {
+          const { prepared, rejections: rejected, warnings: warned } = prepare(node);
           if (prepared) {
             batch.push(prepared);
             batchChars += prepared.size;
           }
           rejections.push(...rejected);
+          warnings.push(...warned);
           for (const child of node.children) if (child.name === 'action') progress.actions++;
           // A batch is also written once it holds 8 million characters: 250 formations each as
           // large as the reader lets one be (2 million) would hold 1 GB (the CLI runs in 128 MB).
-          if (batch.length >= batchSize || batchChars >= MAX_BATCH_CHARS || rejections.length >= 1000)
+          if (
+            batch.length >= batchSize ||
+            batchChars >= MAX_BATCH_CHARS ||
+            rejections.length + warnings.length >= 1000
+          )
             await flush();
-        });
+        };
+        // A file-wide warning (no LHÉO namespace) heads the report.
+        const result = await readLheo(input, onFormation, (warning) => warnings.push(warning));
         await flush();
         await pending;
         request.onProgress?.(progress);
@@ -171,6 +183,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       formationsTotal: 0,
       counts: emptyCounts(),
       rejected: 0,
+      warnings: 0,
     };
   }
   await repo.vacuum();
@@ -183,6 +196,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
     formationsTotal: scan.formations,
     counts: run.counts,
     rejected: run.rejectedCount,
+    warnings: run.warningCount,
   };
 }
 
