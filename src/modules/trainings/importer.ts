@@ -24,7 +24,7 @@ export interface ImportRequest {
   /** Writes the run's audit line inside the import's transaction, so it commits with the offer's change. */
   audit?: (
     tx: Db,
-    run: { id: string; counts: ImportCounts; rejected: number; formations: number },
+    run: { id: string; counts: ImportCounts; rejected: number; warnings: number; formations: number },
   ) => Promise<void>;
 }
 
@@ -158,6 +158,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
           id: run.id,
           counts: run.counts,
           rejected: run.rejectedCount,
+          warnings: run.warningCount,
           formations: result.formations,
         });
         return result;

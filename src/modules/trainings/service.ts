@@ -452,6 +452,7 @@ export function trainingsService(
                 fileName: upload.fileName,
                 ...run.counts,
                 rejected: run.rejected,
+                warnings: run.warnings,
               },
             }),
         });
@@ -499,7 +500,12 @@ export function trainingsService(
       const run = await imports.get(id);
       if (!run || (!actor.isSuperAdmin && run.organisation_id !== actor.organisationId))
         throw notFound('Import introuvable.');
-      return { run, rejections: await imports.rejections(id) };
+      const problems = await imports.rejections(id);
+      return {
+        run,
+        rejections: problems.filter((p) => p.severity === 'error'),
+        warnings: problems.filter((p) => p.severity === 'warning'),
+      };
     },
   };
 }

@@ -63,7 +63,7 @@ export function townKey(city: string): string {
   if (head && ARRONDISSEMENT_CITIES.has(head) && second) {
     const n = second.match(/^(\d{1,2})(?:er|e|eme|em)?$/)?.[1];
     if (n && rest.every((w) => w === 'arrondissement' || w === 'arr' || w === 'e' || w === 'eme'))
-      return `${head} ${Number(n)}${n === '1' ? 'er' : 'e'}`;
+      return `${head} ${Number(n)}${Number(n) === 1 ? 'er' : 'e'}`;
   }
   return words.join(' ');
 }
