@@ -111,6 +111,7 @@ const POLICY: Record<string, Policy> = {
   'POST /formations/imports': superOnly,
   'GET /formations/imports/:id': anyUser,
   'GET /formations/imports/:id/rejets.csv': anyUser,
+  'GET /formations/imports/:id/rapport.json': anyUser,
   'GET /formations/:id/modifier': superOnly,
   'POST /formations/:id/modifier': superOnly,
   'POST /formations/:id/sessions/:sessionId': superOnly,

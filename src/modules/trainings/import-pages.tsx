@@ -257,7 +257,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           <li safe>{`Actions : ${counts.actions ?? 0} · sessions : ${counts.sessions ?? 0}`}</li>
         </ul>
         <ul>
-          <li safe>{`Rejets : ${run.rejected_count} · avertissements : ${run.warning_count}`}</li>
+          <li safe>{`Rejets : ${run.rejected_count} · avertissements : ${run.warning_count}`}</li>
         </ul>
         {rejections.length || warnings.length ? (
           <p>
@@ -349,7 +349,7 @@ function ProblemTable(props: {
   const cut = props.rows.length > SHOWN;
   return (
     <DataTable
-      caption={`${props.caption} : ${props.rows.length}${cut ? ` (les ${SHOWN} premiers ci-dessous, tous dans le CSV)` : ''}`}
+      caption={`${props.caption} : ${props.rows.length}${cut ? ` (les ${SHOWN} premiers ci-dessous, tous dans le CSV)` : ''}`}
       headers={['Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison']}
     >
       {props.rows.slice(0, SHOWN).map((r) => (

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, createTestApp, type TestApp } from '../../../../test/app.js';
 import { createTestDatabase } from '../../../../test/databases.js';
 import type { Db } from '../../../db/database.js';
 import { importRepository } from '../import-repository.js';
@@ -97,7 +98,8 @@ describe('Real Intercarif feeds (PGlite, referentials loaded)', () => {
     const { rows } = await sql<{ commune_code: string; source: string }>`
       select a.commune_code, t.source from training_action a join training t on t.id = a.training_id
       where t.source like 'reel-%' order by t.source, a.lheo_number`.execute(db);
-    expect(rows.map((r) => r.commune_code).sort()).toEqual(['31555', '37266', '45232', '75110']);
+    // AFPA: two actions at Veigné; DAEU: Toulouse; POEC: Grasse.
+    expect(rows.map((r) => r.commune_code).sort()).toEqual(['06069', '31555', '37266', '37266']);
   });
 
   it('imports a record with a historic INSEE code, a postal code in code-INSEE-commune and a misspelt element, with a warning for each', async () => {
@@ -126,7 +128,10 @@ describe('Real Intercarif feeds (PGlite, referentials loaded)', () => {
       ),
     );
     const historic = warnings.find((w) => w.reason.startsWith('code INSEE historique'))!;
-    expect(historic).toMatchObject({ element: 'code-INSEE-commune', record: 'formation 15_464888' });
+    expect(historic).toMatchObject({
+      element: 'code-INSEE-commune',
+      record: 'formation 15_464888 / action 15_927411',
+    });
     expect(historic.line).toBe(text.split('\n').findIndex((l) => l.includes('01340')) + 1);
     const { rows } = await sql<{ commune_code: string; insee: string; registration: string }>`
       select a.commune_code, a.place->>'inseeCode' as insee, s.registration_address->>'inseeCode' as registration
@@ -264,6 +269,62 @@ describe('Real Intercarif feeds (PGlite, referentials loaded)', () => {
     const mapped = mapFormation(nodes[0]!, mappingContext(await importRepository(db).referentials()));
     expect(mapped.rejections).toEqual([]);
     expect(mapped.warnings.every((w) => w.record === 'formation 15_464888')).toBe(true);
+  });
+});
+
+describe('Import report with warnings (page, CSV, JSON)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { demo: true });
+  });
+  afterAll(() => t.close());
+
+  it('shows the counts of rejections and warnings, lists the warnings, and puts both in the downloads', async () => {
+    const text = daeu()
+      .replace('acces-handicapes>', 'acces-handicape>')
+      .replace('acces-handicapes>', 'acces-handicape>')
+      .replace(
+        '<certifiante>1</certifiante>',
+        '<certifiante>1</certifiante>\n<intitule-formaton>x</intitule-formaton>',
+      );
+    const second = daeu()
+      .replace('numero="15_464888"', 'numero="REJETEE"')
+      .replace('<certifiante>1</certifiante>', '<certifiante>oui</certifiante>');
+    const both = text.replace(
+      '</offres>',
+      `${second.slice(second.indexOf('<formation '), second.indexOf('</offres>'))}</offres>`,
+    );
+    const outcome = await importText(t.db, 'rapport', both);
+    expect(outcome).toMatchObject({ status: 'done', rejected: 1, counts: { created: 1 } });
+    expect(outcome.warnings).toBeGreaterThan(2);
+    const b = await new Browser(t.app).login('superadmin@passerelle.demo');
+    const page = await b.get(`/formations/imports/${outcome.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`Import terminé avec 1 rejet et ${outcome.warnings} avertissements`);
+    expect(page.body).toContain(`Rejets\u00a0: 1 · avertissements\u00a0: ${outcome.warnings}`);
+    expect(page.body).toMatch(/Avertissements \(enregistrements importés[^<]*\u00a0: \d+/);
+    expect(page.body).toContain(
+      '&lt;intitule-formaton&gt; (formation/intitule-formaton) : élément inconnu de LHÉO',
+    );
+    const csv = await b.get(`/formations/imports/${outcome.id}/rejets.csv`);
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines[0]).toMatch(/^"?Gravité"?[;,]"?Ligne"?/);
+    expect(lines.filter((l) => /^"?rejet"?[;,]/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /^"?avertissement"?[;,]/.test(l))).toHaveLength(outcome.warnings);
+    const json = await b.get(`/formations/imports/${outcome.id}/rapport.json`);
+    const report = JSON.parse(json.body);
+    expect(report.totals).toEqual({ rejected: 1, warnings: outcome.warnings });
+    expect(report.rejections).toEqual([
+      expect.objectContaining({
+        element: 'certifiante',
+        record: 'formation REJETEE',
+        reason: '<certifiante> doit valoir 0 ou 1',
+      }),
+    ]);
+    expect(report.warnings).toHaveLength(outcome.warnings);
   });
 });
 
