@@ -118,6 +118,7 @@ const POLICY: Record<string, Policy> = {
   'GET /formations/imports/:id': anyUser,
   'GET /formations/imports/:id/rejets.csv': anyUser,
   'POST /formations/imports/:id/retrait': superOnly,
+  'GET /formations/imports/:id/rapport.json': anyUser,
   'GET /formations/:id/modifier': superOnly,
   'POST /formations/:id/modifier': superOnly,
   'POST /formations/:id/sessions/:sessionId': superOnly,

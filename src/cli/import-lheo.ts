@@ -102,12 +102,13 @@ try {
   } else {
     const c = outcome.counts;
     console.log(
-      `Import ${outcome.id} terminé : ${c.created} formations créées, ${c.updated} modifiées, ${c.unchanged} inchangées, ${c.withdrawn} retirées ; ${c.actions} actions, ${c.sessions} sessions ; ${outcome.rejected} rejets.`,
+      `Import ${outcome.id} terminé : ${c.created} formations créées, ${c.updated} modifiées, ${c.unchanged} inchangées, ${c.withdrawn} retirées ; ${c.actions} actions, ${c.sessions} sessions ; ${outcome.rejected} rejets, ${outcome.warnings} avertissements.`,
     );
     console.log(
       `${actions} actions lues en ${seconds.toFixed(1)} s (${Math.round(actions / seconds)} actions/s).`,
     );
-    if (outcome.rejected) console.log(`Rapport des rejets : /formations/imports/${outcome.id}/rejets.csv`);
+    if (outcome.rejected || outcome.warnings)
+      console.log(`Rapport des rejets et avertissements : /formations/imports/${outcome.id}/rejets.csv`);
     if (c.otherSource)
       console.log(
         `${c.otherSource} formations exportées d’une autre source écartées (ni fusionnées ni copiées).`,

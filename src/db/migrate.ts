@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_trainings.js';
 import * as m0006 from './migrations/0006_import_one_pass.js';
 import * as m0007 from './migrations/0007_feed_sources.js';
 import * as m0008 from './migrations/0008_membership_invitations.js';
+import * as m0009 from './migrations/0009_commune_history_warnings.js';
 import * as m0010 from './migrations/0010_lheo_fidelity.js';
 import * as m0011 from './migrations/0011_search_projection.js';
 import * as m0012 from './migrations/0012_employment_zones.js';
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0006_import_one_pass': m0006,
   '0007_feed_sources': m0007,
   '0008_membership_invitations': m0008,
+  '0009_commune_history_warnings': m0009,
   '0010_lheo_fidelity': m0010,
   '0011_search_projection': m0011,
   '0012_employment_zones': m0012,

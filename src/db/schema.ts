@@ -29,6 +29,14 @@ export interface CommuneTable {
   latitude: number;
   longitude: number;
 }
+/** A historic INSEE code (merged, associated, delegated or renumbered commune): migration 0009. */
+export interface CommuneHistoryTable {
+  code: string;
+  name: string | null;
+  current_code: string;
+  kind: 'deleguee' | 'associee' | 'ancienne';
+  department_code: string;
+}
 export interface RomeTradeTable {
   code: string;
   label: string;
@@ -153,6 +161,7 @@ export interface LheoImportTable {
   formations_done: Generated<number>;
   counts: Json<Record<string, number>>;
   rejected_count: Generated<number>;
+  warning_count: Generated<number>;
   created_by: string | null;
   organisation_id: string | null;
   started_at: CreatedAt;
@@ -173,6 +182,7 @@ export interface LheoRejectionTable {
   element: string;
   record: string;
   reason: string;
+  severity: Generated<'error' | 'warning'>;
 }
 export interface TrainingProviderTable {
   id: Generated<string>;
@@ -274,6 +284,7 @@ export interface Database {
   department: DepartmentTable;
   epci: EpciTable;
   commune: CommuneTable;
+  commune_history: CommuneHistoryTable;
   rome_trade: RomeTradeTable;
   rome_appellation: RomeAppellationTable;
   referential_load: ReferentialLoadTable;

@@ -22,12 +22,15 @@ describe.each(testEngines())('referential autocomplete on %s', (engine) => {
 
   it('holds the whole ROME and commune referentials', async () => {
     const { rows } = await import('kysely').then(({ sql }) =>
-      sql<{ trades: number; appellations: number; communes: number }>`
+      sql<{ trades: number; appellations: number; communes: number; history: number }>`
         select (select count(*)::int from rome_trade) as trades,
                (select count(*)::int from rome_appellation) as appellations,
-               (select count(*)::int from commune) as communes`.execute(t.db),
+               (select count(*)::int from commune) as communes,
+               (select count(*)::int from commune_history) as history`.execute(t.db),
     );
-    expect(rows[0]).toEqual({ trades: 532, appellations: 11061, communes: 35094 });
+    // 35,094 communes with a point (COG 2024) and 5 current communes that take their former one's
+    // (sources.ts); 4,240 historic INSEE codes (COG 2026).
+    expect(rows[0]).toEqual({ trades: 532, appellations: 11061, communes: 35099, history: 4240 });
   });
 
   it('finds a trade without accents, by prefix and despite a typo', async () => {

@@ -27,6 +27,7 @@ export interface ReferentialRows {
   departments: Insertable<Database['department']>[];
   epcis: Insertable<Database['epci']>[];
   communes: Insertable<Database['commune']>[];
+  communeHistory: Insertable<Database['commune_history']>[];
   trades: Insertable<Database['rome_trade']>[];
   appellations: Insertable<Database['rome_appellation']>[];
   employmentZones: Insertable<Database['employment_zone']>[];
@@ -134,6 +135,7 @@ export function referentialsRepository(db: Db) {
         await upsertBatches(tx, 'department', data.departments, 'code', onRows);
         await upsertBatches(tx, 'epci', data.epcis, 'code', onRows);
         await upsertBatches(tx, 'commune', data.communes, 'code', onRows);
+        await upsertBatches(tx, 'commune_history', data.communeHistory, 'code', onRows);
         await upsertBatches(tx, 'rome_trade', data.trades, 'code', onRows);
         await upsertBatches(tx, 'rome_appellation', data.appellations, 'code', onRows);
         await upsertBatches(tx, 'employment_zone', data.employmentZones, 'code', onRows);
@@ -150,6 +152,7 @@ export function referentialsRepository(db: Db) {
         await rebuildPrefixIndexes(tx);
         const counts = {
           communes: data.communes.length,
+          commune_history: data.communeHistory.length,
           rome_trades: data.trades.length,
           rome_appellations: data.appellations.length,
           employment_zones: data.employmentZones.length,

@@ -75,6 +75,7 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
         data.departments.length +
         data.epcis.length +
         data.communes.length +
+        data.communeHistory.length +
         data.trades.length +
         data.appellations.length +
         data.employmentZones.length +

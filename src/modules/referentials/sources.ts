@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Insertable } from 'kysely';
 import type {
   CommuneEmploymentZoneTable,
+  CommuneHistoryTable,
   CommuneTable,
   DepartmentTable,
   EmploymentZoneTable,
@@ -62,6 +63,8 @@ interface CogCommune {
   region?: string;
   population?: number;
   codesPostaux?: string[];
+  /** commune-actuelle: the codes of the communes merged into it (COG history). */
+  anciensCodes?: string[];
 }
 interface CogEpci {
   code: string;
@@ -74,6 +77,7 @@ export interface AdministrativeReferentials {
   departments: Insertable<DepartmentTable>[];
   epcis: Insertable<EpciTable>[];
   communes: Insertable<CommuneTable>[];
+  communeHistory: Insertable<CommuneHistoryTable>[];
 }
 
 export function administrative(): AdministrativeReferentials {
@@ -115,7 +119,39 @@ export function administrative(): AdministrativeReferentials {
       longitude: Number(r.longitude),
     };
   });
+  const tsvCodes = new Set(communes.map((c) => c.code));
+  const tsvByCode = new Map(communes.map((c) => [c.code, c]));
+  // communes_points.tsv is the 2024 COG and the package the current one: a commune created or
+  // renumbered since (e.g. 12218 Conques-en-Rouergue, which was 12076) has no point of its own
+  // there. It takes the point of the commune it was (one of its historic codes, or of its
+  // delegated communes), so that a feed giving today's code is not refused. Measured on COG 2026:
+  // 12 current communes lack a point, 5 of them get one this way; the other 7 (restored communes
+  // such as 15031 Celles, or 60694 whose former communes are missing too) stay out.
+  const delegatedOf = new Map<string, string[]>();
+  for (const c of cog)
+    if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu)
+      delegatedOf.set(c.chefLieu, [...(delegatedOf.get(c.chefLieu) ?? []), c.code]);
+  for (const c of byCode.values()) {
+    if (tsvCodes.has(c.code) || c.type !== 'commune-actuelle') continue;
+    const formerCodes = [...(c.anciensCodes ?? []), ...(delegatedOf.get(c.code) ?? [])];
+    const former = formerCodes.map((code) => tsvByCode.get(code)).filter((f) => f !== undefined);
+    const point = former.find((f) => f.search_text === searchForm(c.nom)) ?? former[0];
+    if (!point) continue;
+    communes.push({
+      ...point,
+      code: c.code,
+      name: c.nom,
+      kind: 'commune',
+      search_text: searchForm(c.nom),
+      department_code: c.departement,
+      region_code: c.region ?? point.region_code,
+      epci_code: epciOf.get(c.code) ?? point.epci_code,
+      population: c.population ?? null,
+      postal_codes: c.codesPostaux?.length ? c.codesPostaux : point.postal_codes,
+    });
+  }
   return {
+    communeHistory: communeHistory(cog, new Map(communes.map((c) => [c.code, c.name]))),
     regions: regions.map((r) => ({ code: r.code, name: r.nom })),
     departments: departments.map((d) => ({ code: d.code, name: d.nom, region_code: d.region })),
     epcis: epciList.map((e) => ({ code: e.code, name: e.nom })),
@@ -171,4 +207,47 @@ export function employmentZones(communeCodes: readonly string[]): EmploymentZone
       communeZones.push({ commune_code: code, zone_code: viaParent, resolved_via: parent.via });
   }
   return { zones, communeZones };
+}
+
+/**
+ * Historic INSEE code → today's commune, from the INSEE COG as @etalab/decoupage-administratif
+ * ships it (v6.0.0, COG 2026; the latest published version, checked 2026-11-23). 4,240 codes,
+ 2,006 of them with a name:
+ * - communes déléguées and associées (2,576 rows) carry their name and `chefLieu`, the current
+ *   commune they belong to; the delegated commune that keeps the new commune's own code is not
+ *   historic and is skipped;
+ * - `anciensCodes` of a current commune lists every code merged into it (4,240), most of which
+ *   (communes fully absorbed, renumbered communes) have no delegated commune: their name is the one
+ *   communes_points.tsv (COG 2024) still gives, or unknown (null).
+ * A code in both keeps the delegated commune's row (it has a name and a kind).
+ */
+export function communeHistory(
+  cog: CogCommune[],
+  knownNames: Map<string, string>,
+): Insertable<CommuneHistoryTable>[] {
+  const current = new Map(cog.filter((c) => c.type === 'commune-actuelle').map((c) => [c.code, c] as const));
+  const rows = new Map<string, Insertable<CommuneHistoryTable>>();
+  for (const c of cog) {
+    if (c.type !== 'commune-deleguee' && c.type !== 'commune-associee') continue;
+    if (!c.chefLieu || c.code === c.chefLieu || current.has(c.code)) continue;
+    rows.set(c.code, {
+      code: c.code,
+      name: c.nom,
+      current_code: c.chefLieu,
+      kind: c.type === 'commune-deleguee' ? 'deleguee' : 'associee',
+      department_code: c.departement,
+    });
+  }
+  for (const c of current.values())
+    for (const code of c.anciensCodes ?? []) {
+      if (rows.has(code) || current.has(code)) continue;
+      rows.set(code, {
+        code,
+        name: knownNames.get(code) ?? null,
+        current_code: c.code,
+        kind: 'ancienne',
+        department_code: c.departement,
+      });
+    }
+  return [...rows.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
 }

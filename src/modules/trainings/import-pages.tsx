@@ -26,8 +26,6 @@ const runsImport = { access: 'user', audit: 'lheo_import.done' } as const;
 const runState = (r: { status: string; counts: Record<string, number> }) =>
   r.status === 'done' && r.counts.withdrawalHeld ? 'retrait à confirmer' : (STATUS[r.status] ?? r.status);
 
-const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
-
 export async function importPages(app: FastifyInstance, { trainings }: Services, config: Config) {
   async function listPage(
     request: FastifyRequest,
@@ -177,7 +175,16 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           <DataTable
             caption="Derniers imports"
             hideCaption
-            headers={['Date', 'Fichier', 'Source', 'État', 'Formations', 'Rejets', 'Rapport']}
+            headers={[
+              'Date',
+              'Fichier',
+              'Source',
+              'État',
+              'Formations',
+              'Rejets',
+              'Avertissements',
+              'Rapport',
+            ]}
           >
             {runs.map((r) => (
               <tr>
@@ -187,6 +194,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
                 <td safe>{runState(r)}</td>
                 <td>{r.formations_total}</td>
                 <td>{r.rejected_count}</td>
+                <td>{r.warning_count}</td>
                 <td>
                   <a href={`/formations/imports/${r.id}`}>
                     Voir<span class="fr-sr-only" safe>{` le rapport de ${r.file_name}`}</span>
@@ -256,8 +264,12 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
 
   async function reportPage(request: FastifyRequest, reply: FastifyReply, error: AppError | null = null) {
     const { id } = request.params as { id: string };
-    const { run, rejections, heldWithdrawal } = await trainings.importReport(request.actor!, id);
+    const { run, rejections, warnings, heldWithdrawal } = await trainings.importReport(request.actor!, id);
     const counts = run.counts as Record<string, number>;
+    const problems = [
+      run.rejected_count ? plural(run.rejected_count, 'rejet', 'rejets') : '',
+      run.warning_count ? plural(run.warning_count, 'avertissement', 'avertissements') : '',
+    ].filter(Boolean);
     const ctx = pageContext(request, reply);
     return html(
       reply,
@@ -278,7 +290,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
               <ul class="fr-btns-group fr-btns-group--inline-md">
                 <li>
                   <button type="submit" name="decision" value="confirm" class="fr-btn">
-                    {`Confirmer le retrait de ${plural(heldWithdrawal.wouldWithdraw, 'formation')}`}
+                    {`Confirmer le retrait de ${plural(heldWithdrawal.wouldWithdraw, 'formation', 'formations')}`}
                   </button>
                 </li>
                 <li>
@@ -291,11 +303,11 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
           </>
         ) : run.status === 'done' ? (
           <Alert
-            kind={run.rejected_count ? 'warning' : 'success'}
-            title={`Import terminé${run.rejected_count ? ` avec ${plural(run.rejected_count, 'rejet')}` : ''}`}
+            kind={problems.length ? 'warning' : 'success'}
+            title={`Import terminé${problems.length ? ` avec ${problems.join(' et ')}` : ''}`}
             text={
               counts.withdrawalCancelled
-                ? `Retrait annulé : les ${plural(counts.withdrawalCancelled, 'formation')} absentes du fichier ont été gardées.`
+                ? `Retrait annulé : les ${plural(counts.withdrawalCancelled, 'formation', 'formations')} absentes du fichier ont été gardées.`
                 : undefined
             }
           />
@@ -322,34 +334,33 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
             ''
           )}
         </ul>
-        {rejections.length ? (
-          <>
-            <p>
-              <a
-                class="fr-link fr-icon-download-line fr-link--icon-left"
-                href={`/formations/imports/${run.id}/rejets.csv`}
-              >
-                Télécharger le rapport des rejets (CSV)
-              </a>
-            </p>
-            <DataTable
-              caption="Enregistrements rejetés"
-              headers={['Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison']}
+        <ul>
+          <li safe>{`Rejets : ${run.rejected_count} · avertissements : ${run.warning_count}`}</li>
+        </ul>
+        {rejections.length || warnings.length ? (
+          <p>
+            <a
+              class="fr-link fr-icon-download-line fr-link--icon-left"
+              href={`/formations/imports/${run.id}/rejets.csv`}
             >
-              {rejections.slice(0, 200).map((r) => (
-                <tr>
-                  <td>{r.line}</td>
-                  <td>{r.col}</td>
-                  <td safe>{r.element}</td>
-                  <td safe>{r.record}</td>
-                  <td safe>{r.reason}</td>
-                </tr>
-              ))}
-            </DataTable>
-          </>
+              Télécharger le rapport complet, rejets et avertissements (CSV)
+            </a>{' '}
+            ·{' '}
+            <a
+              class="fr-link fr-icon-download-line fr-link--icon-left"
+              href={`/formations/imports/${run.id}/rapport.json`}
+            >
+              (JSON)
+            </a>
+          </p>
         ) : (
           ''
         )}
+        <ProblemTable caption="Enregistrements rejetés" rows={rejections} />
+        <ProblemTable
+          caption="Avertissements (enregistrements importés, avec ce qui a été corrigé ou laissé de côté)"
+          rows={warnings}
+        />
         <p>
           <a href="/formations/imports">Retour aux imports</a> ·{' '}
           <a href="/formations">Rechercher dans l’offre</a>
@@ -383,15 +394,76 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
     },
   );
 
+  // The same report for a program: counts, then every rejection and warning with its place.
+  app.get('/formations/imports/:id/rapport.json', { config: { access: 'user' } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const { run, rejections, warnings } = await trainings.importReport(request.actor!, id);
+    const problem = (r: (typeof rejections)[number]) => ({
+      line: r.line,
+      column: r.col,
+      element: r.element,
+      record: r.record,
+      reason: r.reason,
+    });
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="rapport-${id}.json"`)
+      .send({
+        id: run.id,
+        fileName: run.file_name,
+        source: run.source,
+        status: run.status,
+        error: run.error,
+        counts: run.counts,
+        totals: { rejected: run.rejected_count, warnings: run.warning_count },
+        rejections: rejections.map(problem),
+        warnings: warnings.map(problem),
+      });
+  });
+
   app.get('/formations/imports/:id/rejets.csv', { config: { access: 'user' } }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const { rejections } = await trainings.importReport(request.actor!, id);
+    const { rejections, warnings } = await trainings.importReport(request.actor!, id);
     const body =
-      csvHeader(['Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison']) +
-      rejections.map((r) => csvLine([r.line, r.col, r.element, r.record, r.reason])).join('');
+      csvHeader(['Gravité', 'Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison']) +
+      [...rejections, ...warnings]
+        .map((r) => csvLine([SEVERITY[r.severity], r.line, r.col, r.element, r.record, r.reason]))
+        .join('');
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="rejets-${id}.csv"`)
       .send(body);
   });
+}
+
+const SEVERITY = { error: 'rejet', warning: 'avertissement' } as const;
+const SHOWN = 200;
+
+function plural(n: number, one: string, many: string) {
+  return `${n} ${n > 1 ? many : one}`;
+}
+
+/** The first problems of a report (the CSV holds them all, and the caption says when it is cut). */
+function ProblemTable(props: {
+  caption: string;
+  rows: { line: number; col: number; element: string; record: string; reason: string }[];
+}) {
+  if (!props.rows.length) return '';
+  const cut = props.rows.length > SHOWN;
+  return (
+    <DataTable
+      caption={`${props.caption} : ${props.rows.length}${cut ? ` (les ${SHOWN} premiers ci-dessous, tous dans le CSV)` : ''}`}
+      headers={['Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison']}
+    >
+      {props.rows.slice(0, SHOWN).map((r) => (
+        <tr>
+          <td>{r.line}</td>
+          <td>{r.col}</td>
+          <td safe>{r.element}</td>
+          <td safe>{r.record}</td>
+          <td safe>{r.reason}</td>
+        </tr>
+      ))}
+    </DataTable>
+  );
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { type Db, PLANNED_PER_CALL } from '../../db/database.js';
 import { markAudited } from '../../shared/audit.js';
-import type { LheoFormation, Rejection } from './lheo/model.js';
+import type { LheoFormation, Rejection, Warning } from './lheo/model.js';
 import type { ImportReferentials, PreparedFormation } from './lheo/prepare.js';
 import { actionLheo, formationLheo, providerLheo, sessionLheo } from './lheo/stored.js';
 import type { FeedSource } from './rights.js';
@@ -12,6 +12,7 @@ export interface ImportRun {
   mode: 'full' | 'partial';
   counts: ImportCounts;
   rejectedCount: number;
+  warningCount: number;
   /** Organisations already written by this import: SIRET → id. */
   providerIds: Map<string, string>;
 }
@@ -53,21 +54,27 @@ export function importRepository(db: Db) {
       const rome = await db.selectFrom('rome_trade').select('code').execute();
       const communes = await db
         .selectFrom('commune')
-        .select(['code', 'department_code', 'latitude', 'longitude', 'postal_codes', 'search_text'])
+        .select(['code', 'name', 'department_code', 'latitude', 'longitude', 'postal_codes'])
         .execute();
-      const byPostalCode = new Map<string, { code: string; name: string }[]>();
+      const history = await db
+        .selectFrom('commune_history')
+        .select(['code', 'name', 'current_code', 'kind'])
+        .execute();
+      const byPostalCode = new Map<string, string[]>();
       for (const c of communes)
-        for (const p of c.postal_codes)
-          byPostalCode.set(p, [...(byPostalCode.get(p) ?? []), { code: c.code, name: c.search_text }]);
+        for (const p of c.postal_codes) byPostalCode.set(p, [...(byPostalCode.get(p) ?? []), c.code]);
       return {
         romeCodes: new Set(rome.map((r) => r.code)),
         communes: new Map(
           communes.map((c) => [
             c.code,
-            { department: c.department_code, latitude: c.latitude, longitude: c.longitude },
+            { name: c.name, department: c.department_code, latitude: c.latitude, longitude: c.longitude },
           ]),
         ),
         byPostalCode,
+        history: new Map(
+          history.map((h) => [h.code, { currentCode: h.current_code, name: h.name, kind: h.kind }]),
+        ),
       };
     },
 
@@ -175,7 +182,12 @@ export function importRepository(db: Db) {
      * Writes one batch of formations and its rejections. It runs inside the import's transaction
      * (this repository is built on it): nothing is visible, or kept, before the whole file is read.
      */
-    async writeBatch(run: ImportRun, batch: PreparedFormation[], rejections: Rejection[]) {
+    async writeBatch(
+      run: ImportRun,
+      batch: PreparedFormation[],
+      rejections: Rejection[],
+      warnings: Warning[] = [],
+    ) {
       if (batch.length) {
         const numbers = batch.map((b) => b.formation.number);
         const { rows: existing } = await sql<{
@@ -211,21 +223,28 @@ export function importRepository(db: Db) {
         if (unchangedIds.length) await touchUnchanged(db, run.id, unchangedIds);
         if (changed.length) await writeChanged(db, run, changed, updatedNumbers);
       }
-      if (rejections.length)
+      // Rejections and warnings share the report's table, told apart by severity (migration 0009).
+      const problems = [
+        ...rejections.map((r) => ({ ...r, severity: 'error' as const })),
+        ...warnings.map((w) => ({ ...w, severity: 'warning' as const })),
+      ];
+      if (problems.length)
         await db
           .insertInto('lheo_rejection')
           .values(
-            rejections.map((r) => ({
+            problems.map((r) => ({
               import_id: run.id,
               line: r.line,
               col: r.column,
               element: r.element.slice(0, 100),
               record: r.record.slice(0, 300),
               reason: r.reason.slice(0, 500),
+              severity: r.severity,
             })),
           )
           .execute();
       run.rejectedCount += rejections.length;
+      run.warningCount += warnings.length;
     },
 
     /**
@@ -258,6 +277,7 @@ export function importRepository(db: Db) {
           formations_done: file.formations,
           counts: JSON.stringify(run.counts),
           rejected_count: run.rejectedCount,
+          warning_count: run.warningCount,
           finished_at: new Date(),
         })
         .where('id', '=', run.id)
@@ -342,7 +362,7 @@ export function importRepository(db: Db) {
     async rejections(importId: string) {
       return db
         .selectFrom('lheo_rejection')
-        .select(['line', 'col', 'element', 'record', 'reason'])
+        .select(['line', 'col', 'element', 'record', 'reason', 'severity'])
         .where('import_id', '=', importId)
         .orderBy('id')
         .execute();

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { AppError, conflict } from '../../shared/errors.js';
 import { emptyCounts, type ImportCounts, type ImportRun, importRepository } from './import-repository.js';
-import type { Rejection } from './lheo/model.js';
+import type { Rejection, Warning } from './lheo/model.js';
 import { formationPreparer, mappingContext, type PreparedFormation } from './lheo/prepare.js';
 import { LheoFileError, readLheo, type ScanResult, type XmlNode } from './lheo/reader.js';
 import { SOURCE_EXTRA } from './lheo/writer.js';
@@ -34,7 +34,7 @@ export interface ImportRequest {
   /** Writes the run's audit line inside the import's transaction, so it commits with the offer's change. */
   audit?: (
     tx: Db,
-    run: { id: string; counts: ImportCounts; rejected: number; formations: number },
+    run: { id: string; counts: ImportCounts; rejected: number; warnings: number; formations: number },
   ) => Promise<void>;
 }
 
@@ -49,6 +49,8 @@ export interface ImportOutcome {
   rejected: number;
   /** A full feed's withdrawal held for confirmation (nothing withdrawn), or null. */
   heldWithdrawal: HeldWithdrawal | null;
+  /** Problems that rejected nothing (a commune resolved, an element not kept…), listed in the report. */
+  warnings: number;
 }
 
 /** What a held full feed would withdraw, and what it accepted: the figures its confirmation shows. */
@@ -104,6 +106,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
     mode: request.mode,
     counts: emptyCounts(),
     rejectedCount: 0,
+    warningCount: 0,
     providerIds: new Map(),
   };
   const progress = { bytes: 0, actions: 0 };
@@ -128,17 +131,19 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       let batch: PreparedFormation[] = [];
       let batchChars = 0;
       let rejections: Rejection[] = [];
+      let warnings: Warning[] = [];
       // PostgreSQL writes one batch while the next is parsed (PGlite between parser callbacks);
       // batches are still written in file order. A parsing thread was tried: no faster on either
       // engine (the database is the slower side) and 100 MB more memory.
       let pending: Promise<void> = Promise.resolve();
       const flush = async () => {
         await pending;
-        const [b, r] = [batch, rejections];
+        const [b, r, w] = [batch, rejections, warnings];
         batch = [];
         batchChars = 0;
         rejections = [];
-        pending = writer.writeBatch(run, b, r);
+        warnings = [];
+        pending = writer.writeBatch(run, b, r, w);
         pending.catch(() => {});
       };
       const input = limited(request.open(), request.maxBytes, (bytes) => {
@@ -146,7 +151,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
         request.onProgress?.(progress);
       });
       try {
-        const result = await readLheo(input, async (node) => {
+        const onFormation = async (node: XmlNode) => {
           // A record exported from another source is that source's formation: never merged
           // into, nor duplicated as, a formation of this one (checked before the preparer, so
           // that it does not take the number for this file's own record of it either).
@@ -158,18 +163,25 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
             if (rejections.length >= 1000) await flush();
             return;
           }
-          const { prepared, rejections: rejected } = prepare(node);
+          const { prepared, rejections: rejected, warnings: warned } = prepare(node);
           if (prepared) {
             batch.push(prepared);
             batchChars += prepared.size;
           }
           rejections.push(...rejected);
+          warnings.push(...warned);
           for (const child of node.children) if (child.name === 'action') progress.actions++;
           // A batch is also written once it holds 8 million characters: 250 formations each as
           // large as the reader lets one be (2 million) would hold 1 GB (the CLI runs in 128 MB).
-          if (batch.length >= batchSize || batchChars >= MAX_BATCH_CHARS || rejections.length >= 1000)
+          if (
+            batch.length >= batchSize ||
+            batchChars >= MAX_BATCH_CHARS ||
+            rejections.length + warnings.length >= 1000
+          )
             await flush();
-        });
+        };
+        // A file-wide warning (no LHÉO namespace) heads the report.
+        const result = await readLheo(input, onFormation, (warning) => warnings.push(warning));
         await flush();
         await pending;
         request.onProgress?.(progress);
@@ -183,6 +195,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
           id: run.id,
           counts: run.counts,
           rejected: run.rejectedCount,
+          warnings: run.warningCount,
           formations: result.formations,
         });
         return result;
@@ -209,6 +222,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
       counts: emptyCounts(),
       rejected: 0,
       heldWithdrawal: null,
+      warnings: 0,
     };
   }
   await repo.vacuum();
@@ -222,6 +236,7 @@ export async function importLheo(db: Db, request: ImportRequest): Promise<Import
     counts: run.counts,
     rejected: run.rejectedCount,
     heldWithdrawal: heldWithdrawal(run.counts, request.fullFeedMinShare ?? FULL_FEED_MIN_SHARE),
+    warnings: run.warningCount,
   };
 }
 

@@ -248,7 +248,7 @@ export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Se
     '/lheo-imports/:id',
     {
       config: { access: 'user' },
-      schema: { tags, summary: 'Rapport d’un import : compteurs et rejets', params: Id },
+      schema: { tags, summary: 'Rapport d’un import : compteurs, rejets et avertissements', params: Id },
     },
     async (request) => trainings.importReport(request.actor!, (request.params as { id: string }).id),
   );

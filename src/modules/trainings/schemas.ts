@@ -135,5 +135,7 @@ export const ImportSummary = Type.Object({
   formationsTotal: Type.Integer(),
   counts: Type.Record(Type.String(), Type.Integer()),
   rejected: Type.Integer(),
+  /** Problems that rejected nothing (a commune resolved, coordinates replaced, an element not kept). */
+  warnings: Type.Integer(),
   reportUrl: Type.String(),
 });

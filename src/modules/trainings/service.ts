@@ -488,6 +488,7 @@ export function trainingsService(
                 ...run.counts,
                 rejected: run.rejected,
                 ...(plan.confirmWithdrawal ? { withdrawalConfirmedInAdvance: true } : {}),
+                warnings: run.warnings,
               },
             }),
         });
@@ -535,9 +536,11 @@ export function trainingsService(
       const run = await imports.get(id);
       if (!run || (!actor.isSuperAdmin && run.organisation_id !== actor.organisationId))
         throw notFound('Import introuvable.');
+      const problems = await imports.rejections(id);
       return {
         run,
-        rejections: await imports.rejections(id),
+        rejections: problems.filter((p) => p.severity === 'error'),
+        warnings: problems.filter((p) => p.severity === 'warning'),
         heldWithdrawal: run.status === 'done' ? heldWithdrawal(run.counts, fullFeedMinShare) : null,
       };
     },

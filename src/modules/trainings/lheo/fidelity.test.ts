@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testEngines } from '../../../../test/databases.js';
 import { sampleFormation } from '../../../../test/lheo-sample.js';
@@ -13,10 +14,40 @@ import type { LheoAddress, LheoFormation } from './model.js';
 import { readLheo, type XmlNode } from './reader.js';
 import { formationXml, LHEO_HEAD, LHEO_TAIL } from './writer.js';
 
-/** Every commune code of the shape INSEE uses is known here: these tests are about the fields. */
+/** The referential's communes with their points (these tests are about the fields, not the database). */
+const COMMUNES = new Map(
+  readFileSync(resolve(import.meta.dirname, '../../../../data/referentials/communes_points.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => {
+      const [code, name, department, postcodes, latitude, longitude] = line.split('\t');
+      return [
+        code!,
+        {
+          name: name!,
+          department: department!,
+          postcodes: postcodes!.split(' '),
+          latitude: Number(latitude),
+          longitude: Number(longitude),
+        },
+      ] as const;
+    }),
+);
+/** Every commune code of the shape INSEE uses is known here; a place is put where the file says. */
 const context: MappingContext = {
   isRomeCode: (c) => /^[A-N]\d{4}$/.test(c),
   isCommune: (c) => /^(\d\d|2A|2B)\d{3}$/.test(c),
+  resolveCommune: (a) => {
+    const code =
+      a.inseeCode && COMMUNES.has(a.inseeCode)
+        ? a.inseeCode
+        : [...COMMUNES].find(([, c]) => c.postcodes.includes(a.postalCode))?.[0];
+    const point = code && COMMUNES.get(code);
+    return code && point
+      ? { code, point, note: null }
+      : { error: `commune « ${a.inseeCode ?? a.city} » inconnue` };
+  },
   resolvePlace: (a) => ({
     communeCode: a.inseeCode ?? '69123',
     department: a.department ?? '69',

@@ -13,6 +13,14 @@ import { formationXml, LHEO_HEAD, LHEO_TAIL } from './writer.js';
 const context: MappingContext = {
   isRomeCode: (c) => /^[A-N]\d{4}$/.test(c) && c !== 'Z9999',
   isCommune: (c) => c === '69123' || c === '38185',
+  resolveCommune: (a) =>
+    a.postalCode === '99999' || (a.inseeCode && a.inseeCode !== '69123' && a.inseeCode !== '38185')
+      ? { error: `commune « ${a.inseeCode ?? a.city} » inconnue` }
+      : {
+          code: a.inseeCode ?? '69123',
+          point: { name: 'Lyon', department: '69', latitude: 45.76, longitude: 4.83 },
+          note: null,
+        },
   resolvePlace: (a) =>
     a.postalCode === '99999'
       ? null
@@ -185,11 +193,12 @@ describe('LHÉO records', () => {
         city: text.map((s) => s.slice(0, 50)),
         inseeCode: fc.constantFrom(null, '69123', '38185'),
         latitude: fc.option(
-          fc.double({ min: -90, max: 90, noNaN: true }).map((x) => x + 0),
+          // Within a few km of the commune's point (Lyon): farther ones are replaced by it (rules.ts).
+          fc.double({ min: 45.7, max: 45.82, noNaN: true }).map((x) => x + 0),
           { nil: null },
         ),
         longitude: fc.option(
-          fc.double({ min: -180, max: 180, noNaN: true }).map((x) => x + 0),
+          fc.double({ min: 4.75, max: 4.91, noNaN: true }).map((x) => x + 0),
           { nil: null },
         ),
         department: fc.option(fc.constantFrom('69', '2A', '974'), { nil: null }),
@@ -462,7 +471,12 @@ describe('LHÉO numbers and dates (rules.ts)', () => {
       const kept = at.formation!.actions.find((a) => a.number === 'BORNE')!;
       const patch = c.set(c.at);
       if (patch.session) expect(kept.sessions.find((s) => s.number === 'S2')).toMatchObject(patch.session);
-      else expect(kept).toMatchObject(patch.action!);
+      else if (c.field === 'latitude' || c.field === 'longitude') {
+        // In range, but far from the commune (rules.ts, FAR_COORDINATES_KM): its point replaces
+        // them, and the report says so.
+        expect(kept.place).toMatchObject({ latitude: 45.76, longitude: 4.83 });
+        expect(at.warnings.map((w) => w.reason).join('\n')).toMatch(/<geolocalisation> à \d+ km .*remplacée/);
+      } else expect(kept).toMatchObject(patch.action!);
       for (const value of c.past) {
         const past = await mapOne(withPatch(c.set(value)));
         // The formation stays, and so does every record but the faulty one.

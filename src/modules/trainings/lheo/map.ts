@@ -9,6 +9,8 @@ import {
   RECRUITMENT_STATES,
   TEACHING_MODES,
 } from '../dictionaries.js';
+import { type CommuneFound, checkCoordinates } from './communes.js';
+import { unkeptElements } from './elements.js';
 import type {
   LheoAction,
   LheoAddress,
@@ -21,6 +23,7 @@ import type {
   LheoStamps,
   LheoTrainer,
   Rejection,
+  Warning,
 } from './model.js';
 import type { XmlNode } from './reader.js';
 import { checkNumber, DATE_RANGE, formatBound, NUMERIC_FIELDS, type NumericField } from './rules.js';
@@ -36,12 +39,21 @@ export interface ResolvedPlace {
 export interface MappingContext {
   isRomeCode(code: string): boolean;
   isCommune(code: string): boolean;
+  /**
+   * The commune of an address: its INSEE code when current, else today's commune of a historic
+   * code, else the commune its postal code and town name designate (note: what was resolved, for
+   * the report); or why none is found.
+   */
+  resolveCommune(
+    address: Pick<LheoAddress, 'postalCode' | 'city' | 'inseeCode'>,
+  ): CommuneFound | { error: string };
   /** The commune and point of a place of training, or null when no commune matches. */
   resolvePlace(address: LheoAddress): ResolvedPlace | null;
   /** When set, only formations of this training organisation are accepted (an OF uploads its own offer). */
   restrictToSiret?: string | null;
 }
 
+/** A fault that stops reading the current record (session, action or formation) at once. */
 class RecordError extends Error {
   constructor(
     readonly node: XmlNode,
@@ -49,6 +61,61 @@ class RecordError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * What is found wrong in the record being read (a session, an action, a formation), all of it:
+ * a feed's author fixes a record once when the report lists its every problem, not one per import.
+ * Helpers record an error and go on with a placeholder value (the record is rejected anyway);
+ * RecordError remains for the faults past which reading makes no sense. Mapping is synchronous,
+ * so one stack of scopes, module-wide, serves every import; it keeps the helpers' signatures
+ * (required(node, name)…) as they are.
+ */
+interface Scope {
+  errors: { node: XmlNode; message: string }[];
+  warnings: { node: XmlNode; message: string }[];
+}
+const scopes: Scope[] = [];
+const scope = (): Scope => {
+  const current = scopes.at(-1);
+  if (!current) throw new Error('LHÉO mapping helper used outside mapFormation');
+  return current;
+};
+/** Records an error of the current record; reading goes on. */
+function fault(node: XmlNode, message: string): void {
+  scope().errors.push({ node, message });
+}
+/** Records a warning: the record is kept, and the report says what was changed or left out. */
+function warn(node: XmlNode, message: string): void {
+  scope().warnings.push({ node, message });
+}
+
+/** What the reports of a formation gather: its rejections and warnings, each naming its record. */
+interface Report {
+  rejections: Rejection[];
+  warnings: Warning[];
+}
+
+/**
+ * Reads one record (`record` names it in the report) in a scope of its own: every error it holds
+ * rejects it with all of them listed; its warnings are listed whatever happens. Null when rejected.
+ */
+function within<T>(report: Report, record: string, read: () => T): T | null {
+  const current: Scope = { errors: [], warnings: [] };
+  scopes.push(current);
+  let value: T | null = null;
+  try {
+    value = read();
+  } catch (error) {
+    if (!(error instanceof RecordError)) throw error;
+    current.errors.push({ node: error.node, message: error.message });
+  } finally {
+    scopes.pop();
+  }
+  for (const w of current.warnings) report.warnings.push(problem(w.node, w.message, record));
+  if (!current.errors.length) return value;
+  for (const e of current.errors) report.rejections.push(problem(e.node, e.message, record));
+  return null;
 }
 
 const all = (node: XmlNode, name: string) => node.children.filter((c) => c.name === name);
@@ -59,29 +126,30 @@ const quote = (value: string, max = 30) => (value.length > max ? `${value.slice(
 
 function required(node: XmlNode, name: string, max = 3000): string {
   const value = textOf(node, name);
-  if (!value) throw new RecordError(node, `<${name}> obligatoire absent ou vide`);
-  if (value.length > max) throw new RecordError(one(node, name)!, `<${name}> dépasse ${max} caractères`);
+  if (!value) {
+    fault(node, `<${name}> obligatoire absent ou vide`);
+    return '';
+  }
+  if (value.length > max) fault(one(node, name)!, `<${name}> dépasse ${max} caractères`);
   return value;
 }
 
 function code(node: XmlNode, name: string, dictionary: Record<string, string>, optional = false): string {
   const value = textOf(node, name);
   if (!value) {
-    if (optional) return '';
-    throw new RecordError(node, `<${name}> obligatoire absent`);
+    if (!optional) fault(node, `<${name}> obligatoire absent`);
+    return '';
   }
-  if (!(value in dictionary))
-    throw new RecordError(
-      one(node, name)!,
-      `<${name}> : code « ${quote(value)} » inconnu du dictionnaire LHÉO`,
-    );
+  if (!(value in dictionary)) {
+    fault(one(node, name)!, `<${name}> : code « ${quote(value)} » inconnu du dictionnaire LHÉO`);
+    return '';
+  }
   return value;
 }
 
 function bool(node: XmlNode, name: string): boolean {
   const value = textOf(node, name);
-  if (value !== '0' && value !== '1')
-    throw new RecordError(one(node, name) ?? node, `<${name}> doit valoir 0 ou 1`);
+  if (value !== '0' && value !== '1') fault(one(node, name) ?? node, `<${name}> doit valoir 0 ou 1`);
   return value === '1';
 }
 
@@ -89,8 +157,9 @@ function bool(node: XmlNode, name: string): boolean {
 function numeric(element: XmlNode | null, field: NumericField): number | null {
   if (!element?.text) return null;
   const checked = checkNumber(field, element.text);
-  if ('error' in checked) throw new RecordError(element, checked.error);
-  return checked.value;
+  if (!('error' in checked)) return checked.value;
+  fault(element, checked.error);
+  return null;
 }
 
 function lheoDate(node: XmlNode, name: string): string {
@@ -98,13 +167,17 @@ function lheoDate(node: XmlNode, name: string): string {
   const value = element?.text ?? '';
   const m = value.match(/^(\d{4})(\d{2})(\d{2})$/);
   const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
-  if (!m || Number.isNaN(Date.parse(iso)) || new Date(iso).toISOString().slice(0, 10) !== iso)
-    throw new RecordError(element ?? node, `<${name}> : date « ${quote(value)} » invalide (format AAAAMMJJ)`);
-  if (iso < DATE_RANGE.min || iso > DATE_RANGE.max)
-    throw new RecordError(
+  if (!m || Number.isNaN(Date.parse(iso)) || new Date(iso).toISOString().slice(0, 10) !== iso) {
+    fault(element ?? node, `<${name}> : date « ${quote(value)} » invalide (format AAAAMMJJ)`);
+    return '';
+  }
+  if (iso < DATE_RANGE.min || iso > DATE_RANGE.max) {
+    fault(
       element ?? node,
       `<${name}> : date « ${value} » hors des bornes (du ${DATE_RANGE.min.split('-').reverse().join('/')} au ${DATE_RANGE.max.split('-').reverse().join('/')})`,
     );
+    return '';
+  }
   return iso;
 }
 
@@ -117,38 +190,76 @@ function openDate(node: XmlNode, name: string): string | null {
   return !value || value === '00000000' || value === '99999999' ? null : lheoDate(node, name);
 }
 
+/**
+ * An address, its commune resolved: a historic INSEE code becomes today's, a postal code put in
+ * <code-INSEE-commune> (or an unknown code) gives way to the postal code and the town, each with a
+ * warning; only an address whose commune cannot be found is an error. Coordinates far from the
+ * commune are replaced by its point, with a warning.
+ */
 function address(node: XmlNode | null, where: string, context: MappingContext): LheoAddress {
-  if (!node)
-    throw new RecordError(
+  if (!node) {
+    fault(
       { name: where, attrs: {}, children: [], text: '', line: 0, column: 0 },
       `<adresse> absente dans <${where}>`,
     );
+    return {
+      lines: [],
+      postalCode: '',
+      city: '',
+      inseeCode: null,
+      latitude: null,
+      longitude: null,
+      department: null,
+      region: null,
+      country: null,
+    };
+  }
   const lines = all(node, 'ligne')
     .map((l) => l.text)
     .filter(Boolean);
-  if (!lines.length) throw new RecordError(node, `<ligne> obligatoire absente dans l’adresse de <${where}>`);
+  if (!lines.length) fault(node, `<ligne> obligatoire absente dans l’adresse de <${where}>`);
   const postalCode = required(node, 'codepostal', 5);
-  if (!/^\d{5}$/.test(postalCode))
-    throw new RecordError(one(node, 'codepostal')!, `<codepostal> « ${quote(postalCode)} » invalide`);
-  const inseeCode = textOf(node, 'code-INSEE-commune');
-  if (inseeCode && !context.isCommune(inseeCode))
-    throw new RecordError(
-      one(node, 'code-INSEE-commune')!,
-      `<code-INSEE-commune> : commune « ${quote(inseeCode)} » inconnue`,
-    );
+  const postalValid = /^\d{5}$/.test(postalCode);
+  if (postalCode && !postalValid)
+    fault(one(node, 'codepostal')!, `<codepostal> « ${quote(postalCode)} » invalide`);
+  const city = required(node, 'ville', 50);
+  const inseeNode = one(node, 'code-INSEE-commune');
+  let inseeCode = inseeNode?.text || null;
+  let commune: CommuneFound | null = null;
+  if (inseeCode && !postalValid) {
+    if (!context.isCommune(inseeCode))
+      fault(inseeNode!, `<code-INSEE-commune> : commune « ${quote(inseeCode)} » inconnue`);
+  } else if (postalValid && city) {
+    const found = context.resolveCommune({ postalCode, city, inseeCode });
+    if ('error' in found) {
+      // Without a code, a commune is needed only for a place of training (action(), which says so).
+      if (inseeCode) fault(inseeNode!, found.error);
+    } else {
+      commune = found;
+      if (found.note) warn(inseeNode ?? node, found.note);
+      if (inseeCode) inseeCode = found.code;
+    }
+  }
   const geo = one(node, 'geolocalisation');
   let latitude: number | null = null;
   let longitude: number | null = null;
   if (geo) {
-    latitude = numeric(one(geo, 'latitude'), 'latitude');
-    longitude = numeric(one(geo, 'longitude'), 'longitude');
-    if (latitude === null || longitude === null)
-      throw new RecordError(geo, '<geolocalisation> : latitude ou longitude absente');
+    const latitudeNode = one(geo, 'latitude');
+    const longitudeNode = one(geo, 'longitude');
+    if (!latitudeNode?.text || !longitudeNode?.text)
+      fault(geo, '<geolocalisation> : latitude ou longitude absente');
+    latitude = numeric(latitudeNode, 'latitude');
+    longitude = numeric(longitudeNode, 'longitude');
+    if (latitude !== null && longitude !== null && commune) {
+      const checked = checkCoordinates({ latitude, longitude }, commune);
+      if (checked.warning) warn(geo, checked.warning);
+      ({ latitude, longitude } = checked);
+    }
   }
   return {
     lines,
     postalCode,
-    city: required(node, 'ville', 50),
+    city,
     inseeCode,
     latitude,
     longitude,
@@ -268,10 +379,10 @@ function session(node: XmlNode, context: MappingContext): LheoSession {
   const number = node.attrs.numero?.trim();
   if (!number) throw new RecordError(node, 'attribut numero absent sur <session>');
   const periode = one(node, 'periode');
-  if (!periode) throw new RecordError(node, '<periode> obligatoire absente');
-  const start = lheoDate(periode, 'debut');
-  const end = lheoDate(periode, 'fin');
-  if (end < start) throw new RecordError(one(periode, 'fin')!, `<fin> (${end}) avant <debut> (${start})`);
+  if (!periode) fault(node, '<periode> obligatoire absente');
+  const start = periode ? lheoDate(periode, 'debut') : '';
+  const end = periode ? lheoDate(periode, 'fin') : '';
+  if (start && end && end < start) fault(one(periode!, 'fin')!, `<fin> (${end}) avant <debut> (${start})`);
   const extras = all(node, 'extras').flatMap((x) => all(x, 'extra'));
   const placesTotal = numeric(
     extras.find((e) => e.attrs.info === 'places-totales') ?? null,
@@ -282,10 +393,7 @@ function session(node: XmlNode, context: MappingContext): LheoSession {
     'places-restantes',
   );
   if (placesTotal !== null && placesRemaining !== null && placesRemaining > placesTotal)
-    throw new RecordError(
-      node,
-      `places restantes (${placesRemaining}) supérieures aux places totales (${placesTotal})`,
-    );
+    fault(node, `places restantes (${placesRemaining}) supérieures aux places totales (${placesTotal})`);
   const registration = one(node, 'adresse-inscription');
   const registrationPeriod = one(node, 'periode-inscription');
   const registrationDates = registrationPeriod && one(registrationPeriod, 'periode');
@@ -342,7 +450,7 @@ function funders(node: XmlNode): LheoFunder[] {
     const extras = [...(previous?.extras ?? []), ...extrasOf(f)];
     // One funder listed twice: its places add up, and the sum keeps to the same bound.
     if (sum !== null && sum > NUMERIC_FIELDS['nb-places-financees'].max)
-      throw new RecordError(
+      fault(
         element ?? f,
         `<nb-places-financees> : ${sum} places pour le financeur ${funderCode} dépassent le maximum ${formatBound(NUMERIC_FIELDS['nb-places-financees'].max)}`,
       );
@@ -354,7 +462,7 @@ function funders(node: XmlNode): LheoFunder[] {
 function action(
   node: XmlNode,
   context: MappingContext,
-  rejections: Rejection[],
+  report: Report,
   record: string,
 ): { action: LheoAction; place: ResolvedPlace | null } {
   const number = node.attrs.numero?.trim();
@@ -362,10 +470,10 @@ function action(
   const publicCodes = all(node, 'code-public-vise')
     .map((c) => c.text)
     .filter(Boolean);
-  if (!publicCodes.length) throw new RecordError(node, '<code-public-vise> obligatoire absent');
+  if (!publicCodes.length) fault(node, '<code-public-vise> obligatoire absent');
   for (const c of all(node, 'code-public-vise'))
     if (c.text && !/^\d{5}$/.test(c.text))
-      throw new RecordError(
+      fault(
         c,
         `<code-public-vise> « ${quote(c.text)} » invalide : un code Formacode de 5 chiffres est attendu (le texte va dans <info-public-vise>)`,
       );
@@ -382,43 +490,37 @@ function action(
       }
     : null;
   const resolved = place && context.resolvePlace(place);
-  if (place && !resolved)
-    throw new RecordError(
+  // An address with a code that leads nowhere has said why already (address()).
+  if (place && !resolved && !place.inseeCode && place.postalCode && place.city) {
+    const why = context.resolveCommune(place);
+    fault(
       lieu!,
-      `<lieu-de-formation> : aucune commune ne correspond (${place.postalCode} ${quote(place.city)})`,
+      `<lieu-de-formation> : aucune commune ne correspond (${place.postalCode} ${quote(place.city)})${'error' in why ? ` : ${why.error}` : ''}`,
     );
+  }
   const sessions: LheoSession[] = [];
   const numbers = new Set<string>();
   for (const s of all(node, 'session')) {
-    try {
-      const mapped = session(s, context);
-      if (numbers.has(mapped.number))
-        throw new RecordError(s, `session « ${quote(mapped.number)} » en double dans l’action`);
-      numbers.add(mapped.number);
-      sessions.push(mapped);
-    } catch (error) {
-      if (!(error instanceof RecordError)) throw error;
-      rejections.push(
-        rejection(
-          error,
-          `${record} / action ${quote(number, 100)} / session ${quote(s.attrs.numero ?? '?', 100)}`,
-        ),
-      );
-    }
+    const label = `${record} / action ${quote(number, 100)} / session ${quote(s.attrs.numero ?? '?', 100)}`;
+    const mapped = within(report, label, () => {
+      const read = session(s, context);
+      if (numbers.has(read.number)) fault(s, `session « ${quote(read.number)} » en double dans l’action`);
+      return read;
+    });
+    if (!mapped) continue;
+    numbers.add(mapped.number);
+    sessions.push(mapped);
   }
-  if (!sessions.length) throw new RecordError(node, 'aucune session valide');
+  if (!sessions.length) fault(node, 'aucune session valide');
   const information = one(node, 'adresse-information');
-  const languages = all(node, 'langue-formation').map((l) => {
-    if (!/^[A-Za-z]{2}$/.test(l.text))
-      throw new RecordError(
-        l,
-        `<langue-formation> « ${quote(l.text)} » invalide (code ISO 639-1 de 2 lettres)`,
-      );
-    return l.text.toUpperCase();
+  const languages = all(node, 'langue-formation').flatMap((l) => {
+    if (/^[A-Za-z]{2}$/.test(l.text)) return [l.text.toUpperCase()];
+    fault(l, `<langue-formation> « ${quote(l.text)} » invalide (code ISO 639-1 de 2 lettres)`);
+    return [];
   });
   const indicativeDuration = textOf(node, 'duree-indicative');
   if (indicativeDuration && indicativeDuration.length > 150)
-    throw new RecordError(one(node, 'duree-indicative')!, '<duree-indicative> dépasse 150 caractères');
+    fault(one(node, 'duree-indicative')!, '<duree-indicative> dépasse 150 caractères');
   const mapped: LheoAction = {
     number,
     rhythm: required(node, 'rythme-formation'),
@@ -460,12 +562,9 @@ function provider(node: XmlNode | null, formation: XmlNode, context: MappingCont
   const siretNode = one(node, 'SIRET-organisme-formation');
   const siret = (siretNode && textOf(siretNode, 'SIRET'))?.replace(/\s/g, '') ?? '';
   if (!isValidSiret(siret))
-    throw new RecordError(
-      siretNode ?? node,
-      `<SIRET> « ${quote(siret)} » invalide (14 chiffres, clé de Luhn)`,
-    );
-  if (context.restrictToSiret && siret !== context.restrictToSiret)
-    throw new RecordError(
+    fault(siretNode ?? node, `<SIRET> « ${quote(siret)} » invalide (14 chiffres, clé de Luhn)`);
+  else if (context.restrictToSiret && siret !== context.restrictToSiret)
+    fault(
       siretNode ?? node,
       `SIRET ${siret} : ce n’est pas celui de votre organisme (${context.restrictToSiret})`,
     );
@@ -494,106 +593,116 @@ function provider(node: XmlNode | null, formation: XmlNode, context: MappingCont
 const byNumber = (a: { number: string }, b: { number: string }) =>
   a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
 
-function rejection(error: RecordError, record: string): Rejection {
-  return {
-    line: error.node.line,
-    column: error.node.column,
-    element: error.node.name,
-    record,
-    reason: error.message,
-  };
+function problem(node: XmlNode, reason: string, record: string): Rejection {
+  return { line: node.line, column: node.column, element: node.name, record, reason };
 }
 
 /**
  * Maps one <formation> to the catalogue's shape. An invalid session or action is rejected alone
- * (the rest of the formation is kept); an invalid formation is rejected whole. Every rejection
- * says where (line, column, element), which record (LHÉO numbers) and why.
+ * (the rest of the formation is kept); an invalid formation is rejected whole. Every problem of a
+ * record is reported, not only the first: each rejection says where (line, column, element),
+ * which record (LHÉO numbers) and why. Warnings list what was kept otherwise than written
+ * (a commune resolved, coordinates replaced) and every element left out (elements.ts).
  */
 export function mapFormation(
   node: XmlNode,
   context: MappingContext,
-): { formation: LheoFormation | null; places: (ResolvedPlace | null)[]; rejections: Rejection[] } {
-  const rejections: Rejection[] = [];
+): {
+  formation: LheoFormation | null;
+  places: (ResolvedPlace | null)[];
+  rejections: Rejection[];
+  warnings: Warning[];
+} {
+  const report: Report = { rejections: [], warnings: [] };
   const number = node.attrs.numero?.trim() ?? '';
   const record = `formation ${quote(number, 100) || '(sans numéro)'}`;
-  try {
+  let places: (ResolvedPlace | null)[] = [];
+  const formation = within(report, record, (): LheoFormation => {
+    for (const unkept of unkeptElements(node)) warn(unkept.node, unkept.message);
     if (!number) throw new RecordError(node, 'attribut numero absent sur <formation>');
     if (number.length > 100) throw new RecordError(node, 'numéro de formation trop long');
     const domaine = one(node, 'domaine-formation');
-    if (!domaine) throw new RecordError(node, '<domaine-formation> obligatoire absent');
-    const formacodes = formacodeList(domaine);
+    if (!domaine) fault(node, '<domaine-formation> obligatoire absent');
+    /** The codes of <domaine-formation> named `name`, each invalid one an error. */
+    const codes = (name: string, valid: (code: string) => boolean, why: string) =>
+      (domaine ? all(domaine, name) : [])
+        .filter((c) => {
+          if (!valid(c.text)) fault(c, `<${name}> « ${quote(c.text)} » ${why}`);
+          return valid(c.text);
+        })
+        .map((c) => c.text);
+    const formacodes = codes('code-FORMACODE', (c) => /^\d{5}$/.test(c), 'invalide (5 chiffres)');
     const mainFormacode =
-      all(domaine, 'code-FORMACODE').find((c) => c.attrs.tag === 'principal')?.text ?? null;
-    const nsfCodes = all(domaine, 'code-NSF').map((c) => {
-      if (!/^\d{3}[a-z]?$/i.test(c.text))
-        throw new RecordError(c, `<code-NSF> « ${quote(c.text)} » invalide`);
-      return c.text;
-    });
-    const romeCodes = all(domaine, 'code-ROME').map((c) => {
-      if (!context.isRomeCode(c.text))
-        throw new RecordError(c, `<code-ROME> « ${quote(c.text)} » inconnu du ROME`);
-      return c.text;
-    });
+      (domaine ? all(domaine, 'code-FORMACODE') : []).find((c) => c.attrs.tag === 'principal')?.text ?? null;
+    const nsfCodes = codes('code-NSF', (c) => /^\d{3}[a-z]?$/i.test(c), 'invalide');
+    const romeCodes = codes('code-ROME', context.isRomeCode, 'inconnu du ROME');
     const certification = one(node, 'certification');
     const rncp = certification && textOf(certification, 'code-RNCP')?.replace(/^RNCP/i, '');
     const rs = certification && textOf(certification, 'code-RS')?.replace(/^RS/i, '');
     if (rncp && !/^\d{1,6}$/.test(rncp))
-      throw new RecordError(one(certification, 'code-RNCP')!, `<code-RNCP> « ${quote(rncp)} » invalide`);
+      fault(one(certification, 'code-RNCP')!, `<code-RNCP> « ${quote(rncp)} » invalide`);
     if (rs && !/^\d{1,6}$/.test(rs))
-      throw new RecordError(one(certification, 'code-RS')!, `<code-RS> « ${quote(rs)} » invalide`);
+      fault(one(certification, 'code-RS')!, `<code-RS> « ${quote(rs)} » invalide`);
     const certifinfo = certification && textOf(certification, 'code-CERTIFINFO');
     if (certifinfo && !/^\d{1,10}$/.test(certifinfo))
-      throw new RecordError(
+      fault(
         one(certification, 'code-CERTIFINFO')!,
         `<code-CERTIFINFO> « ${quote(certifinfo)} » invalide (10 chiffres au plus)`,
       );
     const contactFormation = one(node, 'contact-formation');
     const urlNode = one(node, 'url-formation');
-    const formationProvider = provider(one(node, 'organisme-formation-responsable'), node, context);
+    const title = required(node, 'intitule-formation', 255);
+    const objective = required(node, 'objectif-formation');
+    const expectedResults = required(node, 'resultats-attendus');
+    const content = required(node, 'contenu-formation');
+    const certifying = bool(node, 'certifiante');
+    const courseType = code(node, 'parcours-de-formation', COURSE_TYPES);
+    const entryLevel = code(node, 'code-niveau-entree', LEVELS);
+    const exitLevel = code(node, 'code-niveau-sortie', LEVELS, true) || null;
     const actions: LheoAction[] = [];
-    const places: (ResolvedPlace | null)[] = [];
+    const actionPlaces: (ResolvedPlace | null)[] = [];
     const numbers = new Set<string>();
     for (const a of all(node, 'action')) {
-      try {
-        const mapped = action(a, context, rejections, record);
-        if (numbers.has(mapped.action.number))
-          throw new RecordError(a, `action « ${quote(mapped.action.number)} » en double`);
-        numbers.add(mapped.action.number);
-        actions.push(mapped.action);
-        places.push(mapped.place);
-      } catch (error) {
-        if (!(error instanceof RecordError)) throw error;
-        rejections.push(rejection(error, `${record} / action ${quote(a.attrs.numero ?? '?', 100)}`));
-      }
+      const mapped = within(report, `${record} / action ${quote(a.attrs.numero ?? '?', 100)}`, () => {
+        const read = action(a, context, report, record);
+        if (numbers.has(read.action.number)) fault(a, `action « ${quote(read.action.number)} » en double`);
+        return read;
+      });
+      if (!mapped) continue;
+      numbers.add(mapped.action.number);
+      actions.push(mapped.action);
+      actionPlaces.push(mapped.place);
     }
-    if (!actions.length) throw new RecordError(node, 'aucune action valide');
+    if (!actions.length) fault(node, 'aucune action valide');
+    // Last: a missing responsible organisation stops the record, once everything else is reported.
+    const formationProvider = provider(one(node, 'organisme-formation-responsable'), node, context);
     // Canonical order (by number), so that an export re-imported is recognised as unchanged.
     const order = actions.map((_, i) => i).sort((i, j) => byNumber(actions[i]!, actions[j]!));
     const sortedActions = order.map((i) => actions[i]!);
-    const sortedPlaces = order.map((i) => places[i]!);
+    places = order.map((i) => actionPlaces[i]!);
     for (const a of sortedActions) {
       a.sessions.sort(byNumber);
       a.funders.sort((x, y) => Number(x.code) - Number(y.code));
     }
-    const formation: LheoFormation = {
+    return {
       number,
       formacodes,
       mainFormacode,
       nsfCodes,
       romeCodes,
-      title: required(node, 'intitule-formation', 255),
-      objective: required(node, 'objectif-formation'),
-      expectedResults: required(node, 'resultats-attendus'),
-      content: required(node, 'contenu-formation'),
-      certifying: bool(node, 'certifiante'),
+      title,
+      objective,
+      expectedResults,
+      content,
+      certifying,
       contact: contact(contactFormation && one(contactFormation, 'coordonnees')),
-      courseType: code(node, 'parcours-de-formation', COURSE_TYPES),
-      entryLevel: code(node, 'code-niveau-entree', LEVELS),
+      courseType,
+      entryLevel,
       rncpCode: rncp || null,
       rsCode: rs || null,
       certifinfoCode: certifinfo || null,
       generalObjective: code(node, 'objectif-general-formation', GENERAL_OBJECTIVES, true) || null,
-      exitLevel: code(node, 'code-niveau-sortie', LEVELS, true) || null,
+      exitLevel,
       url: urlOf(urlNode),
       actions: sortedActions,
       provider: formationProvider,
@@ -601,9 +710,6 @@ export function mapFormation(
       extras: extrasOf(node, (x) => x.attrs.info === 'passerelle'),
       stamps: stampsOf(node),
     };
-    return { formation, places: sortedPlaces, rejections };
-  } catch (error) {
-    if (!(error instanceof RecordError)) throw error;
-    return { formation: null, places: [], rejections: [...rejections, rejection(error, record)] };
-  }
+  });
+  return { formation, places: formation ? places : [], ...report };
 }

@@ -174,3 +174,9 @@ export interface Rejection {
   record: string;
   reason: string;
 }
+
+/**
+ * Something the import changed or left out without rejecting the record (a historic commune code
+ * resolved, coordinates replaced, an element Passerelle does not keep): listed in the same report.
+ */
+export type Warning = Rejection;

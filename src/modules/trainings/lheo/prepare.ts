@@ -1,21 +1,14 @@
 import { createHash } from 'node:crypto';
-import { searchForm } from '../../../shared/text.js';
+import { type CommuneReferential, communeResolver } from './communes.js';
 import { type MappingContext, mapFormation, type ResolvedPlace } from './map.js';
-import type { LheoAddress, LheoFormation, Rejection } from './model.js';
+import type { LheoFormation, Rejection, Warning } from './model.js';
 import type { XmlNode } from './reader.js';
 
-export interface CommunePoint {
-  department: string;
-  latitude: number;
-  longitude: number;
-}
+export type { CommunePoint } from './communes.js';
 
 /** The referentials an import checks codes against (they travel to the parsing thread). */
-export interface ImportReferentials {
+export interface ImportReferentials extends CommuneReferential {
   romeCodes: Set<string>;
-  communes: Map<string, CommunePoint>;
-  /** Postal code → communes (INSEE code, search form of the name): resolves places without an INSEE code. */
-  byPostalCode: Map<string, { code: string; name: string }[]>;
 }
 
 /** A formation ready to write, with the hash that tells a re-import it has not changed. */
@@ -32,39 +25,39 @@ export function mappingContext(
   refs: ImportReferentials,
   restrictToSiret: string | null = null,
 ): MappingContext {
+  const resolveCommune = communeResolver(refs);
   return {
     isRomeCode: (code) => refs.romeCodes.has(code),
     isCommune: (code) => refs.communes.has(code),
     restrictToSiret,
-    resolvePlace(address: LheoAddress) {
-      let code = address.inseeCode;
-      if (!code) {
-        const candidates = refs.byPostalCode.get(address.postalCode) ?? [];
-        const city = searchForm(address.city);
-        code = (candidates.find((c) => c.name === city) ?? candidates[0])?.code ?? null;
-      }
-      const commune = code ? refs.communes.get(code) : undefined;
-      if (!code || !commune) return null;
+    resolveCommune,
+    resolvePlace(address) {
+      // The address was resolved when it was read (map.ts): its code is today's, its point checked.
+      const found = resolveCommune(address);
+      if ('error' in found) return null;
       return {
-        communeCode: code,
-        department: commune.department,
-        latitude: address.latitude ?? commune.latitude,
-        longitude: address.longitude ?? commune.longitude,
+        communeCode: found.code,
+        department: found.point.department,
+        latitude: address.latitude ?? found.point.latitude,
+        longitude: address.longitude ?? found.point.longitude,
       };
     },
   };
 }
 
 /**
- * Maps each <formation> of a file in turn: the valid ones with their hash, the rejections, and a
- * formation number seen twice rejected the second time.
+ * Maps each <formation> of a file in turn: the valid ones with their hash, the rejections and the
+ * warnings, and a formation number seen twice rejected the second time.
  */
 export function formationPreparer(context: MappingContext) {
   const seen = new Set<string>();
-  return (node: XmlNode): { prepared: PreparedFormation | null; rejections: Rejection[] } => {
+  return (
+    node: XmlNode,
+  ): { prepared: PreparedFormation | null; rejections: Rejection[]; warnings: Warning[] } => {
     const number = node.attrs.numero?.trim() ?? '';
     const mapped = mapFormation(node, context);
-    if (!mapped.formation) return { prepared: null, rejections: mapped.rejections };
+    const { warnings } = mapped;
+    if (!mapped.formation) return { prepared: null, rejections: mapped.rejections, warnings };
     if (seen.has(number))
       return {
         prepared: null,
@@ -78,6 +71,7 @@ export function formationPreparer(context: MappingContext) {
             reason: 'numéro de formation déjà présent plus haut dans le fichier',
           },
         ],
+        warnings,
       };
     seen.add(number);
     const json = JSON.stringify(mapped.formation);
@@ -89,6 +83,7 @@ export function formationPreparer(context: MappingContext) {
         size: json.length,
       },
       rejections: mapped.rejections,
+      warnings,
     };
   };
 }

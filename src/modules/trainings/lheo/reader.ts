@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { TextDecoder } from 'node:util';
 import { SaxesParser } from 'saxes';
 import { MarkupGuard, READER_LIMITS, type RunKind } from './guard.js';
+import type { Warning } from './model.js';
 
 /** An element of one <formation>, with where it starts in the file for error reports. */
 export interface XmlNode {
@@ -117,6 +118,16 @@ class Utf8Sniffer {
 }
 
 const number = (n: number) => new Intl.NumberFormat('fr-FR').format(n);
+
+/**
+ * The namespaces of the LHÉO versions read (their elements are the same for what Passerelle
+ * keeps): 2.2, as the real Intercarif records declare it, and 2.3, the XSD's targetNamespace
+ * (data/lheo/lheo-2.3.xsd). Writing exports in 2.3 is writer.ts's business.
+ */
+export const LHEO_NAMESPACES: Record<string, string> = {
+  'http://www.lheo.org/2.2': 'LHÉO 2.2',
+  'http://lheo.gouv.fr/2.3': 'LHÉO 2.3',
+};
 const RUN_NAMES: Record<RunKind, string> = {
   text: 'Texte',
   markup: 'Balise',
@@ -137,6 +148,7 @@ const RUN_NAMES: Record<RunKind, string> = {
 export async function readLheo(
   input: AsyncIterable<Uint8Array>,
   onFormation: (node: XmlNode, index: number) => void | Promise<void>,
+  onWarning: (warning: Warning) => void = () => {},
 ): Promise<ScanResult> {
   const hash = createHash('sha256');
   const parser = new SaxesParser({ position: true });
@@ -194,6 +206,22 @@ export async function readLheo(
     if (open.length === 1) {
       if (name !== 'lheo') fail(`Élément racine <${tag.name}> : un fichier LHÉO commence par <lheo>`);
       rootSeen = true;
+      // The root's namespace: xmlns, or xmlns:p for a root written <p:lheo>.
+      const prefix = tag.name.includes(':') ? tag.name.slice(0, tag.name.indexOf(':')) : '';
+      const namespace = attrs[prefix ? `xmlns:${prefix}` : 'xmlns'];
+      if (namespace === undefined || namespace === '')
+        onWarning({
+          line: parser.line,
+          column: parser.column,
+          element: 'lheo',
+          record: 'fichier',
+          reason:
+            'Aucun espace de noms LHÉO déclaré sur <lheo> : fichier lu comme LHÉO 2.3 (déclarez xmlns="http://lheo.gouv.fr/2.3" ou "http://www.lheo.org/2.2")',
+        });
+      else if (!(namespace in LHEO_NAMESPACES))
+        fail(
+          `Espace de noms « ${namespace.slice(0, 200)} » non pris en charge sur <${tag.name}> : un fichier LHÉO déclare http://lheo.gouv.fr/2.3 (LHÉO 2.3) ou http://www.lheo.org/2.2 (LHÉO 2.2)`,
+        );
     }
     if (name === 'formation' && stack.length === 0) {
       counts.formations++;

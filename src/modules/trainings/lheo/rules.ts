@@ -119,3 +119,13 @@ export function checkNumber(field: NumericField, text: string): { value: number 
     };
   return { value };
 }
+
+/**
+ * Coordinates of an address (<geolocalisation>) farther than this from its commune's point are
+ * taken for a mistake (swapped latitude and longitude, the head office's point, a geocoder's
+ * guess): the commune's point replaces them, with a warning (issue 9 §2: "more than ~20 km
+ * apart"). Most communes are far smaller (a metropolitan commune is 15 km² on average), but a few
+ * are not: places of Arles (Salin-de-Giraud, ~35 km from its point) or of Guyane's communes would
+ * be moved to their town centre, with the warning saying so.
+ */
+export const FAR_COORDINATES_KM = 20;
