@@ -172,7 +172,7 @@ describe.each(testEngines())('LHÉO uploads and imports on %s', (engine) => {
         multipartForm({ csrf: b.csrf, fields: { source: 'flux-ft-gros' }, fileBytes: 100 * 1000 * 1000 }),
       );
       expect(page.statusCode).toBe(413);
-      expect(page.body).toContain('Fichier trop volumineux : la limite est de 5 Mo.');
+      expect(page.body).toContain('Fichier trop volumineux\u00a0: la limite est de 5 Mo.');
       expect(await bytesIn(uploadDir)).toBe(0);
       const api = await postXml(
         b,
@@ -267,7 +267,7 @@ describe.each(testEngines())('LHÉO uploads and imports on %s', (engine) => {
         ]),
       );
       expect(page.statusCode).toBe(422);
-      expect(page.body).toContain('Fichier refusé : rien n’a été modifié');
+      expect(page.body).toContain('Fichier refusé\u00a0: rien n’a été modifié');
       expect(page.body).toMatch(/href="\/formations\/imports\/[0-9a-f-]{36}"/);
     });
   });

@@ -155,7 +155,7 @@ describe.each(testEngines())('the search pages on %s', (engine) => {
   it('without JavaScript, answers an unfinished commune with the communes it may be', async () => {
     const res = await b.get('/formations?q=cariste&commune=Lyo&radiusKm=30');
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('Commune « Lyo » inconnue');
+    expect(res.body).toContain('Commune «\u00a0Lyo\u00a0» inconnue');
     expect(res.body).toContain('href="/formations?q=cariste&commune=Lyon+%2869%29&radiusKm=30"');
   });
 
@@ -185,8 +185,8 @@ describe.each(testEngines())('the search pages on %s', (engine) => {
       word: string;
     }>`select word from training_word where word like 'plaquist%'`.execute(t.db);
     const page = await b.get('/formations?q=electricein');
-    expect(page.body).toContain('« electricein » → « electricien »');
-    expect(vocabulary.rows.every((r) => !page.body.includes(`« ${r.word} »`))).toBe(true);
+    expect(page.body).toContain('«\u00a0electricein\u00a0» → «\u00a0electricien\u00a0»');
+    expect(vocabulary.rows.every((r) => !page.body.includes(`«\u00a0${r.word}\u00a0»`))).toBe(true);
   });
 
   it('numbers the result pages, and says « Aucune formation » at zero', async () => {
@@ -236,7 +236,7 @@ describe.each(testEngines())('the search pages on %s', (engine) => {
     expect(sheet.body).toMatch(/<svg[^>]*viewBox/);
     expect(sheet.body).toMatch(/href="tel:[\d+]+"/);
     expect(sheet.body).toContain('Imprimer la fiche');
-    expect(sheet.body).toContain('Financement : ');
+    expect(sheet.body).toContain('Financement\u00a0: ');
     expect(sheet.body).toContain('places non précisées');
     expect(sheet.body).not.toMatch(/SIRET|déclaration d’activité|DEMO-[FAS]\d/);
 

@@ -370,11 +370,11 @@ describe.each(testEngines())('training catalogue on %s', (engine) => {
     const bomb = `<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><lheo>&b;</lheo>`;
     const refused = await post(bomb);
     expect(refused.statusCode).toBe(422);
-    expect(refused.body).toContain('Fichier refusé : rien n’a été modifié');
+    expect(refused.body).toContain('Fichier refusé\u00a0: rien n’a été modifié');
     expect(refused.body).toContain('DOCTYPE refusée');
     const reportUrl = refused.body.match(/href="(\/formations\/imports\/[0-9a-f-]{36})"/)![1]!;
     const report = await b.get(reportUrl);
-    expect(report.body).toContain('Fichier refusé : rien n’a été modifié');
+    expect(report.body).toContain('Fichier refusé\u00a0: rien n’a été modifié');
     const ok = await post(smaller.toString('utf8'));
     expect(ok.statusCode).toBe(303);
     const done = await b.get(String(ok.headers.location));

@@ -171,6 +171,8 @@ function inLyon(f: LheoFormation): LheoFormation {
     postalCode: '69001',
     city: 'Lyon',
     inseeCode: '69123',
+    // Moved with it: coordinates over 20 km from the commune would be replaced (FAR_COORDINATES_KM).
+    ...(a.latitude !== null ? { latitude: 45.758, longitude: 4.8351 } : {}),
   });
   const contact = <C extends { address: LheoAddress | null }>(c: C): C => ({
     ...c,
