@@ -6,6 +6,7 @@ import { forbidden, invalid } from '../../shared/errors.js';
 import { isDepartmentCode } from '../../shared/formats.js';
 import { DataTable, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
+import { formatNumber } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
 import { FUNDERS, label, ROME_DOMAINS } from './dictionaries.js';
 import {
@@ -22,11 +23,9 @@ import { canSeePurchases } from './rights.js';
 export const SHOWN_OVERLAPS = 20;
 export const SHOWN_PURCHASES = 50;
 
-// Local until the shared web/format.ts lands (issue 9 §6): French digit groups with a narrow
-// no-break space (U+202F), as Intl writes them for fr-FR.
-const numberFormat = new Intl.NumberFormat('fr-FR');
-const formatCount = (n: number) => numberFormat.format(n);
-const plural = (n: number, one: string, many: string) => `${formatCount(n)}\u00a0${n > 1 ? many : one}`;
+/** French digit groups (web/format.ts); a count and its noun agreed, held together by a no-break space. */
+const formatCount = (n: number) => formatNumber(n);
+const plural = (n: number, one: string, many: string) => `${formatNumber(n)}\u00a0${n > 1 ? many : one}`;
 
 const AREA_LEVELS: Record<AreaLevel, { one: string; many: string; byArea: string; unknown: string }> = {
   department: {
@@ -153,6 +152,23 @@ function BarChart(p: { id: string; title: string; bars: { label: string; value: 
   );
 }
 
+/** The three figures of a line: places (« non précisées » when no action says), actions, actions without places. */
+function PlacesCells({ t }: { t: { places: number | null; actions: number; unknownActions: number } }) {
+  return (
+    <>
+      <td class="fr-cell--right" safe>
+        {placesCell(t)}
+      </td>
+      <td class="fr-cell--right" safe>
+        {formatCount(t.actions)}
+      </td>
+      <td class="fr-cell--right" safe>
+        {formatCount(t.unknownActions)}
+      </td>
+    </>
+  );
+}
+
 /** A breakdown of the places: its chart and, beside it (under it on a phone), its table. */
 function Breakdown(p: { id: string; heading: string; keyHeader: string; rows: [string, Tally][] }) {
   return (
@@ -178,15 +194,7 @@ function Breakdown(p: { id: string; heading: string; keyHeader: string; rows: [s
             {p.rows.map(([k, v]) => (
               <tr>
                 <td safe>{k}</td>
-                <td class="fr-cell--right" safe>
-                  {placesCell(v)}
-                </td>
-                <td class="fr-cell--right" safe>
-                  {formatCount(v.actions)}
-                </td>
-                <td class="fr-cell--right" safe>
-                  {formatCount(v.unknownActions)}
-                </td>
+                <PlacesCells t={v} />
               </tr>
             ))}
           </DataTable>
@@ -461,15 +469,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
                 {domainLabel(p.domain)}
               </td>
               <td safe>{label(FUNDERS, p.funder)}</td>
-              <td class="fr-cell--right" safe>
-                {placesCell(p)}
-              </td>
-              <td class="fr-cell--right" safe>
-                {formatCount(p.actions)}
-              </td>
-              <td class="fr-cell--right" safe>
-                {formatCount(p.unknownActions)}
-              </td>
+              <PlacesCells t={p} />
             </tr>
           ))}
         </DataTable>
