@@ -26,11 +26,11 @@ function Edge(p: { kind: 'first' | 'prev' | 'next' | 'last'; label: string; href
   return (
     <li>
       {p.href ? (
-        <a class={cls} href={p.href}>
+        <a class={cls} href={p.href} safe>
           {p.label}
         </a>
       ) : (
-        <a class={cls} aria-disabled="true" role="link">
+        <a class={cls} aria-disabled="true" role="link" safe>
           {p.label}
         </a>
       )}
@@ -77,6 +77,7 @@ export function NumberedPagination(p: {
                 href={href(n)}
                 title={`Page ${n}`}
                 aria-current={n === current ? 'page' : undefined}
+                safe
               >
                 {String(n)}
               </a>

@@ -101,7 +101,7 @@ export async function memberPages(app: FastifyInstance, { identity }: Services) 
                   ROLES[m.role]
                 )}
               </td>
-              <td safe>
+              <td>
                 {m.lastLoginAt
                   ? `Dernière connexion le ${formatDateTime(m.lastLoginAt)}`
                   : m.active

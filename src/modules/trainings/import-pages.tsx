@@ -289,7 +289,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Services,
               <CsrfField token={ctx.csrf} />
               <ul class="fr-btns-group fr-btns-group--inline-md">
                 <li>
-                  <button type="submit" name="decision" value="confirm" class="fr-btn">
+                  <button type="submit" name="decision" value="confirm" class="fr-btn" safe>
                     {`Confirmer le retrait de ${plural(heldWithdrawal.wouldWithdraw, 'formation', 'formations')}`}
                   </button>
                 </li>

@@ -87,8 +87,8 @@ function ActionDetails({ a }: { a: ActionView }) {
       {/* A feed's URL becomes a link only when it is a web address (never « javascript: »). */}
       {a.url && /^https?:\/\//i.test(a.url) ? (
         <p>
-          <a class="fr-link" href={a.url} rel="noopener external" safe>
-            {`Page de l’action chez l’organisme`}
+          <a class="fr-link" href={a.url} rel="noopener external">
+            Page de l’action chez l’organisme
           </a>
         </p>
       ) : (
