@@ -40,6 +40,7 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'training_session.updated': '{acteur} a modifié une session de la formation « {formation} »',
   'training_session.created': '{acteur} a ajouté une session à la formation « {formation} »',
   'lheo_import.done': '{acteur} a importé le flux LHÉO « {fichier} »',
+  'lheo_import.withdrawal': '{acteur} a décidé du retrait qu’un flux complet LHÉO attendait',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */
