@@ -150,12 +150,14 @@ describe('administrator of an organisation', () => {
 
   it('invites a member and changes a role', async () => {
     await page.goto(`${server.baseUrl}/membres`);
-    const form = page.locator('form', { has: page.getByRole('button', { name: 'Envoyer l’invitation' }) });
+    const form = page.locator('form', {
+      has: page.getByRole('button', { name: 'Envoyer l’invitation', exact: true }),
+    });
     await form.getByLabel('Prénom').fill('Yasmine');
     await form.getByLabel('Nom', { exact: false }).last().fill('Benali');
     await form.getByLabel('Adresse électronique').fill('yasmine.benali@passerelle.demo');
     await form.getByLabel('Rôle').selectOption('analyste');
-    await page.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+    await page.getByRole('button', { name: 'Envoyer l’invitation', exact: true }).click();
     await expect.poll(() => page.locator('.fr-alert--success').textContent()).toContain('invitation');
     expect(server.mailer.sent.at(-1)?.to).toBe('yasmine.benali@passerelle.demo');
     // She is invited, not yet a member: listed as pending, to resend or cancel, until she accepts.
@@ -237,11 +239,13 @@ describe('without JavaScript', () => {
     await page.waitForURL(/q=cap\+emploi/);
     expect(await page.locator('#nombre-resultats').textContent()).toMatch(/^3 organisations$/);
     await page.goto(`${server.baseUrl}/membres`);
-    const form = page.locator('form', { has: page.getByRole('button', { name: 'Envoyer l’invitation' }) });
+    const form = page.locator('form', {
+      has: page.getByRole('button', { name: 'Envoyer l’invitation', exact: true }),
+    });
     await form.getByLabel('Prénom').fill('Hugo');
     await form.getByLabel('Nom', { exact: false }).last().fill('Marchand');
     await form.getByLabel('Adresse électronique').fill('hugo.marchand@passerelle.demo');
-    await page.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+    await page.getByRole('button', { name: 'Envoyer l’invitation', exact: true }).click();
     expect(await page.locator('.fr-alert--success').textContent()).toContain('invitation');
     await context.close();
   });

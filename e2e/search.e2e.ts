@@ -69,7 +69,7 @@ describe('search a counsellor can rely on (issue 9 §4), end to end', () => {
       await page.getByRole('link', { name: /Fiche à remettre/ }).click();
       await expect.poll(() => page.locator('.psl-qr svg').count()).toBe(1);
       const body = (await page.locator('main, body').first().textContent()) ?? '';
-      expect(body).toMatch(/Financement : /);
+      expect(body).toMatch(/Financement\s:\s/);
       expect(body).toMatch(/https?:\/\/[^\s/]+\/formations\/[0-9a-f-]{36}\/fiche/);
       expect(body).not.toMatch(/SIRET/);
       expect(await page.getByRole('button', { name: 'Imprimer la fiche' }).count()).toBe(1);
