@@ -23,8 +23,7 @@ import { canSeePurchases } from './rights.js';
 export const SHOWN_OVERLAPS = 20;
 export const SHOWN_PURCHASES = 50;
 
-/** French digit groups (web/format.ts); a count and its noun agreed, held together by a no-break space. */
-const formatCount = (n: number) => formatNumber(n);
+/** A count and its noun agreed, held together by a no-break space. */
 const plural = (n: number, one: string, many: string) => `${formatNumber(n)}\u00a0${n > 1 ? many : one}`;
 
 const AREA_LEVELS: Record<AreaLevel, { one: string; many: string; byArea: string; unknown: string }> = {
@@ -109,7 +108,7 @@ function placesText(t: { places: number | null; actions: number; unknownActions:
 
 /** Places as a table cell: a number, or « non précisées » when no action of the row states one. */
 const placesCell = (t: { places: number | null; actions: number; unknownActions: number }) =>
-  t.unknownActions === t.actions ? 'non précisées' : formatCount(t.places ?? 0);
+  t.unknownActions === t.actions ? 'non précisées' : formatNumber(t.places ?? 0);
 
 /**
  * A horizontal bar chart. Labels and values are HTML text, so they keep their size on a phone; the
@@ -141,8 +140,8 @@ function BarChart(p: { id: string; title: string; bars: { label: string; value: 
               </svg>
               <span class="psl-bar__value" safe>
                 {b.value.unknownActions > 0
-                  ? `${formatCount(b.value.places)} + ${formatCount(b.value.unknownActions)} non préc.`
-                  : formatCount(b.value.places)}
+                  ? `${formatNumber(b.value.places)} + ${formatNumber(b.value.unknownActions)} non préc.`
+                  : formatNumber(b.value.places)}
               </span>
             </div>
           </div>
@@ -152,6 +151,10 @@ function BarChart(p: { id: string; title: string; bars: { label: string; value: 
   );
 }
 
+/** Places in a CSV cell: empty (not 0) when no action of the line states its number. */
+const placesCsv = (t: { places: number | null; actions: number; unknownActions: number }) =>
+  t.unknownActions === t.actions ? '' : (t.places ?? 0);
+
 /** The three figures of a line: places (« non précisées » when no action says), actions, actions without places. */
 function PlacesCells({ t }: { t: { places: number | null; actions: number; unknownActions: number } }) {
   return (
@@ -160,10 +163,10 @@ function PlacesCells({ t }: { t: { places: number | null; actions: number; unkno
         {placesCell(t)}
       </td>
       <td class="fr-cell--right" safe>
-        {formatCount(t.actions)}
+        {formatNumber(t.actions)}
       </td>
       <td class="fr-cell--right" safe>
-        {formatCount(t.unknownActions)}
+        {formatNumber(t.unknownActions)}
       </td>
     </>
   );
@@ -209,7 +212,7 @@ function CutNote(p: { shown: number; total: number; csv: string; what: string })
   if (p.total <= p.shown) return '';
   return (
     <p class="fr-text--sm">
-      <span safe>{`${formatCount(p.shown)} premières lignes sur ${formatCount(p.total)}. `}</span>
+      <span safe>{`${formatNumber(p.shown)} premières lignes sur ${formatNumber(p.total)}. `}</span>
       <a class="fr-link fr-link--sm fr-icon-download-line fr-link--icon-left" href={p.csv} safe>
         {`Toutes les lignes\u00a0: ${p.what} (CSV)`}
       </a>
@@ -383,7 +386,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
           class="fr-h4"
           id="recouvrements"
           safe
-        >{`Recouvrements\u00a0: ${formatCount(overlaps.length)} métier${overlaps.length > 1 ? 's' : ''} × ${level.one.toLowerCase()} × trimestre achetés par plusieurs financeurs`}</h2>
+        >{`Recouvrements\u00a0: ${formatNumber(overlaps.length)} métier${overlaps.length > 1 ? 's' : ''} × ${level.one.toLowerCase()} × trimestre achetés par plusieurs financeurs`}</h2>
         {overlaps.length === 0 ? (
           <p>Aucun métier acheté par plusieurs financeurs sur le même territoire et le même trimestre.</p>
         ) : (
@@ -414,7 +417,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
           class="fr-h4"
           id="couverture"
           safe
-        >{`Couverture\u00a0: ${formatCount(gaps.length)} ${gaps.length > 1 ? level.many : level.one.toLowerCase()} avec des domaines de métiers sans aucune place financée`}</h2>
+        >{`Couverture\u00a0: ${formatNumber(gaps.length)} ${gaps.length > 1 ? level.many : level.one.toLowerCase()} avec des domaines de métiers sans aucune place financée`}</h2>
         {gaps.length === 0 ? (
           <p>Chaque territoire a au moins une action financée dans chaque domaine de métiers.</p>
         ) : (
@@ -434,7 +437,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
                 <tr>
                   <td safe>{`${g.area} ${g.areaName}`}</td>
                   <td class="fr-cell--right" safe>
-                    {formatCount(g.domains.length)}
+                    {formatNumber(g.domains.length)}
                   </td>
                   <td class="fr-cell--multiline" safe>
                     {g.domains.join(', ')}
@@ -514,7 +517,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
             p.domain ? (ROME_DOMAINS[p.domain] ?? '') : NO_ROME,
             p.funder,
             label(FUNDERS, p.funder),
-            p.unknownActions === p.actions ? '' : (p.places ?? 0),
+            placesCsv(p),
             p.actions,
             p.unknownActions,
           ]),
@@ -557,7 +560,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
               o.quarter,
               x.funder,
               label(FUNDERS, x.funder),
-              x.unknownActions === x.actions ? '' : (x.places ?? 0),
+              placesCsv(x),
               x.actions,
               x.unknownActions,
             ]),
