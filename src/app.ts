@@ -22,6 +22,7 @@ import type { Access, Actor } from './modules/identity/model.js';
 import { identityPages } from './modules/identity/pages.js';
 import { identityApiRoutes } from './modules/identity/routes.js';
 import { type IdentityService, identityService, recordAudit } from './modules/identity/service.js';
+import { sessionCookieName } from './modules/identity/session-cookie.js';
 import { referentialsApiRoutes } from './modules/referentials/routes.js';
 import { type ReferentialsService, referentialsService } from './modules/referentials/service.js';
 import { trainingsPages } from './modules/trainings/pages.js';
@@ -94,8 +95,6 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Routes registered by plugins (static files, API docs) carry no access rule and are public reads. */
 const PLUGIN_PUBLIC_PREFIXES = ['/static/', '/api/docs'];
 const API_DOCS_INTERACTIVE = '/api/docs/interactive';
-export const SESSION_COOKIE = 'passerelle_session';
-export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
 
 // --- Errors and readiness (issue 8, holes 7 and 14)
 /** /ready answers within this delay even when the database hangs (a load balancer's probe waits 2-5 s). */

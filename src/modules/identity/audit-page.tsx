@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app.js';
 import { AUDITED_ACTIONS } from '../../shared/audit.js';
 import { invalid } from '../../shared/errors.js';
 import { isIsoDate, isUuid } from '../../shared/formats.js';
@@ -8,9 +7,10 @@ import { html, pageContext, pageParam } from '../../web/context.js';
 import { formatCount, formatDateTime } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
 import { auditSentence } from './audit-sentences.js';
+import type { IdentityDeps } from './deps.js';
 import type { Actor } from './model.js';
 
-export async function auditPage(app: FastifyInstance, { identity }: Services) {
+export async function auditPage(app: FastifyInstance, { identity }: IdentityDeps) {
   app.get('/journal', { config: { access: 'user', audit: 'audit_log.read' } }, async (request, reply) => {
     const actor: Actor = request.actor!;
     const q = request.query as Record<string, string>;

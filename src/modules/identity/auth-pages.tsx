@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Services, sessionCookieName } from '../../app.js';
 import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
 import { Alert, InputField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { rotateCsrfSecret } from '../../web/csrf.js';
 import { CsrfField, Layout } from '../../web/layout.js';
+import type { IdentityDeps } from './deps.js';
 import { LoginThrottled } from './login-throttle.js';
 import { ROLES } from './model.js';
+import { sessionCookieName } from './session-cookie.js';
 
 /** Longer targets are not ours: no page of Passerelle needs more (2,048: the usual URL budget). */
 const MAX_NEXT_LENGTH = 2048;
@@ -54,7 +55,7 @@ export function fieldErrors(error: unknown): Record<string, string> {
   throw error;
 }
 
-export async function authPages(app: FastifyInstance, { identity }: Services, config: Config) {
+export async function authPages(app: FastifyInstance, { identity }: IdentityDeps, config: Config) {
   const cookieName = sessionCookieName(config.secureCookies);
   const nextOf = (value: unknown) => safeNext(value, config.publicUrl);
   // Cleared with the flags it was set with: a browser ignores a `__Host-` cookie set without Secure.

@@ -1,11 +1,11 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app.js';
 import { Alert, InputField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { formatDateTime } from '../../web/format.js';
 import { ActionButton, CsrfField, Layout } from '../../web/layout.js';
 import { canSeePurchases, importRights, isTrainingOrganisation } from '../trainings/rights.js';
+import type { IdentityDeps } from './deps.js';
 import { type Actor, currentMembership, isOrgAdmin, ROLES, type Role } from './model.js';
 import { infoOf, uuidParam } from './page-helpers.js';
 
@@ -107,7 +107,7 @@ function MainTaskSection({ task }: { task: MainTask }) {
   );
 }
 
-export async function homePage(app: FastifyInstance, { identity }: Services) {
+export async function homePage(app: FastifyInstance, { identity }: IdentityDeps) {
   app.get('/', { config: { access: 'user' } }, async (request, reply) => {
     const actor = request.actor!;
     const ctx = pageContext(request, reply);

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../app.js';
 import { looksLikeEmail } from '../../shared/formats.js';
 import { Alert, DataTable, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { formatDateTime } from '../../web/format.js';
 import { ActionButton, ConfirmAction, ConfirmationForm, CsrfField, Layout } from '../../web/layout.js';
 import { fieldErrors } from './auth-pages.js';
+import type { IdentityDeps } from './deps.js';
 import { isOrgAdmin, ROLES, type Role } from './model.js';
 import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
 
@@ -28,7 +28,7 @@ const cancellation = (email: string) => ({
   confirmLabel: 'Annuler l’invitation',
 });
 
-export async function memberPages(app: FastifyInstance, { identity }: Services) {
+export async function memberPages(app: FastifyInstance, { identity }: IdentityDeps) {
   app.get('/membres', { config: { access: 'user' } }, (request, reply) => {
     const actor = request.actor!;
     // A member who has not chosen an organisation yet chooses it on the home page.

@@ -1,10 +1,10 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../app.js';
 import { Alert, DataTable, InputField, Pagination, SelectField } from '../../web/components.js';
 import { html, pageContext, pageParam } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { fieldErrors } from './auth-pages.js';
+import type { IdentityDeps } from './deps.js';
 import { isOrgAdmin } from './model.js';
 import {
   infoOf,
@@ -16,7 +16,7 @@ import {
 } from './page-helpers.js';
 import type { Organisation, OrganisationInput } from './schemas.js';
 
-export async function organisationPages(app: FastifyInstance, { identity, referentials }: Services) {
+export async function organisationPages(app: FastifyInstance, { identity, referentials }: IdentityDeps) {
   // Directory -------------------------------------------------------------------------------------
   function organisationRows(items: Organisation[]) {
     return (

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
 import { auditPage } from './audit-page.js';
 import { authPages } from './auth-pages.js';
+import type { IdentityDeps } from './deps.js';
 import { homePage } from './home-page.js';
 import { memberPages } from './member-pages.js';
 import { organisationPages } from './organisation-pages.js';
 import { tokenPages } from './token-pages.js';
 
-export async function identityPages(app: FastifyInstance, services: Services, config: Config) {
+export async function identityPages(app: FastifyInstance, services: IdentityDeps, config: Config) {
   await authPages(app, services, config);
   for (const register of [homePage, organisationPages, memberPages, auditPage]) await register(app, services);
   await tokenPages(app, services, config);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { Services } from '../../app.js';
+import type { IdentityDeps } from './deps.js';
 import {
   ApiToken,
   ApiTokenCreate,
@@ -37,7 +37,7 @@ const Me = Type.Object({
 type P<T> = Static<T extends import('typebox').TSchema ? T : never>;
 const tags = ['Organisations et utilisateurs'];
 
-export async function identityApiRoutes(app: FastifyInstance, { identity }: Services) {
+export async function identityApiRoutes(app: FastifyInstance, { identity }: IdentityDeps) {
   app.get(
     '/me',
     { config: { access: 'user' }, schema: { tags, summary: 'Qui suis-je', response: { 200: Me } } },

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
 import { Alert, CopyField, DataTable, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { formatDateTime } from '../../web/format.js';
 import { ConfirmAction, ConfirmationForm, CsrfField, Layout } from '../../web/layout.js';
+import type { IdentityDeps } from './deps.js';
 import { ROLES } from './model.js';
 import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
 
@@ -22,7 +22,7 @@ const readsTokens = { access: 'user', audit: 'api_tokens.read' } as const;
 const NEW_TOKEN_COOKIE = 'passerelle_nouveau_jeton';
 const NEW_TOKEN_SECONDS = 300;
 
-export async function tokenPages(app: FastifyInstance, { identity }: Services, config: Config) {
+export async function tokenPages(app: FastifyInstance, { identity }: IdentityDeps, config: Config) {
   const cookieOptions = (orgId: string) =>
     ({
       httpOnly: true,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Services } from '../../app.js';
+import type { ReferentialsDeps } from './deps.js';
 
 const SuggestQuery = Type.Object(
   {
@@ -31,7 +31,7 @@ const Commune = Type.Object({
 });
 
 // Open data (ROME, COG): readable without an account, like the job-seeker facing pages will need.
-export async function referentialsApiRoutes(app: FastifyInstance, services: Services) {
+export async function referentialsApiRoutes(app: FastifyInstance, services: ReferentialsDeps) {
   const cacheHeader = 'public, max-age=3600';
   app.get(
     '/referentials/appellations',

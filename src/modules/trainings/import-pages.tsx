@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
 import { csvHeader, csvLine } from '../../shared/csv.js';
 import { AppError } from '../../shared/errors.js';
@@ -8,6 +7,7 @@ import { formValue, html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { acceptMultipart, formParts } from '../../web/multipart.js';
 import { toProblem } from '../../web/problem.js';
+import type { TrainingsDeps } from './deps.js';
 import { requireImportRights } from './rights.js';
 import { abortedWith, refuseAnnouncedOverLimit } from './uploads.js';
 
@@ -26,7 +26,7 @@ const runsImport = { access: 'user', audit: 'lheo_import.done' } as const;
 const runState = (r: { status: string; counts: Record<string, number> }) =>
   r.status === 'done' && r.counts.withdrawalHeld ? 'retrait à confirmer' : (STATUS[r.status] ?? r.status);
 
-export async function importPages(app: FastifyInstance, { trainings }: Services, config: Config) {
+export async function importPages(app: FastifyInstance, { trainings }: TrainingsDeps, config: Config) {
   async function listPage(
     request: FastifyRequest,
     reply: FastifyReply,

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../app.js';
 import { AppError } from '../../shared/errors.js';
 import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
 import { formValue, html, pageContext, pageParam } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
+import type { TrainingsDeps } from './deps.js';
 
 const TEXT_FIELDS = [
   ['title', 'Intitulé', 255],
@@ -14,7 +14,7 @@ const TEXT_FIELDS = [
 
 const editsText = { access: 'user', audit: 'training.updated' } as const;
 
-export async function managePages(app: FastifyInstance, { trainings }: Services) {
+export async function managePages(app: FastifyInstance, { trainings }: TrainingsDeps) {
   app.get('/mon-offre', { config: { access: 'user' } }, async (request, reply) => {
     const page = pageParam(request);
     const { total, items } = await trainings.ownTrainings(request.actor!, page);

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
+import type { TrainingsDeps } from './deps.js';
 import { fundersPages } from './funders-page.js';
 import { importPages } from './import-pages.js';
 import { managePages } from './manage-pages.js';
 import { searchPage } from './search-page.js';
 import { trainingPages } from './training-page.js';
 
-export async function trainingsPages(app: FastifyInstance, services: Services, config: Config, db: Db) {
+export async function trainingsPages(app: FastifyInstance, services: TrainingsDeps, config: Config, db: Db) {
   await searchPage(app, services);
   await importPages(app, services, config);
   await managePages(app, services);

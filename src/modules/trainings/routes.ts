@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
 import { AppError, invalid } from '../../shared/errors.js';
 import { stringEnum } from '../identity/schemas.js';
+import type { TrainingsDeps } from './deps.js';
 import {
   ImportSummary,
   NewSessionBody,
@@ -56,7 +56,7 @@ const WithdrawalBody = Type.Object(
   { additionalProperties: false },
 );
 
-export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: Services, config: Config) {
+export async function trainingsApiRoutes(app: FastifyInstance, { trainings }: TrainingsDeps, config: Config) {
   // An LHÉO feed posted as the raw body is not read while parsed: the handler streams it to its
   // upload file after the checks (uploads.ts).
   app.addContentTypeParser(['application/xml', 'text/xml'], (_request, payload, done) => done(null, payload));

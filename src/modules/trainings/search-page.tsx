@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../app.js';
 import { AppError } from '../../shared/errors.js';
 import { Alert, formatDate, InputField, SelectField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { Layout } from '../../web/layout.js';
 import { NumberedPagination } from '../../web/pagination.js';
+import type { TrainingsDeps } from './deps.js';
 import { FUNDERS, LEVELS, label, TEACHING_MODES } from './dictionaries.js';
 import type { SearchRow } from './search-repository.js';
 import type { RawQuery } from './service.js';
@@ -194,7 +194,7 @@ function CommuneOptions(p: { communes: { name: string; departmentCode: string }[
   );
 }
 
-export async function searchPage(app: FastifyInstance, { trainings, referentials }: Services) {
+export async function searchPage(app: FastifyInstance, { trainings, referentials }: TrainingsDeps) {
   // The commune field's suggestions, sent by htmx as the field itself sends them (`commune=Lyo`):
   // the shared endpoint read `q` or `communeCode` only, so the list never appeared (issue 9 §4).
   app.get('/formations/communes-suggerees', { config: { access: 'public' } }, async (request, reply) => {

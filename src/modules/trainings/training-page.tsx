@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import type { Services } from '../../app.js';
 import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
 import { Alert, DataTable, formatDate } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { CsrfField, Layout } from '../../web/layout.js';
+import type { TrainingsDeps } from './deps.js';
 import {
   COURSE_TYPES,
   ENTRY_EXIT_MODES,
@@ -321,7 +321,7 @@ function Provider({ t }: { t: TrainingView }) {
 
 const editsSession = { access: 'user', audit: 'training_session.updated' } as const;
 
-export async function trainingPages(app: FastifyInstance, { trainings }: Services, config: Config) {
+export async function trainingPages(app: FastifyInstance, { trainings }: TrainingsDeps, config: Config) {
   async function page(
     request: FastifyRequest,
     reply: FastifyReply,
