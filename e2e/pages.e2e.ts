@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGINS } from '../src/modules/demo/region.js';
+import { DEMO_LOGINS } from '../src/modules/identity/demo.js';
 import { expectAccessible, launchBrowser, login, startServer } from './browser.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;

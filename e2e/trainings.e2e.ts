@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_REGION_CODE } from '../src/modules/demo/region.js';
+import { DEMO_REGION_CODE } from '../src/demo.js';
 import { feedBytes, feedInputs } from '../src/modules/trainings/feed.js';
 import { expectAccessible, launchBrowser, login, startServer } from './browser.js';
 

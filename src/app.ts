@@ -10,6 +10,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
+  type FastifyContextConfig,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -18,22 +19,11 @@ import Fastify, {
 import { type Config, fastifyTrustProxy } from './config.js';
 import type { Db } from './db/database.js';
 import { pendingMigrations } from './db/migrate.js';
-import type { Access, Actor } from './modules/identity/model.js';
-import { identityPages } from './modules/identity/pages.js';
-import { identityApiRoutes } from './modules/identity/routes.js';
-import { type IdentityService, identityService, recordAudit } from './modules/identity/service.js';
-import { sessionCookieName } from './modules/identity/session-cookie.js';
-import { referentialsApiRoutes } from './modules/referentials/routes.js';
-import { type ReferentialsService, referentialsService } from './modules/referentials/service.js';
-import { trainingsPages } from './modules/trainings/pages.js';
-import { trainingsApiRoutes } from './modules/trainings/routes.js';
-import { type TrainingsService, trainingsService } from './modules/trainings/service.js';
+import { modules, type Services } from './modules/index.js';
+import { type AnyModule, type ModuleContext, orderFaults } from './modules/module.js';
 import {
-  AUDITED_ACTIONS,
   type AuditAction,
-  type AuditedActionRule,
   type AuditTrail,
-  auditCheck,
   declaredActions,
   newAuditTrail,
   runWithAuditTrail,
@@ -49,13 +39,11 @@ import { rejectUnstorableInput, validatorCompiler } from './web/validation.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    actor: Actor | null;
     // Audit (issue 8, hole 13) ---------------------------------------------------------------------
     /** What this request did with audited data (shared/audit.ts). */
     auditTrail: AuditTrail | null;
   }
   interface FastifyContextConfig {
-    access?: Access;
     /** The audited action(s) this route performs (shared/audit.ts); checked after each request. */
     audit?: AuditAction | readonly AuditAction[];
   }
@@ -70,7 +58,7 @@ declare module 'fastify' {
 export interface RouteEntry {
   method: string;
   url: string;
-  access: Access | undefined;
+  access: FastifyContextConfig['access'];
   /** The route's declared schemas (the fuzz test reads the fields a body or query may carry). */
   schema: FastifySchema | undefined;
   audit: AuditAction[];
@@ -80,14 +68,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   mailer: Mailer;
-  /** For tests that need fresh services (e.g. no autocomplete cache). */
-  referentials?: ReferentialsService;
-}
-
-export interface Services {
-  identity: IdentityService;
-  referentials: ReferentialsService;
-  trainings: TrainingsService;
+  /** Services to use instead of those the modules would build (tests: e.g. no autocomplete cache). */
+  services?: Partial<Services>;
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -164,62 +146,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preHandler', (request, _reply, done) =>
     request.auditTrail ? runWithAuditTrail(request.auditTrail, done) : done(),
   );
-  // Written before the answer is sent, not onResponse: a read of audited data that cannot be
-  // audited is not served (the hook's error becomes a 500 problem without the data). An answer
-  // of 5xx served no data; a 4xx may still show what was read (a form shown again with the list).
-  app.addHook('onSend', async (request, reply, payload) => {
-    const trail = request.auditTrail;
-    if (!trail || trail.closed || !trail.touched.size || reply.statusCode >= 500) return payload;
-    trail.closed = true;
-    const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
-    const { reads, violations } = auditCheck(declaredActions(request.routeOptions.config.audit), trail, {
-      failed: reply.statusCode >= 400,
-    });
-    for (const violation of violations) {
-      request.log.error({ route, violation }, 'audit : route sans déclaration d’audit');
-      if (auditViolations.length < 1000) auditViolations.push(`${route} ${violation}`);
-    }
-    const params = (request.params ?? {}) as Record<string, string>;
-    const filters = Object.fromEntries(
-      Object.entries((request.query ?? {}) as Record<string, unknown>)
-        .slice(0, 20)
-        .map(([k, v]) => [k.slice(0, 40), String(v).slice(0, 200)]),
-    );
-    for (const read of reads) {
-      const rule: AuditedActionRule = AUDITED_ACTIONS[read.action];
-      await recordAudit(db, request.actor, {
-        action: read.action,
-        subjectType: rule.subject?.type ?? null,
-        subjectId: rule.subject ? (params[rule.subject.param] ?? null) : null,
-        details: {
-          ...read.details,
-          ...(Object.keys(filters).length ? { filters } : {}),
-          ...(read.undeclared ? { undeclared: route } : {}),
-        },
-      });
-    }
-    return payload;
-  });
   // ---------------------------------------------------------------------------------------------------
 
-  const services: Services = {
-    identity: identityService({
-      db,
-      mailer: deps.mailer,
-      secret: config.secret,
-      publicUrl: config.publicUrl,
-      sessionTtlHours: config.sessionTtlHours,
-      loginAccountLimit: config.loginAccountLimit,
-    }),
-    referentials: deps.referentials ?? referentialsService(db, { cacheSize: config.autocompleteCacheSize }),
-    trainings: trainingsService(db, {
-      maxImportBytes: config.lheoMaxBytes,
-      uploadDir: config.uploadDir,
-      uploadQuotaBytes: config.uploadQuotaBytes,
-      fullFeedMinShare: config.lheoFullFeedMinShare,
-      searchCacheSize: config.searchCacheSize,
-    }),
+  // The modules' services, each built from those of the modules before it (modules/index.ts).
+  const faults = orderFaults(modules);
+  if (faults.length) throw new Error(`Ordre des modules incorrect : ${faults.join(' ')}`);
+  const context: ModuleContext = {
+    config,
+    db,
+    mailer: deps.mailer,
+    homeOffers: (actor) => (modules as readonly AnyModule[]).flatMap((m) => (m.home ? [m.home(actor)] : [])),
   };
+  const built: Record<string, unknown> = {};
+  for (const module of modules as readonly AnyModule[])
+    built[module.name] = deps.services?.[module.name as keyof Services] ?? module.services(context, built);
+  const services = built as Services;
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -289,20 +230,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.decorateRequest('actor', null);
-  const cookieName = sessionCookieName(config.secureCookies);
-
-  // Who is asking: an API token (partner systems) or the session cookie (browser).
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/static/')) return;
-    const ip = request.ip ?? null;
-    const authorization = request.headers.authorization;
-    if (authorization?.startsWith('Bearer ')) {
-      request.actor = await services.identity.actorFromApiToken(authorization.slice(7).trim(), ip);
-      return;
-    }
-    const token = request.cookies[cookieName];
-    if (token) request.actor = await services.identity.actorFromSessionToken(token, ip);
-  });
+  // The modules' request hooks (identity: who is asking, the audit lines of what was read).
+  for (const module of modules as readonly AnyModule[]) await module.hooks?.(app, services, context);
 
   // The access rule declared on each route, then CSRF on every state change made from a browser.
   // Before schema validation (issue 8): a refused request learns nothing of the schema, and a
@@ -379,14 +308,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
-      await referentialsApiRoutes(api, services);
-      await identityApiRoutes(api, services);
-      await trainingsApiRoutes(api, services, config);
+      for (const module of modules as readonly AnyModule[]) await module.api?.(api, services, context);
     },
     { prefix: '/api/v1' },
   );
-  await identityPages(app, services, config);
-  await trainingsPages(app, services, config, db);
+  for (const module of modules as readonly AnyModule[]) await module.pages?.(app, services, context);
   await staticPages(app);
 
   return app;

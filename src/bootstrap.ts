@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { seedDemoRegion } from './modules/demo/region.js';
+import { seedDemoRegion } from './demo.js';
 import { referentialsService } from './modules/referentials/service.js';
 import { importRepository } from './modules/trainings/import-repository.js';
 

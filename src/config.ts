@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS } from './db/database.js';
+import { type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS } from './db/types.js';
 
 export type DatabaseConfig =
   | { engine: 'pglite'; dataDir: string | null }

@@ -2,7 +2,7 @@ import { buildApp } from './app.js';
 import { prepareDatabase } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { exitOnDataDirLocked } from './db/data-dir-lock.js';
-import { demoLoginsText } from './modules/demo/region.js';
+import { demoLoginsText } from './demo.js';
 import { purgeUploads } from './modules/trainings/uploads.js';
 import { createMailer } from './shared/mailer.js';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
-import { DEMO_PASSWORD } from '../src/modules/demo/region.js';
+import { DEMO_PASSWORD } from '../src/demo.js';
 import { memoryMailer } from '../src/shared/mailer.js';
 import { testConfig } from './config.js';
 import { createTestDatabase, type Engine } from './databases.js';

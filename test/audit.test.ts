@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_REGION_CODE } from '../src/modules/demo/region.js';
+import { DEMO_REGION_CODE } from '../src/demo.js';
 import { feedBytes, feedInputs } from '../src/modules/trainings/feed.js';
 import { AUDITED_ACTIONS, type AuditAction } from '../src/shared/audit.js';
 import { Browser, createTestApp, type TestApp } from './app.js';

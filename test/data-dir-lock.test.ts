@@ -22,7 +22,7 @@ import {
   type LockOwner,
   lockedMessage,
 } from '../src/db/data-dir-lock.js';
-import { DEMO_REGION_CODE } from '../src/modules/demo/region.js';
+import { DEMO_REGION_CODE } from '../src/demo.js';
 import { feedBytes, feedInputs } from '../src/modules/trainings/feed.js';
 import { Browser, createTestApp, type TestApp } from './app.js';
 

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { type Db, kyselyForPostgres } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createPglite, kyselyForPglite } from '../src/db/pglite.js';
-import { seedDemoRegion } from '../src/modules/demo/region.js';
+import { seedDemoRegion } from '../src/demo.js';
 import { referentialsService } from '../src/modules/referentials/service.js';
 
 export type Engine = 'pglite' | 'postgres';

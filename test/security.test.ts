@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseTrustProxy } from '../src/config.js';
-import { DEMO_PASSWORD } from '../src/modules/demo/region.js';
+import { DEMO_PASSWORD } from '../src/demo.js';
 import { safeNext } from '../src/modules/identity/auth-pages.js';
 import { loginThrottle } from '../src/modules/identity/login-throttle.js';
 import { Browser, createTestApp, mergeCookies, type TestApp } from './app.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGINS } from '../src/modules/demo/region.js';
+import { DEMO_LOGINS } from '../src/modules/identity/demo.js';
 import { Browser, createTestApp, type TestApp } from './app.js';
 
 /**

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { prepareDatabase } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
 import { exitOnDataDirLocked } from '../db/data-dir-lock.js';
-import { DEMO_REGION_CODE } from '../modules/demo/region.js';
+import { DEMO_REGION_CODE } from '../demo.js';
 import { feedBytes, feedInputs } from '../modules/trainings/feed.js';
 
 // npm run generate:lheo -- --sessions 200000 --out flux.xml [--seed 7] [--today 2026-11-23]

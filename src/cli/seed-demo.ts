@@ -1,7 +1,7 @@
 import { prepareDatabase } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
 import { exitOnDataDirLocked } from '../db/data-dir-lock.js';
-import { demoLoginsText, seedDemoRegion } from '../modules/demo/region.js';
+import { demoLoginsText, seedDemoRegion } from '../demo.js';
 
 const handle = await prepareDatabase(loadConfig()).catch(exitOnDataDirLocked);
 try {

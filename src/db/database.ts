@@ -4,18 +4,22 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Database } from './schema.js';
+import {
+  DATE_OID,
+  type DatabaseTimeouts,
+  type Db,
+  DEFAULT_DATABASE_TIMEOUTS,
+  INT8_OID,
+  NUMERIC_OID,
+} from './types.js';
 
-export type Db = Kysely<Database>;
+export type { Db } from './types.js';
 
 export interface DatabaseHandle {
   db: Db;
   engine: DatabaseConfig['engine'];
   close(): Promise<void>;
 }
-
-export const INT8_OID = 20;
-export const NUMERIC_OID = 1700;
-export const DATE_OID = 1082;
 
 // Both engines must hand the same JS values to the code: int8 and numeric as numbers
 // (our counts and ids stay far below 2^53), timestamps as Date, calendar dates as 'YYYY-MM-DD'
@@ -84,34 +88,6 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
     end: () => pool.end(),
   };
 }
-
-/**
- * How long the application waits for PostgreSQL, in ms (0: no limit, PostgreSQL's own convention).
- * Without them a database that stops answering held every request, /ready included, past 25 s
- * (issue 8): each request now ends in a French 503 problem instead (web/problem.ts).
- */
-export interface DatabaseTimeouts {
-  /** Opening a connection, or waiting for a free one in the pool. */
-  connectMs: number;
-  /**
-   * One statement, enforced by the server (statement_timeout, which cancels it cleanly) and, a few
-   * seconds later, by the client (query_timeout: a frozen network or server never answers a cancel).
-   */
-  statementMs: number;
-  /**
-   * A transaction left open without a statement (idle_in_transaction_session_timeout), whose locks
-   * would block everyone else. An LHÉO import is one transaction whose connection idles while the
-   * next batch of 250 formations is parsed (well under a second from a file; about 1 MB of XML from a
-   * URL, so 2 minutes leaves room down to ~10 KB/s): the default must stay well above that.
-   */
-  idleInTransactionMs: number;
-}
-
-export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
-  connectMs: 5_000,
-  statementMs: 20_000,
-  idleInTransactionMs: 120_000,
-};
 
 /** The client-side margin after statement_timeout, for a server that cannot even cancel. */
 const CLIENT_MARGIN_MS = 2_000;

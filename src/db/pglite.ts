@@ -5,8 +5,8 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import { DATE_OID, type Db, INT8_OID, NUMERIC_OID } from './database.js';
 import type { Database } from './schema.js';
+import { DATE_OID, type Db, INT8_OID, NUMERIC_OID } from './types.js';
 
 export const pgliteExtensions = { cube, earthdistance, pg_trgm, unaccent };
 

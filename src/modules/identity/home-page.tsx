@@ -1,66 +1,48 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
-import { Alert, InputField } from '../../web/components.js';
+import { Alert } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { formatDateTime } from '../../web/format.js';
 import { ActionButton, CsrfField, Layout } from '../../web/layout.js';
-import { canSeePurchases, importRights, isTrainingOrganisation } from '../trainings/rights.js';
+import type { HomeOffer, HomeTile, MainTask, ModuleContext } from '../module.js';
 import type { IdentityDeps } from './deps.js';
 import { type Actor, currentMembership, isOrgAdmin, ROLES, type Role } from './model.js';
 import { infoOf, uuidParam } from './page-helpers.js';
 
-/**
- * The one task each role comes for, offered first on its home page (issue 9 §6): a counsellor
- * searches a training for the person in front of them, an analyst reads funders and places, a
- * training organisation keeps its offer up to date, an administrator manages the members.
- */
-interface MainTask {
-  title: string;
-  text: string;
-  links: { href: string; label: string }[];
-  /** The training search form itself, on the page. */
-  search?: boolean;
+/** Identity's tasks: administering the platform, or the members of one's organisation. */
+function identityTasks(actor: Actor): MainTask[] {
+  if (actor.isSuperAdmin)
+    return [
+      {
+        rank: 100,
+        title: 'Administrer la plateforme',
+        text: 'Créez les organisations partenaires et invitez leurs premiers administrateurs.',
+        links: [
+          { href: '/organisations/nouvelle', label: 'Créer une organisation' },
+          { href: '/organisations', label: 'Organisations partenaires' },
+        ],
+      },
+    ];
+  if (currentMembership(actor)?.role === 'administrateur')
+    return [
+      {
+        rank: 90,
+        title: 'Gérer les membres de votre organisation',
+        text: 'Invitez vos collègues, changez leurs rôles, retirez ceux qui sont partis.',
+        links: [{ href: '/membres', label: 'Membres de mon organisation' }],
+      },
+    ];
+  return [];
 }
 
-export function mainTask(actor: Actor): MainTask | null {
-  const current = currentMembership(actor);
-  if (actor.isSuperAdmin)
-    return {
-      title: 'Administrer la plateforme',
-      text: 'Créez les organisations partenaires et invitez leurs premiers administrateurs.',
-      links: [
-        { href: '/organisations/nouvelle', label: 'Créer une organisation' },
-        { href: '/organisations', label: 'Organisations partenaires' },
-      ],
-    };
-  if (!current) return null;
-  if (current.role === 'administrateur')
-    return {
-      title: 'Gérer les membres de votre organisation',
-      text: 'Invitez vos collègues, changez leurs rôles, retirez ceux qui sont partis.',
-      links: [{ href: '/membres', label: 'Membres de mon organisation' }],
-    };
-  if (isTrainingOrganisation(actor))
-    return {
-      title: 'Tenir à jour votre offre de formation',
-      text: 'Vos formations, leurs sessions et leurs places, telles que les conseillers les voient.',
-      links: [
-        { href: '/mon-offre', label: 'Mon offre de formation' },
-        ...(importRights(actor) ? [{ href: '/formations/imports', label: 'Importer un flux LHÉO' }] : []),
-      ],
-    };
-  if (current.role === 'analyste' && canSeePurchases(actor))
-    return {
-      title: 'Suivre les financeurs et les places',
-      text: 'Les places achetées par financeur, territoire, métier et trimestre.',
-      links: [{ href: '/financeurs', label: 'Financeurs et places' }],
-    };
-  return {
-    title: 'Rechercher une formation',
-    text: 'Un métier, une formation ou une compétence, autour d’une commune.',
-    links: [],
-    search: true,
-  };
+/**
+ * The one task a person comes for (module.ts, MainTask): the highest-ranked of what identity and
+ * the other modules offer. A member with no organisation chosen gets none.
+ */
+export function mainTask(actor: Actor, offers: HomeOffer[]): MainTask | null {
+  if (!actor.isSuperAdmin && !currentMembership(actor)) return null;
+  const tasks = [...identityTasks(actor), ...offers.flatMap((o) => o.tasks ?? [])];
+  return tasks.sort((a, b) => b.rank - a.rank)[0] ?? null;
 }
 
 function MainTaskSection({ task }: { task: MainTask }) {
@@ -72,26 +54,8 @@ function MainTaskSection({ task }: { task: MainTask }) {
       <p class="fr-callout__text" safe>
         {task.text}
       </p>
-      {task.search ? (
-        <form method="get" action="/formations" role="search" aria-label="Recherche de formations">
-          <div class="fr-grid-row fr-grid-row--gutters">
-            <div class="fr-col-12 fr-col-md-5">
-              <InputField
-                name="q"
-                label="Métier, formation, compétence"
-                hint="Ex. : aide-soignant, cariste"
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-4">
-              <InputField name="commune" label="Autour de la commune" hint="Nom ou code INSEE" />
-            </div>
-            <div class="fr-col-12 fr-col-md-3 fr-mt-md-7w">
-              <button type="submit" class="fr-btn">
-                Rechercher
-              </button>
-            </div>
-          </div>
-        </form>
+      {task.form ? (
+        task.form
       ) : (
         <ul class="fr-btns-group fr-btns-group--inline-md">
           {task.links.map((l, i) => (
@@ -107,7 +71,11 @@ function MainTaskSection({ task }: { task: MainTask }) {
   );
 }
 
-export async function homePage(app: FastifyInstance, { identity }: IdentityDeps) {
+export async function homePage(
+  app: FastifyInstance,
+  { identity }: IdentityDeps,
+  homeOffers: ModuleContext['homeOffers'],
+) {
   app.get('/', { config: { access: 'user' } }, async (request, reply) => {
     const actor = request.actor!;
     const ctx = pageContext(request, reply);
@@ -117,13 +85,10 @@ export async function homePage(app: FastifyInstance, { identity }: IdentityDeps)
     // Several organisations and none chosen yet (at login, or after leaving one): the person
     // chooses here before acting, and nothing is done for an organisation in the meantime.
     const mustChoose = !current && actor.memberships.length > 0;
-    const task = mustChoose ? null : mainTask(actor);
-    const tiles: { href: string; title: string; desc: string }[] = [
-      {
-        href: '/formations',
-        title: 'Formations',
-        desc: 'L’offre de formation de la région, ses sessions et ses places.',
-      },
+    const offers = homeOffers(actor);
+    const task = mustChoose ? null : mainTask(actor, offers);
+    const tiles: HomeTile[] = [
+      ...offers.flatMap((o) => o.tiles ?? []),
       {
         href: '/organisations',
         title: 'Organisations partenaires',

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../config.js';
+import type { ModuleContext } from '../module.js';
 import { auditPage } from './audit-page.js';
 import { authPages } from './auth-pages.js';
 import type { IdentityDeps } from './deps.js';
@@ -8,8 +8,13 @@ import { memberPages } from './member-pages.js';
 import { organisationPages } from './organisation-pages.js';
 import { tokenPages } from './token-pages.js';
 
-export async function identityPages(app: FastifyInstance, services: IdentityDeps, config: Config) {
+export async function identityPages(
+  app: FastifyInstance,
+  services: IdentityDeps,
+  { config, homeOffers }: ModuleContext,
+) {
   await authPages(app, services, config);
-  for (const register of [homePage, organisationPages, memberPages, auditPage]) await register(app, services);
+  await homePage(app, services, homeOffers);
+  for (const register of [organisationPages, memberPages, auditPage]) await register(app, services);
   await tokenPages(app, services, config);
 }

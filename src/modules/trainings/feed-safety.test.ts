@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
 import { testEngines } from '../../../test/databases.js';
-import { DEMO_REGION_CODE } from '../demo/region.js';
+import { DEMO_REGION_CODE } from '../../demo.js';
 import { feedInputs } from './feed.js';
 import { importLheo } from './importer.js';
 import { generateFeed } from './lheo/generate.js';

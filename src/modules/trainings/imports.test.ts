@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
 import { createTestDatabase, testEngines } from '../../../test/databases.js';
 import { migrations } from '../../db/migrate.js';
-import { DEMO_REGION_CODE } from '../demo/region.js';
+import { DEMO_REGION_CODE } from '../../demo.js';
 import { feedBytes, feedInputs } from './feed.js';
 
 /**

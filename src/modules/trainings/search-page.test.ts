@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
 import { testEngines } from '../../../test/databases.js';
 import { pageWindow } from '../../web/pagination.js';
-import { DEMO_FEATURED_TRADES } from '../demo/region.js';
+import { DEMO_FEATURED_TRADES } from './demo.js';
 import { generateFeed } from './lheo/generate.js';
 import { hoursText, nextSessionText, resultCount, searchReturnUrl } from './search-page.js';
 import { fundedPlacesTotal, sessionRecruitment } from './training-page.js';

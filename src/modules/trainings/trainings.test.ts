@@ -4,7 +4,7 @@ import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
 import { testEngines } from '../../../test/databases.js';
 import { lheoXsdErrors } from '../../../test/lheo-xsd.js';
 import type { Db } from '../../db/database.js';
-import { DEMO_REGION_CODE } from '../demo/region.js';
+import { DEMO_REGION_CODE } from '../../demo.js';
 import { feedBytes, feedInputs } from './feed.js';
 import { importLheo } from './importer.js';
 import { PLATFORM } from './rights.js';

@@ -1,6 +1,30 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { DemoInvitation, DemoOrganisation, DemoUser } from './region.js';
+import type { OrganisationKind, Role } from './model.js';
+
+export interface DemoOrganisation {
+  name: string;
+  kind: OrganisationKind;
+  siret: string | null;
+  communeCode: string;
+  email: string;
+  phone: string;
+}
+export interface DemoUser {
+  email: string;
+  firstName: string;
+  lastName: string;
+  memberships: { organisationIndex: number; role: Role }[];
+  superAdmin: boolean;
+}
+
+/** An invitation waiting for its answer (issue 8: an existing account joins only if it accepts). */
+export interface DemoInvitation {
+  email: string;
+  organisationIndex: number;
+  role: Role;
+  invitedBy: string;
+}
 
 export function demoRepository(db: Db) {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isValidSiret } from '../../shared/siret.js';
-import { organisationKinds, SIRET_REQUIRED } from '../identity/model.js';
-import { DEMO_LOGINS, generateDemoRegion } from './region.js';
+import { DEMO_LOGINS, generateDemoRegion } from './demo.js';
+import { organisationKinds, SIRET_REQUIRED } from './model.js';
 
 const communes = Array.from({ length: 60 }, (_, i) => ({
   code: String(69001 + i),
@@ -20,7 +20,7 @@ describe('demo region generator', () => {
   });
 
   it('creates about 40 organisations of every kind, each with an administrator', () => {
-    const { organisations, users } = generateDemoRegion(communes, 'Auvergne-Rhône-Alpes');
+    const { organisations, users } = generateDemoRegion(communes, 'Auvergne-Rhône-Alpes', 2026);
     expect(organisations.length).toBeGreaterThanOrEqual(38);
     expect(new Set(organisations.map((o) => o.kind))).toEqual(new Set(organisationKinds));
     organisations.forEach((o, index) => {

@@ -1,17 +1,15 @@
 import { Faker, fr } from '@faker-js/faker';
-import type { Db } from '../../db/database.js';
 import { completeLuhn } from '../../shared/siret.js';
 import { searchForm } from '../../shared/text.js';
-import { hashPassword } from '../identity/credentials.js';
-import type { OrganisationKind, Role } from '../identity/model.js';
-import { feedBytes, feedInputs } from '../trainings/feed.js';
-import { importLheo } from '../trainings/importer.js';
-import { PLATFORM } from '../trainings/rights.js';
-import { demoRepository } from './repository.js';
-
-export const DEMO_SEED = 2026;
-export const DEMO_REGION_CODE = '84'; // Auvergne-Rhône-Alpes
-export const DEMO_PASSWORD = 'Passerelle-Demo-2026!';
+import type { DemoContext } from '../module.js';
+import { hashPassword } from './credentials.js';
+import {
+  type DemoInvitation,
+  type DemoOrganisation,
+  type DemoUser,
+  demoRepository,
+} from './demo-repository.js';
+import type { OrganisationKind, Role } from './model.js';
 
 /** The accounts printed at start: one per kind of user, so each role can be tried at once. */
 export const DEMO_LOGINS = [
@@ -58,30 +56,6 @@ interface Commune {
   population: number;
 }
 
-export interface DemoOrganisation {
-  name: string;
-  kind: OrganisationKind;
-  siret: string | null;
-  communeCode: string;
-  email: string;
-  phone: string;
-}
-export interface DemoUser {
-  email: string;
-  firstName: string;
-  lastName: string;
-  memberships: { organisationIndex: number; role: Role }[];
-  superAdmin: boolean;
-}
-
-/** An invitation waiting for its answer (issue 8: an existing account joins only if it accepts). */
-export interface DemoInvitation {
-  email: string;
-  organisationIndex: number;
-  role: Role;
-  invitedBy: string;
-}
-
 function nameFor(kind: OrganisationKind, town: string, f: Faker, regionName: string): string {
   const company = () => f.company.name().replace(/ et /g, ' & ');
   switch (kind) {
@@ -119,7 +93,7 @@ function nameFor(kind: OrganisationKind, town: string, f: Faker, regionName: str
 const slug = (s: string) => searchForm(s).replace(/ /g, '-');
 
 /** Pure: the same seed and communes always give the same region. */
-export function generateDemoRegion(communes: Commune[], regionName: string, seed = DEMO_SEED) {
+export function generateDemoRegion(communes: Commune[], regionName: string, seed: number) {
   const f = new Faker({ locale: [fr] });
   f.seed(seed);
   const weighted = communes.map((c) => ({ value: c, weight: Math.max(1, Math.sqrt(c.population)) }));
@@ -211,76 +185,21 @@ export function generateDemoRegion(communes: Commune[], regionName: string, seed
   return { organisations, users, invitations };
 }
 
-/** Seeds the demo region into an empty database (one transaction). Returns false if data exists already. */
-export async function seedDemoRegion(db: Db, log: (line: string) => void = console.log): Promise<boolean> {
-  const repo = demoRepository(db);
+/**
+ * The demo region's partners: ~40 organisations of every kind in its towns, their members and a
+ * pending invitation (one transaction). Returns false when organisations exist already: the demo
+ * is then left as it is.
+ */
+export async function seedDemoOrganisations(ctx: DemoContext): Promise<boolean> {
+  const repo = demoRepository(ctx.db);
   if (await repo.hasOrganisations()) return false;
-  const { regionName, communes } = await repo.regionAndTowns(DEMO_REGION_CODE, 5000);
-  const region = generateDemoRegion(communes, regionName);
+  const { regionName, communes } = await repo.regionAndTowns(ctx.regionCode, 5000);
+  const region = generateDemoRegion(communes, regionName, ctx.seed);
   // One hash for every demo account: argon2 is deliberately slow, and these passwords are public anyway.
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await repo.insertRegion(region, passwordHash, DEMO_SEED);
-  log(
-    `Région de démonstration créée : ${region.organisations.length} organisations, ${region.users.length} utilisateurs (graine ${DEMO_SEED}).`,
+  const passwordHash = await hashPassword(ctx.password);
+  await repo.insertRegion(region, passwordHash, ctx.seed);
+  ctx.log(
+    `Région de démonstration créée : ${region.organisations.length} organisations, ${region.users.length} utilisateurs (graine ${ctx.seed}).`,
   );
-  await seedDemoCatalogue(db, log);
   return true;
-}
-
-export const DEMO_SESSIONS = 2000;
-
-/**
- * The trades the search page's hint suggests, each offered in the region's biggest towns (a
- * counsellor trying the hint must find trainings near Lyon, Saint-Étienne, Grenoble…), whatever
- * the seeded draw gave. Each is the start of a ROME appellation label.
- */
-export const DEMO_FEATURED_TRADES = [
-  'aide-soignant',
-  'cariste',
-  'électricien / électricienne bâtiment',
-  'soudeur',
-];
-export const DEMO_FEATURED_TOWNS = 6;
-
-/**
- * The demo catalogue: a generated LHÉO feed (~2,000 sessions) published by the demo's training
- * organisations, imported through the real importer, as the Carif-Oref feed would be.
- */
-export async function seedDemoCatalogue(
-  db: Db,
-  log: (line: string) => void = console.log,
-  today = new Date().toISOString().slice(0, 10),
-) {
-  const inputs = await feedInputs(db, DEMO_REGION_CODE);
-  const options = {
-    seed: DEMO_SEED,
-    sessions: DEMO_SESSIONS,
-    appellations: inputs.appellations,
-    communes: inputs.communes,
-    providers: inputs.providers,
-    today,
-    numberPrefix: 'DEMO',
-    seededOverlap: true,
-    featured: { trades: DEMO_FEATURED_TRADES, towns: DEMO_FEATURED_TOWNS },
-  };
-  const outcome = await importLheo(db, {
-    source: 'carif-oref-demo',
-    mode: 'full',
-    fileName: 'flux-demo.xml',
-    sizeBytes: 0,
-    open: () => feedBytes(options),
-    maxBytes: Number.MAX_SAFE_INTEGER,
-    // The demo's Carif-Oref feed: declared by the platform, as the import CLI declares one.
-    by: PLATFORM,
-  });
-  log(
-    `Offre de formation de démonstration : ${outcome.counts.created} formations, ${outcome.counts.actions} actions, ${outcome.counts.sessions} sessions.`,
-  );
-}
-
-export function demoLoginsText(): string {
-  return [
-    `Comptes de démonstration (mot de passe commun : ${DEMO_PASSWORD})`,
-    ...DEMO_LOGINS.map((l) => `  • ${l.email.padEnd(42)} ${l.role}`),
-  ].join('\n');
 }
