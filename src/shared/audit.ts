@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * matrix turns into a failing test naming the route (issue 8, hole 13: 345 session edits, a text
  * edit, the members, tokens, audit log, purchases and catalogue exports left no line).
  *
- * Reads are written by the app after a successful answer and before it is sent (see app.ts); writes
+ * Reads are written by the app after a successful answer and before it is sent (identity/hooks.ts); writes
  * by the service, inside the write's own transaction, so the line commits or rolls back with it.
  */
 
