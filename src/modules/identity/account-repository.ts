@@ -62,11 +62,8 @@ export function accountRepository(db: Db) {
     ) {
       await tx
         .updateTable('app_user')
-        .set({
-          ...(values.firstName !== undefined ? { first_name: values.firstName } : {}),
-          ...(values.lastName !== undefined ? { last_name: values.lastName } : {}),
-          ...(values.passwordHash !== undefined ? { password_hash: values.passwordHash } : {}),
-        })
+        // Kysely leaves undefined values out of the SET list: a field absent here is not changed.
+        .set({ first_name: values.firstName, last_name: values.lastName, password_hash: values.passwordHash })
         .where('id', '=', id)
         .execute();
     },

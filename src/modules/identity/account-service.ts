@@ -81,7 +81,6 @@ export function accountService({ deps, repo, loginFailures, change, passwordLink
         await repo.updateUser(tx, user.id, { passwordHash: hash });
         await repo.deleteUserSessions(tx, user.id, actor.sessionId);
         return {
-          result: undefined,
           audit: { action: 'auth.password_changed', subjectType: 'user', subjectId: user.id },
         };
       });
@@ -104,7 +103,6 @@ export function accountService({ deps, repo, loginFailures, change, passwordLink
       await change(actor, async (tx) => {
         await repo.updateUser(tx, userId, { firstName, lastName });
         return {
-          result: undefined,
           audit: { action: 'user.profile_updated', subjectType: 'user', subjectId: userId },
         };
       });

@@ -1,6 +1,6 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { Database } from '../../db/schema.js';
+import type { Database, OrganisationTable } from '../../db/schema.js';
 import { markAudited } from '../../shared/audit.js';
 import { type Executor, PAGE_SIZE } from './executor.js';
 import type { MembershipSummary, OrganisationKind, Role } from './model.js';
@@ -16,6 +16,23 @@ export interface OrganisationRow {
   email: string | null;
   phone: string | null;
   memberCount: number;
+}
+
+/** What a person enters about an organisation (the rest is computed). */
+type OrganisationFields = Omit<OrganisationRow, 'id' | 'memberCount' | 'communeName' | 'departmentCode'>;
+
+/** The organisation table's columns for these fields, one mapping for the insert and the update. */
+function organisationColumns(values: OrganisationFields): Insertable<OrganisationTable>;
+function organisationColumns(values: Partial<OrganisationFields>): Updateable<OrganisationTable>;
+function organisationColumns(values: Partial<OrganisationFields>): Updateable<OrganisationTable> {
+  return {
+    name: values.name,
+    kind: values.kind,
+    siret: values.siret,
+    commune_code: values.communeCode,
+    email: values.email,
+    phone: values.phone,
+  };
 }
 
 type OrganisationFilter = (
@@ -94,41 +111,20 @@ export function organisationRepository(db: Db) {
         ?.id;
     },
 
-    async insertOrganisation(
-      tx: Executor,
-      values: Omit<OrganisationRow, 'id' | 'memberCount' | 'communeName' | 'departmentCode'>,
-    ) {
+    async insertOrganisation(tx: Executor, values: OrganisationFields) {
       const row = await tx
         .insertInto('organisation')
-        .values({
-          name: values.name,
-          kind: values.kind,
-          siret: values.siret,
-          commune_code: values.communeCode,
-          email: values.email,
-          phone: values.phone,
-        })
+        .values(organisationColumns(values))
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;
     },
 
-    async updateOrganisation(
-      tx: Executor,
-      id: string,
-      values: Partial<Omit<OrganisationRow, 'id' | 'memberCount' | 'communeName' | 'departmentCode'>>,
-    ) {
+    async updateOrganisation(tx: Executor, id: string, values: Partial<OrganisationFields>) {
       await tx
         .updateTable('organisation')
-        .set({
-          ...(values.name !== undefined ? { name: values.name } : {}),
-          ...(values.kind !== undefined ? { kind: values.kind } : {}),
-          ...(values.siret !== undefined ? { siret: values.siret } : {}),
-          ...(values.communeCode !== undefined ? { commune_code: values.communeCode } : {}),
-          ...(values.email !== undefined ? { email: values.email } : {}),
-          ...(values.phone !== undefined ? { phone: values.phone } : {}),
-          updated_at: new Date(),
-        })
+        // Kysely leaves undefined values out of the SET list: a field absent here is not changed.
+        .set({ ...organisationColumns(values), updated_at: new Date() })
         .where('id', '=', id)
         .execute();
     },

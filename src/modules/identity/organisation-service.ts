@@ -97,7 +97,6 @@ export function organisationService({ repo, change }: IdentityContext) {
           ...(patch.phone !== undefined ? { phone: patch.phone || null } : {}),
         });
         return {
-          result: undefined,
           audit: {
             action: 'organisation.updated',
             subjectType: 'organisation',
@@ -134,7 +133,6 @@ export function organisationService({ repo, change }: IdentityContext) {
         }
         await repo.updateMembership(tx, userId, organisationId, role);
         return {
-          result: undefined,
           audit: {
             action: 'membership.role_changed',
             subjectType: 'user',
@@ -157,7 +155,6 @@ export function organisationService({ repo, change }: IdentityContext) {
         }
         await repo.deleteMembership(tx, userId, organisationId);
         return {
-          result: undefined,
           audit: {
             action: 'membership.removed',
             subjectType: 'user',

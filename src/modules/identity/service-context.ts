@@ -38,6 +38,12 @@ export function actorAudit(
 export type ChangeAudit = Omit<AuditRecord, keyof ReturnType<typeof actorAudit>> &
   Partial<Pick<AuditRecord, 'actorOrganisationId'>>;
 
+/** What a state change records: its audit line, and the outbox event that others react to. */
+interface Recorded {
+  audit: ChangeAudit;
+  event?: Record<string, unknown>;
+}
+
 export function requireOrgAdmin(actor: Actor, organisationId: string) {
   if (!isOrgAdmin(actor, organisationId))
     throw forbidden('Réservé aux administrateurs de cette organisation.');
@@ -65,15 +71,13 @@ export function identityContext(deps: IdentityDeps) {
     deps.loginAccountLimit ?? { max: Number.POSITIVE_INFINITY, windowMs: 0 },
   );
 
-  /** Runs a state change, its audit line and its outbox event in one transaction. */
-  function change<T>(
-    actor: Actor,
-    fn: (tx: Executor) => Promise<{
-      result: T;
-      audit: ChangeAudit;
-      event?: Record<string, unknown>;
-    }>,
-  ): Promise<T> {
+  /**
+   * Runs a state change, its audit line and its outbox event in one transaction; resolves to the
+   * change's result, if it has one.
+   */
+  function change<T>(actor: Actor, fn: (tx: Executor) => Promise<Recorded & { result: T }>): Promise<T>;
+  function change(actor: Actor, fn: (tx: Executor) => Promise<Recorded>): Promise<void>;
+  function change(actor: Actor, fn: (tx: Executor) => Promise<Recorded & { result?: unknown }>) {
     return repo.transaction(async (tx) => {
       const { result, audit, event } = await fn(tx);
       await repo.audit(tx, { ...actorAudit(actor), ...audit });

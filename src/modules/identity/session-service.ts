@@ -98,7 +98,6 @@ export function sessionService({ deps, repo, loginFailures, change }: IdentityCo
       await change({ ...actor, organisationId }, async (tx) => {
         await repo.setSessionOrganisation(sessionId, organisationId, tx);
         return {
-          result: undefined,
           audit: {
             action: 'auth.organisation_chosen',
             subjectType: 'organisation',

@@ -80,7 +80,6 @@ export function tokenService({ repo, change }: IdentityContext) {
         if (!(await repo.revokeApiToken(tx, organisationId, tokenId)))
           throw notFound('Jeton introuvable ou déjà révoqué.');
         return {
-          result: undefined,
           audit: {
             action: 'api_token.revoked',
             subjectType: 'api_token',
