@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { type Static, Type } from 'typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { IdentityDeps } from './deps.js';
+import { type Checked, created, noContent, routeOptions } from './route-helpers.js';
 import {
   ApiToken,
   ApiTokenCreate,
@@ -34,13 +35,14 @@ const Me = Type.Object({
   ),
 });
 
-type P<T> = Static<T extends import('typebox').TSchema ? T : never>;
-const tags = ['Organisations et utilisateurs'];
+/** The organisation a route's path names (`:orgId`). */
+const orgIdOf = (request: FastifyRequest) => (request.params as Checked<typeof OrgParams>).orgId;
+const options = routeOptions(['Organisations et utilisateurs']);
 
 export async function identityApiRoutes(app: FastifyInstance, { identity }: IdentityDeps) {
   app.get(
     '/me',
-    { config: { access: 'user' }, schema: { tags, summary: 'Qui suis-je', response: { 200: Me } } },
+    options({ access: 'user' }, { summary: 'Qui suis-je', response: { 200: Me } }),
     async (request) => {
       const a = request.actor!;
       return {
@@ -56,238 +58,205 @@ export async function identityApiRoutes(app: FastifyInstance, { identity }: Iden
 
   app.get(
     '/organisations',
-    {
-      config: { access: 'user' },
-      schema: {
-        tags,
+    options(
+      { access: 'user' },
+      {
         summary: 'Annuaire des organisations partenaires',
         querystring: OrganisationQuery,
         response: { 200: Page(Organisation) },
       },
-    },
+    ),
     async (request) =>
-      identity.listOrganisations(request.actor!, request.query as P<typeof OrganisationQuery>),
+      identity.listOrganisations(request.actor!, request.query as Checked<typeof OrganisationQuery>),
   );
   app.post(
     '/organisations',
-    {
-      config: { access: 'super-admin' },
-      schema: {
-        tags,
-        summary: 'Créer une organisation',
-        body: OrganisationInput,
-        response: { 201: Organisation },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(await identity.createOrganisation(request.actor!, request.body as P<typeof OrganisationInput>)),
+    options(
+      { access: 'super-admin' },
+      { summary: 'Créer une organisation', body: OrganisationInput, response: { 201: Organisation } },
+    ),
+    created((request) =>
+      identity.createOrganisation(request.actor!, request.body as Checked<typeof OrganisationInput>),
+    ),
   );
   app.get(
     '/organisations/:orgId',
-    { config: { access: 'user' }, schema: { tags, params: OrgParams, response: { 200: Organisation } } },
-    async (request) =>
-      identity.getOrganisation(request.actor!, (request.params as P<typeof OrgParams>).orgId),
+    options({ access: 'user' }, { params: OrgParams, response: { 200: Organisation } }),
+    async (request) => identity.getOrganisation(request.actor!, orgIdOf(request)),
   );
   app.patch(
     '/organisations/:orgId',
-    {
-      config: { access: 'user' },
-      schema: {
-        tags,
+    options(
+      { access: 'user' },
+      {
         summary: 'Modifier une organisation (ses administrateurs)',
         params: OrgParams,
         body: OrganisationPatch,
         response: { 200: Organisation },
       },
-    },
+    ),
     async (request) =>
       identity.updateOrganisation(
         request.actor!,
-        (request.params as P<typeof OrgParams>).orgId,
-        request.body as P<typeof OrganisationPatch>,
+        orgIdOf(request),
+        request.body as Checked<typeof OrganisationPatch>,
       ),
   );
 
   app.get(
     '/organisations/:orgId/members',
-    {
-      config: { access: 'user', audit: 'members.read' },
-      schema: { tags, params: OrgParams, response: { 200: Type.Array(Member) } },
-    },
-    async (request) => identity.listMembers(request.actor!, (request.params as P<typeof OrgParams>).orgId),
+    options(
+      { access: 'user', audit: 'members.read' },
+      { params: OrgParams, response: { 200: Type.Array(Member) } },
+    ),
+    async (request) => identity.listMembers(request.actor!, orgIdOf(request)),
   );
   app.post(
     '/organisations/:orgId/members',
-    {
-      config: { access: 'user' },
-      schema: {
-        tags,
+    options(
+      { access: 'user' },
+      {
         summary: 'Inviter une personne (membre une fois l’invitation acceptée ; session, pas jeton)',
         params: OrgParams,
         body: MemberInvite,
         response: { 201: Type.Object({ invitationId: Uuid }) },
       },
-    },
-    async (request, reply) => {
-      const created = await identity.inviteMember(
-        request.actor!,
-        (request.params as P<typeof OrgParams>).orgId,
-        request.body as P<typeof MemberInvite>,
-      );
-      return reply.status(201).send(created);
-    },
+    ),
+    created((request) =>
+      identity.inviteMember(request.actor!, orgIdOf(request), request.body as Checked<typeof MemberInvite>),
+    ),
   );
   app.get(
     '/organisations/:orgId/invitations',
-    {
-      config: { access: 'user', audit: 'members.read' },
-      schema: {
-        tags,
+    options(
+      { access: 'user', audit: 'members.read' },
+      {
         summary: 'Invitations en attente (administrateurs)',
         params: OrgParams,
         response: { 200: Type.Array(Invitation) },
       },
-    },
-    async (request) =>
-      identity.listInvitations(request.actor!, (request.params as P<typeof OrgParams>).orgId),
+    ),
+    async (request) => identity.listInvitations(request.actor!, orgIdOf(request)),
   );
   app.delete(
     '/organisations/:orgId/invitations/:invitationId',
-    {
-      config: { access: 'user' },
-      schema: { tags, summary: 'Révoquer une invitation en attente', params: OrgInvitationParams },
-    },
-    async (request, reply) => {
-      const { orgId, invitationId } = request.params as P<typeof OrgInvitationParams>;
-      await identity.revokeInvitation(request.actor!, orgId, invitationId);
-      return reply.status(204).send();
-    },
+    options(
+      { access: 'user' },
+      { summary: 'Révoquer une invitation en attente', params: OrgInvitationParams },
+    ),
+    noContent((request) => {
+      const { orgId, invitationId } = request.params as Checked<typeof OrgInvitationParams>;
+      return identity.revokeInvitation(request.actor!, orgId, invitationId);
+    }),
   );
   app.get(
     '/me/invitations',
-    {
-      config: { access: 'user' },
-      schema: {
-        tags,
+    options(
+      { access: 'user' },
+      {
         summary: 'Mes invitations en attente (session d’une personne)',
         response: { 200: Type.Array(Invitation) },
       },
-    },
+    ),
     async (request) => identity.myInvitations(request.actor!),
   );
   app.post(
     '/me/invitations/:invitationId/acceptance',
-    {
-      config: { access: 'user' },
-      schema: {
-        tags,
+    options(
+      { access: 'user' },
+      {
         summary: 'Accepter une invitation (la personne invitée elle-même, jamais un jeton)',
         params: InvitationParams,
       },
-    },
-    async (request, reply) => {
-      await identity.acceptInvitation(
+    ),
+    noContent((request) =>
+      identity.acceptInvitation(
         request.actor!,
-        (request.params as P<typeof InvitationParams>).invitationId,
-      );
-      return reply.status(204).send();
-    },
+        (request.params as Checked<typeof InvitationParams>).invitationId,
+      ),
+    ),
   );
   app.post(
     '/me/invitations/:invitationId/refusal',
-    {
-      config: { access: 'user' },
-      schema: { tags, summary: 'Refuser une invitation', params: InvitationParams },
-    },
-    async (request, reply) => {
-      await identity.declineInvitation(
+    options({ access: 'user' }, { summary: 'Refuser une invitation', params: InvitationParams }),
+    noContent((request) =>
+      identity.declineInvitation(
         request.actor!,
-        (request.params as P<typeof InvitationParams>).invitationId,
-      );
-      return reply.status(204).send();
-    },
+        (request.params as Checked<typeof InvitationParams>).invitationId,
+      ),
+    ),
   );
   app.patch(
     '/organisations/:orgId/members/:userId',
-    {
-      config: { access: 'user' },
-      schema: { tags, summary: 'Changer le rôle d’un membre', params: MemberParams, body: RoleChange },
-    },
-    async (request, reply) => {
-      const { orgId, userId } = request.params as P<typeof MemberParams>;
-      await identity.changeMemberRole(
+    options(
+      { access: 'user' },
+      { summary: 'Changer le rôle d’un membre', params: MemberParams, body: RoleChange },
+    ),
+    noContent((request) => {
+      const { orgId, userId } = request.params as Checked<typeof MemberParams>;
+      return identity.changeMemberRole(
         request.actor!,
         orgId,
         userId,
-        (request.body as P<typeof RoleChange>).role,
+        (request.body as Checked<typeof RoleChange>).role,
       );
-      return reply.status(204).send();
-    },
+    }),
   );
   app.delete(
     '/organisations/:orgId/members/:userId',
-    { config: { access: 'user' }, schema: { tags, summary: 'Retirer un membre', params: MemberParams } },
-    async (request, reply) => {
-      const { orgId, userId } = request.params as P<typeof MemberParams>;
-      await identity.removeMember(request.actor!, orgId, userId);
-      return reply.status(204).send();
-    },
+    options({ access: 'user' }, { summary: 'Retirer un membre', params: MemberParams }),
+    noContent((request) => {
+      const { orgId, userId } = request.params as Checked<typeof MemberParams>;
+      return identity.removeMember(request.actor!, orgId, userId);
+    }),
   );
 
   app.get(
     '/organisations/:orgId/api-tokens',
-    {
-      config: { access: 'user', audit: 'api_tokens.read' },
-      schema: { tags, params: OrgParams, response: { 200: Type.Array(ApiToken) } },
-    },
-    async (request) => identity.listApiTokens(request.actor!, (request.params as P<typeof OrgParams>).orgId),
+    options(
+      { access: 'user', audit: 'api_tokens.read' },
+      { params: OrgParams, response: { 200: Type.Array(ApiToken) } },
+    ),
+    async (request) => identity.listApiTokens(request.actor!, orgIdOf(request)),
   );
   app.post(
     '/organisations/:orgId/api-tokens',
-    {
-      config: { access: 'user' },
-      schema: {
-        tags,
+    options(
+      { access: 'user' },
+      {
         summary: 'Créer un jeton d’API (affiché une seule fois)',
         params: OrgParams,
         body: ApiTokenCreate,
         response: { 201: Type.Object({ id: Uuid, token: Type.String() }) },
       },
-    },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await identity.createApiToken(
-            request.actor!,
-            (request.params as P<typeof OrgParams>).orgId,
-            request.body as P<typeof ApiTokenCreate>,
-          ),
-        ),
+    ),
+    created((request) =>
+      identity.createApiToken(
+        request.actor!,
+        orgIdOf(request),
+        request.body as Checked<typeof ApiTokenCreate>,
+      ),
+    ),
   );
   app.delete(
     '/organisations/:orgId/api-tokens/:tokenId',
-    { config: { access: 'user' }, schema: { tags, summary: 'Révoquer un jeton', params: TokenParams } },
-    async (request, reply) => {
-      const { orgId, tokenId } = request.params as P<typeof TokenParams>;
-      await identity.revokeApiToken(request.actor!, orgId, tokenId);
-      return reply.status(204).send();
-    },
+    options({ access: 'user' }, { summary: 'Révoquer un jeton', params: TokenParams }),
+    noContent((request) => {
+      const { orgId, tokenId } = request.params as Checked<typeof TokenParams>;
+      return identity.revokeApiToken(request.actor!, orgId, tokenId);
+    }),
   );
 
   app.get(
     '/audit-log',
-    {
-      config: { access: 'user', audit: 'audit_log.read' },
-      schema: {
-        tags,
+    options(
+      { access: 'user', audit: 'audit_log.read' },
+      {
         summary: 'Journal d’audit (super-admin : tout ; administrateur : son organisation)',
         querystring: AuditQuery,
         response: { 200: Page(AuditEntry) },
       },
-    },
-    async (request) => identity.listAudit(request.actor!, request.query as P<typeof AuditQuery>),
+    ),
+    async (request) => identity.listAudit(request.actor!, request.query as Checked<typeof AuditQuery>),
   );
 }
