@@ -5,7 +5,7 @@ import { type LoginLimit, loginThrottle } from './login-throttle.js';
 import { type Actor, isOrgAdmin } from './model.js';
 import { type AuditRecord, type Executor, identityRepository } from './repository.js';
 
-export interface IdentityDeps {
+export interface IdentityServiceOptions {
   db: Db;
   mailer: Mailer;
   secret: string;
@@ -65,7 +65,7 @@ export function requirePerson(actor: Actor): asserts actor is Actor & { userId: 
  * What the identity services share: the repository, the login throttle (a login counts failures,
  * a password set by mailed link clears them), the transaction that records each change.
  */
-export function identityContext(deps: IdentityDeps) {
+export function identityContext(deps: IdentityServiceOptions) {
   const repo = identityRepository(deps.db);
   const loginFailures = loginThrottle(
     deps.loginAccountLimit ?? { max: Number.POSITIVE_INFINITY, windowMs: 0 },
