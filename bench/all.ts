@@ -10,7 +10,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !modules.some((m) => m.name === name));
 if (unknown.length) {
-  console.error(`Module inconnu : ${unknown.join(', ')}. Modules : ${modules.map((m) => m.name).join(', ')}.`);
+  console.error(
+    `Module inconnu : ${unknown.join(', ')}. Modules : ${modules.map((m) => m.name).join(', ')}.`,
+  );
   process.exit(2);
 }
 for (const module of modules) {
