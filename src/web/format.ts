@@ -50,8 +50,11 @@ export function formatNumber(value: number, fractionDigits?: number): string {
   });
 }
 
-/** « 1 formation », « 2 formations », « Aucune formation »: a count with its noun agreed. */
+/**
+ * « 1 formation », « 2 formations », « Aucune formation »: a count with its noun agreed (French: 0
+ * and 1 take the singular), held together by a no-break space so that no line starts with the noun.
+ */
 export function formatCount(n: number, singular: string, plural = `${singular}s`, none?: string): string {
   if (n === 0 && none) return none;
-  return `${formatNumber(n)} ${n > 1 ? plural : singular}`;
+  return `${formatNumber(n)}\u00a0${n > 1 ? plural : singular}`;
 }

@@ -77,7 +77,7 @@ describe('French formats', () => {
     expect(formatNumber(12345)).toBe(`12${NNBSP}345`);
     expect(formatNumber(3.5, 2)).toBe('3,50');
     expect(formatCount(0, 'formation', 'formations', 'Aucune formation')).toBe('Aucune formation');
-    expect(formatCount(1, 'formation')).toBe('1 formation');
-    expect(formatCount(1200, 'formation')).toBe(`1${NNBSP}200 formations`);
+    expect(formatCount(1, 'formation')).toBe('1\u00a0formation');
+    expect(formatCount(1200, 'formation')).toBe(`1${NNBSP}200\u00a0formations`);
   });
 });

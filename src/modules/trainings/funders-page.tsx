@@ -1,32 +1,21 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/database.js';
-import { forbidden, invalid } from '../../shared/errors.js';
+import { invalid } from '../../shared/errors.js';
 import { isDepartmentCode } from '../../shared/formats.js';
 import { BarChartWithTable } from '../../web/chart.js';
 import { html, pageContext } from '../../web/context.js';
 import { sendCsv } from '../../web/download.js';
 import { FieldGrid, SelectField } from '../../web/form.js';
-import { formatNumber } from '../../web/format.js';
+import { formatCount, formatNumber } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
 import { DataTable, NumberCell } from '../../web/table.js';
+import type { TrainingsDeps } from './deps.js';
 import { FUNDERS, label, ROME_DOMAINS } from './dictionaries.js';
-import {
-  type Area,
-  type AreaLevel,
-  type FunderPlaces,
-  fundersRepository,
-  type PurchaseFilters,
-  type PurchaseRow,
-} from './funders-repository.js';
-import { canSeePurchases } from './rights.js';
+import type { Area, AreaLevel, FunderPlaces, PurchaseFilters, PurchaseRow } from './funders-repository.js';
 
 /** Rows shown on the page before « N premières lignes sur M » and the CSV that holds them all. */
 export const SHOWN_OVERLAPS = 20;
 export const SHOWN_PURCHASES = 50;
-
-/** A count and its noun agreed, held together by a no-break space. */
-const plural = (n: number, one: string, many: string) => `${formatNumber(n)}\u00a0${n > 1 ? many : one}`;
 
 const AREA_LEVELS: Record<AreaLevel, { one: string; many: string; byArea: string; unknown: string }> = {
   department: {
@@ -108,9 +97,9 @@ function tally(rows: PurchaseRow[], key: (r: PurchaseRow) => string) {
 
 /** « 12 places », « 12 places + non précisées (2 actions) », « non précisées (3 actions) ». */
 function placesText(t: { places: number | null; actions: number; unknownActions: number }) {
-  const unknown = `non précisées (${plural(t.unknownActions, 'action', 'actions')})`;
+  const unknown = `non précisées (${formatCount(t.unknownActions, 'action', 'actions')})`;
   if (t.unknownActions === t.actions) return `places ${unknown}`;
-  const known = plural(t.places ?? 0, 'place', 'places');
+  const known = formatCount(t.places ?? 0, 'place', 'places');
   return t.unknownActions > 0 ? `${known} + ${unknown}` : known;
 }
 
@@ -175,8 +164,8 @@ const domainLabel = (domain: string | null) =>
 
 const exportsPurchases = { access: 'user', audit: 'purchases.export' } as const;
 
-export async function fundersPages(app: FastifyInstance, config: Config, db: Db) {
-  const repo = fundersRepository(db);
+export async function fundersPages(app: FastifyInstance, { trainings }: TrainingsDeps, config: Config) {
+  const repo = trainings.funders;
   const region = config.regionCode;
 
   /** Names of the areas the rows name, in the chosen level; unknown areas say so. */
@@ -190,10 +179,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
       code === null ? AREA_LEVELS[level].unknown : `${code} ${names.get(code) ?? ''}`.trim();
   }
 
-  function refuseOthers(request: FastifyRequest) {
-    if (!canSeePurchases(request.actor))
-      throw forbidden('Réservé aux analystes de la Région et de France Travail.');
-  }
+  const refuseOthers = (request: FastifyRequest) => repo.checkAccess(request.actor);
 
   app.get('/financeurs', { config: { access: 'user', audit: 'purchases.read' } }, async (request, reply) => {
     refuseOthers(request);
@@ -277,17 +263,17 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
           </FieldGrid>
         </form>
         <p safe>
-          {`Total\u00a0: ${plural(total.places, 'place financée', 'places financées')} déclarées, ${plural(
+          {`Total\u00a0: ${formatCount(total.places, 'place financée', 'places financées')} déclarées, ${formatCount(
             total.actions,
             'action financée',
             'actions financées',
           )}${
             total.unknownActions > 0
-              ? `, dont ${plural(total.unknownActions, 'action', 'actions')} aux places non précisées (comptées à part, jamais comme 0\u00a0place)`
+              ? `, dont ${formatCount(total.unknownActions, 'action', 'actions')} aux places non précisées (comptées à part, jamais comme 0\u00a0place)`
               : ''
           }.${
             noRome
-              ? ` ${plural(noRome.actions, 'action', 'actions')} sans code ROME\u00a0: comptées sous «\u00a0${NO_ROME}\u00a0», hors recouvrements et couverture.`
+              ? ` ${formatCount(noRome.actions, 'action', 'actions')} sans code ROME\u00a0: comptées sous «\u00a0${NO_ROME}\u00a0», hors recouvrements et couverture.`
               : ''
           }`}
         </p>
@@ -490,5 +476,5 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
 
 /** « Conseil régional : 12 places (1 action) », places non précisées said as such. */
 function funderPlacesText(x: FunderPlaces) {
-  return `${label(FUNDERS, x.funder)}\u00a0: ${placesText(x)} (${plural(x.actions, 'action', 'actions')})`;
+  return `${label(FUNDERS, x.funder)}\u00a0: ${placesText(x)} (${formatCount(x.actions, 'action', 'actions')})`;
 }

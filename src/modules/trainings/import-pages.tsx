@@ -5,7 +5,7 @@ import { Alert, ButtonsGroup } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { sendCsv } from '../../web/download.js';
 import { CheckboxField, InputField, RadioGroup } from '../../web/form.js';
-import { formatDateTime } from '../../web/format.js';
+import { formatCount, formatDateTime } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { acceptMultipart, formParts } from '../../web/multipart.js';
 import { toProblem } from '../../web/problem.js';
@@ -242,8 +242,8 @@ export async function importPages(app: FastifyInstance, { trainings }: Trainings
     const { run, rejections, warnings, heldWithdrawal } = await trainings.importReport(request.actor!, id);
     const counts = run.counts as Record<string, number>;
     const problems = [
-      run.rejected_count ? plural(run.rejected_count, 'rejet', 'rejets') : '',
-      run.warning_count ? plural(run.warning_count, 'avertissement', 'avertissements') : '',
+      run.rejected_count ? formatCount(run.rejected_count, 'rejet', 'rejets') : '',
+      run.warning_count ? formatCount(run.warning_count, 'avertissement', 'avertissements') : '',
     ].filter(Boolean);
     const ctx = pageContext(request, reply);
     return html(
@@ -264,7 +264,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Trainings
               <CsrfField token={ctx.csrf} />
               <ButtonsGroup class="fr-btns-group--inline-md">
                 <button type="submit" name="decision" value="confirm" class="fr-btn" safe>
-                  {`Confirmer le retrait de ${plural(heldWithdrawal.wouldWithdraw, 'formation', 'formations')}`}
+                  {`Confirmer le retrait de ${formatCount(heldWithdrawal.wouldWithdraw, 'formation', 'formations')}`}
                 </button>
                 <button type="submit" name="decision" value="cancel" class="fr-btn fr-btn--secondary">
                   Annuler le retrait (tout garder)
@@ -278,7 +278,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Trainings
             title={`Import terminé${problems.length ? ` avec ${problems.join(' et ')}` : ''}`}
             text={
               counts.withdrawalCancelled
-                ? `Retrait annulé : les ${plural(counts.withdrawalCancelled, 'formation', 'formations')} absentes du fichier ont été gardées.`
+                ? `Retrait annulé : les ${formatCount(counts.withdrawalCancelled, 'formation', 'formations')} absentes du fichier ont été gardées.`
                 : undefined
             }
           />
@@ -413,10 +413,6 @@ export async function importPages(app: FastifyInstance, { trainings }: Trainings
 
 const SEVERITY = { error: 'rejet', warning: 'avertissement' } as const;
 const SHOWN = 200;
-
-function plural(n: number, one: string, many: string) {
-  return `${n} ${n > 1 ? many : one}`;
-}
 
 /** The first problems of a report (the CSV holds them all, and the caption says when it is cut). */
 function ProblemTable(props: {

@@ -19,7 +19,7 @@ export const trainingsModule = defineModule<'trainings', TrainingsService, Ident
       searchCacheSize: config.searchCacheSize,
     }),
   api: (app, services, { config }) => trainingsApiRoutes(app, services, config),
-  pages: (app, services, { config, db }) => trainingsPages(app, services, config, db),
+  pages: (app, services, { config }) => trainingsPages(app, services, config),
   home: trainingsHome,
   demo: seedDemoCatalogue,
   bench: [

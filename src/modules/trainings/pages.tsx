@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/database.js';
 import type { TrainingsDeps } from './deps.js';
 import { fundersPages } from './funders-page.js';
 import { importPages } from './import-pages.js';
@@ -8,10 +7,10 @@ import { managePages } from './manage-pages.js';
 import { searchPage } from './search-page.js';
 import { trainingPages } from './training-page.js';
 
-export async function trainingsPages(app: FastifyInstance, services: TrainingsDeps, config: Config, db: Db) {
+export async function trainingsPages(app: FastifyInstance, services: TrainingsDeps, config: Config) {
   await searchPage(app, services);
   await importPages(app, services, config);
   await managePages(app, services);
   await trainingPages(app, services, config);
-  await fundersPages(app, config, db);
+  await fundersPages(app, services, config);
 }

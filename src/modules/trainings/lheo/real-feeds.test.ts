@@ -293,7 +293,9 @@ describe('Import report with warnings (page, CSV, JSON)', () => {
     const b = await new Browser(t.app).login('superadmin@passerelle.demo');
     const page = await b.get(`/formations/imports/${outcome.id}`);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain(`Import terminé avec 1 rejet et ${outcome.warnings} avertissements`);
+    expect(page.body).toContain(
+      `Import terminé avec 1\u00a0rejet et ${outcome.warnings}\u00a0avertissements`,
+    );
     expect(page.body).toContain(`Rejets\u00a0: 1 · avertissements\u00a0: ${outcome.warnings}`);
     expect(page.body).toMatch(/Avertissements \(enregistrements importés[^<]*\u00a0: \d+/);
     // The page escapes « < » (@kitajs/html leaves « > » as is in text).
