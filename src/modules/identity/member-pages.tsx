@@ -2,8 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { looksLikeEmail } from '../../shared/formats.js';
 import { Alert, DataTable, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
+import { ActionButton } from '../../web/form-actions.js';
 import { formatDateTime } from '../../web/format.js';
-import { ActionButton, ConfirmAction, ConfirmationForm, CsrfField, Layout } from '../../web/layout.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+import { type Confirmation, ConfirmationModal, ConfirmationPage } from '../../web/modal.js';
 import { fieldErrors } from './auth-pages.js';
 import type { IdentityDeps } from './deps.js';
 import { isOrgAdmin, ROLES, type Role } from './model.js';
@@ -16,12 +18,12 @@ import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
 const readsMembers = { access: 'user', audit: 'members.read' } as const;
 
 /** What the confirmations of the destructive actions on this page say (modal and no-JS page alike). */
-const removal = (name: string, organisation: string) => ({
+const removal = (name: string, organisation: string): Confirmation => ({
   question: `Retirer ${name} de ${organisation} ?`,
   consequence: `${name} n’aura plus accès à Passerelle pour ${organisation}. Son compte et son historique sont conservés ; vous pourrez l’inviter de nouveau.`,
   confirmLabel: 'Retirer de l’organisation',
 });
-const cancellation = (email: string) => ({
+const cancellation = (email: string): Confirmation => ({
   question: `Annuler l’invitation de ${email} ?`,
   consequence:
     'Le lien reçu par courriel ne permettra plus de rejoindre l’organisation. Vous pourrez inviter cette personne de nouveau.',
@@ -110,10 +112,9 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
               </td>
               {admin ? (
                 <td>
-                  <ConfirmAction
+                  <ConfirmationModal
                     id={m.userId}
                     action={`/organisations/${orgId}/membres/${m.userId}/retrait`}
-                    confirmUrl={`/organisations/${orgId}/membres/${m.userId}/retrait`}
                     csrf={ctx.csrf}
                     label="Retirer"
                     object={`${m.firstName} ${m.lastName}`}
@@ -151,10 +152,9 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
                     />
                   </li>
                   <li>
-                    <ConfirmAction
+                    <ConfirmationModal
                       id={i.id}
                       action={`/organisations/${orgId}/invitations/${i.id}/revocation`}
-                      confirmUrl={`/organisations/${orgId}/invitations/${i.id}/revocation`}
                       csrf={ctx.csrf}
                       label="Annuler"
                       object={`l’invitation de ${i.email}`}
@@ -287,7 +287,7 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
       return html(
         reply,
         <Layout title={`Retirer ${name}`} ctx={ctx}>
-          <ConfirmationForm
+          <ConfirmationPage
             action={`/organisations/${orgId}/membres/${userId}/retrait`}
             csrf={ctx.csrf}
             cancelHref={`/organisations/${orgId}/membres`}
@@ -312,7 +312,7 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
       return html(
         reply,
         <Layout title={`Annuler l’invitation de ${invitation.email}`} ctx={ctx}>
-          <ConfirmationForm
+          <ConfirmationPage
             action={`/organisations/${orgId}/invitations/${invitationId}/revocation`}
             csrf={ctx.csrf}
             cancelHref={`/organisations/${orgId}/membres`}

@@ -3,13 +3,19 @@ import type { Config } from '../../config.js';
 import { Alert, CopyField, DataTable, InputField, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { formatDateTime } from '../../web/format.js';
-import { ConfirmAction, ConfirmationForm, CsrfField, Layout } from '../../web/layout.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+import { type Confirmation, ConfirmationModal, ConfirmationPage } from '../../web/modal.js';
 import type { IdentityDeps } from './deps.js';
 import { ROLES } from './model.js';
 import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
 
-const REVOKE_CONSEQUENCE =
-  'Les systèmes qui l’utilisent n’auront plus accès à l’API, immédiatement et définitivement. Un jeton révoqué ne peut pas être rétabli.';
+/** What the confirmation of a revocation says (modal and no-JS page alike). */
+const revocation = (name: string): Confirmation => ({
+  question: `Révoquer le jeton « ${name} » ?`,
+  consequence:
+    'Les systèmes qui l’utilisent n’auront plus accès à l’API, immédiatement et définitivement. Un jeton révoqué ne peut pas être rétabli.',
+  confirmLabel: 'Révoquer le jeton',
+});
 
 /** Routes that show the tokens (the creation shows the list with the new token): audited reads. */
 const readsTokens = { access: 'user', audit: 'api_tokens.read' } as const;
@@ -99,16 +105,13 @@ export async function tokenPages(app: FastifyInstance, { identity }: IdentityDep
                 {t.revokedAt ? (
                   `révoqué le ${formatDateTime(t.revokedAt)}`
                 ) : (
-                  <ConfirmAction
+                  <ConfirmationModal
                     id={t.id}
                     action={`/organisations/${orgId}/jetons/${t.id}/revocation`}
-                    confirmUrl={`/organisations/${orgId}/jetons/${t.id}/revocation`}
                     csrf={ctx.csrf}
                     label="Révoquer"
                     object={`le jeton ${t.name}`}
-                    question={`Révoquer le jeton « ${t.name} » ?`}
-                    consequence={REVOKE_CONSEQUENCE}
-                    confirmLabel="Révoquer le jeton"
+                    {...revocation(t.name)}
                   />
                 )}
               </td>
@@ -173,13 +176,11 @@ export async function tokenPages(app: FastifyInstance, { identity }: IdentityDep
       return html(
         reply,
         <Layout title={`Révoquer le jeton ${token.name}`} ctx={ctx}>
-          <ConfirmationForm
+          <ConfirmationPage
             action={`/organisations/${orgId}/jetons/${tokenId}/revocation`}
             csrf={ctx.csrf}
-            question={`Révoquer le jeton « ${token.name} » ?`}
-            consequence={REVOKE_CONSEQUENCE}
-            confirmLabel="Révoquer le jeton"
             cancelHref={`/organisations/${orgId}/jetons`}
+            {...revocation(token.name)}
           />
         </Layout>,
       );
