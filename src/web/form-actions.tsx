@@ -1,4 +1,4 @@
-/** The small pieces every form of the service repeats: its CSRF token, and the one-button forms. */
+/** The small pieces every form and page of the service repeats: its CSRF token, one-button forms, button links. */
 
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
@@ -36,5 +36,23 @@ export function ActionButton(p: {
         <ActionLabel label={p.label} object={p.object} />
       </button>
     </form>
+  );
+}
+
+/**
+ * Links that read as buttons, side by side from medium screens (DSFR « groupe de boutons »): the
+ * first is the page's main action, the others secondary.
+ */
+export function LinkButtons(p: { links: { href: string; label: string }[]; class?: string }) {
+  return (
+    <ul class={`fr-btns-group fr-btns-group--inline-md${p.class ? ` ${p.class}` : ''}`}>
+      {p.links.map((l, i) => (
+        <li>
+          <a class={`fr-btn${i > 0 ? ' fr-btn--secondary' : ''}`} href={l.href} safe>
+            {l.label}
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }

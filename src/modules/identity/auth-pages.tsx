@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
-import { Alert, InputField } from '../../web/components.js';
+import { Alert } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { rotateCsrfSecret } from '../../web/csrf.js';
+import { FieldGrid, Fieldset, InputField, RadioGroup } from '../../web/form.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import type { IdentityDeps } from './deps.js';
 import { LoginThrottled } from './login-throttle.js';
 import { ROLES } from './model.js';
+import { FormErrors, fieldErrors, PasswordField, SuccessAlert } from './page-helpers.js';
 import { sessionCookieName } from './session-cookie.js';
 
 /** Longer targets are not ours: no page of Passerelle needs more (2,048: the usual URL budget). */
@@ -50,11 +52,6 @@ const meta = (request: FastifyRequest) => ({
   userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
 });
 
-export function fieldErrors(error: unknown): Record<string, string> {
-  if (error instanceof AppError && error.field) return { [error.field]: error.message };
-  throw error;
-}
-
 export async function authPages(app: FastifyInstance, { identity }: IdentityDeps, config: Config) {
   const cookieName = sessionCookieName(config.secureCookies);
   const nextOf = (value: unknown) => safeNext(value, config.publicUrl);
@@ -78,36 +75,23 @@ export async function authPages(app: FastifyInstance, { identity }: IdentityDeps
         <div class="fr-grid-row fr-grid-row--center">
           <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
             <h1>Connexion à Passerelle</h1>
-            {state.info ? <Alert kind="success" title={state.info} /> : ''}
+            <SuccessAlert message={state.info} />
             {state.error ? <Alert kind="error" title="Connexion impossible" text={state.error} focus /> : ''}
             <form method="post" action="/connexion">
               <CsrfField token={ctx.csrf} />
               <input type="hidden" name="suite" value={state.next ?? '/'} />
-              <fieldset class="fr-fieldset" aria-labelledby="identifiants-legende">
-                <legend class="fr-fieldset__legend" id="identifiants-legende">
-                  Vos identifiants
-                </legend>
-                <div class="fr-fieldset__element">
-                  <InputField
-                    name="email"
-                    label="Adresse électronique"
-                    type="email"
-                    value={state.email}
-                    required
-                    autocomplete="username"
-                    hint="Format attendu : nom@domaine.fr"
-                  />
-                </div>
-                <div class="fr-fieldset__element">
-                  <InputField
-                    name="password"
-                    label="Mot de passe"
-                    type="password"
-                    required
-                    autocomplete="current-password"
-                  />
-                </div>
-              </fieldset>
+              <Fieldset id="identifiants" legend="Vos identifiants">
+                <InputField
+                  name="email"
+                  label="Adresse électronique"
+                  type="email"
+                  value={state.email}
+                  required
+                  autocomplete="username"
+                  hint="Format attendu : nom@domaine.fr"
+                />
+                <PasswordField name="password" label="Mot de passe" />
+              </Fieldset>
               <ul class="fr-btns-group">
                 <li>
                   <button type="submit" class="fr-btn">
@@ -271,15 +255,7 @@ export async function authPages(app: FastifyInstance, { identity }: IdentityDeps
             <p>
               Compte : <strong safe>{email}</strong>
             </p>
-            <InputField
-              name="password"
-              label="Nouveau mot de passe"
-              type="password"
-              required
-              autocomplete="new-password"
-              hint="12 caractères au moins, avec majuscules, minuscules, chiffres et caractères spéciaux."
-              error={error}
-            />
+            <PasswordField name="password" label="Nouveau mot de passe" isNew error={error} />
             <button type="submit" class="fr-btn">
               Enregistrer le mot de passe
             </button>
@@ -321,18 +297,10 @@ export async function authPages(app: FastifyInstance, { identity }: IdentityDeps
       reply,
       <Layout title="Mon compte" ctx={ctx}>
         <h1>Mon compte</h1>
-        {state.info ? <Alert kind="success" title={state.info} /> : ''}
-        {Object.keys(errors).length ? (
-          <Alert
-            kind="error"
-            title="Le formulaire contient des erreurs"
-            text={Object.values(errors).join(' ')}
-          />
-        ) : (
-          ''
-        )}
-        <div class="fr-grid-row fr-grid-row--gutters">
-          <div class="fr-col-12 fr-col-md-6">
+        <SuccessAlert message={state.info} />
+        <FormErrors errors={errors} />
+        <FieldGrid col="fr-col-12 fr-col-md-6">
+          <>
             <h2>Mes informations</h2>
             <form method="post" action="/mon-compte/profil">
               <CsrfField token={ctx.csrf} />
@@ -359,61 +327,44 @@ export async function authPages(app: FastifyInstance, { identity }: IdentityDeps
                 Enregistrer
               </button>
             </form>
-          </div>
-          <div class="fr-col-12 fr-col-md-6">
+          </>
+          <>
             <h2>Changer de mot de passe</h2>
             <form method="post" action="/mon-compte/mot-de-passe">
               <CsrfField token={ctx.csrf} />
               <input type="hidden" name="email" value={profile?.email ?? ''} autocomplete="username" />
-              <InputField
+              <PasswordField
                 name="currentPassword"
                 label="Mot de passe actuel"
-                type="password"
-                required
-                autocomplete="current-password"
                 error={errors.currentPassword}
               />
-              <InputField
+              <PasswordField
                 name="newPassword"
                 label="Nouveau mot de passe"
-                type="password"
-                required
-                autocomplete="new-password"
-                hint="12 caractères au moins, avec majuscules, minuscules, chiffres et caractères spéciaux."
+                isNew
                 error={errors.newPassword}
               />
               <button type="submit" class="fr-btn fr-btn--secondary">
                 Changer le mot de passe
               </button>
             </form>
-          </div>
-        </div>
+          </>
+        </FieldGrid>
         {actor.memberships.length > 0 ? (
           <section class="fr-mt-6w">
             <h2>Mes organisations</h2>
             <form method="post" action="/mon-compte/organisation">
               <CsrfField token={ctx.csrf} />
-              <fieldset class="fr-fieldset" aria-labelledby="orga-legende">
-                <legend class="fr-fieldset__legend" id="orga-legende">
-                  Organisation pour laquelle j’agis
-                </legend>
-                {actor.memberships.map((m, i) => (
-                  <div class="fr-fieldset__element">
-                    <div class="fr-radio-group">
-                      <input
-                        type="radio"
-                        id={`orga-${i}`}
-                        name="organisationId"
-                        value={m.organisationId}
-                        checked={m.organisationId === actor.organisationId}
-                      />
-                      <label class="fr-label" for={`orga-${i}`}>
-                        <span safe>{m.organisationName}</span> — {ROLES[m.role]}
-                      </label>
-                    </div>
-                  </div>
-                ))}
-              </fieldset>
+              <RadioGroup
+                id="orga"
+                name="organisationId"
+                legend="Organisation pour laquelle j’agis"
+                choices={actor.memberships.map((m) => ({
+                  value: m.organisationId,
+                  label: `${m.organisationName} — ${ROLES[m.role]}`,
+                }))}
+                value={actor.organisationId}
+              />
               <button type="submit" class="fr-btn fr-btn--secondary">
                 Agir pour cette organisation
               </button>

@@ -1,14 +1,14 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
-import { Alert, InputField } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
-import { ActionButton } from '../../web/form-actions.js';
+import { FieldGrid, InputField } from '../../web/form.js';
+import { ActionButton, LinkButtons } from '../../web/form-actions.js';
 import { formatDateTime } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { canSeePurchases, importRights, isTrainingOrganisation } from '../trainings/rights.js';
 import type { IdentityDeps } from './deps.js';
 import { type Actor, currentMembership, isOrgAdmin, ROLES, type Role } from './model.js';
-import { infoOf, uuidParam } from './page-helpers.js';
+import { infoOf, SuccessAlert, uuidParam } from './page-helpers.js';
 
 /**
  * The one task each role comes for, offered first on its home page (issue 9 §6): a counsellor
@@ -75,34 +75,18 @@ function MainTaskSection({ task }: { task: MainTask }) {
       </p>
       {task.search ? (
         <form method="get" action="/formations" role="search" aria-label="Recherche de formations">
-          <div class="fr-grid-row fr-grid-row--gutters">
-            <div class="fr-col-12 fr-col-md-5">
-              <InputField
-                name="q"
-                label="Métier, formation, compétence"
-                hint="Ex. : aide-soignant, cariste"
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-4">
-              <InputField name="commune" label="Autour de la commune" hint="Nom ou code INSEE" />
-            </div>
-            <div class="fr-col-12 fr-col-md-3 fr-mt-md-7w">
-              <button type="submit" class="fr-btn">
-                Rechercher
-              </button>
-            </div>
-          </div>
+          <FieldGrid
+            col={['fr-col-12 fr-col-md-5', 'fr-col-12 fr-col-md-4', 'fr-col-12 fr-col-md-3 fr-mt-md-7w']}
+          >
+            <InputField name="q" label="Métier, formation, compétence" hint="Ex. : aide-soignant, cariste" />
+            <InputField name="commune" label="Autour de la commune" hint="Nom ou code INSEE" />
+            <button type="submit" class="fr-btn">
+              Rechercher
+            </button>
+          </FieldGrid>
         </form>
       ) : (
-        <ul class="fr-btns-group fr-btns-group--inline-md">
-          {task.links.map((l, i) => (
-            <li>
-              <a class={`fr-btn${i > 0 ? ' fr-btn--secondary' : ''}`} href={l.href} safe>
-                {l.label}
-              </a>
-            </li>
-          ))}
-        </ul>
+        <LinkButtons links={task.links} />
       )}
     </section>
   );
@@ -167,7 +151,7 @@ export async function homePage(app: FastifyInstance, { identity }: IdentityDeps)
       reply,
       <Layout title="Accueil" ctx={ctx}>
         <h1>Bonjour</h1>
-        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        <SuccessAlert message={infoOf(request)} />
         {task ? <MainTaskSection task={task} /> : ''}
         {invitations.length ? (
           <section class="fr-mb-4w" aria-labelledby="invitations-titre">

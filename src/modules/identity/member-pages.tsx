@@ -1,15 +1,27 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { looksLikeEmail } from '../../shared/formats.js';
-import { Alert, DataTable, InputField, SelectField } from '../../web/components.js';
+import { DataTable } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
+import { FieldGrid, InputField, SelectField } from '../../web/form.js';
 import { ActionButton } from '../../web/form-actions.js';
-import { formatDateTime } from '../../web/format.js';
+import { formatCount, formatDateTime } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
-import { type Confirmation, ConfirmationModal, ConfirmationPage } from '../../web/modal.js';
-import { fieldErrors } from './auth-pages.js';
+import { type Confirmation, ConfirmationModal } from '../../web/modal.js';
 import type { IdentityDeps } from './deps.js';
 import { isOrgAdmin, ROLES, type Role } from './model.js';
-import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
+import {
+  confirmationPage,
+  FormErrors,
+  fieldErrors,
+  fullName,
+  infoOf,
+  isRole,
+  pageNotFound,
+  requireOrgAdmin,
+  roleOptions,
+  SuccessAlert,
+  uuidParam,
+} from './page-helpers.js';
 
 /**
  * Routes that show the members (every form here shows them again when refused): their reads are
@@ -59,19 +71,15 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
         <h1>
           Membres de <span safe>{organisation.name}</span>
         </h1>
-        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
-        {Object.keys(errors).length ? (
-          <Alert kind="error" title="Action impossible" text={Object.values(errors).join(' ')} focus />
-        ) : (
-          ''
-        )}
+        <SuccessAlert message={infoOf(request)} />
+        <FormErrors errors={errors} title="Action impossible" focus />
         <DataTable
-          caption={`${members.length} membre${members.length > 1 ? 's' : ''}${invitations.length ? `, ${invitations.length} invitation${invitations.length > 1 ? 's' : ''} en attente` : ''}`}
+          caption={`${formatCount(members.length, 'membre')}${invitations.length ? `, ${formatCount(invitations.length, 'invitation')} en attente` : ''}`}
           headers={['Nom', 'Adresse électronique', 'Rôle', 'État', ...(admin ? ['Actions'] : [])]}
         >
           {members.map((m) => (
             <tr>
-              <td safe>{`${m.firstName} ${m.lastName}`}</td>
+              <td safe>{fullName(m)}</td>
               <td safe>{m.email}</td>
               <td>
                 {admin ? (
@@ -82,7 +90,7 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
                   >
                     <CsrfField token={ctx.csrf} />
                     <label class="fr-sr-only" for={`role-${m.userId}`}>
-                      Rôle de <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                      Rôle de <span safe>{fullName(m)}</span>
                     </label>
                     <select class="fr-select" id={`role-${m.userId}`} name="role">
                       {roleOptions.map(([value, label]) => (
@@ -95,7 +103,7 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
                       Changer le rôle
                       <span class="fr-sr-only">
                         {' '}
-                        de <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                        de <span safe>{fullName(m)}</span>
                       </span>
                     </button>
                   </form>
@@ -117,8 +125,8 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
                     action={`/organisations/${orgId}/membres/${m.userId}/retrait`}
                     csrf={ctx.csrf}
                     label="Retirer"
-                    object={`${m.firstName} ${m.lastName}`}
-                    {...removal(`${m.firstName} ${m.lastName}`, organisation.name)}
+                    object={fullName(m)}
+                    {...removal(fullName(m), organisation.name)}
                   />
                 </td>
               ) : (
@@ -174,46 +182,32 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
             </p>
             <form method="post" action={`/organisations/${orgId}/membres`}>
               <CsrfField token={ctx.csrf} />
-              <div class="fr-grid-row fr-grid-row--gutters">
-                <div class="fr-col-12 fr-col-md-6">
-                  <InputField
-                    name="firstName"
-                    label="Prénom"
-                    value={v.firstName}
-                    required
-                    error={errors.firstName}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-md-6">
-                  <InputField
-                    name="lastName"
-                    label="Nom"
-                    value={v.lastName}
-                    required
-                    error={errors.lastName}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-md-6">
-                  <InputField
-                    name="email"
-                    label="Adresse électronique"
-                    type="email"
-                    value={v.email}
-                    required
-                    error={errors.email}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-md-6">
-                  <SelectField
-                    name="role"
-                    label="Rôle"
-                    options={roleOptions}
-                    value={v.role ?? 'conseiller'}
-                    required
-                    error={errors.role}
-                  />
-                </div>
-              </div>
+              <FieldGrid col="fr-col-12 fr-col-md-6">
+                <InputField
+                  name="firstName"
+                  label="Prénom"
+                  value={v.firstName}
+                  required
+                  error={errors.firstName}
+                />
+                <InputField name="lastName" label="Nom" value={v.lastName} required error={errors.lastName} />
+                <InputField
+                  name="email"
+                  label="Adresse électronique"
+                  type="email"
+                  value={v.email}
+                  required
+                  error={errors.email}
+                />
+                <SelectField
+                  name="role"
+                  label="Rôle"
+                  options={roleOptions}
+                  value={v.role ?? 'conseiller'}
+                  required
+                  error={errors.role}
+                />
+              </FieldGrid>
               <button type="submit" class="fr-btn">
                 Envoyer l’invitation
               </button>
@@ -225,6 +219,26 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
       </Layout>,
       status,
     );
+  }
+
+  /**
+   * An action on a member or an invitation: done, the list again saying so (POST/redirect/GET);
+   * refused by the service for a stated reason (the last administrator, an answered invitation),
+   * the list again with that reason (409).
+   */
+  async function memberAction(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    orgId: string,
+    info: string,
+    action: () => Promise<unknown>,
+  ) {
+    try {
+      await action();
+    } catch (error) {
+      return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
+    }
+    return reply.redirect(`/organisations/${orgId}/membres?info=${info}`, 303);
   }
 
   app.get('/organisations/:orgId/membres', { config: readsMembers }, (request, reply) =>
@@ -258,13 +272,10 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
     async (request, reply) => {
       const orgId = uuidParam(request);
       const role = formValue(request.body, 'role');
-      try {
+      return memberAction(request, reply, orgId, 'role', async () => {
         if (!isRole(role)) throw Object.assign(new Error('Rôle inconnu.'), { statusCode: 400 });
         await identity.changeMemberRole(request.actor!, orgId, uuidParam(request, 'userId'), role);
-      } catch (error) {
-        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
-      }
-      return reply.redirect(`/organisations/${orgId}/membres?info=role`, 303);
+      });
     },
   );
   // Without JavaScript, « Retirer » and « Annuler » lead to these pages to confirm (with it, a modal).
@@ -275,26 +286,16 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
       const orgId = uuidParam(request);
       const userId = uuidParam(request, 'userId');
       const organisation = await identity.getOrganisation(request.actor!, orgId);
-      if (!isOrgAdmin(request.actor!, orgId))
-        throw Object.assign(new Error('Réservé aux administrateurs de cette organisation.'), {
-          statusCode: 403,
-        });
+      requireOrgAdmin(request.actor!, orgId);
       const member = (await identity.listMembers(request.actor!, orgId)).find((m) => m.userId === userId);
-      if (!member)
-        throw Object.assign(new Error('Ce membre n’appartient pas à l’organisation.'), { statusCode: 404 });
-      const name = `${member.firstName} ${member.lastName}`;
-      const ctx = pageContext(request, reply);
-      return html(
-        reply,
-        <Layout title={`Retirer ${name}`} ctx={ctx}>
-          <ConfirmationPage
-            action={`/organisations/${orgId}/membres/${userId}/retrait`}
-            csrf={ctx.csrf}
-            cancelHref={`/organisations/${orgId}/membres`}
-            {...removal(name, organisation.name)}
-          />
-        </Layout>,
-      );
+      if (!member) throw pageNotFound('Ce membre n’appartient pas à l’organisation.');
+      const name = fullName(member);
+      return confirmationPage(request, reply, {
+        title: `Retirer ${name}`,
+        action: `/organisations/${orgId}/membres/${userId}/retrait`,
+        cancelHref: `/organisations/${orgId}/membres`,
+        ...removal(name, organisation.name),
+      });
     },
   );
   app.get(
@@ -306,20 +307,13 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
       const invitation = (await identity.listInvitations(request.actor!, orgId)).find(
         (i) => i.id === invitationId,
       );
-      if (!invitation)
-        throw Object.assign(new Error('Cette invitation n’est plus en attente.'), { statusCode: 404 });
-      const ctx = pageContext(request, reply);
-      return html(
-        reply,
-        <Layout title={`Annuler l’invitation de ${invitation.email}`} ctx={ctx}>
-          <ConfirmationPage
-            action={`/organisations/${orgId}/invitations/${invitationId}/revocation`}
-            csrf={ctx.csrf}
-            cancelHref={`/organisations/${orgId}/membres`}
-            {...cancellation(invitation.email)}
-          />
-        </Layout>,
-      );
+      if (!invitation) throw pageNotFound('Cette invitation n’est plus en attente.');
+      return confirmationPage(request, reply, {
+        title: `Annuler l’invitation de ${invitation.email}`,
+        action: `/organisations/${orgId}/invitations/${invitationId}/revocation`,
+        cancelHref: `/organisations/${orgId}/membres`,
+        ...cancellation(invitation.email),
+      });
     },
   );
   app.post(
@@ -327,12 +321,9 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
     { config: readsMembers },
     async (request, reply) => {
       const orgId = uuidParam(request);
-      try {
+      return memberAction(request, reply, orgId, 'invitation-renvoyee', async () => {
         await identity.resendInvitation(request.actor!, orgId, uuidParam(request, 'invitationId'));
-      } catch (error) {
-        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
-      }
-      return reply.redirect(`/organisations/${orgId}/membres?info=invitation-renvoyee`, 303);
+      });
     },
   );
   app.post(
@@ -340,12 +331,9 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
     { config: { access: 'user' } },
     async (request, reply) => {
       const orgId = uuidParam(request);
-      try {
+      return memberAction(request, reply, orgId, 'invitation-revoquee', async () => {
         await identity.revokeInvitation(request.actor!, orgId, uuidParam(request, 'invitationId'));
-      } catch (error) {
-        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
-      }
-      return reply.redirect(`/organisations/${orgId}/membres?info=invitation-revoquee`, 303);
+      });
     },
   );
   app.post(
@@ -353,12 +341,9 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
     { config: { access: 'user', audit: 'members.read' } },
     async (request, reply) => {
       const orgId = uuidParam(request);
-      try {
+      return memberAction(request, reply, orgId, 'retire', async () => {
         await identity.removeMember(request.actor!, orgId, uuidParam(request, 'userId'));
-      } catch (error) {
-        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
-      }
-      return reply.redirect(`/organisations/${orgId}/membres?info=retire`, 303);
+      });
     },
   );
 }
