@@ -1,5 +1,4 @@
-import type { Actor } from '../modules/identity/model.js';
-import { ROLES } from '../modules/identity/model.js';
+import { type Actor, ROLES } from '../modules/identity/model.js';
 import { canSeePurchases, importRights, isTrainingOrganisation } from '../modules/trainings/rights.js';
 import { StateLogo } from './footer.js';
 import { CsrfField } from './form-actions.js';
