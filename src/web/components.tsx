@@ -1,4 +1,5 @@
 import type { Children } from '@kitajs/html';
+import { childList } from './children.js';
 /** Small DSFR building blocks shared by every module's pages. */
 
 export function Alert(props: {
@@ -27,116 +28,13 @@ export function Alert(props: {
 
 // The form fields live in web/form.tsx; re-exported for the pages that import them from here.
 export { type FieldProps, InputField, SelectField } from './form.js';
-
-/** Pagination that keeps the current filters in the links. */
-export function Pagination(p: {
-  page: number;
-  total: number;
-  pageSize: number;
-  baseQuery: URLSearchParams;
-  path: string;
-}) {
-  const pages = Math.max(1, Math.ceil(p.total / p.pageSize));
-  if (pages <= 1) return <></>;
-  const href = (n: number) => {
-    const q = new URLSearchParams(p.baseQuery);
-    q.set('page', String(n));
-    return `${p.path}?${q.toString()}`;
-  };
-  return (
-    <nav role="navigation" class="fr-pagination fr-mt-3w" aria-label="Pagination">
-      <ul class="fr-pagination__list">
-        <li>
-          {p.page > 1 ? (
-            <a
-              class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label"
-              href={href(p.page - 1)}
-            >
-              Page précédente
-            </a>
-          ) : (
-            <a
-              class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label"
-              aria-disabled="true"
-              role="link"
-            >
-              Page précédente
-            </a>
-          )}
-        </li>
-        <li>
-          <a class="fr-pagination__link" aria-current="page" title={`Page ${p.page}`} safe>
-            {`${p.page} / ${pages}`}
-          </a>
-        </li>
-        <li>
-          {p.page < pages ? (
-            <a
-              class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label"
-              href={href(p.page + 1)}
-            >
-              Page suivante
-            </a>
-          ) : (
-            <a
-              class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label"
-              aria-disabled="true"
-              role="link"
-            >
-              Page suivante
-            </a>
-          )}
-        </li>
-      </ul>
-    </nav>
-  );
-}
-
 // Kept here for the pages that import them from the components; they live in web/format.ts.
 export { formatDate, formatDateTime, formatNumber } from './format.js';
+// One pagination, with page numbers: it lives in web/pagination.tsx.
+export { Pagination } from './pagination.js';
 
-/**
- * A DSFR table: caption (visually hidden when hideCaption), column headers, and the rows as children.
- * `numeric` lists the columns holding figures: their headers are right-aligned like their cells
- * (the rows' cells carry `fr-cell--right` themselves) and may wrap, so that a long header over short
- * numbers does not push the table past the page's width.
- */
-export function DataTable(props: {
-  caption: string;
-  headers: string[];
-  hideCaption?: boolean;
-  numeric?: number[];
-  children?: Children;
-}) {
-  return (
-    <div class={`fr-table${props.hideCaption ? ' fr-table--no-caption' : ''}`}>
-      <div class="fr-table__wrapper">
-        {/* A wide table scrolls: keyboard users must be able to focus it to scroll (RGAA 7.3). */}
-        <div class="fr-table__container" tabindex="0" role="region" aria-label={props.caption}>
-          <div class="fr-table__content">
-            <table>
-              <caption safe>{props.caption}</caption>
-              <thead>
-                <tr>
-                  {props.headers.map((h, i) => (
-                    <th
-                      scope="col"
-                      class={props.numeric?.includes(i) ? 'fr-cell--right fr-cell--multiline' : undefined}
-                      safe
-                    >
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>{props.children as 'safe'}</tbody>
-            </table>
-          </div>
-        </div>
-      </div>
-    </div>
-  );
-}
+// Tables live in web/table.tsx.
+export { DataTable, NumberCell } from './table.js';
 
 /**
  * A value to copy (a new API token): a readonly input, selectable by hand without JavaScript, and a
@@ -156,5 +54,72 @@ export function CopyField(p: { id: string; label: string; value: string }) {
       </div>
       <p id={`${p.id}-statut`} class="fr-message" role="status" />
     </div>
+  );
+}
+
+/** DSFR badges in a group (fr-badges-group): a training's « Certifiante », a recruitment's state. */
+export function Badges(p: {
+  badges: { text: string; kind?: 'success' | 'error' | 'info' | 'warning' | 'new' }[];
+  small?: boolean;
+  class?: string;
+}) {
+  if (!p.badges.length) return '';
+  return (
+    <ul class={`fr-badges-group${p.class ? ` ${p.class}` : ''}`}>
+      {p.badges.map((b) => (
+        <li>
+          <p class={`fr-badge${p.small ? ' fr-badge--sm' : ''}${b.kind ? ` fr-badge--${b.kind}` : ''}`} safe>
+            {b.text}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * A DSFR group of buttons or links (fr-btns-group, e.g. `fr-btns-group--inline-md`), each child in
+ * its list item; an empty child (`cond ? <a /> : ''`) leaves no empty item.
+ */
+export function ButtonsGroup(p: { class?: string; children?: Children }) {
+  return (
+    <ul class={`fr-btns-group${p.class ? ` ${p.class}` : ''}`}>
+      {childList(p.children).map((c) => (
+        <li>{c as 'safe'}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** A DSFR callout (fr-callout, « mise en avant »): a title, a text, and what follows them (contacts, a link). */
+export function Callout(p: { title: string; text: string; class?: string; children?: Children }) {
+  return (
+    <div class={`fr-callout${p.class ? ` ${p.class}` : ''}`}>
+      <h2 class="fr-callout__title" safe>
+        {p.title}
+      </h2>
+      <p class="fr-callout__text" safe>
+        {p.text}
+      </p>
+      {(p.children ?? '') as 'safe'}
+    </div>
+  );
+}
+
+/**
+ * DSFR tags that are links (fr-tags-group): choices that run a search again, the current one marked
+ * by aria-current.
+ */
+export function TagLinks(p: { tags: { text: string; href: string; current?: boolean }[] }) {
+  return (
+    <ul class="fr-tags-group">
+      {p.tags.map((t) => (
+        <li>
+          <a class="fr-tag fr-tag--sm" href={t.href} aria-current={t.current ? 'true' : undefined} safe>
+            {t.text}
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,4 +1,5 @@
 import type { Children } from '@kitajs/html';
+import { childList } from './children.js';
 /**
  * DSFR form fields (https://www.systeme-de-design.gouv.fr/elements-d-interface/composants/champ-de-saisie,
  * /liste-deroulante, /case-a-cocher, /bouton-radio, /fieldset): a page composes them and writes no
@@ -15,12 +16,6 @@ export const fieldId = (name: string, id?: string) => id ?? `champ-${name}`;
 export const errorId = (id: string) => `${id}-erreur`;
 
 const withClass = (base: string, extra?: string) => (extra ? `${base} ${extra}` : base);
-
-/** A component's children as a list, without the empty ones a `cond ? <x /> : ''` leaves. */
-function childList(children: Children | undefined): unknown[] {
-  const flat = (c: unknown): unknown[] => (Array.isArray(c) ? c.flatMap(flat) : [c]);
-  return flat(children).filter((c) => c !== '' && c !== undefined && c !== null && c !== false);
-}
 
 /** What the label says: its text, « (obligatoire) », words for screen readers only, a hint. */
 function LabelText(p: { label: string; required?: boolean; srSuffix?: string; hint?: string }) {
@@ -77,14 +72,26 @@ export interface FieldProps {
   extra?: Record<string, string>;
 }
 
+type GroupProps = Pick<FieldProps, 'label' | 'hint' | 'error' | 'required' | 'srSuffix' | 'class'>;
+
+/** What every field has around its control: the group, the label, the error message under it. */
+function FieldGroup(p: GroupProps & { kind: 'input' | 'select'; id: string; children: Children }) {
+  return (
+    <div class={withClass(`fr-${p.kind}-group${p.error ? ` fr-${p.kind}-group--error` : ''}`, p.class)}>
+      <label class="fr-label" for={p.id}>
+        <LabelText label={p.label} required={p.required} srSuffix={p.srSuffix} hint={p.hint} />
+      </label>
+      {p.children as 'safe'}
+      <ErrorText id={p.id} error={p.error} />
+    </div>
+  );
+}
+
 /** A DSFR text input (fr-input-group) with its label, hint and error message. */
 export function InputField(p: FieldProps) {
   const id = fieldId(p.name, p.id);
   return (
-    <div class={withClass(`fr-input-group${p.error ? ' fr-input-group--error' : ''}`, p.class)}>
-      <label class="fr-label" for={id}>
-        <LabelText label={p.label} required={p.required} srSuffix={p.srSuffix} hint={p.hint} />
-      </label>
+    <FieldGroup {...p} kind="input" id={id}>
       <input
         class={`fr-input${p.error ? ' fr-input--error' : ''}`}
         id={id}
@@ -97,8 +104,7 @@ export function InputField(p: FieldProps) {
         aria-describedby={p.error ? errorId(id) : undefined}
         {...(p.extra ?? {})}
       />
-      <ErrorText id={id} error={p.error} />
-    </div>
+    </FieldGroup>
   );
 }
 
@@ -106,10 +112,7 @@ export function InputField(p: FieldProps) {
 export function TextareaField(p: Omit<FieldProps, 'type' | 'list' | 'autocomplete'> & { rows?: number }) {
   const id = fieldId(p.name, p.id);
   return (
-    <div class={withClass(`fr-input-group${p.error ? ' fr-input-group--error' : ''}`, p.class)}>
-      <label class="fr-label" for={id}>
-        <LabelText label={p.label} required={p.required} srSuffix={p.srSuffix} hint={p.hint} />
-      </label>
+    <FieldGroup {...p} kind="input" id={id}>
       <textarea
         class={`fr-input${p.error ? ' fr-input--error' : ''}`}
         id={id}
@@ -122,32 +125,24 @@ export function TextareaField(p: Omit<FieldProps, 'type' | 'list' | 'autocomplet
       >
         {p.value ?? ''}
       </textarea>
-      <ErrorText id={id} error={p.error} />
-    </div>
+    </FieldGroup>
   );
 }
 
 /** A DSFR select (fr-select-group); `placeholder` adds a first option of empty value (« Tous »). */
-export function SelectField(p: {
-  name: string;
-  label: string;
-  /** [value, label] pairs, in the order shown. */
-  options: [string, string][];
-  value?: string | null;
-  hint?: string;
-  error?: string;
-  required?: boolean;
-  placeholder?: string;
-  id?: string;
-  srSuffix?: string;
-  class?: string;
-}) {
+export function SelectField(
+  p: GroupProps & {
+    name: string;
+    /** [value, label] pairs, in the order shown. */
+    options: [string, string][];
+    value?: string | null;
+    placeholder?: string;
+    id?: string;
+  },
+) {
   const id = fieldId(p.name, p.id);
   return (
-    <div class={withClass(`fr-select-group${p.error ? ' fr-select-group--error' : ''}`, p.class)}>
-      <label class="fr-label" for={id}>
-        <LabelText label={p.label} required={p.required} srSuffix={p.srSuffix} hint={p.hint} />
-      </label>
+    <FieldGroup {...p} kind="select" id={id}>
       <select
         class={`fr-select${p.error ? ' fr-select--error' : ''}`}
         id={id}
@@ -168,8 +163,7 @@ export function SelectField(p: {
           </option>
         ))}
       </select>
-      <ErrorText id={id} error={p.error} />
-    </div>
+    </FieldGroup>
   );
 }
 
@@ -266,7 +260,7 @@ export interface Choice {
   hint?: string;
 }
 
-interface GroupProps {
+interface ChoiceGroupProps {
   name: string;
   legend: string;
   choices: Choice[];
@@ -278,57 +272,39 @@ interface GroupProps {
   class?: string;
 }
 
-function ChoiceInput(p: {
-  type: 'radio' | 'checkbox';
-  id: string;
-  name: string;
-  choice: Choice;
-  checked: boolean;
-}) {
+/** Radio buttons or checkboxes in a fieldset, each input with its label (`<id>-<value>`). */
+function ChoiceGroup(
+  p: ChoiceGroupProps & { type: 'radio' | 'checkbox'; isChecked: (value: string) => boolean },
+) {
+  const id = p.id ?? p.name;
   return (
-    <div class={`fr-${p.type}-group`}>
-      <input type={p.type} id={p.id} name={p.name} value={p.choice.value} checked={p.checked} />
-      <label class="fr-label" for={p.id}>
-        <LabelText label={p.choice.label} hint={p.choice.hint} />
-      </label>
-    </div>
+    <Fieldset id={id} legend={p.legend} hint={p.hint} error={p.error} inline={p.inline} class={p.class}>
+      {p.choices.map((c) => (
+        <div class={`fr-${p.type}-group`}>
+          <input
+            type={p.type}
+            id={`${id}-${c.value}`}
+            name={p.name}
+            value={c.value}
+            checked={p.isChecked(c.value)}
+          />
+          <label class="fr-label" for={`${id}-${c.value}`}>
+            <LabelText label={c.label} hint={c.hint} />
+          </label>
+        </div>
+      ))}
+    </Fieldset>
   );
 }
 
 /** Radio buttons in a fieldset: one choice among a few (DSFR « bouton radio »). */
-export function RadioGroup(p: GroupProps & { value?: string | null }) {
-  const id = p.id ?? p.name;
-  return (
-    <Fieldset id={id} legend={p.legend} hint={p.hint} error={p.error} inline={p.inline} class={p.class}>
-      {p.choices.map((c) => (
-        <ChoiceInput
-          type="radio"
-          id={`${id}-${c.value}`}
-          name={p.name}
-          choice={c}
-          checked={c.value === p.value}
-        />
-      ))}
-    </Fieldset>
-  );
+export function RadioGroup(p: ChoiceGroupProps & { value?: string | null }) {
+  return <ChoiceGroup {...p} type="radio" isChecked={(value) => value === p.value} />;
 }
 
 /** Checkboxes in a fieldset: any number of choices among a few (DSFR « case à cocher »). */
-export function CheckboxGroup(p: GroupProps & { values?: readonly string[] }) {
-  const id = p.id ?? p.name;
-  return (
-    <Fieldset id={id} legend={p.legend} hint={p.hint} error={p.error} inline={p.inline} class={p.class}>
-      {p.choices.map((c) => (
-        <ChoiceInput
-          type="checkbox"
-          id={`${id}-${c.value}`}
-          name={p.name}
-          choice={c}
-          checked={p.values?.includes(c.value) ?? false}
-        />
-      ))}
-    </Fieldset>
-  );
+export function CheckboxGroup(p: ChoiceGroupProps & { values?: readonly string[] }) {
+  return <ChoiceGroup {...p} type="checkbox" isChecked={(value) => p.values?.includes(value) ?? false} />;
 }
 
 /**

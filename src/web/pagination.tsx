@@ -1,5 +1,5 @@
 /**
- * DSFR pagination with page numbers (https://www.systeme-de-design.gouv.fr/elements-d-interface/composants/pagination):
+ * The DSFR pagination of every list, with page numbers (https://www.systeme-de-design.gouv.fr/elements-d-interface/composants/pagination):
  * first, previous, the pages around the current one with the first and last, next, last. Every
  * link keeps the current filters. A counsellor going through results says « page 4 », not « next
  * three times » (issue 9 §4: the former pager only showed « 3 / 12 »).
@@ -38,7 +38,7 @@ function Edge(p: { kind: 'first' | 'prev' | 'next' | 'last'; label: string; href
   );
 }
 
-export function NumberedPagination(p: {
+export function Pagination(p: {
   page: number;
   total: number;
   pageSize: number;
@@ -90,3 +90,6 @@ export function NumberedPagination(p: {
     </nav>
   );
 }
+
+/** The former name, kept for the pages that import it. */
+export const NumberedPagination = Pagination;

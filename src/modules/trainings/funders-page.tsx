@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
-import { csvHeader, csvLine } from '../../shared/csv.js';
 import { forbidden, invalid } from '../../shared/errors.js';
 import { isDepartmentCode } from '../../shared/formats.js';
-import { DataTable, SelectField } from '../../web/components.js';
+import { BarChartWithTable } from '../../web/chart.js';
 import { html, pageContext } from '../../web/context.js';
+import { sendCsv } from '../../web/download.js';
+import { FieldGrid, SelectField } from '../../web/form.js';
 import { formatNumber } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
+import { DataTable, NumberCell } from '../../web/table.js';
 import { FUNDERS, label, ROME_DOMAINS } from './dictionaries.js';
 import {
   type Area,
@@ -41,6 +43,12 @@ const AREA_LEVELS: Record<AreaLevel, { one: string; many: string; byArea: string
   },
 };
 const NO_ROME = 'ROME non renseigné';
+const AREA_CHOICES: [string, string][] = [
+  ['department', 'Département'],
+  ['zone', 'Zone d’emploi'],
+];
+/** The funders the filter offers: the first 18 codes of dict-financeurs, as the search's filter. */
+const FUNDER_CHOICES = Object.entries(FUNDERS).slice(0, 18);
 
 /** One value of a filter; a repeated parameter (?zone=a&zone=b, an array here) is refused, not a 500. */
 function oneValue(q: Record<string, unknown>, field: string): string | null {
@@ -110,67 +118,17 @@ function placesText(t: { places: number | null; actions: number; unknownActions:
 const placesCell = (t: { places: number | null; actions: number; unknownActions: number }) =>
   t.unknownActions === t.actions ? 'non précisées' : formatNumber(t.places ?? 0);
 
-/**
- * A horizontal bar chart. Labels and values are HTML text, so they keep their size on a phone; the
- * bars are drawn for sighted readers only, the table after the chart carries the same figures.
- */
-function BarChart(p: { id: string; title: string; bars: { label: string; value: Tally }[] }) {
-  const max = Math.max(1, ...p.bars.map((b) => b.value.places));
-  return (
-    <figure class="psl-bars" aria-labelledby={p.id}>
-      <figcaption id={p.id} class="fr-text--sm fr-mb-1w" safe>
-        {`${p.title} (graphique : les chiffres sont dans le tableau qui suit)`}
-      </figcaption>
-      <div aria-hidden="true">
-        {p.bars.map((b) => (
-          <div class="psl-bar">
-            <div class="psl-bar__label" safe>
-              {b.label}
-            </div>
-            <div class="psl-bar__track">
-              <svg
-                width="100%"
-                height="16"
-                viewBox="0 0 100 16"
-                preserveAspectRatio="none"
-                focusable="false"
-                aria-hidden="true"
-              >
-                <rect x="0" y="0" width={Math.round((b.value.places / max) * 1000) / 10} height="16" />
-              </svg>
-              <span class="psl-bar__value" safe>
-                {b.value.unknownActions > 0
-                  ? `${formatNumber(b.value.places)} + ${formatNumber(b.value.unknownActions)} non préc.`
-                  : formatNumber(b.value.places)}
-              </span>
-            </div>
-          </div>
-        ))}
-      </div>
-    </figure>
-  );
-}
-
 /** Places in a CSV cell: empty (not 0) when no action of the line states its number. */
 const placesCsv = (t: { places: number | null; actions: number; unknownActions: number }) =>
   t.unknownActions === t.actions ? '' : (t.places ?? 0);
 
 /** The three figures of a line: places (« non précisées » when no action says), actions, actions without places. */
-function PlacesCells({ t }: { t: { places: number | null; actions: number; unknownActions: number } }) {
-  return (
-    <>
-      <td class="fr-cell--right" safe>
-        {placesCell(t)}
-      </td>
-      <td class="fr-cell--right" safe>
-        {formatNumber(t.actions)}
-      </td>
-      <td class="fr-cell--right" safe>
-        {formatNumber(t.unknownActions)}
-      </td>
-    </>
-  );
-}
+const placesFigures = (t: { places: number | null; actions: number; unknownActions: number }) => [
+  placesCell(t),
+  t.actions,
+  t.unknownActions,
+];
+const PLACES_HEADERS = ['Places financées', 'Actions', 'Actions aux places non précisées'];
 
 /** A breakdown of the places: its chart and, beside it (under it on a phone), its table. */
 function Breakdown(p: { id: string; heading: string; keyHeader: string; rows: [string, Tally][] }) {
@@ -179,30 +137,22 @@ function Breakdown(p: { id: string; heading: string; keyHeader: string; rows: [s
       <h2 class="fr-h4" id={`${p.id}-titre`} safe>
         {p.heading}
       </h2>
-      <div class="fr-grid-row fr-grid-row--gutters">
-        <div class="fr-col-12 fr-col-lg-5">
-          <BarChart
-            id={`${p.id}-graphique`}
-            title={p.heading}
-            bars={p.rows.map(([k, v]) => ({ label: k, value: v }))}
-          />
-        </div>
-        <div class="fr-col-12 fr-col-lg-7">
-          <DataTable
-            caption={p.heading}
-            hideCaption
-            headers={[p.keyHeader, 'Places financées', 'Actions', 'Actions aux places non précisées']}
-            numeric={[1, 2, 3]}
-          >
-            {p.rows.map(([k, v]) => (
-              <tr>
-                <td safe>{k}</td>
-                <PlacesCells t={v} />
-              </tr>
-            ))}
-          </DataTable>
-        </div>
-      </div>
+      <BarChartWithTable
+        id={`${p.id}-graphique`}
+        title={p.heading}
+        keyHeader={p.keyHeader}
+        figureHeaders={PLACES_HEADERS}
+        bars={p.rows.map(([label, t]) => ({
+          label,
+          value: t.places,
+          // Places non précisées are never drawn as 0: the bar says how many actions lack them.
+          valueText:
+            t.unknownActions > 0
+              ? `${formatNumber(t.places)} + ${formatNumber(t.unknownActions)} non préc.`
+              : undefined,
+          figures: placesFigures(t),
+        }))}
+      />
     </section>
   );
 }
@@ -280,6 +230,32 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
     const noRome = byDomain.find(([k]) => k === NO_ROME)?.[1];
     const query = queryOf(f);
     const ctx = pageContext(request, reply);
+    // The filters, one select each on the grid: « Tous » (empty value) for no filter.
+    const filterSelects: Parameters<typeof SelectField>[0][] = [
+      { name: 'area', label: 'Regrouper par', value: f.area, options: AREA_CHOICES },
+      { name: 'funder', label: 'Financeur', value: f.funder, placeholder: 'Tous', options: FUNDER_CHOICES },
+      {
+        name: 'quarter',
+        label: 'Trimestre d’entrée',
+        value: f.quarter,
+        placeholder: 'Tous',
+        options: quarters.map((q) => [q, q]),
+      },
+      {
+        name: 'department',
+        label: 'Département',
+        value: f.department,
+        placeholder: 'Tous',
+        options: departments.map((d) => [d.code, `${d.code} — ${d.name}`]),
+      },
+      {
+        name: 'zone',
+        label: 'Zone d’emploi',
+        value: f.zone,
+        placeholder: 'Toutes',
+        options: zones.map((z) => [z.code, `${z.name} (${z.code})`]),
+      },
+    ];
     return html(
       reply,
       <Layout title="Financeurs et places achetées" ctx={ctx}>
@@ -291,60 +267,14 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
           Les zones d’emploi sont celles de l’Insee (zonage 2020).
         </p>
         <form method="get" action="/financeurs" class="fr-mb-3w">
-          <div class="fr-grid-row fr-grid-row--gutters">
-            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
-              <SelectField
-                name="area"
-                label="Regrouper par"
-                value={f.area}
-                options={[
-                  ['department', 'Département'],
-                  ['zone', 'Zone d’emploi'],
-                ]}
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
-              <SelectField
-                name="funder"
-                label="Financeur"
-                value={f.funder}
-                placeholder="Tous"
-                options={Object.entries(FUNDERS).slice(0, 18)}
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
-              <SelectField
-                name="quarter"
-                label="Trimestre d’entrée"
-                value={f.quarter}
-                placeholder="Tous"
-                options={quarters.map((q) => [q, q])}
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
-              <SelectField
-                name="department"
-                label="Département"
-                value={f.department}
-                placeholder="Tous"
-                options={departments.map((d) => [d.code, `${d.code} — ${d.name}`])}
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
-              <SelectField
-                name="zone"
-                label="Zone d’emploi"
-                value={f.zone}
-                placeholder="Toutes"
-                options={zones.map((z) => [z.code, `${z.name} (${z.code})`])}
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-6 fr-col-lg-4 fr-mt-md-4w">
-              <button class="fr-btn" type="submit">
-                Filtrer
-              </button>
-            </div>
-          </div>
+          <FieldGrid col="fr-col-12 fr-col-md-6 fr-col-lg-4">
+            {filterSelects.map((select) => (
+              <SelectField {...select} />
+            ))}
+            <button class="fr-btn fr-mt-md-4w" type="submit">
+              Filtrer
+            </button>
+          </FieldGrid>
         </form>
         <p safe>
           {`Total\u00a0: ${plural(total.places, 'place financée', 'places financées')} déclarées, ${plural(
@@ -436,9 +366,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
               {gaps.map((g) => (
                 <tr>
                   <td safe>{`${g.area} ${g.areaName}`}</td>
-                  <td class="fr-cell--right" safe>
-                    {formatNumber(g.domains.length)}
-                  </td>
+                  <NumberCell value={g.domains.length} />
                   <td class="fr-cell--multiline" safe>
                     {g.domains.join(', ')}
                   </td>
@@ -453,15 +381,7 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
         <DataTable
           caption={`Achats par financeur, ${level.one.toLowerCase()}, domaine et trimestre`}
           hideCaption
-          headers={[
-            'Trimestre',
-            level.one,
-            'Domaine',
-            'Financeur',
-            'Places financées',
-            'Actions',
-            'Actions aux places non précisées',
-          ]}
+          headers={['Trimestre', level.one, 'Domaine', 'Financeur', ...PLACES_HEADERS]}
           numeric={[4, 5, 6]}
         >
           {purchases.slice(0, SHOWN_PURCHASES).map((p) => (
@@ -472,7 +392,9 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
                 {domainLabel(p.domain)}
               </td>
               <td safe>{label(FUNDERS, p.funder)}</td>
-              <PlacesCells t={p} />
+              {placesFigures(p).map((figure) => (
+                <NumberCell value={figure} />
+              ))}
             </tr>
           ))}
         </DataTable>
@@ -486,91 +408,83 @@ export async function fundersPages(app: FastifyInstance, config: Config, db: Db)
     );
   });
 
-  app.get('/financeurs/achats.csv', { config: exportsPurchases }, async (request, reply) => {
+  /** A CSV's rows, read with the page's filters, and the names of their areas. */
+  async function csvRows<T extends { area: string | null }>(
+    request: FastifyRequest,
+    read: (f: PurchaseFilters) => Promise<T[]>,
+  ) {
     refuseOthers(request);
     const f = filtersOf(request);
-    const rows = await repo.purchases(f);
-    const areaName = await areaNamer(
-      f.area,
-      rows.map((p) => p.area),
-    );
+    const rows = await read(f);
+    return {
+      f,
+      rows,
+      areaName: await areaNamer(
+        f.area,
+        rows.map((r) => r.area),
+      ),
+    };
+  }
+
+  app.get('/financeurs/achats.csv', { config: exportsPurchases }, async (request, reply) => {
+    const { f, rows, areaName } = await csvRows(request, (filters) => repo.purchases(filters));
     // Places: empty (not 0) when no action of the line states its number; the last column counts
     // the actions whose places are non précisées.
-    const body =
-      csvHeader([
+    return sendCsv(
+      reply,
+      'achats-places.csv',
+      [
         'Trimestre',
         AREA_LEVELS[f.area].one,
         'Domaine ROME',
         'Libellé du domaine',
         'Code financeur',
         'Financeur',
-        'Places financées',
-        'Actions',
-        'Actions aux places non précisées',
-      ]) +
-      rows
-        .map((p) =>
-          csvLine([
-            p.quarter,
-            areaName(p.area),
-            p.domain ?? '',
-            p.domain ? (ROME_DOMAINS[p.domain] ?? '') : NO_ROME,
-            p.funder,
-            label(FUNDERS, p.funder),
-            placesCsv(p),
-            p.actions,
-            p.unknownActions,
-          ]),
-        )
-        .join('');
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="achats-places.csv"')
-      .send(body);
+        ...PLACES_HEADERS,
+      ],
+      rows.map((p) => [
+        p.quarter,
+        areaName(p.area),
+        p.domain ?? '',
+        p.domain ? (ROME_DOMAINS[p.domain] ?? '') : NO_ROME,
+        p.funder,
+        label(FUNDERS, p.funder),
+        placesCsv(p),
+        p.actions,
+        p.unknownActions,
+      ]),
+    );
   });
 
   app.get('/financeurs/recouvrements.csv', { config: exportsPurchases }, async (request, reply) => {
-    refuseOthers(request);
-    const f = filtersOf(request);
-    const rows = await repo.overlaps(f);
-    const areaName = await areaNamer(
-      f.area,
-      rows.map((o) => o.area),
-    );
+    const { f, rows, areaName } = await csvRows(request, (filters) => repo.overlaps(filters));
     // One line per funder of each overlap, so that a spreadsheet can sum and filter the places.
-    const body =
-      csvHeader([
+    return sendCsv(
+      reply,
+      'recouvrements-achats.csv',
+      [
         AREA_LEVELS[f.area].one,
         'Code ROME',
         'Métier',
         'Trimestre',
         'Code financeur',
         'Financeur',
-        'Places financées',
-        'Actions',
-        'Actions aux places non précisées',
-      ]) +
-      rows
-        .flatMap((o) =>
-          o.funders.map((x) =>
-            csvLine([
-              areaName(o.area),
-              o.rome,
-              o.romeLabel,
-              o.quarter,
-              x.funder,
-              label(FUNDERS, x.funder),
-              placesCsv(x),
-              x.actions,
-              x.unknownActions,
-            ]),
-          ),
-        )
-        .join('');
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="recouvrements-achats.csv"')
-      .send(body);
+        ...PLACES_HEADERS,
+      ],
+      rows.flatMap((o) =>
+        o.funders.map((x) => [
+          areaName(o.area),
+          o.rome,
+          o.romeLabel,
+          o.quarter,
+          x.funder,
+          label(FUNDERS, x.funder),
+          placesCsv(x),
+          x.actions,
+          x.unknownActions,
+        ]),
+      ),
+    );
   });
 }
 

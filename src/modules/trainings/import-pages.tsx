@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { csvHeader, csvLine } from '../../shared/csv.js';
 import { AppError } from '../../shared/errors.js';
-import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
+import { Alert, ButtonsGroup } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
+import { sendCsv } from '../../web/download.js';
+import { CheckboxField, InputField, RadioGroup } from '../../web/form.js';
+import { formatDateTime } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { acceptMultipart, formParts } from '../../web/multipart.js';
 import { toProblem } from '../../web/problem.js';
+import { DataTable, NumberCell } from '../../web/table.js';
 import type { TrainingsDeps } from './deps.js';
 import { requireImportRights } from './rights.js';
 import { abortedWith, refuseAnnouncedOverLimit } from './uploads.js';
@@ -21,6 +24,15 @@ const STATUS: Record<string, string> = {
 };
 
 const runsImport = { access: 'user', audit: 'lheo_import.done' } as const;
+
+/** A partial feed adds and updates; a full feed also withdraws what it no longer holds. */
+const FEED_MODES = [
+  { value: 'partial', label: 'Mise à jour : ajoute et modifie, ne retire rien' },
+  {
+    value: 'full',
+    label: 'Flux complet : ce que le fichier ne contient plus est retiré du catalogue (jamais supprimé)',
+  },
+];
 
 /** The state a run shows in the list: a done full feed may still wait for its withdrawal to be decided. */
 const runState = (r: { status: string; counts: Record<string, number> }) =>
@@ -92,62 +104,24 @@ export async function importPages(app: FastifyInstance, { trainings }: Trainings
           ) : (
             ''
           )}
-          <fieldset class="fr-fieldset">
-            <legend class="fr-fieldset__legend">Nature du flux</legend>
-            <div class="fr-fieldset__element">
-              <div class="fr-radio-group">
-                <input
-                  type="radio"
-                  id="mode-partial"
-                  name="mode"
-                  value="partial"
-                  checked={sent.mode !== 'full'}
-                />
-                <label class="fr-label" for="mode-partial">
-                  Mise à jour : ajoute et modifie, ne retire rien
-                </label>
-              </div>
-            </div>
-            <div class="fr-fieldset__element">
-              <div class="fr-radio-group">
-                <input type="radio" id="mode-full" name="mode" value="full" checked={sent.mode === 'full'} />
-                <label class="fr-label" for="mode-full">
-                  Flux complet : ce que le fichier ne contient plus est retiré du catalogue (jamais supprimé)
-                </label>
-              </div>
-            </div>
-          </fieldset>
+          <RadioGroup
+            name="mode"
+            legend="Nature du flux"
+            value={sent.mode === 'full' ? 'full' : 'partial'}
+            choices={FEED_MODES}
+          />
           {/* A destructive choice asks first, without JavaScript: the server refuses a full feed
               sent without this box, before the file is read. */}
-          <div
-            class={`fr-checkbox-group fr-mb-3w${error?.field === 'acknowledgeFullFeed' ? ' fr-checkbox-group--error' : ''}`}
-          >
-            <input
-              type="checkbox"
-              id="acknowledge-full-feed"
-              name="acknowledgeFullFeed"
-              value="oui"
-              checked={sent.acknowledgeFullFeed === 'oui'}
-              aria-describedby="acknowledge-full-feed-messages"
-            />
-            <label class="fr-label" for="acknowledge-full-feed">
-              Flux complet seulement : je confirme que les formations de cette source absentes du fichier
-              seront retirées du catalogue
-              <span class="fr-hint-text">
-                Si le fichier apporte moins de formations qu’il n’en retirerait, rien n’est retiré avant une
-                seconde confirmation.
-              </span>
-            </label>
-            <div class="fr-messages-group" id="acknowledge-full-feed-messages" aria-live="assertive">
-              {error?.field === 'acknowledgeFullFeed' ? (
-                <p class="fr-message fr-message--error" safe>
-                  {error.message}
-                </p>
-              ) : (
-                ''
-              )}
-            </div>
-          </div>
+          <CheckboxField
+            name="acknowledgeFullFeed"
+            id="acknowledge-full-feed"
+            value="oui"
+            checked={sent.acknowledgeFullFeed === 'oui'}
+            label="Flux complet seulement : je confirme que les formations de cette source absentes du fichier seront retirées du catalogue"
+            hint="Si le fichier apporte moins de formations qu’il n’en retirerait, rien n’est retiré avant une seconde confirmation."
+            error={error?.field === 'acknowledgeFullFeed' ? error.message : undefined}
+            class="fr-mb-3w"
+          />
           {/* Last: the file is read, and written to disk, only after the other fields are checked. */}
           <div class={`fr-upload-group${error?.field === 'file' ? ' fr-upload-group--error' : ''}`}>
             <label class="fr-label" for="champ-file">
@@ -185,6 +159,7 @@ export async function importPages(app: FastifyInstance, { trainings }: Trainings
               'Avertissements',
               'Rapport',
             ]}
+            numeric={[4, 5, 6]}
           >
             {runs.map((r) => (
               <tr>
@@ -192,9 +167,9 @@ export async function importPages(app: FastifyInstance, { trainings }: Trainings
                 <td safe>{r.file_name}</td>
                 <td safe>{r.source}</td>
                 <td safe>{runState(r)}</td>
-                <td>{r.formations_total}</td>
-                <td>{r.rejected_count}</td>
-                <td>{r.warning_count}</td>
+                <NumberCell value={r.formations_total} />
+                <NumberCell value={r.rejected_count} />
+                <NumberCell value={r.warning_count} />
                 <td>
                   <a href={`/formations/imports/${r.id}`}>
                     Voir<span class="fr-sr-only" safe>{` le rapport de ${r.file_name}`}</span>
@@ -287,18 +262,14 @@ export async function importPages(app: FastifyInstance, { trainings }: Trainings
             />
             <form method="post" action={`/formations/imports/${run.id}/retrait`}>
               <CsrfField token={ctx.csrf} />
-              <ul class="fr-btns-group fr-btns-group--inline-md">
-                <li>
-                  <button type="submit" name="decision" value="confirm" class="fr-btn" safe>
-                    {`Confirmer le retrait de ${plural(heldWithdrawal.wouldWithdraw, 'formation', 'formations')}`}
-                  </button>
-                </li>
-                <li>
-                  <button type="submit" name="decision" value="cancel" class="fr-btn fr-btn--secondary">
-                    Annuler le retrait (tout garder)
-                  </button>
-                </li>
-              </ul>
+              <ButtonsGroup class="fr-btns-group--inline-md">
+                <button type="submit" name="decision" value="confirm" class="fr-btn" safe>
+                  {`Confirmer le retrait de ${plural(heldWithdrawal.wouldWithdraw, 'formation', 'formations')}`}
+                </button>
+                <button type="submit" name="decision" value="cancel" class="fr-btn fr-btn--secondary">
+                  Annuler le retrait (tout garder)
+                </button>
+              </ButtonsGroup>
             </form>
           </>
         ) : run.status === 'done' ? (
@@ -424,15 +395,19 @@ export async function importPages(app: FastifyInstance, { trainings }: Trainings
   app.get('/formations/imports/:id/rejets.csv', { config: { access: 'user' } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const { rejections, warnings } = await trainings.importReport(request.actor!, id);
-    const body =
-      csvHeader(['Gravité', 'Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison']) +
-      [...rejections, ...warnings]
-        .map((r) => csvLine([SEVERITY[r.severity], r.line, r.col, r.element, r.record, r.reason]))
-        .join('');
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="rejets-${id}.csv"`)
-      .send(body);
+    return sendCsv(
+      reply,
+      `rejets-${id}.csv`,
+      ['Gravité', 'Ligne', 'Colonne', 'Élément', 'Enregistrement', 'Raison'],
+      [...rejections, ...warnings].map((r) => [
+        SEVERITY[r.severity],
+        r.line,
+        r.col,
+        r.element,
+        r.record,
+        r.reason,
+      ]),
+    );
   });
 }
 

@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.js';
-import { Alert, DataTable, formatDateTime, InputField } from '../../web/components.js';
+import { Alert } from '../../web/components.js';
 import { formValue, html, pageContext, pageParam } from '../../web/context.js';
+import { InputField, TextareaField } from '../../web/form.js';
+import { formatDateTime } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
+import { Pagination } from '../../web/pagination.js';
+import { DataTable, NumberCell } from '../../web/table.js';
 import type { TrainingsDeps } from './deps.js';
 
 const TEXT_FIELDS = [
@@ -13,6 +17,9 @@ const TEXT_FIELDS = [
 ] as const;
 
 const editsText = { access: 'user', audit: 'training.updated' } as const;
+
+/** The page size of « Mon offre », as the service reads it (trainings.ownTrainings). */
+const OWN_PAGE_SIZE = 50;
 
 export async function managePages(app: FastifyInstance, { trainings }: TrainingsDeps) {
   app.get('/mon-offre', { config: { access: 'user' } }, async (request, reply) => {
@@ -31,6 +38,7 @@ export async function managePages(app: FastifyInstance, { trainings }: Trainings
         <DataTable
           caption={`${total} formation${total > 1 ? 's' : ''}`}
           headers={['Intitulé', 'Actions', 'Source', 'État', 'Mise à jour']}
+          numeric={[1]}
         >
           {items.map((t) => (
             <tr>
@@ -39,13 +47,21 @@ export async function managePages(app: FastifyInstance, { trainings }: Trainings
                   {t.title}
                 </a>
               </td>
-              <td>{t.actions}</td>
+              <NumberCell value={t.actions} />
               <td safe>{t.source}</td>
               <td>{t.status === 'active' ? 'publiée' : 'retirée'}</td>
               <td safe>{formatDateTime(t.updated_at)}</td>
             </tr>
           ))}
         </DataTable>
+        {/* The list comes by pages of OWN_PAGE_SIZE (the service's): the pager keeps them reachable. */}
+        <Pagination
+          page={page}
+          total={total}
+          pageSize={OWN_PAGE_SIZE}
+          baseQuery={new URLSearchParams()}
+          path="/mon-offre"
+        />
       </Layout>,
     );
   });
@@ -72,26 +88,16 @@ export async function managePages(app: FastifyInstance, { trainings }: Trainings
         {error ? <Alert kind="error" title="Enregistrement impossible" text={error.message} /> : ''}
         <form method="post" action={`/formations/${t.id}/modifier`}>
           <CsrfField token={ctx.csrf} />
-          {TEXT_FIELDS.map(([name, text]) =>
-            name === 'title' ? (
-              <InputField
-                name={name}
-                label={text}
-                value={current[name]}
-                required
-                error={error?.field === name ? error.message : undefined}
-              />
-            ) : (
-              <div class={`fr-input-group${error?.field === name ? ' fr-input-group--error' : ''}`}>
-                <label class="fr-label" for={`champ-${name}`} safe>
-                  {`${text} (obligatoire)`}
-                </label>
-                <textarea class="fr-input" id={`champ-${name}`} name={name} rows="5" required safe>
-                  {current[name] ?? ''}
-                </textarea>
-              </div>
-            ),
-          )}
+          {TEXT_FIELDS.map(([name, text]) => {
+            const field = {
+              name,
+              label: text,
+              value: current[name],
+              required: true,
+              error: error?.field === name ? error.message : undefined,
+            };
+            return name === 'title' ? <InputField {...field} /> : <TextareaField {...field} rows={5} />;
+          })}
           <button type="submit" class="fr-btn">
             Enregistrer
           </button>

@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.js';
-import { Alert, formatDate, InputField, SelectField } from '../../web/components.js';
+import { Accordion } from '../../web/accordion.js';
+import { Alert, Badges, ButtonsGroup, TagLinks } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
+import { CheckboxField, FieldGrid, InputField, SelectField } from '../../web/form.js';
+import { formatDate, formatNumber } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
-import { NumberedPagination } from '../../web/pagination.js';
+import { Pagination } from '../../web/pagination.js';
 import type { TrainingsDeps } from './deps.js';
 import { FUNDERS, LEVELS, label, TEACHING_MODES } from './dictionaries.js';
 import type { SearchRow } from './search-repository.js';
@@ -55,19 +58,19 @@ export function searchReturnUrl(carried: unknown): string {
 /** « Aucune formation trouvée », « 1 formation trouvée », « 1 234 formations trouvées ». */
 export function resultCount(total: number): string {
   if (total === 0) return 'Aucune formation trouvée';
-  return `${total.toLocaleString('fr-FR')} formation${total > 1 ? 's' : ''} trouvée${total > 1 ? 's' : ''}`;
+  return `${formatNumber(total)} formation${total > 1 ? 's' : ''} trouvée${total > 1 ? 's' : ''}`;
 }
 
 /** Hours as a person can trust them: a missing figure says so, never « ? h » nor « 0 h ». */
 export function hoursText(centre: number | null, company: number | null): string {
   if (centre === null && company === null) return 'Durée non précisée';
   const parts = [
-    centre === null ? 'heures en centre non précisées' : `${centre.toLocaleString('fr-FR')} h en centre`,
+    centre === null ? 'heures en centre non précisées' : `${formatNumber(centre)} h en centre`,
     company === null
       ? 'heures en entreprise non précisées'
       : company === 0
         ? 'sans période en entreprise'
-        : `${company.toLocaleString('fr-FR')} h en entreprise`,
+        : `${formatNumber(company)} h en entreprise`,
   ];
   return `Durée : ${parts.join(', ')}`;
 }
@@ -83,7 +86,7 @@ export function nextSessionText(
   today: string,
 ) {
   const full = item.placesRemaining === 0;
-  const badge =
+  const badge: { text: string; kind: 'warning' | 'success' } =
     item.nextState !== '1'
       ? { text: item.nextState === '3' ? 'Recrutement suspendu' : 'Recrutement fermé', kind: 'warning' }
       : full
@@ -109,41 +112,58 @@ export function nextSessionText(
   return { badge, detail: `${when} · ${places} · ${sessions}${later}` };
 }
 
-/**
- * The DSFR accordion (fr-accordion): the « Plus de critères » fields sit on the DSFR grid inside
- * it (they overlapped in a bare <details>, issue 9 §4). Open when one of its fields is filled, so
- * a search never hides its own criteria.
- */
-function Accordion(p: { id: string; title: string; open: boolean; children: JSX.Element | JSX.Element[] }) {
-  return (
-    <section class="fr-accordion fr-mb-2w">
-      <h2 class="fr-accordion__title">
-        <button
-          type="button"
-          class="fr-accordion__btn"
-          aria-expanded={p.open ? 'true' : 'false'}
-          aria-controls={p.id}
-          safe
-        >
-          {p.title}
-        </button>
-      </h2>
-      <div class={`fr-collapse${p.open ? ' fr-collapse--expanded' : ''}`} id={p.id}>
-        {p.children as 'safe'}
-      </div>
-    </section>
-  );
-}
+const CERTIFYING: Record<string, string> = { true: 'Certifiante', false: 'Non certifiante' };
 
+/**
+ * The « Plus de critères » selects, on the DSFR grid inside the accordion (they overlapped in a bare
+ * <details>, issue 9 §4). « Tous » (empty value) is no filter.
+ */
+const CRITERIA_SELECTS: { name: string; label: string; placeholder: string; options: [string, string][] }[] =
+  [
+    {
+      name: 'teachingMode',
+      label: 'Modalité',
+      placeholder: 'Toutes',
+      options: Object.entries(TEACHING_MODES),
+    },
+    {
+      name: 'certifying',
+      label: 'Certifiante',
+      placeholder: 'Indifférent',
+      options: Object.entries(CERTIFYING),
+    },
+    { name: 'entryLevel', label: 'Niveau d’entrée', placeholder: 'Tous', options: Object.entries(LEVELS) },
+    {
+      name: 'funder',
+      label: 'Financement',
+      placeholder: 'Tous',
+      options: [
+        ['demandeurs', 'Financée pour les demandeurs d’emploi'],
+        ...Object.entries(FUNDERS).slice(0, 18),
+      ],
+    },
+  ];
+const QUARTER = 'fr-col-12 fr-col-sm-6 fr-col-lg-3';
+const THIRD = 'fr-col-12 fr-col-sm-6 fr-col-lg-4';
+/** The columns of the « Plus de critères » fields: two dates and two selects, two selects and the box. */
+const CRITERIA_COLUMNS = [QUARTER, QUARTER, QUARTER, QUARTER, THIRD, THIRD, 'fr-col-12 fr-col-lg-4'];
+
+/** The accordion opens when one of its fields is filled, so a search never hides its own criteria. */
 const MORE_CRITERIA = [
   'startFrom',
   'startTo',
-  'teachingMode',
-  'certifying',
-  'entryLevel',
-  'funder',
+  ...CRITERIA_SELECTS.map((select) => select.name),
   'openPlaces',
 ];
+
+/** The facets of the results, each a list of links that narrow the search. */
+const FACETS = [
+  { title: 'Modalité', name: 'teachingMode', facet: 'teachingMode', labels: TEACHING_MODES },
+  { title: 'Certifiante', name: 'certifying', facet: 'certifying', labels: CERTIFYING },
+  { title: 'Financeur', name: 'funder', facet: 'funders', labels: FUNDERS },
+  { title: 'Niveau d’entrée', name: 'entryLevel', facet: 'entryLevel', labels: LEVELS },
+  { title: 'Département', name: 'department', facet: 'department', labels: null },
+] as const;
 
 function FacetList(p: {
   title: string;
@@ -159,26 +179,18 @@ function FacetList(p: {
       <h3 class="fr-h6 fr-mb-1w" safe>
         {p.title}
       </h3>
-      <ul class="fr-tags-group">
-        {entries.slice(0, 8).map(([code, n]) => {
+      <TagLinks
+        tags={entries.slice(0, 8).map(([code, n]) => {
           const q = new URLSearchParams(p.query);
           q.set(p.name, code);
           q.delete('page');
-          const selected = p.query.get(p.name) === code;
-          return (
-            <li>
-              <a
-                class="fr-tag fr-tag--sm"
-                href={`/formations?${q}`}
-                aria-current={selected ? 'true' : undefined}
-                safe
-              >
-                {`${p.labels[code] ?? code} (${n})`}
-              </a>
-            </li>
-          );
+          return {
+            text: `${p.labels[code] ?? code} (${n})`,
+            href: `/formations?${q}`,
+            current: p.query.get(p.name) === code,
+          };
         })}
-      </ul>
+      />
     </div>
   );
 }
@@ -222,6 +234,8 @@ export async function searchPage(app: FastifyInstance, { trainings, referentials
       }
       const v = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : '');
       const errorOf = (field: string) => (error?.field === field ? error.message : undefined);
+      /** A field of the search: its name, the value sent, the refusal that names it. */
+      const bind = (name: string) => ({ name, value: v(name), error: errorOf(name) });
       // Without JavaScript there is no suggestion list: an unknown commune is answered with the
       // communes it may be, as links that run the same search (server-side disambiguation).
       const communeChoices =
@@ -250,24 +264,18 @@ export async function searchPage(app: FastifyInstance, { trainings, referentials
             autres financeurs.
           </p>
           <form method="get" action="/formations" role="search" aria-label="Recherche de formations">
-            <div class="fr-grid-row fr-grid-row--gutters">
-              <div class="fr-col-12 fr-col-md-6">
+            <FieldGrid col={['fr-col-12 fr-col-md-6', 'fr-col-12 fr-col-md-4', 'fr-col-12 fr-col-md-2']}>
+              <InputField
+                {...bind('q')}
+                label="Métier, formation, compétence"
+                hint="Ex. : électricien, aide-soignant, cariste, soudeur. Les fautes de frappe sont corrigées."
+              />
+              <>
                 <InputField
-                  name="q"
-                  label="Métier, formation, compétence"
-                  hint="Ex. : électricien, aide-soignant, cariste, soudeur. Les fautes de frappe sont corrigées."
-                  value={v('q')}
-                  error={errorOf('q')}
-                />
-              </div>
-              <div class="fr-col-12 fr-col-md-4">
-                <InputField
-                  name="commune"
+                  {...bind('commune')}
                   label="Autour de la commune"
                   hint="Nom ou code INSEE, puis choisissez dans la liste"
-                  value={v('commune')}
                   list="communes-suggerees"
-                  error={errorOf('commune')}
                   extra={{
                     'hx-get': '/formations/communes-suggerees',
                     'hx-trigger': 'input changed delay:250ms',
@@ -280,132 +288,61 @@ export async function searchPage(app: FastifyInstance, { trainings, referentials
                 {communeChoices.length ? (
                   <div class="fr-mb-2w">
                     <p class="fr-text--sm fr-mb-1w">Communes proposées :</p>
-                    <ul class="fr-tags-group">
-                      {communeChoices.map((c) => {
+                    <TagLinks
+                      tags={communeChoices.map((c) => {
                         const choice = new URLSearchParams(query);
                         choice.set('commune', `${c.name} (${c.departmentCode})`);
-                        return (
-                          <li>
-                            <a class="fr-tag fr-tag--sm" href={`/formations?${choice}`} safe>
-                              {`${c.name} (${c.departmentCode})`}
-                            </a>
-                          </li>
-                        );
+                        return { text: `${c.name} (${c.departmentCode})`, href: `/formations?${choice}` };
                       })}
-                    </ul>
+                    />
                   </div>
                 ) : (
                   ''
                 )}
-              </div>
-              <div class="fr-col-12 fr-col-md-2">
-                <SelectField
-                  name="radiusKm"
-                  label="Rayon"
-                  value={v('radiusKm') || '30'}
-                  options={['10', '20', '30', '50', '100'].map((r) => [r, `${r} km`])}
-                  error={errorOf('radiusKm')}
+              </>
+              <SelectField
+                {...bind('radiusKm')}
+                value={v('radiusKm') || '30'}
+                label="Rayon"
+                options={['10', '20', '30', '50', '100'].map((r) => [r, `${r} km`])}
+              />
+            </FieldGrid>
+            <Accordion
+              id="plus-de-criteres"
+              title="Plus de critères"
+              open={MORE_CRITERIA.some((k) => v(k))}
+              class="fr-mb-2w"
+            >
+              <FieldGrid col={CRITERIA_COLUMNS}>
+                <InputField {...bind('startFrom')} type="date" label="Entrée à partir du" />
+                <InputField {...bind('startTo')} type="date" label="Entrée au plus tard le" />
+                {CRITERIA_SELECTS.map((select) => (
+                  <SelectField {...select} value={v(select.name)} />
+                ))}
+                <CheckboxField
+                  name="openPlaces"
+                  label="Recrutement ouvert avec des places"
+                  checked={v('openPlaces') === 'true'}
+                  class="fr-mt-lg-4w"
                 />
-              </div>
-            </div>
-            <Accordion id="plus-de-criteres" title="Plus de critères" open={MORE_CRITERIA.some((k) => v(k))}>
-              <div class="fr-grid-row fr-grid-row--gutters">
-                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-3">
-                  <InputField
-                    name="startFrom"
-                    type="date"
-                    label="Entrée à partir du"
-                    value={v('startFrom')}
-                    error={errorOf('startFrom')}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-3">
-                  <InputField
-                    name="startTo"
-                    type="date"
-                    label="Entrée au plus tard le"
-                    value={v('startTo')}
-                    error={errorOf('startTo')}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-3">
-                  <SelectField
-                    name="teachingMode"
-                    label="Modalité"
-                    value={v('teachingMode')}
-                    placeholder="Toutes"
-                    options={Object.entries(TEACHING_MODES)}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-3">
-                  <SelectField
-                    name="certifying"
-                    label="Certifiante"
-                    value={v('certifying')}
-                    placeholder="Indifférent"
-                    options={[
-                      ['true', 'Certifiante'],
-                      ['false', 'Non certifiante'],
-                    ]}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-4">
-                  <SelectField
-                    name="entryLevel"
-                    label="Niveau d’entrée"
-                    value={v('entryLevel')}
-                    placeholder="Tous"
-                    options={Object.entries(LEVELS)}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-sm-6 fr-col-lg-4">
-                  <SelectField
-                    name="funder"
-                    label="Financement"
-                    value={v('funder')}
-                    placeholder="Tous"
-                    options={[
-                      ['demandeurs', 'Financée pour les demandeurs d’emploi'],
-                      ...Object.entries(FUNDERS).slice(0, 18),
-                    ]}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-lg-4">
-                  <div class="fr-checkbox-group fr-mt-lg-4w">
-                    <input
-                      type="checkbox"
-                      id="champ-openPlaces"
-                      name="openPlaces"
-                      value="true"
-                      checked={v('openPlaces') === 'true'}
-                    />
-                    <label class="fr-label" for="champ-openPlaces">
-                      Recrutement ouvert avec des places
-                    </label>
-                  </div>
-                </div>
-              </div>
+              </FieldGrid>
             </Accordion>
-            <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
-              <div class="fr-col-12 fr-col-md-4">
-                <SelectField
-                  name="sort"
-                  label="Trier par"
-                  value={v('sort')}
-                  placeholder="Pertinence (ou distance sans texte)"
-                  options={[
-                    ['relevance', 'Pertinence'],
-                    ['distance', 'Distance'],
-                    ['start', 'Date d’entrée'],
-                  ]}
-                />
-              </div>
-              <div class="fr-col-12 fr-col-md-4">
-                <button type="submit" class="fr-btn fr-icon-search-line fr-btn--icon-left fr-mb-3w">
-                  Rechercher
-                </button>
-              </div>
-            </div>
+            <FieldGrid col="fr-col-12 fr-col-md-4" class="fr-grid-row--bottom">
+              <SelectField
+                name="sort"
+                label="Trier par"
+                value={v('sort')}
+                placeholder="Pertinence (ou distance sans texte)"
+                options={[
+                  ['relevance', 'Pertinence'],
+                  ['distance', 'Distance'],
+                  ['start', 'Date d’entrée'],
+                ]}
+              />
+              <button type="submit" class="fr-btn fr-icon-search-line fr-btn--icon-left fr-mb-3w">
+                Rechercher
+              </button>
+            </FieldGrid>
           </form>
           {error && !['q', 'commune', 'radiusKm', 'startFrom', 'startTo'].includes(error.field ?? '') ? (
             <Alert kind="error" title="Recherche impossible" text={error.message} />
@@ -429,24 +366,20 @@ export async function searchPage(app: FastifyInstance, { trainings, referentials
                   ''
                 )}
                 {result.total > 0 ? (
-                  <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left">
-                    <li>
-                      <a
-                        class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line"
-                        href={`/api/v1/trainings/export.xml?${query}`}
-                      >
-                        Exporter en LHÉO
-                      </a>
-                    </li>
-                    <li>
-                      <a
-                        class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line"
-                        href={`/api/v1/trainings/export.csv?${query}`}
-                      >
-                        Exporter en CSV
-                      </a>
-                    </li>
-                  </ul>
+                  <ButtonsGroup class="fr-btns-group--inline-sm fr-btns-group--icon-left">
+                    <a
+                      class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line"
+                      href={`/api/v1/trainings/export.xml?${query}`}
+                    >
+                      Exporter en LHÉO
+                    </a>
+                    <a
+                      class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line"
+                      href={`/api/v1/trainings/export.csv?${query}`}
+                    >
+                      Exporter en CSV
+                    </a>
+                  </ButtonsGroup>
                 ) : (
                   ''
                 )}
@@ -466,28 +399,19 @@ export async function searchPage(app: FastifyInstance, { trainings, referentials
                               </a>
                             </h3>
                             <p class="fr-card__desc" safe>
-                              {`${item.providerName} — ${item.communeName ?? 'à distance'}${item.postalCode ? ` (${item.postalCode})` : ''}${item.distanceKm !== null ? ` · ${item.distanceKm.toLocaleString('fr-FR')} km` : ''}`}
+                              {`${item.providerName} — ${item.communeName ?? 'à distance'}${item.postalCode ? ` (${item.postalCode})` : ''}${item.distanceKm !== null ? ` · ${formatNumber(item.distanceKm)} km` : ''}`}
                             </p>
                             <div class="fr-card__start">
-                              <ul class="fr-badges-group">
-                                {item.certifying ? (
-                                  <li>
-                                    <p class="fr-badge fr-badge--sm fr-badge--info">Certifiante</p>
-                                  </li>
-                                ) : (
-                                  ''
-                                )}
-                                <li>
-                                  <p class="fr-badge fr-badge--sm" safe>
-                                    {label(TEACHING_MODES, item.teachingMode)}
-                                  </p>
-                                </li>
-                                <li>
-                                  <p class={`fr-badge fr-badge--sm fr-badge--${next.badge.kind}`} safe>
-                                    {next.badge.text}
-                                  </p>
-                                </li>
-                              </ul>
+                              <Badges
+                                small
+                                badges={[
+                                  ...(item.certifying
+                                    ? [{ text: 'Certifiante', kind: 'info' as const }]
+                                    : []),
+                                  { text: label(TEACHING_MODES, item.teachingMode) },
+                                  { text: next.badge.text, kind: next.badge.kind },
+                                ]}
+                              />
                             </div>
                             <div class="fr-card__end">
                               <p class="fr-card__detail" safe>
@@ -511,7 +435,7 @@ export async function searchPage(app: FastifyInstance, { trainings, referentials
                 ) : (
                   ''
                 )}
-                <NumberedPagination
+                <Pagination
                   page={result.page}
                   total={result.total}
                   pageSize={result.perPage}
@@ -522,41 +446,15 @@ export async function searchPage(app: FastifyInstance, { trainings, referentials
               </div>
               <div class="fr-col-12 fr-col-md-3">
                 <h2 class="fr-h5">Affiner</h2>
-                <FacetList
-                  title="Modalité"
-                  name="teachingMode"
-                  counts={result.facets.teachingMode}
-                  labels={TEACHING_MODES}
-                  query={query}
-                />
-                <FacetList
-                  title="Certifiante"
-                  name="certifying"
-                  counts={result.facets.certifying}
-                  labels={{ true: 'Certifiante', false: 'Non certifiante' }}
-                  query={query}
-                />
-                <FacetList
-                  title="Financeur"
-                  name="funder"
-                  counts={result.facets.funders}
-                  labels={FUNDERS}
-                  query={query}
-                />
-                <FacetList
-                  title="Niveau d’entrée"
-                  name="entryLevel"
-                  counts={result.facets.entryLevel}
-                  labels={LEVELS}
-                  query={query}
-                />
-                <FacetList
-                  title="Département"
-                  name="department"
-                  counts={result.facets.department}
-                  labels={departments}
-                  query={query}
-                />
+                {FACETS.map((f) => (
+                  <FacetList
+                    title={f.title}
+                    name={f.name}
+                    counts={result.facets[f.facet]}
+                    labels={f.labels ?? departments}
+                    query={query}
+                  />
+                ))}
               </div>
             </div>
           ) : (

@@ -2,9 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
-import { Alert, DataTable, formatDate } from '../../web/components.js';
+import { Alert, Badges, ButtonsGroup, Callout } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
+import { Fieldset, InputField, SelectField } from '../../web/form.js';
+import { formatDate } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
+import { DataTable } from '../../web/table.js';
 import type { TrainingsDeps } from './deps.js';
 import {
   COURSE_TYPES,
@@ -123,6 +126,61 @@ const placesRemainingText = (s: { placesRemaining: number | null; placesTotal: n
     ? 'places non précisées'
     : `${s.placesRemaining}${s.placesTotal !== null ? ` / ${s.placesTotal}` : ''}`;
 
+/** An action's sessions; with `edit`, each row holds the form that changes its recruitment and places. */
+function SessionsTable(p: { caption: string; a: ActionView; edit?: { trainingId: string; csrf: string } }) {
+  const headers = ['Début', 'Fin', 'Recrutement', 'Places restantes'];
+  return (
+    <DataTable caption={p.caption} headers={p.edit ? [...headers, 'Modifier'] : headers}>
+      {p.a.sessions.map((s) => (
+        <tr>
+          <td safe>{formatDate(s.start)}</td>
+          <td safe>{formatDate(s.end)}</td>
+          <td safe>{sessionRecruitment(s)}</td>
+          <td safe>{placesRemainingText(s)}</td>
+          {p.edit ? (
+            <td>
+              <SessionForm trainingId={p.edit.trainingId} csrf={p.edit.csrf} session={s} />
+            </td>
+          ) : (
+            ''
+          )}
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** The fields repeat on every row: their labels name the session for screen readers (RGAA 11.2). */
+function SessionForm(p: { trainingId: string; csrf: string; session: ActionView['sessions'][number] }) {
+  const s = p.session;
+  const which = ` de la session du ${formatDate(s.start)}`;
+  return (
+    <form method="post" action={`/formations/${p.trainingId}/sessions/${s.id}`} class="psl-inline-form">
+      <CsrfField token={p.csrf} />
+      <SelectField
+        name="recruitmentState"
+        id={`etat-${s.id}`}
+        label="État"
+        srSuffix={which}
+        value={s.recruitmentState}
+        options={Object.entries(RECRUITMENT_STATES)}
+      />
+      <InputField
+        name="placesRemaining"
+        id={`places-${s.id}`}
+        type="number"
+        label="Places restantes"
+        srSuffix={which}
+        value={s.placesRemaining === null ? '' : String(s.placesRemaining)}
+        extra={{ min: '0' }}
+      />
+      <button type="submit" class="fr-btn fr-btn--sm fr-mt-1w">
+        Enregistrer<span class="fr-sr-only" safe>{` la session du ${formatDate(s.start)}`}</span>
+      </button>
+    </form>
+  );
+}
+
 function Description({ t }: { t: TrainingView }) {
   return (
     <>
@@ -181,89 +239,31 @@ function ActionBlock(p: { t: TrainingView; a: ActionView; csrf: string | null; m
           <td safe>{fundedPlacesTotal(a.funders)}</td>
         </tr>
       </DataTable>
-      <DataTable
+      <SessionsTable
         caption={`Sessions — action ${a.number}`}
-        headers={
-          p.manage
-            ? ['Début', 'Fin', 'Recrutement', 'Places restantes', 'Modifier']
-            : ['Début', 'Fin', 'Recrutement', 'Places restantes']
-        }
-      >
-        {a.sessions.map((s) => (
-          <tr>
-            <td safe>{formatDate(s.start)}</td>
-            <td safe>{formatDate(s.end)}</td>
-            <td safe>{sessionRecruitment(s)}</td>
-            <td safe>{placesRemainingText(s)}</td>
-            {p.manage && p.csrf ? (
-              <td>
-                <form method="post" action={`/formations/${p.t.id}/sessions/${s.id}`} class="psl-inline-form">
-                  <CsrfField token={p.csrf} />
-                  <label class="fr-label" for={`etat-${s.id}`}>
-                    État<span class="fr-sr-only" safe>{` de la session du ${formatDate(s.start)}`}</span>
-                  </label>
-                  <select class="fr-select" id={`etat-${s.id}`} name="recruitmentState">
-                    {Object.entries(RECRUITMENT_STATES).map(([code, text]) => (
-                      <option value={code} selected={code === s.recruitmentState} safe>
-                        {text}
-                      </option>
-                    ))}
-                  </select>
-                  <label class="fr-label" for={`places-${s.id}`}>
-                    Places restantes
-                    <span class="fr-sr-only" safe>{` de la session du ${formatDate(s.start)}`}</span>
-                  </label>
-                  <input
-                    class="fr-input"
-                    type="number"
-                    min="0"
-                    id={`places-${s.id}`}
-                    name="placesRemaining"
-                    value={s.placesRemaining === null ? '' : String(s.placesRemaining)}
-                  />
-                  <button type="submit" class="fr-btn fr-btn--sm fr-mt-1w">
-                    Enregistrer<span class="fr-sr-only" safe>{` la session du ${formatDate(s.start)}`}</span>
-                  </button>
-                </form>
-              </td>
-            ) : (
-              ''
-            )}
-          </tr>
-        ))}
-      </DataTable>
+        a={a}
+        edit={p.manage && p.csrf ? { trainingId: p.t.id, csrf: p.csrf } : undefined}
+      />
       {p.manage && p.csrf ? (
         <form method="post" action={`/formations/${p.t.id}/actions/${a.id}/sessions`} class="fr-mt-2w">
           <CsrfField token={p.csrf} />
-          <fieldset class="fr-fieldset">
-            <legend
-              class="fr-fieldset__legend"
-              safe
-            >{`Ajouter une session — ${a.communeName ?? 'à distance'}`}</legend>
-            <div class="fr-fieldset__element fr-fieldset__element--inline">
-              <label class="fr-label" for={`debut-${a.id}`}>
-                Début
-              </label>
-              <input class="fr-input" type="date" id={`debut-${a.id}`} name="start" required />
-            </div>
-            <div class="fr-fieldset__element fr-fieldset__element--inline">
-              <label class="fr-label" for={`fin-${a.id}`}>
-                Fin
-              </label>
-              <input class="fr-input" type="date" id={`fin-${a.id}`} name="end" required />
-            </div>
-            <div class="fr-fieldset__element fr-fieldset__element--inline">
-              <label class="fr-label" for={`total-${a.id}`}>
-                Places
-              </label>
-              <input class="fr-input" type="number" min="0" id={`total-${a.id}`} name="placesTotal" />
-            </div>
-            <div class="fr-fieldset__element">
-              <button type="submit" class="fr-btn fr-btn--secondary">
-                Ajouter la session
-              </button>
-            </div>
-          </fieldset>
+          <Fieldset
+            id={`nouvelle-session-${a.id}`}
+            legend={`Ajouter une session — ${a.communeName ?? 'à distance'}`}
+          >
+            <InputField name="start" id={`debut-${a.id}`} type="date" label="Début" required />
+            <InputField name="end" id={`fin-${a.id}`} type="date" label="Fin" required />
+            <InputField
+              name="placesTotal"
+              id={`total-${a.id}`}
+              type="number"
+              label="Places"
+              extra={{ min: '0' }}
+            />
+            <button type="submit" class="fr-btn fr-btn--secondary">
+              Ajouter la session
+            </button>
+          </Fieldset>
         </form>
       ) : (
         ''
@@ -307,15 +307,12 @@ function ContactLinks(p: { contact: { name: string | null; phone: string | null;
 function Provider({ t }: { t: TrainingView }) {
   const p = t.provider;
   return (
-    <div class="fr-callout">
-      <h2 class="fr-callout__title" safe>
-        {p.name}
-      </h2>
-      <p class="fr-callout__text" safe>
-        {`${addressText(p.address)} · SIRET ${p.siret} · déclaration d’activité ${p.activityNumber}`}
-      </p>
+    <Callout
+      title={p.name}
+      text={`${addressText(p.address)} · SIRET ${p.siret} · déclaration d’activité ${p.activityNumber}`}
+    >
       <ContactLinks contact={p.contact} />
-    </div>
+    </Callout>
   );
 }
 
@@ -359,57 +356,36 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Trainin
         ) : (
           ''
         )}
-        <ul class="fr-badges-group fr-mb-2w">
-          {t.certifying ? (
-            <li>
-              <p class="fr-badge fr-badge--info">Certifiante</p>
-            </li>
-          ) : (
-            ''
-          )}
-          {t.rncpCode ? (
-            <li>
-              <p class="fr-badge" safe>{`RNCP ${t.rncpCode}`}</p>
-            </li>
-          ) : (
-            ''
-          )}
-          {t.rsCode ? (
-            <li>
-              <p class="fr-badge" safe>{`RS ${t.rsCode}`}</p>
-            </li>
-          ) : (
-            ''
-          )}
-        </ul>
-        <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left">
+        <Badges
+          class="fr-mb-2w"
+          badges={[
+            ...(t.certifying ? [{ text: 'Certifiante', kind: 'info' as const }] : []),
+            ...(t.rncpCode ? [{ text: `RNCP ${t.rncpCode}` }] : []),
+            ...(t.rsCode ? [{ text: `RS ${t.rsCode}` }] : []),
+          ]}
+        />
+        <ButtonsGroup class="fr-btns-group--inline-sm fr-btns-group--icon-left">
           {carried ? (
-            <li>
-              <a
-                class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-arrow-left-line fr-btn--icon-left"
-                href={back}
-              >
-                Retour aux résultats
-              </a>
-            </li>
-          ) : (
-            ''
-          )}
-          <li>
-            <a class="fr-btn fr-btn--secondary fr-btn--sm" href={`/formations/${t.id}/fiche`}>
-              Fiche à remettre à la personne (imprimable)
+            <a
+              class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-arrow-left-line fr-btn--icon-left"
+              href={back}
+            >
+              Retour aux résultats
             </a>
-          </li>
-          {t.canManage ? (
-            <li>
-              <a class="fr-btn fr-btn--tertiary fr-btn--sm" href={`/formations/${t.id}/modifier`}>
-                Modifier les textes
-              </a>
-            </li>
           ) : (
             ''
           )}
-        </ul>
+          <a class="fr-btn fr-btn--secondary fr-btn--sm" href={`/formations/${t.id}/fiche`}>
+            Fiche à remettre à la personne (imprimable)
+          </a>
+          {t.canManage ? (
+            <a class="fr-btn fr-btn--tertiary fr-btn--sm" href={`/formations/${t.id}/modifier`}>
+              Modifier les textes
+            </a>
+          ) : (
+            ''
+          )}
+        </ButtonsGroup>
         <Provider t={t} />
         <Description t={t} />
         {t.actions.map((a) => (
@@ -447,26 +423,18 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Trainin
       reply,
       <Layout title={`Fiche formation — ${t.title}`} ctx={ctx}>
         <h1 safe>{t.title}</h1>
-        <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left psl-no-print">
-          <li>
-            <button
-              type="button"
-              class="fr-btn fr-btn--secondary fr-icon-printer-line fr-btn--icon-left"
-              data-psl-print
-            >
-              Imprimer la fiche
-            </button>
-          </li>
-        </ul>
-        <div class="fr-callout">
-          <h2 class="fr-callout__title" safe>
-            {t.provider.name}
-          </h2>
-          <p class="fr-callout__text" safe>
-            {addressText(t.provider.address)}
-          </p>
+        <ButtonsGroup class="fr-btns-group--inline-sm fr-btns-group--icon-left psl-no-print">
+          <button
+            type="button"
+            class="fr-btn fr-btn--secondary fr-icon-printer-line fr-btn--icon-left"
+            data-psl-print
+          >
+            Imprimer la fiche
+          </button>
+        </ButtonsGroup>
+        <Callout title={t.provider.name} text={addressText(t.provider.address)}>
           <ContactLinks contact={t.provider.contact} />
-        </div>
+        </Callout>
         <Description t={t} />
         {t.actions.map((a) => (
           <section class="fr-mb-3w">
@@ -487,19 +455,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Trainin
                   : 'non renseigné'
               } · Prix : ${money(a.priceTotal)}`}
             </p>
-            <DataTable
-              caption={`Sessions à ${a.communeName ?? 'distance'}`}
-              headers={['Début', 'Fin', 'Recrutement', 'Places restantes']}
-            >
-              {a.sessions.map((s) => (
-                <tr>
-                  <td safe>{formatDate(s.start)}</td>
-                  <td safe>{formatDate(s.end)}</td>
-                  <td safe>{sessionRecruitment(s)}</td>
-                  <td safe>{placesRemainingText(s)}</td>
-                </tr>
-              ))}
-            </DataTable>
+            <SessionsTable caption={`Sessions à ${a.communeName ?? 'distance'}`} a={a} />
             {a.recruitmentTerms ? <p safe>{`Pour s’inscrire : ${a.recruitmentTerms}`}</p> : ''}
           </section>
         ))}
@@ -531,12 +487,32 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Trainin
     );
   });
 
+  /**
+   * Runs a change of a training's sessions: back to the training when done; a refused value shows
+   * the training's page again with the refusal (400), anything else is the error page.
+   */
+  async function changeSessions(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    change: () => Promise<unknown>,
+  ) {
+    try {
+      await change();
+    } catch (error) {
+      if (error instanceof AppError && error.kind === 'invalid')
+        return page(request, reply, { error: error.message }, 400);
+      throw error;
+    }
+    return reply.redirect(`/formations/${id}?info=session`, 303);
+  }
+
   app.post('/formations/:id/sessions/:sessionId', { config: editsSession }, async (request, reply) => {
     const { id, sessionId } = request.params as { id: string; sessionId: string };
     const places = formValue(request.body, 'placesRemaining');
     const state = formValue(request.body, 'recruitmentState');
     await trainings.checkSessionRights(request.actor!, sessionId);
-    try {
+    return changeSessions(request, reply, id, async () => {
       if (places !== '' && !/^\d{1,5}$/.test(places))
         throw new AppError('invalid', 'Places restantes : nombre entier positif attendu.', 'placesRemaining');
       if (!['1', '2', '3'].includes(state))
@@ -545,12 +521,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Trainin
         recruitmentState: state as '1' | '2' | '3',
         placesRemaining: places === '' ? null : Number(places),
       });
-    } catch (error) {
-      if (error instanceof AppError && error.kind === 'invalid')
-        return page(request, reply, { error: error.message }, 400);
-      throw error;
-    }
-    return reply.redirect(`/formations/${id}?info=session`, 303);
+    });
   });
 
   app.post(
@@ -559,7 +530,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Trainin
     async (request, reply) => {
       const { id, actionId } = request.params as { id: string; actionId: string };
       const total = formValue(request.body, 'placesTotal');
-      try {
+      return changeSessions(request, reply, id, async () => {
         const start = formValue(request.body, 'start');
         const end = formValue(request.body, 'end');
         if (!start || !end) throw new AppError('invalid', 'Dates de début et de fin obligatoires.', 'start');
@@ -570,12 +541,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Trainin
           end,
           placesTotal: total === '' ? null : Number(total),
         });
-      } catch (error) {
-        if (error instanceof AppError && error.kind === 'invalid')
-          return page(request, reply, { error: error.message }, 400);
-        throw error;
-      }
-      return reply.redirect(`/formations/${id}?info=session`, 303);
+      });
     },
   );
 }
