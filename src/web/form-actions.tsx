@@ -1,3 +1,5 @@
+import { ButtonsGroup } from './components.js';
+
 /** The small pieces every form and page of the service repeats: its CSRF token, one-button forms, button links. */
 
 export function CsrfField({ token }: { token: string }) {
@@ -45,14 +47,12 @@ export function ActionButton(p: {
  */
 export function LinkButtons(p: { links: { href: string; label: string }[]; class?: string }) {
   return (
-    <ul class={`fr-btns-group fr-btns-group--inline-md${p.class ? ` ${p.class}` : ''}`}>
+    <ButtonsGroup class={`fr-btns-group--inline-md${p.class ? ` ${p.class}` : ''}`}>
       {p.links.map((l, i) => (
-        <li>
-          <a class={`fr-btn${i > 0 ? ' fr-btn--secondary' : ''}`} href={l.href} safe>
-            {l.label}
-          </a>
-        </li>
+        <a class={`fr-btn${i > 0 ? ' fr-btn--secondary' : ''}`} href={l.href} safe>
+          {l.label}
+        </a>
       ))}
-    </ul>
+    </ButtonsGroup>
   );
 }

@@ -1,5 +1,6 @@
 import { type Actor, ROLES } from '../modules/identity/model.js';
 import { canSeePurchases, importRights, isTrainingOrganisation } from '../modules/trainings/rights.js';
+import { ButtonsGroup } from './components.js';
 import { StateLogo } from './footer.js';
 import { CsrfField } from './form-actions.js';
 import type { PageContext } from './page-context.js';
@@ -149,29 +150,25 @@ function ToolLinks({ ctx }: { ctx: PageContext }) {
   const actor = ctx.actor!;
   const current = actor.memberships.find((m) => m.organisationId === actor.organisationId);
   return (
-    <ul class="fr-btns-group">
-      <li>
-        <a class="fr-btn fr-icon-account-circle-line" href="/mon-compte">
-          <span safe>{actor.label}</span>
-          {current ? (
-            <span class="fr-ml-1v">
-              — <span safe>{current.organisationName}</span> ({ROLES[current.role]})
-            </span>
-          ) : actor.isSuperAdmin ? (
-            <span class="fr-ml-1v">— super-administrateur</span>
-          ) : (
-            ''
-          )}
-        </a>
-      </li>
-      <li>
-        <form method="post" action="/deconnexion">
-          <CsrfField token={ctx.csrf} />
-          <button type="submit" class="fr-btn fr-icon-logout-box-r-line">
-            Se déconnecter
-          </button>
-        </form>
-      </li>
-    </ul>
+    <ButtonsGroup>
+      <a class="fr-btn fr-icon-account-circle-line" href="/mon-compte">
+        <span safe>{actor.label}</span>
+        {current ? (
+          <span class="fr-ml-1v">
+            — <span safe>{current.organisationName}</span> ({ROLES[current.role]})
+          </span>
+        ) : actor.isSuperAdmin ? (
+          <span class="fr-ml-1v">— super-administrateur</span>
+        ) : (
+          ''
+        )}
+      </a>
+      <form method="post" action="/deconnexion">
+        <CsrfField token={ctx.csrf} />
+        <button type="submit" class="fr-btn fr-icon-logout-box-r-line">
+          Se déconnecter
+        </button>
+      </form>
+    </ButtonsGroup>
   );
 }

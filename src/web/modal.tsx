@@ -1,4 +1,5 @@
 import type { Children } from '@kitajs/html';
+import { ButtonsGroup } from './components.js';
 import { ActionLabel, CsrfField } from './form-actions.js';
 
 /**
@@ -102,24 +103,20 @@ function ConfirmationButtons(p: {
   return (
     <form method="post" action={p.action}>
       <CsrfField token={p.csrf} />
-      <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--right">
-        <li>
-          {'modal' in p.cancel ? (
-            <button type="button" class="fr-btn fr-btn--secondary" aria-controls={p.cancel.modal}>
-              Annuler
-            </button>
-          ) : (
-            <a class="fr-btn fr-btn--secondary" href={p.cancel.href}>
-              Annuler
-            </a>
-          )}
-        </li>
-        <li>
-          <button type="submit" class="fr-btn" safe>
-            {p.confirmLabel}
+      <ButtonsGroup class="fr-btns-group--inline-md fr-btns-group--right">
+        {'modal' in p.cancel ? (
+          <button type="button" class="fr-btn fr-btn--secondary" aria-controls={p.cancel.modal}>
+            Annuler
           </button>
-        </li>
-      </ul>
+        ) : (
+          <a class="fr-btn fr-btn--secondary" href={p.cancel.href}>
+            Annuler
+          </a>
+        )}
+        <button type="submit" class="fr-btn" safe>
+          {p.confirmLabel}
+        </button>
+      </ButtonsGroup>
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
-import { Alert } from '../../web/components.js';
+import { Alert, ButtonsGroup } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { rotateCsrfSecret } from '../../web/csrf.js';
 import { Fieldset, InputField } from '../../web/form.js';
@@ -93,13 +93,11 @@ export async function authPages(app: FastifyInstance, deps: IdentityDeps, config
                 />
                 <PasswordField name="password" label="Mot de passe" />
               </Fieldset>
-              <ul class="fr-btns-group">
-                <li>
-                  <button type="submit" class="fr-btn">
-                    Se connecter
-                  </button>
-                </li>
-              </ul>
+              <ButtonsGroup>
+                <button type="submit" class="fr-btn">
+                  Se connecter
+                </button>
+              </ButtonsGroup>
               <p>
                 <a class="fr-link" href="/mot-de-passe/oubli">
                   Mot de passe oublié ?

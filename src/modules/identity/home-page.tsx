@@ -1,5 +1,6 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
+import { ButtonsGroup } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { FieldGrid, InputField } from '../../web/form.js';
 import { ActionButton, LinkButtons } from '../../web/form-actions.js';
@@ -173,29 +174,26 @@ export async function homePage(app: FastifyInstance, { identity }: IdentityDeps)
                       ` vous invite comme ${ROLES[i.role].toLowerCase()}${i.invitedBy ? ` (invitation de ${i.invitedBy})` : ''}, jusqu’au ${formatDateTime(i.expiresAt)}.`,
                     )}
                   </p>
-                  <ul class="fr-btns-group fr-btns-group--inline-sm">
+                  <ButtonsGroup class="fr-btns-group--inline-sm">
+                    {/* A super-administrator is a member of no organisation: they can only decline. */}
                     {actor.isSuperAdmin ? (
                       ''
                     ) : (
-                      <li>
-                        <ActionButton
-                          action={`/invitations/${i.id}/acceptation`}
-                          csrf={ctx.csrf}
-                          label="Accepter"
-                          object={`l’invitation de ${i.organisationName}`}
-                        />
-                      </li>
-                    )}
-                    <li>
                       <ActionButton
-                        action={`/invitations/${i.id}/refus`}
+                        action={`/invitations/${i.id}/acceptation`}
                         csrf={ctx.csrf}
-                        label="Refuser"
+                        label="Accepter"
                         object={`l’invitation de ${i.organisationName}`}
-                        secondary
                       />
-                    </li>
-                  </ul>
+                    )}
+                    <ActionButton
+                      action={`/invitations/${i.id}/refus`}
+                      csrf={ctx.csrf}
+                      label="Refuser"
+                      object={`l’invitation de ${i.organisationName}`}
+                      secondary
+                    />
+                  </ButtonsGroup>
                 </li>
               ))}
             </ul>
@@ -212,15 +210,13 @@ export async function homePage(app: FastifyInstance, { identity }: IdentityDeps)
             </p>
             <form method="post" action="/mon-compte/organisation">
               <CsrfField token={ctx.csrf} />
-              <ul class="fr-btns-group fr-btns-group--inline-md">
+              <ButtonsGroup class="fr-btns-group--inline-md">
                 {actor.memberships.map((m) => (
-                  <li>
-                    <button type="submit" class="fr-btn" name="organisationId" value={m.organisationId}>
-                      <span safe>{`${m.organisationName} — ${ROLES[m.role]}`}</span>
-                    </button>
-                  </li>
+                  <button type="submit" class="fr-btn" name="organisationId" value={m.organisationId}>
+                    <span safe>{`${m.organisationName} — ${ROLES[m.role]}`}</span>
+                  </button>
                 ))}
-              </ul>
+              </ButtonsGroup>
             </form>
           </section>
         ) : (

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { looksLikeEmail } from '../../shared/formats.js';
-import { DataTable } from '../../web/components.js';
+import { Badges, ButtonsGroup, DataTable } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { FieldGrid, InputField, SelectField } from '../../web/form.js';
 import { ActionButton } from '../../web/form-actions.js';
@@ -141,35 +141,30 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
               <td safe>{i.email}</td>
               <td>{ROLES[i.role]}</td>
               <td>
-                <p class="fr-badge fr-badge--new fr-badge--sm fr-mb-1v">Invitation en attente</p>
-                <br />
+                <Badges small class="fr-mb-1v" badges={[{ text: 'Invitation en attente', kind: 'new' }]} />
                 <span
                   class="fr-text--xs"
                   safe
                 >{`Envoyée le ${formatDateTime(i.invitedAt)}${i.invitedBy ? ` par ${i.invitedBy}` : ''}, valable jusqu’au ${formatDateTime(i.expiresAt)}`}</span>
               </td>
               <td>
-                <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
-                  <li>
-                    <ActionButton
-                      action={`/organisations/${orgId}/invitations/${i.id}/renvoi`}
-                      csrf={ctx.csrf}
-                      label="Renvoyer"
-                      object={`l’invitation de ${i.email}`}
-                      secondary
-                    />
-                  </li>
-                  <li>
-                    <ConfirmationModal
-                      id={i.id}
-                      action={`/organisations/${orgId}/invitations/${i.id}/revocation`}
-                      csrf={ctx.csrf}
-                      label="Annuler"
-                      object={`l’invitation de ${i.email}`}
-                      {...cancellation(i.email)}
-                    />
-                  </li>
-                </ul>
+                <ButtonsGroup class="fr-btns-group--inline-sm fr-btns-group--sm">
+                  <ActionButton
+                    action={`/organisations/${orgId}/invitations/${i.id}/renvoi`}
+                    csrf={ctx.csrf}
+                    label="Renvoyer"
+                    object={`l’invitation de ${i.email}`}
+                    secondary
+                  />
+                  <ConfirmationModal
+                    id={i.id}
+                    action={`/organisations/${orgId}/invitations/${i.id}/revocation`}
+                    csrf={ctx.csrf}
+                    label="Annuler"
+                    object={`l’invitation de ${i.email}`}
+                    {...cancellation(i.email)}
+                  />
+                </ButtonsGroup>
               </td>
             </tr>
           ))}

@@ -1,6 +1,6 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DataTable, Pagination } from '../../web/components.js';
+import { Badges, ButtonsGroup, DataTable, Pagination } from '../../web/components.js';
 import { html, pageContext, pageParam } from '../../web/context.js';
 import { FieldGrid, InputField, SelectField } from '../../web/form.js';
 import { LinkButtons } from '../../web/form-actions.js';
@@ -208,21 +208,17 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
             error={errors.phone}
             autocomplete="tel"
           />
-          <ul class="fr-btns-group fr-btns-group--inline-md">
-            <li>
-              <button type="submit" class="fr-btn">
-                {editing ? 'Enregistrer' : 'Créer l’organisation'}
-              </button>
-            </li>
-            <li>
-              <a
-                class="fr-btn fr-btn--secondary"
-                href={editing ? `/organisations/${state.organisation!.id}` : '/organisations'}
-              >
-                Annuler
-              </a>
-            </li>
-          </ul>
+          <ButtonsGroup class="fr-btns-group--inline-md">
+            <button type="submit" class="fr-btn">
+              {editing ? 'Enregistrer' : 'Créer l’organisation'}
+            </button>
+            <a
+              class="fr-btn fr-btn--secondary"
+              href={editing ? `/organisations/${state.organisation!.id}` : '/organisations'}
+            >
+              Annuler
+            </a>
+          </ButtonsGroup>
         </form>
       </Layout>,
       status,
@@ -277,7 +273,7 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
       <Layout title={o.name} ctx={ctx}>
         <SuccessAlert message={infoOf(request)} />
         <h1 safe>{o.name}</h1>
-        <p class="fr-badge fr-badge--info">{o.kindLabel}</p>
+        <Badges badges={[{ text: o.kindLabel, kind: 'info' }]} />
         <dl class="fr-mt-3w">
           {(
             [
