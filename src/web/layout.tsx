@@ -3,11 +3,11 @@ import { Footer } from './footer.js';
 import { Header } from './header.js';
 import type { PageContext } from './page-context.js';
 
+// The pages import these two from the layout; they live beside what they belong to.
 export { CsrfField } from './form-actions.js';
-// The pages import these from the layout; they live beside what they belong to.
 export type { PageContext } from './page-context.js';
 
-/** The DSFR skip links (RGAA 12.7): the menu is only there for a signed-in person. */
+/** The DSFR skip links (RGAA 12.7); the menu is there only for a signed-in person. */
 function skipLinks(ctx: PageContext): [string, string][] {
   return [
     ['#contenu', 'Contenu'],
@@ -16,6 +16,7 @@ function skipLinks(ctx: PageContext): [string, string][] {
   ];
 }
 
+/** Every page: the DSFR head, skip links, header, main content and footer, and the scripts. */
 export function Layout(props: { title: string; ctx: PageContext; children?: Children }) {
   return (
     <>
