@@ -73,7 +73,7 @@ describe('Pagination', () => {
     );
     expect(html).toContain('<nav role="navigation" class="fr-pagination fr-mt-3w" aria-label="Pagination">');
     expect(html).toContain('href="/x?q=soudeur" title="Page 1"');
-    expect(html).toContain('href="/x?q=soudeur&amp;page=2" title="Page 2" aria-current="page"');
+    expect(html).toContain('href="/x?q=soudeur&page=2" title="Page 2" aria-current="page"');
     expect(html).toContain('title="Page 10"');
     expect(html).toContain('Page suivante');
   });

@@ -27,7 +27,7 @@ export function Alert(props: {
 }
 
 // The form fields live in web/form.tsx; re-exported for the pages that import them from here.
-export { type FieldProps, InputField, SelectField } from './form.js';
+export * from './form.js';
 // Kept here for the pages that import them from the components; they live in web/format.ts.
 export { formatDate, formatDateTime, formatNumber } from './format.js';
 // One pagination, with page numbers: it lives in web/pagination.tsx.
