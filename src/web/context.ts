@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalid } from '../shared/errors.js';
 import { csrfToken } from './csrf.js';
-import type { PageContext } from './layout.js';
+import type { PageContext } from './page-context.js';
 import { frenchHtml } from './typography.js';
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {

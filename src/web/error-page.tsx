@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pageContext } from './context.js';
+import { LinkButtons } from './form-actions.js';
 import { Layout, type PageContext } from './layout.js';
 import type { Problem } from './problem.js';
 import { frenchHtml } from './typography.js';
@@ -22,22 +23,12 @@ export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, pr
         {problem.detail}
       </p>
       <p class="fr-text--sm" safe>{`Erreur ${problem.status}`}</p>
-      <ul class="fr-btns-group fr-btns-group--inline-md">
-        <li>
-          <a class="fr-btn" href="/">
-            Page d’accueil
-          </a>
-        </li>
-        {problem.status === 401 ? (
-          <li>
-            <a class="fr-btn fr-btn--secondary" href="/connexion">
-              Se connecter
-            </a>
-          </li>
-        ) : (
-          ''
-        )}
-      </ul>
+      <LinkButtons
+        links={[
+          { href: '/', label: 'Page d’accueil' },
+          ...(problem.status === 401 ? [{ href: '/connexion', label: 'Se connecter' }] : []),
+        ]}
+      />
     </Layout>
   );
   // The same typography as every other page (web/context.ts `html`).

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { AUDITED_ACTIONS } from '../../shared/audit.js';
 import { invalid } from '../../shared/errors.js';
 import { isIsoDate, isUuid } from '../../shared/formats.js';
-import { DataTable, InputField, Pagination, SelectField } from '../../web/components.js';
+import { DataTable, Pagination } from '../../web/components.js';
 import { html, pageContext, pageParam } from '../../web/context.js';
+import { FieldGrid, InputField, SelectField } from '../../web/form.js';
 import { formatCount, formatDateTime } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
 import { auditSentence } from './audit-sentences.js';
@@ -77,31 +78,29 @@ export async function auditPage(app: FastifyInstance, { identity }: IdentityDeps
           ) : (
             ''
           )}
-          <div class="fr-grid-row fr-grid-row--gutters">
-            <div class="fr-col-12 fr-col-md-3">
-              <SelectField
-                name="action"
-                label="Action"
-                options={actions}
-                value={q.action}
-                placeholder="Toutes"
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-3">
-              <InputField name="acteur" label="Auteur (adresse)" value={q.acteur} type="search" />
-            </div>
-            <div class="fr-col-6 fr-col-md-2">
-              <InputField name="du" label="Du" type="date" value={filter.from} />
-            </div>
-            <div class="fr-col-6 fr-col-md-2">
-              <InputField name="au" label="Au" type="date" value={filter.to} />
-            </div>
-            <div class="fr-col-12 fr-col-md-2 fr-mt-md-4w">
-              <button type="submit" class="fr-btn">
-                Filtrer
-              </button>
-            </div>
-          </div>
+          <FieldGrid
+            col={[
+              'fr-col-12 fr-col-md-3',
+              'fr-col-12 fr-col-md-3',
+              'fr-col-6 fr-col-md-2',
+              'fr-col-6 fr-col-md-2',
+              'fr-col-12 fr-col-md-2 fr-mt-md-4w',
+            ]}
+          >
+            <SelectField
+              name="action"
+              label="Action"
+              options={actions}
+              value={q.action}
+              placeholder="Toutes"
+            />
+            <InputField name="acteur" label="Auteur (adresse)" value={q.acteur} type="search" />
+            <InputField name="du" label="Du" type="date" value={filter.from} />
+            <InputField name="au" label="Au" type="date" value={filter.to} />
+            <button type="submit" class="fr-btn">
+              Filtrer
+            </button>
+          </FieldGrid>
         </form>
         <DataTable
           caption={formatCount(result.total, 'évènement', 'évènements', 'Aucun évènement')}

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
-import { Alert, InputField } from '../../web/components.js';
+import { Alert, ButtonsGroup } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { rotateCsrfSecret } from '../../web/csrf.js';
+import { Fieldset, InputField } from '../../web/form.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import type { IdentityDeps } from './deps.js';
 import { LoginThrottled } from './login-throttle.js';
-import { ROLES } from './model.js';
+import { fieldErrors, PasswordField, SuccessAlert } from './page-helpers.js';
 import { sessionCookieName } from './session-cookie.js';
 
 /** Longer targets are not ours: no page of Passerelle needs more (2,048: the usual URL budget). */
@@ -50,12 +51,8 @@ const meta = (request: FastifyRequest) => ({
   userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
 });
 
-export function fieldErrors(error: unknown): Record<string, string> {
-  if (error instanceof AppError && error.field) return { [error.field]: error.message };
-  throw error;
-}
-
-export async function authPages(app: FastifyInstance, { identity }: IdentityDeps, config: Config) {
+export async function authPages(app: FastifyInstance, deps: IdentityDeps, config: Config) {
+  const { identity } = deps;
   const cookieName = sessionCookieName(config.secureCookies);
   const nextOf = (value: unknown) => safeNext(value, config.publicUrl);
   // Cleared with the flags it was set with: a browser ignores a `__Host-` cookie set without Secure.
@@ -78,43 +75,28 @@ export async function authPages(app: FastifyInstance, { identity }: IdentityDeps
         <div class="fr-grid-row fr-grid-row--center">
           <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
             <h1>Connexion à Passerelle</h1>
-            {state.info ? <Alert kind="success" title={state.info} /> : ''}
+            <SuccessAlert message={state.info} />
             {state.error ? <Alert kind="error" title="Connexion impossible" text={state.error} focus /> : ''}
             <form method="post" action="/connexion">
               <CsrfField token={ctx.csrf} />
               <input type="hidden" name="suite" value={state.next ?? '/'} />
-              <fieldset class="fr-fieldset" aria-labelledby="identifiants-legende">
-                <legend class="fr-fieldset__legend" id="identifiants-legende">
-                  Vos identifiants
-                </legend>
-                <div class="fr-fieldset__element">
-                  <InputField
-                    name="email"
-                    label="Adresse électronique"
-                    type="email"
-                    value={state.email}
-                    required
-                    autocomplete="username"
-                    hint="Format attendu : nom@domaine.fr"
-                  />
-                </div>
-                <div class="fr-fieldset__element">
-                  <InputField
-                    name="password"
-                    label="Mot de passe"
-                    type="password"
-                    required
-                    autocomplete="current-password"
-                  />
-                </div>
-              </fieldset>
-              <ul class="fr-btns-group">
-                <li>
-                  <button type="submit" class="fr-btn">
-                    Se connecter
-                  </button>
-                </li>
-              </ul>
+              <Fieldset id="identifiants" legend="Vos identifiants">
+                <InputField
+                  name="email"
+                  label="Adresse électronique"
+                  type="email"
+                  value={state.email}
+                  required
+                  autocomplete="username"
+                  hint="Format attendu : nom@domaine.fr"
+                />
+                <PasswordField name="password" label="Mot de passe" />
+              </Fieldset>
+              <ButtonsGroup>
+                <button type="submit" class="fr-btn">
+                  Se connecter
+                </button>
+              </ButtonsGroup>
               <p>
                 <a class="fr-link" href="/mot-de-passe/oubli">
                   Mot de passe oublié ?
@@ -271,15 +253,7 @@ export async function authPages(app: FastifyInstance, { identity }: IdentityDeps
             <p>
               Compte : <strong safe>{email}</strong>
             </p>
-            <InputField
-              name="password"
-              label="Nouveau mot de passe"
-              type="password"
-              required
-              autocomplete="new-password"
-              hint="12 caractères au moins, avec majuscules, minuscules, chiffres et caractères spéciaux."
-              error={error}
-            />
+            <PasswordField name="password" label="Nouveau mot de passe" isNew error={error} />
             <button type="submit" class="fr-btn">
               Enregistrer le mot de passe
             </button>
@@ -306,158 +280,5 @@ export async function authPages(app: FastifyInstance, { identity }: IdentityDeps
     return reply.redirect('/connexion?info=mot-de-passe', 303);
   });
 
-  // My account -------------------------------------------------------------------------------------
-  async function accountPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    state: { errors?: Record<string, string>; info?: string } = {},
-    status = 200,
-  ) {
-    const actor = request.actor!;
-    const ctx = pageContext(request, reply);
-    const profile = actor.userId ? await identity.profile(actor) : null;
-    const errors = state.errors ?? {};
-    return html(
-      reply,
-      <Layout title="Mon compte" ctx={ctx}>
-        <h1>Mon compte</h1>
-        {state.info ? <Alert kind="success" title={state.info} /> : ''}
-        {Object.keys(errors).length ? (
-          <Alert
-            kind="error"
-            title="Le formulaire contient des erreurs"
-            text={Object.values(errors).join(' ')}
-          />
-        ) : (
-          ''
-        )}
-        <div class="fr-grid-row fr-grid-row--gutters">
-          <div class="fr-col-12 fr-col-md-6">
-            <h2>Mes informations</h2>
-            <form method="post" action="/mon-compte/profil">
-              <CsrfField token={ctx.csrf} />
-              <p>
-                Adresse électronique : <strong safe>{profile?.email ?? ''}</strong>
-              </p>
-              <InputField
-                name="firstName"
-                label="Prénom"
-                value={profile?.firstName}
-                required
-                autocomplete="given-name"
-                error={errors.firstName}
-              />
-              <InputField
-                name="lastName"
-                label="Nom"
-                value={profile?.lastName}
-                required
-                autocomplete="family-name"
-                error={errors.lastName}
-              />
-              <button type="submit" class="fr-btn">
-                Enregistrer
-              </button>
-            </form>
-          </div>
-          <div class="fr-col-12 fr-col-md-6">
-            <h2>Changer de mot de passe</h2>
-            <form method="post" action="/mon-compte/mot-de-passe">
-              <CsrfField token={ctx.csrf} />
-              <input type="hidden" name="email" value={profile?.email ?? ''} autocomplete="username" />
-              <InputField
-                name="currentPassword"
-                label="Mot de passe actuel"
-                type="password"
-                required
-                autocomplete="current-password"
-                error={errors.currentPassword}
-              />
-              <InputField
-                name="newPassword"
-                label="Nouveau mot de passe"
-                type="password"
-                required
-                autocomplete="new-password"
-                hint="12 caractères au moins, avec majuscules, minuscules, chiffres et caractères spéciaux."
-                error={errors.newPassword}
-              />
-              <button type="submit" class="fr-btn fr-btn--secondary">
-                Changer le mot de passe
-              </button>
-            </form>
-          </div>
-        </div>
-        {actor.memberships.length > 0 ? (
-          <section class="fr-mt-6w">
-            <h2>Mes organisations</h2>
-            <form method="post" action="/mon-compte/organisation">
-              <CsrfField token={ctx.csrf} />
-              <fieldset class="fr-fieldset" aria-labelledby="orga-legende">
-                <legend class="fr-fieldset__legend" id="orga-legende">
-                  Organisation pour laquelle j’agis
-                </legend>
-                {actor.memberships.map((m, i) => (
-                  <div class="fr-fieldset__element">
-                    <div class="fr-radio-group">
-                      <input
-                        type="radio"
-                        id={`orga-${i}`}
-                        name="organisationId"
-                        value={m.organisationId}
-                        checked={m.organisationId === actor.organisationId}
-                      />
-                      <label class="fr-label" for={`orga-${i}`}>
-                        <span safe>{m.organisationName}</span> — {ROLES[m.role]}
-                      </label>
-                    </div>
-                  </div>
-                ))}
-              </fieldset>
-              <button type="submit" class="fr-btn fr-btn--secondary">
-                Agir pour cette organisation
-              </button>
-            </form>
-          </section>
-        ) : (
-          ''
-        )}
-      </Layout>,
-      status,
-    );
-  }
-
-  app.get('/mon-compte', { config: { access: 'user' } }, (request, reply) => {
-    const info = (request.query as Record<string, string>).info;
-    const messages: Record<string, string> = {
-      profil: 'Vos informations sont enregistrées.',
-      'mot-de-passe': 'Votre mot de passe est changé ; vos autres sessions sont fermées.',
-      organisation: 'Vous agissez désormais pour l’organisation choisie.',
-    };
-    return accountPage(request, reply, { info: info ? messages[info] : undefined });
-  });
-  app.post('/mon-compte/profil', { config: { access: 'user' } }, async (request, reply) => {
-    try {
-      await identity.updateProfile(request.actor!, {
-        firstName: formValue(request.body, 'firstName'),
-        lastName: formValue(request.body, 'lastName'),
-      });
-    } catch (error) {
-      return accountPage(request, reply, { errors: fieldErrors(error) }, 400);
-    }
-    return reply.redirect('/mon-compte?info=profil', 303);
-  });
-  app.post('/mon-compte/mot-de-passe', { config: { access: 'user' } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, string>;
-    try {
-      await identity.changePassword(request.actor!, body.currentPassword ?? '', body.newPassword ?? '');
-    } catch (error) {
-      return accountPage(request, reply, { errors: fieldErrors(error) }, 400);
-    }
-    return reply.redirect('/mon-compte?info=mot-de-passe', 303);
-  });
-  app.post('/mon-compte/organisation', { config: { access: 'user' } }, async (request, reply) => {
-    await identity.switchOrganisation(request.actor!, formValue(request.body, 'organisationId'));
-    return reply.redirect('/mon-compte?info=organisation', 303);
-  });
+  // My account (/mon-compte): its own file, registered with the sign-in pages it follows from.
 }

@@ -1,13 +1,14 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
-import { Alert } from '../../web/components.js';
+import { ButtonsGroup } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
+import { ActionButton, LinkButtons } from '../../web/form-actions.js';
 import { formatDateTime } from '../../web/format.js';
-import { ActionButton, CsrfField, Layout } from '../../web/layout.js';
+import { CsrfField, Layout } from '../../web/layout.js';
 import type { HomeOffer, HomeTile, MainTask, ModuleContext } from '../module.js';
 import type { IdentityDeps } from './deps.js';
 import { type Actor, currentMembership, isOrgAdmin, ROLES, type Role } from './model.js';
-import { infoOf, uuidParam } from './page-helpers.js';
+import { infoOf, SuccessAlert, uuidParam } from './page-helpers.js';
 
 /** Identity's tasks: administering the platform, or the members of one's organisation. */
 function identityTasks(actor: Actor): MainTask[] {
@@ -54,19 +55,7 @@ function MainTaskSection({ task }: { task: MainTask }) {
       <p class="fr-callout__text" safe>
         {task.text}
       </p>
-      {task.form ? (
-        task.form
-      ) : (
-        <ul class="fr-btns-group fr-btns-group--inline-md">
-          {task.links.map((l, i) => (
-            <li>
-              <a class={`fr-btn${i > 0 ? ' fr-btn--secondary' : ''}`} href={l.href} safe>
-                {l.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-      )}
+      {task.form ? task.form : <LinkButtons links={task.links} />}
     </section>
   );
 }
@@ -131,7 +120,7 @@ export async function homePage(
       reply,
       <Layout title="Accueil" ctx={ctx}>
         <h1>Bonjour</h1>
-        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        <SuccessAlert message={infoOf(request)} />
         {task ? <MainTaskSection task={task} /> : ''}
         {invitations.length ? (
           <section class="fr-mb-4w" aria-labelledby="invitations-titre">
@@ -153,29 +142,26 @@ export async function homePage(
                       ` vous invite comme ${ROLES[i.role].toLowerCase()}${i.invitedBy ? ` (invitation de ${i.invitedBy})` : ''}, jusqu’au ${formatDateTime(i.expiresAt)}.`,
                     )}
                   </p>
-                  <ul class="fr-btns-group fr-btns-group--inline-sm">
+                  <ButtonsGroup class="fr-btns-group--inline-sm">
+                    {/* A super-administrator is a member of no organisation: they can only decline. */}
                     {actor.isSuperAdmin ? (
                       ''
                     ) : (
-                      <li>
-                        <ActionButton
-                          action={`/invitations/${i.id}/acceptation`}
-                          csrf={ctx.csrf}
-                          label="Accepter"
-                          object={`l’invitation de ${i.organisationName}`}
-                        />
-                      </li>
-                    )}
-                    <li>
                       <ActionButton
-                        action={`/invitations/${i.id}/refus`}
+                        action={`/invitations/${i.id}/acceptation`}
                         csrf={ctx.csrf}
-                        label="Refuser"
+                        label="Accepter"
                         object={`l’invitation de ${i.organisationName}`}
-                        secondary
                       />
-                    </li>
-                  </ul>
+                    )}
+                    <ActionButton
+                      action={`/invitations/${i.id}/refus`}
+                      csrf={ctx.csrf}
+                      label="Refuser"
+                      object={`l’invitation de ${i.organisationName}`}
+                      secondary
+                    />
+                  </ButtonsGroup>
                 </li>
               ))}
             </ul>
@@ -192,15 +178,13 @@ export async function homePage(
             </p>
             <form method="post" action="/mon-compte/organisation">
               <CsrfField token={ctx.csrf} />
-              <ul class="fr-btns-group fr-btns-group--inline-md">
+              <ButtonsGroup class="fr-btns-group--inline-md">
                 {actor.memberships.map((m) => (
-                  <li>
-                    <button type="submit" class="fr-btn" name="organisationId" value={m.organisationId}>
-                      <span safe>{`${m.organisationName} — ${ROLES[m.role]}`}</span>
-                    </button>
-                  </li>
+                  <button type="submit" class="fr-btn" name="organisationId" value={m.organisationId}>
+                    <span safe>{`${m.organisationName} — ${ROLES[m.role]}`}</span>
+                  </button>
                 ))}
-              </ul>
+              </ButtonsGroup>
             </form>
           </section>
         ) : (

@@ -1,13 +1,27 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { looksLikeEmail } from '../../shared/formats.js';
-import { Alert, DataTable, InputField, SelectField } from '../../web/components.js';
+import { Badges, ButtonsGroup, DataTable } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
-import { formatDateTime } from '../../web/format.js';
-import { ActionButton, ConfirmAction, ConfirmationForm, CsrfField, Layout } from '../../web/layout.js';
-import { fieldErrors } from './auth-pages.js';
+import { FieldGrid, InputField, SelectField } from '../../web/form.js';
+import { ActionButton } from '../../web/form-actions.js';
+import { formatCount, formatDateTime } from '../../web/format.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+import { type Confirmation, ConfirmationModal } from '../../web/modal.js';
 import type { IdentityDeps } from './deps.js';
 import { isOrgAdmin, ROLES, type Role } from './model.js';
-import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
+import {
+  confirmationPage,
+  FormErrors,
+  fieldErrors,
+  fullName,
+  infoOf,
+  isRole,
+  pageNotFound,
+  requireOrgAdmin,
+  roleOptions,
+  SuccessAlert,
+  uuidParam,
+} from './page-helpers.js';
 
 /**
  * Routes that show the members (every form here shows them again when refused): their reads are
@@ -16,12 +30,12 @@ import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
 const readsMembers = { access: 'user', audit: 'members.read' } as const;
 
 /** What the confirmations of the destructive actions on this page say (modal and no-JS page alike). */
-const removal = (name: string, organisation: string) => ({
+const removal = (name: string, organisation: string): Confirmation => ({
   question: `Retirer ${name} de ${organisation} ?`,
   consequence: `${name} n’aura plus accès à Passerelle pour ${organisation}. Son compte et son historique sont conservés ; vous pourrez l’inviter de nouveau.`,
   confirmLabel: 'Retirer de l’organisation',
 });
-const cancellation = (email: string) => ({
+const cancellation = (email: string): Confirmation => ({
   question: `Annuler l’invitation de ${email} ?`,
   consequence:
     'Le lien reçu par courriel ne permettra plus de rejoindre l’organisation. Vous pourrez inviter cette personne de nouveau.',
@@ -57,19 +71,15 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
         <h1>
           Membres de <span safe>{organisation.name}</span>
         </h1>
-        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
-        {Object.keys(errors).length ? (
-          <Alert kind="error" title="Action impossible" text={Object.values(errors).join(' ')} focus />
-        ) : (
-          ''
-        )}
+        <SuccessAlert message={infoOf(request)} />
+        <FormErrors errors={errors} title="Action impossible" focus />
         <DataTable
-          caption={`${members.length} membre${members.length > 1 ? 's' : ''}${invitations.length ? `, ${invitations.length} invitation${invitations.length > 1 ? 's' : ''} en attente` : ''}`}
+          caption={`${formatCount(members.length, 'membre')}${invitations.length ? `, ${formatCount(invitations.length, 'invitation')} en attente` : ''}`}
           headers={['Nom', 'Adresse électronique', 'Rôle', 'État', ...(admin ? ['Actions'] : [])]}
         >
           {members.map((m) => (
             <tr>
-              <td safe>{`${m.firstName} ${m.lastName}`}</td>
+              <td safe>{fullName(m)}</td>
               <td safe>{m.email}</td>
               <td>
                 {admin ? (
@@ -80,7 +90,7 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
                   >
                     <CsrfField token={ctx.csrf} />
                     <label class="fr-sr-only" for={`role-${m.userId}`}>
-                      Rôle de <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                      Rôle de <span safe>{fullName(m)}</span>
                     </label>
                     <select class="fr-select" id={`role-${m.userId}`} name="role">
                       {roleOptions.map(([value, label]) => (
@@ -93,7 +103,7 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
                       Changer le rôle
                       <span class="fr-sr-only">
                         {' '}
-                        de <span safe>{`${m.firstName} ${m.lastName}`}</span>
+                        de <span safe>{fullName(m)}</span>
                       </span>
                     </button>
                   </form>
@@ -110,14 +120,13 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
               </td>
               {admin ? (
                 <td>
-                  <ConfirmAction
+                  <ConfirmationModal
                     id={m.userId}
                     action={`/organisations/${orgId}/membres/${m.userId}/retrait`}
-                    confirmUrl={`/organisations/${orgId}/membres/${m.userId}/retrait`}
                     csrf={ctx.csrf}
                     label="Retirer"
-                    object={`${m.firstName} ${m.lastName}`}
-                    {...removal(`${m.firstName} ${m.lastName}`, organisation.name)}
+                    object={fullName(m)}
+                    {...removal(fullName(m), organisation.name)}
                   />
                 </td>
               ) : (
@@ -132,36 +141,30 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
               <td safe>{i.email}</td>
               <td>{ROLES[i.role]}</td>
               <td>
-                <p class="fr-badge fr-badge--new fr-badge--sm fr-mb-1v">Invitation en attente</p>
-                <br />
+                <Badges small class="fr-mb-1v" badges={[{ text: 'Invitation en attente', kind: 'new' }]} />
                 <span
                   class="fr-text--xs"
                   safe
                 >{`Envoyée le ${formatDateTime(i.invitedAt)}${i.invitedBy ? ` par ${i.invitedBy}` : ''}, valable jusqu’au ${formatDateTime(i.expiresAt)}`}</span>
               </td>
               <td>
-                <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
-                  <li>
-                    <ActionButton
-                      action={`/organisations/${orgId}/invitations/${i.id}/renvoi`}
-                      csrf={ctx.csrf}
-                      label="Renvoyer"
-                      object={`l’invitation de ${i.email}`}
-                      secondary
-                    />
-                  </li>
-                  <li>
-                    <ConfirmAction
-                      id={i.id}
-                      action={`/organisations/${orgId}/invitations/${i.id}/revocation`}
-                      confirmUrl={`/organisations/${orgId}/invitations/${i.id}/revocation`}
-                      csrf={ctx.csrf}
-                      label="Annuler"
-                      object={`l’invitation de ${i.email}`}
-                      {...cancellation(i.email)}
-                    />
-                  </li>
-                </ul>
+                <ButtonsGroup class="fr-btns-group--inline-sm fr-btns-group--sm">
+                  <ActionButton
+                    action={`/organisations/${orgId}/invitations/${i.id}/renvoi`}
+                    csrf={ctx.csrf}
+                    label="Renvoyer"
+                    object={`l’invitation de ${i.email}`}
+                    secondary
+                  />
+                  <ConfirmationModal
+                    id={i.id}
+                    action={`/organisations/${orgId}/invitations/${i.id}/revocation`}
+                    csrf={ctx.csrf}
+                    label="Annuler"
+                    object={`l’invitation de ${i.email}`}
+                    {...cancellation(i.email)}
+                  />
+                </ButtonsGroup>
               </td>
             </tr>
           ))}
@@ -174,46 +177,32 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
             </p>
             <form method="post" action={`/organisations/${orgId}/membres`}>
               <CsrfField token={ctx.csrf} />
-              <div class="fr-grid-row fr-grid-row--gutters">
-                <div class="fr-col-12 fr-col-md-6">
-                  <InputField
-                    name="firstName"
-                    label="Prénom"
-                    value={v.firstName}
-                    required
-                    error={errors.firstName}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-md-6">
-                  <InputField
-                    name="lastName"
-                    label="Nom"
-                    value={v.lastName}
-                    required
-                    error={errors.lastName}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-md-6">
-                  <InputField
-                    name="email"
-                    label="Adresse électronique"
-                    type="email"
-                    value={v.email}
-                    required
-                    error={errors.email}
-                  />
-                </div>
-                <div class="fr-col-12 fr-col-md-6">
-                  <SelectField
-                    name="role"
-                    label="Rôle"
-                    options={roleOptions}
-                    value={v.role ?? 'conseiller'}
-                    required
-                    error={errors.role}
-                  />
-                </div>
-              </div>
+              <FieldGrid col="fr-col-12 fr-col-md-6">
+                <InputField
+                  name="firstName"
+                  label="Prénom"
+                  value={v.firstName}
+                  required
+                  error={errors.firstName}
+                />
+                <InputField name="lastName" label="Nom" value={v.lastName} required error={errors.lastName} />
+                <InputField
+                  name="email"
+                  label="Adresse électronique"
+                  type="email"
+                  value={v.email}
+                  required
+                  error={errors.email}
+                />
+                <SelectField
+                  name="role"
+                  label="Rôle"
+                  options={roleOptions}
+                  value={v.role ?? 'conseiller'}
+                  required
+                  error={errors.role}
+                />
+              </FieldGrid>
               <button type="submit" class="fr-btn">
                 Envoyer l’invitation
               </button>
@@ -225,6 +214,26 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
       </Layout>,
       status,
     );
+  }
+
+  /**
+   * An action on a member or an invitation: done, the list again saying so (POST/redirect/GET);
+   * refused by the service for a stated reason (the last administrator, an answered invitation),
+   * the list again with that reason (409).
+   */
+  async function memberAction(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    orgId: string,
+    info: string,
+    action: () => Promise<unknown>,
+  ) {
+    try {
+      await action();
+    } catch (error) {
+      return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
+    }
+    return reply.redirect(`/organisations/${orgId}/membres?info=${info}`, 303);
   }
 
   app.get('/organisations/:orgId/membres', { config: readsMembers }, (request, reply) =>
@@ -258,13 +267,10 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
     async (request, reply) => {
       const orgId = uuidParam(request);
       const role = formValue(request.body, 'role');
-      try {
+      return memberAction(request, reply, orgId, 'role', async () => {
         if (!isRole(role)) throw Object.assign(new Error('Rôle inconnu.'), { statusCode: 400 });
         await identity.changeMemberRole(request.actor!, orgId, uuidParam(request, 'userId'), role);
-      } catch (error) {
-        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
-      }
-      return reply.redirect(`/organisations/${orgId}/membres?info=role`, 303);
+      });
     },
   );
   // Without JavaScript, « Retirer » and « Annuler » lead to these pages to confirm (with it, a modal).
@@ -275,26 +281,16 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
       const orgId = uuidParam(request);
       const userId = uuidParam(request, 'userId');
       const organisation = await identity.getOrganisation(request.actor!, orgId);
-      if (!isOrgAdmin(request.actor!, orgId))
-        throw Object.assign(new Error('Réservé aux administrateurs de cette organisation.'), {
-          statusCode: 403,
-        });
+      requireOrgAdmin(request.actor!, orgId);
       const member = (await identity.listMembers(request.actor!, orgId)).find((m) => m.userId === userId);
-      if (!member)
-        throw Object.assign(new Error('Ce membre n’appartient pas à l’organisation.'), { statusCode: 404 });
-      const name = `${member.firstName} ${member.lastName}`;
-      const ctx = pageContext(request, reply);
-      return html(
-        reply,
-        <Layout title={`Retirer ${name}`} ctx={ctx}>
-          <ConfirmationForm
-            action={`/organisations/${orgId}/membres/${userId}/retrait`}
-            csrf={ctx.csrf}
-            cancelHref={`/organisations/${orgId}/membres`}
-            {...removal(name, organisation.name)}
-          />
-        </Layout>,
-      );
+      if (!member) throw pageNotFound('Ce membre n’appartient pas à l’organisation.');
+      const name = fullName(member);
+      return confirmationPage(request, reply, {
+        title: `Retirer ${name}`,
+        action: `/organisations/${orgId}/membres/${userId}/retrait`,
+        cancelHref: `/organisations/${orgId}/membres`,
+        ...removal(name, organisation.name),
+      });
     },
   );
   app.get(
@@ -306,20 +302,13 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
       const invitation = (await identity.listInvitations(request.actor!, orgId)).find(
         (i) => i.id === invitationId,
       );
-      if (!invitation)
-        throw Object.assign(new Error('Cette invitation n’est plus en attente.'), { statusCode: 404 });
-      const ctx = pageContext(request, reply);
-      return html(
-        reply,
-        <Layout title={`Annuler l’invitation de ${invitation.email}`} ctx={ctx}>
-          <ConfirmationForm
-            action={`/organisations/${orgId}/invitations/${invitationId}/revocation`}
-            csrf={ctx.csrf}
-            cancelHref={`/organisations/${orgId}/membres`}
-            {...cancellation(invitation.email)}
-          />
-        </Layout>,
-      );
+      if (!invitation) throw pageNotFound('Cette invitation n’est plus en attente.');
+      return confirmationPage(request, reply, {
+        title: `Annuler l’invitation de ${invitation.email}`,
+        action: `/organisations/${orgId}/invitations/${invitationId}/revocation`,
+        cancelHref: `/organisations/${orgId}/membres`,
+        ...cancellation(invitation.email),
+      });
     },
   );
   app.post(
@@ -327,12 +316,9 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
     { config: readsMembers },
     async (request, reply) => {
       const orgId = uuidParam(request);
-      try {
+      return memberAction(request, reply, orgId, 'invitation-renvoyee', async () => {
         await identity.resendInvitation(request.actor!, orgId, uuidParam(request, 'invitationId'));
-      } catch (error) {
-        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
-      }
-      return reply.redirect(`/organisations/${orgId}/membres?info=invitation-renvoyee`, 303);
+      });
     },
   );
   app.post(
@@ -340,12 +326,9 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
     { config: { access: 'user' } },
     async (request, reply) => {
       const orgId = uuidParam(request);
-      try {
+      return memberAction(request, reply, orgId, 'invitation-revoquee', async () => {
         await identity.revokeInvitation(request.actor!, orgId, uuidParam(request, 'invitationId'));
-      } catch (error) {
-        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
-      }
-      return reply.redirect(`/organisations/${orgId}/membres?info=invitation-revoquee`, 303);
+      });
     },
   );
   app.post(
@@ -353,12 +336,9 @@ export async function memberPages(app: FastifyInstance, { identity }: IdentityDe
     { config: { access: 'user', audit: 'members.read' } },
     async (request, reply) => {
       const orgId = uuidParam(request);
-      try {
+      return memberAction(request, reply, orgId, 'retire', async () => {
         await identity.removeMember(request.actor!, orgId, uuidParam(request, 'userId'));
-      } catch (error) {
-        return membersPage(request, reply, orgId, { errors: fieldErrors(error) }, 409);
-      }
-      return reply.redirect(`/organisations/${orgId}/membres?info=retire`, 303);
+      });
     },
   );
 }

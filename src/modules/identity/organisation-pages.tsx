@@ -1,16 +1,22 @@
 import Html from '@kitajs/html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Alert, DataTable, InputField, Pagination, SelectField } from '../../web/components.js';
+import { Badges, ButtonsGroup, DataTable, Pagination } from '../../web/components.js';
 import { html, pageContext, pageParam } from '../../web/context.js';
+import { FieldGrid, InputField, SelectField } from '../../web/form.js';
+import { LinkButtons } from '../../web/form-actions.js';
+import { formatCount } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
-import { fieldErrors } from './auth-pages.js';
 import type { IdentityDeps } from './deps.js';
 import { isOrgAdmin } from './model.js';
 import {
+  FormErrors,
+  fieldErrors,
   infoOf,
   isKind,
   kindOptions,
   organisationForm,
+  requireOrgAdmin,
+  SuccessAlert,
   uuidParam,
   validateOrganisationForm,
 } from './page-helpers.js';
@@ -62,7 +68,7 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
     const results = (
       <>
         <p role="status" id="nombre-resultats" safe>
-          {`${result.total} organisation${result.total > 1 ? 's' : ''}`}
+          {formatCount(result.total, 'organisation')}
         </p>
         {organisationRows(result.items)}
         <Pagination
@@ -80,7 +86,7 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
       reply,
       <Layout title="Organisations partenaires" ctx={ctx}>
         <h1>Organisations partenaires</h1>
-        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        <SuccessAlert message={infoOf(request)} />
         {actor.isSuperAdmin ? (
           <p>
             <a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/organisations/nouvelle">
@@ -101,25 +107,21 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
           hx-trigger="input changed delay:300ms from:#champ-q, change from:#champ-type, submit"
           hx-push-url="true"
         >
-          <div class="fr-grid-row fr-grid-row--gutters">
-            <div class="fr-col-12 fr-col-md-6">
-              <InputField name="q" label="Nom de l’organisation" value={q.q} type="search" />
-            </div>
-            <div class="fr-col-12 fr-col-md-4">
-              <SelectField
-                name="type"
-                label="Type"
-                options={kindOptions}
-                value={kind}
-                placeholder="Tous les types"
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-2 fr-mt-md-4w">
-              <button type="submit" class="fr-btn">
-                Filtrer
-              </button>
-            </div>
-          </div>
+          <FieldGrid
+            col={['fr-col-12 fr-col-md-6', 'fr-col-12 fr-col-md-4', 'fr-col-12 fr-col-md-2 fr-mt-md-4w']}
+          >
+            <InputField name="q" label="Nom de l’organisation" value={q.q} type="search" />
+            <SelectField
+              name="type"
+              label="Type"
+              options={kindOptions}
+              value={kind}
+              placeholder="Tous les types"
+            />
+            <button type="submit" class="fr-btn">
+              Filtrer
+            </button>
+          </FieldGrid>
         </form>
         <div id="liste-organisations">{results}</div>
       </Layout>,
@@ -146,15 +148,7 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
       reply,
       <Layout title={title} ctx={ctx}>
         <h1 safe>{title}</h1>
-        {Object.keys(errors).length ? (
-          <Alert
-            kind="error"
-            title="Le formulaire contient des erreurs"
-            text={Object.values(errors).join(' ')}
-          />
-        ) : (
-          ''
-        )}
+        <FormErrors errors={errors} />
         <form
           method="post"
           action={editing ? `/organisations/${state.organisation!.id}/modifier` : '/organisations'}
@@ -214,21 +208,17 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
             error={errors.phone}
             autocomplete="tel"
           />
-          <ul class="fr-btns-group fr-btns-group--inline-md">
-            <li>
-              <button type="submit" class="fr-btn">
-                {editing ? 'Enregistrer' : 'Créer l’organisation'}
-              </button>
-            </li>
-            <li>
-              <a
-                class="fr-btn fr-btn--secondary"
-                href={editing ? `/organisations/${state.organisation!.id}` : '/organisations'}
-              >
-                Annuler
-              </a>
-            </li>
-          </ul>
+          <ButtonsGroup class="fr-btns-group--inline-md">
+            <button type="submit" class="fr-btn">
+              {editing ? 'Enregistrer' : 'Créer l’organisation'}
+            </button>
+            <a
+              class="fr-btn fr-btn--secondary"
+              href={editing ? `/organisations/${state.organisation!.id}` : '/organisations'}
+            >
+              Annuler
+            </a>
+          </ButtonsGroup>
         </form>
       </Layout>,
       status,
@@ -281,43 +271,38 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
     return html(
       reply,
       <Layout title={o.name} ctx={ctx}>
-        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        <SuccessAlert message={infoOf(request)} />
         <h1 safe>{o.name}</h1>
-        <p class="fr-badge fr-badge--info">{o.kindLabel}</p>
+        <Badges badges={[{ text: o.kindLabel, kind: 'info' }]} />
         <dl class="fr-mt-3w">
-          <dt class="fr-text--bold">SIRET</dt>
-          <dd safe>{o.siret ?? 'non renseigné'}</dd>
-          <dt class="fr-text--bold">Commune</dt>
-          <dd>
-            {Html.escapeHtml(
-              o.communeName
-                ? `${o.communeName} (${o.departmentCode}), code INSEE ${o.communeCode}`
-                : 'non renseignée',
-            )}
-          </dd>
-          <dt class="fr-text--bold">Contact</dt>
-          <dd safe>{[o.email, o.phone].filter(Boolean).join(' · ') || 'non renseigné'}</dd>
-          <dt class="fr-text--bold">Membres</dt>
-          <dd safe>{String(o.memberCount)}</dd>
+          {(
+            [
+              ['SIRET', o.siret ?? 'non renseigné'],
+              [
+                'Commune',
+                o.communeName
+                  ? `${o.communeName} (${o.departmentCode}), code INSEE ${o.communeCode}`
+                  : 'non renseignée',
+              ],
+              ['Contact', [o.email, o.phone].filter(Boolean).join(' · ') || 'non renseigné'],
+              ['Membres', String(o.memberCount)],
+            ] as const
+          ).map(([term, value]) => (
+            <>
+              <dt class="fr-text--bold">{term}</dt>
+              <dd safe>{value}</dd>
+            </>
+          ))}
         </dl>
         {admin ? (
-          <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
-            <li>
-              <a class="fr-btn" href={`/organisations/${o.id}/modifier`}>
-                Modifier
-              </a>
-            </li>
-            <li>
-              <a class="fr-btn fr-btn--secondary" href={`/organisations/${o.id}/membres`}>
-                Gérer les membres
-              </a>
-            </li>
-            <li>
-              <a class="fr-btn fr-btn--secondary" href={`/organisations/${o.id}/jetons`}>
-                Jetons d’API
-              </a>
-            </li>
-          </ul>
+          <LinkButtons
+            class="fr-mt-3w"
+            links={[
+              { href: `/organisations/${o.id}/modifier`, label: 'Modifier' },
+              { href: `/organisations/${o.id}/membres`, label: 'Gérer les membres' },
+              { href: `/organisations/${o.id}/jetons`, label: 'Jetons d’API' },
+            ]}
+          />
         ) : (
           ''
         )}
@@ -328,10 +313,7 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
   app.get('/organisations/:orgId/modifier', { config: { access: 'user' } }, async (request, reply) => {
     const actor = request.actor!;
     const o = await identity.getOrganisation(actor, uuidParam(request));
-    if (!isOrgAdmin(actor, o.id))
-      throw Object.assign(new Error('Réservé aux administrateurs de cette organisation.'), {
-        statusCode: 403,
-      });
+    requireOrgAdmin(actor, o.id);
     return organisationFormPage(request, reply, { organisation: o, canChangeKind: actor.isSuperAdmin });
   });
   app.post('/organisations/:orgId/modifier', { config: { access: 'user' } }, async (request, reply) => {

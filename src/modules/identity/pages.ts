@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../module.js';
+import { accountPages } from './account-page.js';
 import { auditPage } from './audit-page.js';
 import { authPages } from './auth-pages.js';
 import type { IdentityDeps } from './deps.js';
@@ -14,6 +15,7 @@ export async function identityPages(
   { config, homeOffers }: ModuleContext,
 ) {
   await authPages(app, services, config);
+  await accountPages(app, services);
   await homePage(app, services, homeOffers);
   for (const register of [organisationPages, memberPages, auditPage]) await register(app, services);
   await tokenPages(app, services, config);

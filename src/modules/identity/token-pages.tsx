@@ -1,15 +1,30 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { Alert, CopyField, DataTable, InputField, SelectField } from '../../web/components.js';
+import { Alert, CopyField, DataTable } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
+import { InputField, SelectField } from '../../web/form.js';
 import { formatDateTime } from '../../web/format.js';
-import { ConfirmAction, ConfirmationForm, CsrfField, Layout } from '../../web/layout.js';
+import { CsrfField, Layout } from '../../web/layout.js';
+import { type Confirmation, ConfirmationModal } from '../../web/modal.js';
 import type { IdentityDeps } from './deps.js';
 import { ROLES } from './model.js';
-import { infoOf, isRole, roleOptions, uuidParam } from './page-helpers.js';
+import {
+  confirmationPage,
+  infoOf,
+  isRole,
+  pageNotFound,
+  roleOptions,
+  SuccessAlert,
+  uuidParam,
+} from './page-helpers.js';
 
-const REVOKE_CONSEQUENCE =
-  'Les systèmes qui l’utilisent n’auront plus accès à l’API, immédiatement et définitivement. Un jeton révoqué ne peut pas être rétabli.';
+/** What the confirmation of a revocation says (modal and no-JS page alike). */
+const revocation = (name: string): Confirmation => ({
+  question: `Révoquer le jeton « ${name} » ?`,
+  consequence:
+    'Les systèmes qui l’utilisent n’auront plus accès à l’API, immédiatement et définitivement. Un jeton révoqué ne peut pas être rétabli.',
+  confirmLabel: 'Révoquer le jeton',
+});
 
 /** Routes that show the tokens (the creation shows the list with the new token): audited reads. */
 const readsTokens = { access: 'user', audit: 'api_tokens.read' } as const;
@@ -63,7 +78,7 @@ export async function tokenPages(app: FastifyInstance, { identity }: IdentityDep
         <h1>
           Jetons d’API de <span safe>{organisation.name}</span>
         </h1>
-        {infoOf(request) ? <Alert kind="success" title={infoOf(request)!} /> : ''}
+        <SuccessAlert message={infoOf(request)} />
         {created && clear ? (
           <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
             <h2 class="fr-alert__title" safe>{`Jeton « ${created.name} » créé`}</h2>
@@ -99,16 +114,13 @@ export async function tokenPages(app: FastifyInstance, { identity }: IdentityDep
                 {t.revokedAt ? (
                   `révoqué le ${formatDateTime(t.revokedAt)}`
                 ) : (
-                  <ConfirmAction
+                  <ConfirmationModal
                     id={t.id}
                     action={`/organisations/${orgId}/jetons/${t.id}/revocation`}
-                    confirmUrl={`/organisations/${orgId}/jetons/${t.id}/revocation`}
                     csrf={ctx.csrf}
                     label="Révoquer"
                     object={`le jeton ${t.name}`}
-                    question={`Révoquer le jeton « ${t.name} » ?`}
-                    consequence={REVOKE_CONSEQUENCE}
-                    confirmLabel="Révoquer le jeton"
+                    {...revocation(t.name)}
                   />
                 )}
               </td>
@@ -168,21 +180,13 @@ export async function tokenPages(app: FastifyInstance, { identity }: IdentityDep
       const token = (await identity.listApiTokens(request.actor!, orgId)).find(
         (t) => t.id === tokenId && !t.revokedAt,
       );
-      if (!token) throw Object.assign(new Error('Jeton introuvable ou déjà révoqué.'), { statusCode: 404 });
-      const ctx = pageContext(request, reply);
-      return html(
-        reply,
-        <Layout title={`Révoquer le jeton ${token.name}`} ctx={ctx}>
-          <ConfirmationForm
-            action={`/organisations/${orgId}/jetons/${tokenId}/revocation`}
-            csrf={ctx.csrf}
-            question={`Révoquer le jeton « ${token.name} » ?`}
-            consequence={REVOKE_CONSEQUENCE}
-            confirmLabel="Révoquer le jeton"
-            cancelHref={`/organisations/${orgId}/jetons`}
-          />
-        </Layout>,
-      );
+      if (!token) throw pageNotFound('Jeton introuvable ou déjà révoqué.');
+      return confirmationPage(request, reply, {
+        title: `Révoquer le jeton ${token.name}`,
+        action: `/organisations/${orgId}/jetons/${tokenId}/revocation`,
+        cancelHref: `/organisations/${orgId}/jetons`,
+        ...revocation(token.name),
+      });
     },
   );
   app.post(

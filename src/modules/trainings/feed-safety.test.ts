@@ -198,7 +198,7 @@ describe.each(testEngines())('full feeds and sources on %s', (engine) => {
         expect(cancelled.json()).toMatchObject({ decision: 'cancel', withdrawn: 0, kept: n });
         expect(await active('flux-annule')).toBe(n);
         expect((await ft.get(first.json().reportUrl)).body).toMatch(
-          new RegExp(`Retrait annulé\\s: les ${n} formations absentes du fichier ont été gardées\\.`),
+          new RegExp(`Retrait annulé\\s: les ${n}\\sformations absentes du fichier ont été gardées\\.`),
         );
 
         const second = await postXml(ft, '/api/v1/lheo-imports?source=flux-annule&mode=full', empty);

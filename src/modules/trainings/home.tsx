@@ -1,4 +1,4 @@
-import { InputField } from '../../web/components.js';
+import { FieldGrid, InputField } from '../../web/form.js';
 import { type Actor, currentMembership } from '../identity/model.js';
 import type { HomeOffer, MainTask } from '../module.js';
 import { canSeePurchases, importRights, isTrainingOrganisation } from './rights.js';
@@ -7,19 +7,15 @@ import { canSeePurchases, importRights, isTrainingOrganisation } from './rights.
 function SearchForm() {
   return (
     <form method="get" action="/formations" role="search" aria-label="Recherche de formations">
-      <div class="fr-grid-row fr-grid-row--gutters">
-        <div class="fr-col-12 fr-col-md-5">
-          <InputField name="q" label="Métier, formation, compétence" hint="Ex. : aide-soignant, cariste" />
-        </div>
-        <div class="fr-col-12 fr-col-md-4">
-          <InputField name="commune" label="Autour de la commune" hint="Nom ou code INSEE" />
-        </div>
-        <div class="fr-col-12 fr-col-md-3 fr-mt-md-7w">
-          <button type="submit" class="fr-btn">
-            Rechercher
-          </button>
-        </div>
-      </div>
+      <FieldGrid
+        col={['fr-col-12 fr-col-md-5', 'fr-col-12 fr-col-md-4', 'fr-col-12 fr-col-md-3 fr-mt-md-7w']}
+      >
+        <InputField name="q" label="Métier, formation, compétence" hint="Ex. : aide-soignant, cariste" />
+        <InputField name="commune" label="Autour de la commune" hint="Nom ou code INSEE" />
+        <button type="submit" class="fr-btn">
+          Rechercher
+        </button>
+      </FieldGrid>
     </form>
   );
 }
