@@ -10,9 +10,9 @@ type Columns<T extends keyof Database> = Record<keyof Insertable<Database[T]> & 
 
 /**
  * Writes a whole table's rows in ONE statement: each column travels as one array parameter and
- * `unnest` turns them back into rows. Measured on PGlite for the 90,556 métier ↔ skill links: one
- * statement instead of 91 batches of 1,000 multi-row VALUES (see bench/rome4-load.ts for the
- * figures). A row already equal is not rewritten (`is distinct from`), so a reload of unchanged data
+ * `unnest` turns them back into rows: one statement with 3 parameters for the 90,556 métier ↔ skill
+ * links, instead of 91 batches of 1,000 multi-row VALUES (upsertBatches) whose SQL text the server
+ * parses each time (load times: bench/rome4-load.ts). A row already equal is not rewritten (`is distinct from`), so a reload of unchanged data
  * writes nothing; with `prune`, rows absent from the file are deleted (links only: a code that
  * disappears from an entity table stays, since other tables may point at it).
  */
