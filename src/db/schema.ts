@@ -47,6 +47,8 @@ export interface RomeAppellationTable {
   label: string;
   rome_code: string;
   search_text: string;
+  /** The ROME 4.0 métier (migration 0013); the appellation's code and trade stay those of the v3 list. */
+  metier_code: string | null;
 }
 export interface SearchPrefixTable {
   prefix: string;
@@ -62,6 +64,8 @@ export interface ReferentialLoadTable {
   source: string;
   row_count: number;
   loaded_at: Timestamp;
+  /** The data's own version when it has one ('4.60' for ROME 4.0): migration 0013. */
+  version: string | null;
 }
 
 export interface OrganisationTable {
@@ -312,6 +316,14 @@ export interface Database {
   employment_zone: EmploymentZoneTable;
   commune_employment_zone: CommuneEmploymentZoneTable;
   catalogue_search: CatalogueSearchTable;
+  rome_grand_domain: RomeGrandDomainTable;
+  rome_domain: RomeDomainTable;
+  rome_metier: RomeMetierTable;
+  rome_skill: RomeSkillTable;
+  rome_metier_skill: RomeMetierSkillTable;
+  rome_mobility: RomeMobilityTable;
+  rome_work_context: RomeWorkContextTable;
+  rome_metier_work_context: RomeMetierWorkContextTable;
 }
 
 /** INSEE employment zones 2020 (migration 0012). */
@@ -345,4 +357,64 @@ export interface CatalogueSearchTable {
   source_key: string;
   training_key: string;
   action_key: string;
+}
+
+/** ROME 4.0 (migration 0013), loaded from data/referentials/rome4 by the referential loader. */
+export interface RomeGrandDomainTable {
+  code: string;
+  label: string;
+}
+export interface RomeDomainTable {
+  code: string;
+  label: string;
+  grand_domain_code: string;
+}
+export type EcologicalTransition = 'vert' | 'brun' | 'blanc' | 'strategique';
+export interface RomeMetierTable {
+  code: string;
+  label: string;
+  ogr_code: string;
+  /** The v3-compatible trade (code_rome_parent), one of rome_trade's 532. */
+  trade_code: string;
+  domain_code: string;
+  ecological_transition: EcologicalTransition | null;
+  digital_transition: boolean | null;
+  demographic_transition: boolean | null;
+  regulated: boolean | null;
+  executive: boolean | null;
+  definition: string | null;
+  access: string | null;
+}
+export type SkillKind = 'savoir_faire' | 'savoir_etre' | 'savoir';
+export interface RomeSkillTable {
+  code: string;
+  kind: SkillKind;
+  label: string;
+  category: string | null;
+  sub_category: string | null;
+  is_macro: boolean;
+  macro_code: string | null;
+  definition: string | null;
+  search_text: string;
+}
+export type CoreSkill = 'principale' | 'emergente';
+export interface RomeMetierSkillTable {
+  metier_code: string;
+  skill_code: string;
+  core: CoreSkill | null;
+}
+export interface RomeMobilityTable {
+  from_code: string;
+  to_code: string;
+  rank: number;
+}
+export interface RomeWorkContextTable {
+  code: string;
+  label: string;
+  type_code: string;
+  type_label: string;
+}
+export interface RomeMetierWorkContextTable {
+  metier_code: string;
+  context_code: string;
 }

@@ -2,6 +2,8 @@ import { type Insertable, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { likeEscape } from '../../shared/text.js';
+import { upsertRome4 } from './rome4-repository.js';
+import { ROME4_SOURCE, type Rome4Rows } from './rome4-sources.js';
 
 export interface AppellationHit {
   code: string;
@@ -32,6 +34,7 @@ export interface ReferentialRows {
   appellations: Insertable<Database['rome_appellation']>[];
   employmentZones: Insertable<Database['employment_zone']>[];
   communeEmploymentZones: Insertable<Database['commune_employment_zone']>[];
+  rome4: Rome4Rows;
 }
 
 async function upsertBatches<T extends keyof Database & string>(
@@ -137,6 +140,8 @@ export function referentialsRepository(db: Db) {
         await upsertBatches(tx, 'commune', data.communes, 'code', onRows);
         await upsertBatches(tx, 'commune_history', data.communeHistory, 'code', onRows);
         await upsertBatches(tx, 'rome_trade', data.trades, 'code', onRows);
+        // ROME 4.0 between the trades its métiers point at and the appellations that point at them.
+        await upsertRome4(tx, data.rome4, onRows);
         await upsertBatches(tx, 'rome_appellation', data.appellations, 'code', onRows);
         await upsertBatches(tx, 'employment_zone', data.employmentZones, 'code', onRows);
         // Replaced, not upserted: a commune whose zone is no longer known must lose its old one.
@@ -157,8 +162,29 @@ export function referentialsRepository(db: Db) {
           rome_appellations: data.appellations.length,
           employment_zones: data.employmentZones.length,
         };
-        for (const [name, rowCount] of Object.entries(counts)) {
-          const values = { source: data.source, row_count: rowCount, loaded_at: new Date() };
+        const rome4Counts = {
+          rome4_metiers: data.rome4.metiers.length,
+          rome4_skills: data.rome4.skills.length,
+          rome4_metier_skills: data.rome4.metierSkills.length,
+          rome4_mobility: data.rome4.mobility.length,
+          rome4_work_contexts: data.rome4.workContexts.length,
+        };
+        const loads = [
+          ...Object.entries(counts).map(([name, rowCount]) => ({
+            name,
+            rowCount,
+            source: data.source,
+            version: null,
+          })),
+          ...Object.entries(rome4Counts).map(([name, rowCount]) => ({
+            name,
+            rowCount,
+            source: ROME4_SOURCE,
+            version: data.rome4.version,
+          })),
+        ];
+        for (const { name, rowCount, source, version } of loads) {
+          const values = { source, row_count: rowCount, version, loaded_at: new Date() };
           await tx
             .insertInto('referential_load')
             .values({ name, ...values })

@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.js';
+import type { SkillKind } from '../../db/schema.js';
+import { notFound } from '../../shared/errors.js';
 import { progress } from '../../shared/progress.js';
 import { queryTokens } from '../../shared/text.js';
 import {
@@ -9,18 +11,33 @@ import {
   type ReferentialRows,
   referentialsRepository,
 } from './repository.js';
+import { type MetierSkill, rome4Repository } from './rome4-repository.js';
+import { ROME4_VERSION, rome4 } from './rome4-sources.js';
 import { administrative, employmentZones, romeAppellations, romeTrades } from './sources.js';
 
 export const MAX_SUGGESTIONS = 20;
+export { ROME4_VERSION };
+
+/** The referential_load row that carries each versioned referential's version, and its name in the UI. */
+const VERSIONED: Record<string, string> = { rome4_metiers: 'ROME 4.0' };
 
 export function readReferentialFiles(): ReferentialRows {
   const admin = administrative();
   const zones = employmentZones(admin.communes.map((c) => c.code));
+  const rome4Rows = rome4();
   return {
     source: 'data/referentials + @etalab/decoupage-administratif',
     ...admin,
     trades: romeTrades(),
-    appellations: romeAppellations(),
+    // The 11,061 appellations of the v3 list keep their code, label and trade, and gain their ROME
+    // 4.0 métier. The 2,059 appellations that only ROME 4.0 has are not added (yet): the demo feed
+    // draws its trainings from the whole appellation table (trainings/feed.ts), so adding them would
+    // change the demo catalogue every test relies on. See data/referentials/README.md.
+    appellations: romeAppellations().map((a) => ({
+      ...a,
+      metier_code: rome4Rows.metierOfAppellation.get(a.code) ?? null,
+    })),
+    rome4: rome4Rows,
     employmentZones: zones.zones,
     communeEmploymentZones: zones.communeZones,
   };
@@ -54,6 +71,7 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
   function clampLimit(limit: number | undefined) {
     return Math.min(Math.max(limit ?? MAX_SUGGESTIONS, 1), MAX_SUGGESTIONS);
   }
+  const rome4Repo = rome4Repository(db);
 
   return {
     async isLoaded(): Promise<boolean> {
@@ -63,7 +81,9 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
       return (
         (counts.rome_appellations ?? 0) > 0 &&
         (counts.communes ?? 0) > 0 &&
-        (counts.employment_zones ?? 0) > 0
+        (counts.employment_zones ?? 0) > 0 &&
+        // Likewise ROME 4.0 (migration 0013): a database loaded before it gets it at the next start.
+        (counts.rome4_metiers ?? 0) > 0
       );
     },
 
@@ -79,7 +99,15 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
         data.trades.length +
         data.appellations.length +
         data.employmentZones.length +
-        data.communeEmploymentZones.length;
+        data.communeEmploymentZones.length +
+        data.rome4.grandDomains.length +
+        data.rome4.domains.length +
+        data.rome4.metiers.length +
+        data.rome4.skills.length +
+        data.rome4.workContexts.length +
+        data.rome4.metierSkills.length +
+        data.rome4.metierWorkContexts.length +
+        data.rome4.mobility.length;
       const bar = options.quiet ? null : progress('Référentiels', total);
       await repo.upsertAll(
         data,
@@ -109,6 +137,60 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
       const tokens = queryTokens(q);
       if (tokens.join('').length < 2) return [];
       return cached(`c:${n}:${tokens.join(' ')}`, () => suggest(COMMUNE_INDEX, tokens, n));
+    },
+
+    /**
+     * ROME 4.0 skills (savoir-faire, savoir-être, savoirs) by label: every word of the query starts a
+     * word of the label, accents and case ignored ("soud" finds « Techniques de soudage »).
+     */
+    async searchSkills(q: string, options: { kind?: SkillKind; limit?: number } = {}) {
+      const tokens = queryTokens(q);
+      if (tokens.join('').length < 2) return [];
+      const n = clampLimit(options.limit);
+      return cached(`s:${n}:${options.kind ?? ''}:${tokens.join(' ')}`, () =>
+        rome4Repo.searchSkills(tokens, options.kind, n),
+      );
+    },
+
+    /** A ROME 4.0 métier with its skills split into core (principale), emerging and other ones. */
+    async metier(code: string) {
+      const metier = await rome4Repo.metier(code);
+      if (!metier) throw notFound(`Métier ROME ${code} introuvable.`);
+      const skills = await rome4Repo.metierSkills(code);
+      const withCore = (core: MetierSkill['core']) =>
+        skills.filter((s) => s.core === core).map(({ core: _, ...skill }) => skill);
+      return {
+        ...metier,
+        coreSkills: withCore('principale'),
+        emergingSkills: withCore('emergente'),
+        otherSkills: withCore(null),
+        workContexts: await rome4Repo.metierWorkContexts(code),
+      };
+    },
+
+    /** The close métiers of a métier (ROME 4.0 mobility), in France Travail's order: rank 1 first. */
+    async closeMetiers(code: string) {
+      if (!(await rome4Repo.metier(code))) throw notFound(`Métier ROME ${code} introuvable.`);
+      return rome4Repo.closeMetiers(code);
+    },
+
+    /** The ROME 4.0 métier of an appellation. */
+    async appellationMetier(appellationCode: string) {
+      const metier = await rome4Repo.metierOfAppellation(appellationCode);
+      if (!metier) throw notFound(`Appellation ROME ${appellationCode} introuvable.`);
+      return metier;
+    },
+
+    /**
+     * The versioned referentials as loaded, for the UI's mention « Référentiels : ROME 4.0 (v4.60) ».
+     * Empty before the first load.
+     */
+    async versions(): Promise<{ referential: string; version: string; loadedAt: Date }[]> {
+      const rows = await rome4Repo.versions();
+      return rows.flatMap((r) => {
+        const referential = VERSIONED[r.name];
+        return referential ? [{ referential, version: r.version, loadedAt: r.loadedAt }] : [];
+      });
     },
 
     communeByCode: (code: string) => repo.communeByCode(code),
