@@ -3,6 +3,7 @@ const BOTTOM_LINKS: [string, string][] = [
   ['/accessibilite', 'Accessibilité : partiellement conforme'],
   ['/mentions-legales', 'Mentions légales'],
   ['/donnees-personnelles', 'Données personnelles'],
+  ['/referentiels', 'Référentiels'],
   ['/api/docs', 'API'],
 ];
 

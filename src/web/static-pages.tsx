@@ -15,7 +15,7 @@ const PAGES: Record<string, { title: string; body: string[] }> = {
     title: 'Mentions légales',
     body: [
       'Éditeur : la Région, pour le compte du service public régional de l’orientation, de l’emploi et de la formation et de ses partenaires.',
-      'Les référentiels ROME (France Travail) et le code officiel géographique (INSEE) sont réutilisés sous Licence Ouverte / Etalab 2.0.',
+      'Les référentiels ROME 4.0 (France Travail) et le code officiel géographique (INSEE) sont réutilisés sous Licence Ouverte / Etalab 2.0 ; leurs versions sont sur la page « Référentiels ».',
     ],
   },
   '/donnees-personnelles': {

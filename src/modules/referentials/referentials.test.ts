@@ -122,6 +122,14 @@ describe.each(testEngines())('referential autocomplete on %s', (engine) => {
   });
 
   describe('ROME 4.0 (v4.60)', () => {
+    it('tells anyone which ROME version the service reads, on the « Référentiels » page', async () => {
+      const page = await t.app.inject({ url: '/referentiels', headers: { accept: 'text/html' } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toMatch(/ROME 4\.0 de France Travail, version 4\.60/);
+      expect(page.body).toContain('ROME 4.0\u00a0: compétences de chaque métier');
+      expect(page.body).toContain('href="/referentiels"');
+    });
+
     const get = (url: string) => t.app.inject({ url: `/api/v1/referentials/${url}` });
     const counts = async () => {
       const { sql } = await import('kysely');

@@ -194,6 +194,15 @@ export function referentialsRepository(db: Db) {
       });
     },
 
+    /** Every referential loaded: its rows, source, version and when. */
+    async loads() {
+      return db
+        .selectFrom('referential_load')
+        .select(['name', 'source', 'row_count as rowCount', 'version', 'loaded_at as loadedAt'])
+        .orderBy('name')
+        .execute();
+    },
+
     async loadedCounts(): Promise<Record<string, number>> {
       const rows = await db.selectFrom('referential_load').select(['name', 'row_count']).execute();
       return Object.fromEntries(rows.map((r) => [r.name, r.row_count]));

@@ -185,6 +185,9 @@ export function referentialsService(db: Db, options: { cacheSize?: number } = {}
      * The versioned referentials as loaded, for the UI's mention « Référentiels : ROME 4.0 (v4.60) ».
      * Empty before the first load.
      */
+    /** What is loaded, for the referentials page. */
+    loads: () => repo.loads(),
+
     async versions(): Promise<{ referential: string; version: string; loadedAt: Date }[]> {
       const rows = await rome4Repo.versions();
       return rows.flatMap((r) => {
