@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_commune_history_warnings.js';
 import * as m0010 from './migrations/0010_lheo_fidelity.js';
 import * as m0011 from './migrations/0011_search_projection.js';
 import * as m0012 from './migrations/0012_employment_zones.js';
+import * as m0014 from './migrations/0014_persons.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
 export const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0010_lheo_fidelity': m0010,
   '0011_search_projection': m0011,
   '0012_employment_zones': m0012,
+  '0014_persons': m0014,
 };
 
 export class MigrationError extends Error {
