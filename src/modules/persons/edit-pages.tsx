@@ -90,9 +90,8 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
     { config: { access: 'user', audit: 'person.read' } },
     async (request, reply) => {
       const { personId } = request.params as { personId: string };
+      await persons.checkReferent(request.actor!, personId);
       const f = await persons.get(request.actor!, personId);
-      if (f.relation !== 'referent')
-        throw new AppError('forbidden', 'Seule l’organisation référente modifie ce dossier.');
       return editPage(
         request,
         reply,
@@ -181,9 +180,8 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
     { config: { access: 'user', audit: 'person.read' } },
     async (request, reply) => {
       const { personId } = request.params as { personId: string };
+      await persons.checkReferent(request.actor!, personId);
       const f = await persons.get(request.actor!, personId);
-      if (f.relation !== 'referent')
-        throw new AppError('forbidden', 'Seule l’organisation référente partage ce dossier.');
       return sharePage(request, reply, personId, `${f.firstName} ${f.lastName}`, {}, null);
     },
   );

@@ -91,6 +91,11 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
     /** Refuses who may not hold files (the creation form is not even shown to them). */
     requireFileHolder: (actor: Actor) => requireFileHolder(actor),
 
+    /** Refuses all but the referent organisation before a form reads the file (no read, no audit line). */
+    async checkReferent(actor: Actor, personId: string) {
+      requireReferent((await accessFor(actor, personId)).relation);
+    },
+
     /** The file as the actor's organisation may receive it (audited read). */
     async get(actor: Actor, personId: string) {
       const { relation } = await accessFor(actor, personId);
