@@ -16,8 +16,8 @@ type Who = 'anonyme' | 'super-admin' | 'administrateur' | 'conseiller' | 'gestio
 type Target = 'own' | 'other';
 /**
  * For personal data, whether the actor has a reason to see this person: they follow the person, the
- * person was oriented to their organisation, or nothing links them. No route reads a person's file
- * yet; the persons module's routes are marked `personal` and each is then tried with every relation.
+ * person was oriented to their organisation, or nothing links them. The persons module's routes are
+ * marked `personal` and each is tried with every relation.
  */
 type Relation = 'follows' | 'oriented-to' | 'none';
 type Rule = (who: Who, target: Target, relation: Relation) => boolean;
@@ -40,6 +40,13 @@ const auditReader: Rule = (who) => who === 'super-admin' || who === 'administrat
 const everyone: Rule = () => true;
 /** A person who may join an organisation: the platform super-admin never does. */
 const joiner: Rule = (who) => who !== 'anonyme' && who !== 'super-admin';
+
+/** Counsellors and administrators of an accompanying organisation (persons/rights.ts). */
+const followsPeople: Rule = (who) => who === 'conseiller' || who === 'administrateur';
+const fileReader: Rule = (who, target, relation) =>
+  followsPeople(who, target, relation) && relation !== 'none';
+const fileReferent: Rule = (who, target, relation) =>
+  followsPeople(who, target, relation) && relation === 'follows';
 
 const POLICY: Record<string, Policy> = {
   'GET /health': everyone,
@@ -142,10 +149,32 @@ const POLICY: Record<string, Policy> = {
   'POST /api/v1/lheo-imports': superOnly,
   'GET /api/v1/lheo-imports/:id': anyUser,
   'POST /api/v1/lheo-imports/:id/withdrawal': superOnly,
+  // Persons (issue 10). The matrix's organisations (Mission locale, Cap emploi) accompany people:
+  // their counsellors and administrators hold files; a gestionnaire, an analyst and the platform
+  // super-admin never read one (persons/rights.ts). A file is read by its referent organisation
+  // ('follows') and the organisations it was shared with ('oriented-to'); only the referent edits
+  // and shares it.
+  'GET /personnes': followsPeople,
+  'GET /personnes/nouvelle': followsPeople,
+  'POST /personnes': followsPeople,
+  'GET /api/v1/persons': followsPeople,
+  'POST /api/v1/persons': followsPeople,
+  'GET /personnes/:personId': { personal: true, rule: fileReader },
+  'GET /personnes/:personId/historique': { personal: true, rule: fileReader },
+  'GET /personnes/:personId/modifier': { personal: true, rule: fileReferent },
+  'POST /personnes/:personId/modifier': { personal: true, rule: fileReferent },
+  'GET /personnes/:personId/partage': { personal: true, rule: fileReferent },
+  'POST /personnes/:personId/partage': { personal: true, rule: fileReferent },
+  'GET /api/v1/persons/:personId': { personal: true, rule: fileReader },
+  'PATCH /api/v1/persons/:personId': { personal: true, rule: fileReferent },
+  'POST /api/v1/persons/:personId/shares': { personal: true, rule: fileReferent },
+  'GET /api/v1/persons/:personId/history': { personal: true, rule: fileReader },
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
 let ownKind = 'mission_locale';
+/** A ROME appellation and the other organisation, for the persons' bodies. */
+const personRefs = { appellation: '', other: '' };
 
 /** Valid input for each writing route, so that only the access rule can refuse it. */
 function bodyFor(key: string): Record<string, unknown> {
@@ -155,6 +184,14 @@ function bodyFor(key: string): Record<string, unknown> {
     firstName: 'Léa',
     lastName: 'Matrice',
     role: 'conseiller',
+  };
+  const personForm = {
+    lastName: `Matrice-${unique}`,
+    firstName: 'Jeanne',
+    birthDate: '1990-01-01',
+    wantedJob1: personRefs.appellation,
+    legalBasis: 'public_service',
+    informedOn: '2026-01-02',
   };
   const bodies: Record<string, Record<string, unknown>> = {
     'POST /connexion': { email: 'inconnu@passerelle.demo', password: 'x' },
@@ -189,6 +226,19 @@ function bodyFor(key: string): Record<string, unknown> {
     'PATCH /api/v1/training-sessions/:sessionId': { recruitmentState: '2' },
     'POST /formations/imports/:id/retrait': { decision: 'cancel' },
     'POST /api/v1/lheo-imports/:id/withdrawal': { decision: 'cancel' },
+    'POST /personnes': personForm,
+    'POST /api/v1/persons': {
+      lastName: `Matrice-${unique}`,
+      firstName: 'Jeanne',
+      birthDate: '1990-01-01',
+      wantedJobs: [personRefs.appellation],
+      legalBasis: 'public_service',
+      informedOn: '2026-01-02',
+    },
+    'POST /personnes/:personId/modifier': { ...personForm, version: '1' },
+    'PATCH /api/v1/persons/:personId': { version: 1, mobilityRadiusKm: 15 },
+    'POST /personnes/:personId/partage': { organisationId: personRefs.other, consentOn: '2026-01-03' },
+    'POST /api/v1/persons/:personId/shares': { organisationId: personRefs.other, consentOn: '2026-01-03' },
   };
   return bodies[key] ?? {};
 }
@@ -261,7 +311,9 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
         || coalesce((select string_agg(id::text || first_name || last_name || coalesce(password_hash, ''), ',' order by id) from app_user), '')
         || coalesce((select string_agg(id::text || title || content_hash, ',' order by id) from training), '')
         || coalesce((select string_agg(id::text || recruitment_state || coalesce(places_remaining, -1)::text, ',' order by id) from training_session), '')
-        || (select count(*)::text from lheo_import)) as f`.execute(t.db);
+        || (select count(*)::text from lheo_import)
+        || coalesce((select string_agg(id::text || version::text, ',' order by id) from person), '')
+        || (select count(*)::text from person_share)) as f`.execute(t.db);
     return rows[0]!.f;
   }
 
@@ -281,6 +333,10 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
       join training_action a on a.training_id = t.id join training_session s on s.action_id = a.id
       order by t.lheo_number limit 1`.execute(t.db);
     Object.assign(catalogue, ids.rows[0]);
+    personRefs.appellation = (
+      await sql<{ code: string }>`select code from rome_appellation order by code limit 1`.execute(t.db)
+    ).rows[0]!.code;
+    personRefs.other = orgs.other;
     sessions.set('anonyme', new Browser(t.app));
     sessions.set('super-admin', await new Browser(t.app).login('superadmin@passerelle.demo'));
     for (const role of ROLES_IN_ORG)
@@ -291,11 +347,24 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
 
   /**
    * The person `:personId` stands for, seen by `who` of the `target` organisation through
-   * `relation`. Written with the persons module (a person followed by the actor, one oriented to
-   * the actor's organisation, one with no link); until then no route is personal.
+   * `relation`: a file held by the actor's organisation, one shared with it by its referent
+   * organisation (the persons module's « oriented to »), or one with no link.
    */
-  async function personFor(who: Who, target: Target, relation: Relation): Promise<string> {
-    throw new Error(`Pas encore de module « personnes » : relation ${relation} de ${who} (${target}).`);
+  async function personFor(_who: Who, target: Target, relation: Relation): Promise<string> {
+    // A new file each time (an edit moves its version): held by the actor's organisation
+    // ('follows'), held by the other one and shared with the actor's ('oriented-to'), or only held
+    // by the other one ('none').
+    const referent =
+      relation === 'follows' ? orgs[target] : orgs.other === orgs[target] ? orgs.own : orgs.other;
+    const { rows } = await sql<{ id: string }>`
+      insert into person (referent_organisation_id, last_name, first_name, name_key, birth_date, wanted_jobs, legal_basis, informed_on)
+      values (${referent}, 'Matrice', 'Personne', ${`matrice|${randomUUID().slice(0, 8)}`}, '1990-01-01',
+        array[${personRefs.appellation}]::text[], 'public_service', '2026-01-02') returning id`.execute(t.db);
+    const id = rows[0]!.id;
+    if (relation === 'oriented-to')
+      await sql`insert into person_share (person_id, organisation_id, consent_on, recorded_by_label)
+        values (${id}, ${orgs[target]}, '2026-01-02', 'matrice')`.execute(t.db);
+    return id;
   }
   async function lastAuditId() {
     return (await sql<{ n: string }>`select coalesce(max(id), 0)::text as n from audit_log`.execute(t.db))

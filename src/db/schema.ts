@@ -418,3 +418,61 @@ export interface RomeMetierWorkContextTable {
   metier_code: string;
   context_code: string;
 }
+
+/** The job seeker's file (migration 0014, persons module). Codes are those of persons/rules.ts. */
+export interface PersonTable {
+  id: Generated<string>;
+  referent_organisation_id: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  version: Generated<number>;
+  civility: 'madame' | 'monsieur' | null;
+  last_name: string;
+  first_name: string;
+  name_key: string;
+  birth_date: ColumnType<string, string, string>;
+  email: string | null;
+  phone: string | null;
+  france_travail_id: string | null;
+  commune_code: string | null;
+  registered_category: 'A' | 'B' | 'C' | 'D' | 'E' | null;
+  situations: Generated<string[]>;
+  education_level: string | null;
+  driving_licences: Generated<string[]>;
+  has_vehicle: Generated<boolean>;
+  mobility_radius_km: number | null;
+  mobility_means: Generated<string[]>;
+  available_from: ColumnType<string | null, string | null, string | null>;
+  working_time: 'full_time' | 'part_time' | 'any' | null;
+  contract_types: Generated<string[]>;
+  wanted_jobs: Generated<string[]>;
+  past_jobs: Json<{ appellationCode: string; months: number }[]>;
+  barriers: Generated<string[]>;
+  notes: string | null;
+  legal_basis: 'public_service' | 'consent';
+  informed_on: ColumnType<string, string, string>;
+}
+export interface PersonShareTable {
+  person_id: string;
+  organisation_id: string;
+  consent_on: ColumnType<string, string, string>;
+  recorded_by: string | null;
+  recorded_by_label: string;
+  shared_at: CreatedAt;
+}
+export interface PersonHistoryTable {
+  id: Generated<number>;
+  person_id: string;
+  occurred_at: CreatedAt;
+  action: string;
+  actor_label: string | null;
+  organisation_id: string | null;
+  details: Json<Record<string, unknown>>;
+}
+/** The persons module's tables, merged into Database (declaration merging keeps this an append). */
+export interface Database {
+  person: PersonTable;
+  person_share: PersonShareTable;
+  person_history: PersonHistoryTable;
+}

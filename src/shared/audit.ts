@@ -26,6 +26,8 @@ export const AUDITED_DATA = {
     'Export en masse de l’offre de formation, contacts des référents des organismes compris (noms, téléphones, adresses : données personnelles) ; l’extraction en masse est ce que la CNIL demande de tracer en priorité (délibération 2021-122).',
   training_offer:
     'Offre de formation publiée (textes, sessions, places, imports) : elle oriente les prescriptions et les financements ; chaque changement doit pouvoir être attribué à son auteur (RGPD art. 5.2 pour les contacts qu’elle contient ; issue 8 : 345 modifications de sessions sans trace).',
+  persons:
+    'Dossiers des personnes accompagnées (identité, situation, minima sociaux, handicap, freins) : données personnelles, dont certaines sensibles (RGPD art. 9 et 10). Chaque consultation, création, modification et partage est tracé (RGPD art. 5.2 et 30 ; CNIL, délibération 2021-122 ; issue 10).',
 } as const;
 export type AuditedData = keyof typeof AUDITED_DATA;
 export type AccessKind = 'read' | 'write';
@@ -77,6 +79,20 @@ export const AUDITED_ACTIONS = {
     data: 'training_offer',
     kind: 'write',
     label: 'Retrait confirmé ou annulé d’un flux LHÉO complet',
+  },
+  'person.read': {
+    data: 'persons',
+    kind: 'read',
+    label: 'Consultation du dossier d’une personne',
+    subject: { param: 'personId', type: 'person' },
+  },
+  'persons.list': { data: 'persons', kind: 'read', label: 'Consultation d’une liste de personnes' },
+  'person.created': { data: 'persons', kind: 'write', label: 'Création du dossier d’une personne' },
+  'person.updated': { data: 'persons', kind: 'write', label: 'Modification du dossier d’une personne' },
+  'person.shared': {
+    data: 'persons',
+    kind: 'write',
+    label: 'Partage du dossier d’une personne avec une autre organisation',
   },
 } as const satisfies Record<string, AuditedActionRule>;
 export type AuditAction = keyof typeof AUDITED_ACTIONS;

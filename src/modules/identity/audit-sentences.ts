@@ -41,6 +41,10 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'training_session.created': '{acteur} a ajouté une session à la formation « {formation} »',
   'lheo_import.done': '{acteur} a importé le flux LHÉO « {fichier} »',
   'lheo_import.withdrawal': '{acteur} a décidé du retrait qu’un flux complet LHÉO attendait',
+  'persons.list': '{acteur} a consulté une liste de personnes accompagnées',
+  'person.created': '{acteur} a créé le dossier de {objet}',
+  'person.updated': '{acteur} a modifié le dossier de {objet}',
+  'person.shared': '{acteur} a partagé le dossier de {objet} avec {organisation}',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */

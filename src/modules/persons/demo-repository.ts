@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { PersonValues } from './repository.js';
+
+/** The demo's SQL: what it draws from (organisations, communes, appellations) and its batched inserts. */
+export function demoRepository(db: Db) {
+  return {
+    async hasPersons() {
+      return !!(await db.selectFrom('person').select('id').limit(1).executeTakeFirst());
+    },
+    /** The demo's public employment service: France Travail, Missions locales, Cap emploi. */
+    holders() {
+      return db
+        .selectFrom('organisation')
+        .select(['id', 'kind'])
+        .where('kind', 'in', ['france_travail', 'mission_locale', 'cap_emploi'])
+        .orderBy('name')
+        .execute();
+    },
+    async communes(regionCode: string) {
+      const rows = await db
+        .selectFrom('commune')
+        .select('code')
+        .where('region_code', '=', regionCode)
+        .where('kind', '=', 'commune')
+        .orderBy(sql`population desc nulls last`)
+        .orderBy('code')
+        .limit(300)
+        .execute();
+      return rows.map((r) => r.code);
+    },
+    async appellations() {
+      const rows = await db
+        .selectFrom('rome_appellation')
+        .select('code')
+        .orderBy('code')
+        .limit(3000)
+        .execute();
+      return rows.map((r) => r.code);
+    },
+    /** Inserts the files by batches of 500, then their shares. */
+    async insert(
+      rows: (PersonValues & { referent_organisation_id: string; created_by: null })[],
+      shares: { index: number; organisationId: string; consentOn: string }[],
+    ) {
+      await db.transaction().execute(async (tx) => {
+        const ids: string[] = [];
+        for (let i = 0; i < rows.length; i += 500) {
+          const batch = rows.slice(i, i + 500).map((r) => ({ ...r, past_jobs: JSON.stringify(r.past_jobs) }));
+          const inserted = await tx.insertInto('person').values(batch).returning('id').execute();
+          ids.push(...inserted.map((r) => r.id));
+        }
+        if (shares.length)
+          await tx
+            .insertInto('person_share')
+            .values(
+              shares.map((s) => ({
+                person_id: ids[s.index]!,
+                organisation_id: s.organisationId,
+                consent_on: s.consentOn,
+                recorded_by: null,
+                recorded_by_label: 'démonstration',
+              })),
+            )
+            .execute();
+      });
+    },
+  };
+}

@@ -1,0 +1,234 @@
+import type { FastifyInstance } from 'fastify';
+import { Alert, DataTable, TagLinks } from '../../web/components.js';
+import { html, pageContext } from '../../web/context.js';
+import { formatCount, formatDate, formatDateTime } from '../../web/format.js';
+import { Layout } from '../../web/layout.js';
+import type { PersonsDeps } from './deps.js';
+import {
+  BARRIERS,
+  CIVILITIES,
+  CONTRACT_TYPES,
+  DRIVING_LICENCES,
+  EDUCATION_LEVELS,
+  LEGAL_BASES,
+  MOBILITY_MEANS,
+  REGISTERED_CATEGORIES,
+  SITUATIONS,
+  WORKING_TIMES,
+} from './rules.js';
+import type { PersonFile } from './service.js';
+
+const reads = { access: 'user', audit: 'person.read' } as const;
+const labels = (codes: readonly string[], dict: Record<string, string | { label: string }>) =>
+  codes.length
+    ? codes.map((c) => {
+        const l = dict[c];
+        return typeof l === 'string' ? l : (l?.label ?? c);
+      })
+    : ['—'];
+
+const HISTORY_ACTIONS: Record<string, string> = {
+  'person.created': 'Création du dossier',
+  'person.updated': 'Modification',
+  'person.shared': 'Partage',
+};
+
+/** A term and its description in the file (dl of the DSFR's plain typography). */
+function Facts(p: { rows: [string, string | string[]][] }) {
+  return (
+    <dl>
+      {p.rows.map(([term, value]) => (
+        <>
+          <dt class="fr-text--bold" safe>
+            {term}
+          </dt>
+          <dd class="fr-mb-2w" safe>
+            {Array.isArray(value) ? value.join(', ') : value}
+          </dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+/** The tabs of a file, as links (they work without JavaScript). */
+const Tabs = (p: { file: PersonFile; current: 'profil' | 'historique' }) => (
+  <nav aria-label="Sections du dossier">
+    <TagLinks
+      tags={[
+        { text: 'Profil', href: `/personnes/${p.file.id}`, current: p.current === 'profil' },
+        {
+          text: 'Historique',
+          href: `/personnes/${p.file.id}/historique`,
+          current: p.current === 'historique',
+        },
+      ]}
+    />
+  </nav>
+);
+
+const title = (f: PersonFile) =>
+  `${f.civility ? `${CIVILITIES[f.civility]} ` : ''}${f.firstName} ${f.lastName.toUpperCase()}`;
+
+/** The person file (profile and history tabs): an audited read each (config.audit). */
+export async function personFilePages(app: FastifyInstance, { persons }: PersonsDeps) {
+  app.get('/personnes/:personId', { config: reads }, async (request, reply) => {
+    const f = await persons.get(request.actor!, (request.params as { personId: string }).personId);
+    const ctx = pageContext(request, reply);
+    const info = (request.query as Record<string, unknown>).info;
+    return html(
+      reply,
+      <Layout title={title(f)} ctx={ctx}>
+        <h1 safe>{title(f)}</h1>
+        {info === 'cree' ? <Alert kind="success" title="Dossier créé" /> : ''}
+        {info === 'modifie' ? <Alert kind="success" title="Dossier modifié" /> : ''}
+        {info === 'partage' ? <Alert kind="success" title="Dossier partagé" /> : ''}
+        <p
+          safe
+        >{`Dossier tenu par ${f.referentOrganisation.name}. Mis à jour le ${formatDateTime(f.updatedAt)}.`}</p>
+        {f.sensitiveOmitted ? (
+          <Alert
+            kind="info"
+            title="Dossier partagé"
+            text="Les situations et freins sensibles, et les notes, restent à l’organisation référente."
+          />
+        ) : (
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            <li>
+              <a class="fr-btn" href={`/personnes/${f.id}/modifier`}>
+                Modifier
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={`/personnes/${f.id}/partage`}>
+                Partager avec une organisation
+              </a>
+            </li>
+          </ul>
+        )}
+        <Tabs file={f} current="profil" />
+        <h2>Identité et contact</h2>
+        <Facts
+          rows={[
+            ['Date de naissance', `${formatDate(f.birthDate)} (${formatCount(f.age, 'an')})`],
+            ['Identifiant France Travail', f.franceTravailId ?? '—'],
+            ['Adresse électronique', f.email ?? '—'],
+            ['Téléphone', f.phone ?? '—'],
+            [
+              'Commune',
+              f.commune ? `${f.commune.name ?? f.commune.code} (${f.commune.departmentCode ?? '—'})` : '—',
+            ],
+          ]}
+        />
+        <h2>Situation</h2>
+        <Facts
+          rows={[
+            [
+              'Inscription',
+              f.registeredCategory ? REGISTERED_CATEGORIES[f.registeredCategory] : 'Non inscrite ou inconnue',
+            ],
+            [
+              'Situations',
+              [
+                ...(f.young ? ['Moins de 26 ans'] : []),
+                ...(f.senior ? ['50 ans et plus'] : []),
+                ...(f.situations.length ? labels(f.situations, SITUATIONS) : []),
+              ].join(', ') || '—',
+            ],
+            [
+              'Niveau de formation',
+              f.educationLevel
+                ? ((EDUCATION_LEVELS as Record<string, string>)[f.educationLevel] ?? f.educationLevel)
+                : '—',
+            ],
+            ['Freins', labels(f.barriers, BARRIERS)],
+          ]}
+        />
+        <h2>Mobilité et disponibilité</h2>
+        <Facts
+          rows={[
+            ['Permis', labels(f.drivingLicences, DRIVING_LICENCES)],
+            ['Véhicule', f.hasVehicle ? 'Oui' : 'Non'],
+            ['Rayon de mobilité', f.mobilityRadiusKm === null ? '—' : `${f.mobilityRadiusKm} km`],
+            ['Moyens de déplacement', labels(f.mobilityMeans, MOBILITY_MEANS)],
+            ['Disponible à partir du', f.availableFrom ? formatDate(f.availableFrom) : 'Non précisé'],
+            ['Temps de travail', f.workingTime ? WORKING_TIMES[f.workingTime] : '—'],
+            ['Contrats acceptés', labels(f.contractTypes, CONTRACT_TYPES)],
+          ]}
+        />
+        <h2>Métiers</h2>
+        <Facts
+          rows={[
+            ['Métiers recherchés', f.wantedJobs.map((j) => j.label ?? j.code)],
+            [
+              'Expériences',
+              f.pastJobs.length
+                ? f.pastJobs.map(
+                    (j) => `${j.label ?? j.appellationCode} (${formatCount(j.months, 'mois', 'mois')})`,
+                  )
+                : ['—'],
+            ],
+          ]}
+        />
+        {f.sensitiveOmitted ? (
+          ''
+        ) : (
+          <>
+            <h2>Notes</h2>
+            <p safe>{f.notes ?? '—'}</p>
+          </>
+        )}
+        <h2>Information et partages</h2>
+        <Facts
+          rows={[
+            ['Base légale', LEGAL_BASES[f.legalBasis]],
+            ['Personne informée le', formatDate(f.informedOn)],
+            ...(f.sensitiveOmitted
+              ? []
+              : ([
+                  [
+                    'Partagé avec',
+                    f.shares.length
+                      ? f.shares.map(
+                          (s) =>
+                            `${s.organisationName} (consentement du ${formatDate(s.consentOn)}, enregistré par ${s.recordedBy})`,
+                        )
+                      : ['Aucune organisation'],
+                  ],
+                ] as [string, string[]][])),
+          ]}
+        />
+      </Layout>,
+    );
+  });
+
+  app.get('/personnes/:personId/historique', { config: reads }, async (request, reply) => {
+    const { personId } = request.params as { personId: string };
+    const f = await persons.get(request.actor!, personId);
+    const history = await persons.history(request.actor!, personId);
+    const ctx = pageContext(request, reply);
+    return html(
+      reply,
+      <Layout title={`Historique — ${title(f)}`} ctx={ctx}>
+        <h1 safe>{title(f)}</h1>
+        <Tabs file={f} current="historique" />
+        <DataTable caption="Historique du dossier" headers={['Date', 'Événement', 'Par', 'Détail']}>
+          {history.map((h) => (
+            <tr>
+              <td safe>{formatDateTime(h.occurredAt)}</td>
+              <td safe>{HISTORY_ACTIONS[h.action] ?? h.action}</td>
+              <td safe>{`${h.actor ?? '—'}${h.organisation ? ` (${h.organisation})` : ''}`}</td>
+              <td safe>
+                {h.sharedWith
+                  ? `avec ${h.sharedWith}`
+                  : h.fields.length
+                    ? `champs : ${h.fields.join(', ')}`
+                    : ''}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </Layout>,
+    );
+  });
+}

@@ -1,0 +1,296 @@
+import type { AppError } from '../../shared/errors.js';
+import {
+  Alert,
+  CheckboxField,
+  CheckboxGroup,
+  FieldGrid,
+  Fieldset,
+  InputField,
+  RadioGroup,
+  SelectField,
+  TextareaField,
+} from '../../web/components.js';
+import { CsrfField } from '../../web/layout.js';
+import { PAST_SLOTS, WANTED_SLOTS } from './form-values.js';
+import {
+  BARRIERS,
+  CIVILITIES,
+  CONTRACT_TYPES,
+  DRIVING_LICENCES,
+  EDUCATION_LEVELS,
+  LEGAL_BASES,
+  MOBILITY_MEANS,
+  REGISTERED_CATEGORIES,
+  SITUATIONS,
+  sensitiveBarriers,
+  sensitiveSituations,
+  WORKING_TIMES,
+} from './rules.js';
+import type { PersonInput } from './schemas.js';
+
+const options = (o: Record<string, string>): [string, string][] => Object.entries(o);
+const choices = (o: Record<string, string | { label: string }>, sensitive: readonly string[] = []) =>
+  Object.entries(o).map(([value, l]) => ({
+    value,
+    label: typeof l === 'string' ? l : l.label,
+    hint: sensitive.includes(value) ? 'Sensible : vue par votre organisation seulement' : undefined,
+  }));
+
+/** The form field a service refusal names: `wantedJobs/0` is the first wanted job's input. */
+function formField(field: string | undefined): string | undefined {
+  const m = field ? /^(wantedJobs|pastJobs)\/(\d+)/.exec(field) : null;
+  if (!m) return field;
+  return `${m[1] === 'wantedJobs' ? 'wantedJob' : 'pastJob'}${Number(m[2]) + 1}`;
+}
+
+/**
+ * The person form, for a creation and an edit (the referent organisation's). A possible duplicate
+ * is shown as a warning naming only the organisations holding it, with a box to confirm the creation.
+ */
+export function PersonForm(p: {
+  action: string;
+  csrf: string;
+  values: Partial<PersonInput>;
+  error: AppError | null;
+  version?: number;
+  /** The creation was stopped by a possible duplicate: ask for the confirmation. */
+  duplicate?: boolean;
+  submitLabel: string;
+}) {
+  const v = p.values;
+  const errorOn = (name: string) => (formField(p.error?.field) === name ? p.error?.message : undefined);
+  const generalError = p.error && !p.duplicate ? p.error : null;
+  return (
+    <form method="post" action={p.action}>
+      <CsrfField token={p.csrf} />
+      {p.version !== undefined ? <input type="hidden" name="version" value={String(p.version)} /> : ''}
+      {generalError ? (
+        <Alert kind="error" title="Enregistrement impossible" text={generalError.message} focus />
+      ) : (
+        ''
+      )}
+      {p.duplicate && p.error ? (
+        <>
+          <Alert kind="warning" title="Un dossier existe peut-être déjà" text={p.error.message} focus />
+          <CheckboxField
+            name="confirmDuplicate"
+            label="Il s’agit d’une autre personne, ou la personne souhaite un nouveau dossier : créer quand même"
+            error={p.error.message}
+          />
+        </>
+      ) : (
+        ''
+      )}
+      <Fieldset id="identite" legend="Identité">
+        <RadioGroup
+          name="civility"
+          legend="Civilité"
+          inline
+          choices={choices(CIVILITIES)}
+          value={v.civility ?? null}
+        />
+        <FieldGrid col="fr-col-12 fr-col-md-6">
+          <InputField
+            name="lastName"
+            label="Nom"
+            value={v.lastName}
+            required
+            autocomplete="family-name"
+            error={errorOn('lastName')}
+          />
+          <InputField
+            name="firstName"
+            label="Prénom"
+            value={v.firstName}
+            required
+            autocomplete="given-name"
+            error={errorOn('firstName')}
+          />
+          <InputField
+            name="birthDate"
+            type="date"
+            label="Date de naissance"
+            hint="15 ans au moins"
+            value={v.birthDate}
+            required
+            error={errorOn('birthDate')}
+          />
+          <InputField
+            name="franceTravailId"
+            label="Identifiant France Travail"
+            hint="Facultatif : 7 chiffres et un caractère"
+            value={v.franceTravailId}
+            error={errorOn('franceTravailId')}
+          />
+          <InputField
+            name="email"
+            type="email"
+            label="Adresse électronique"
+            value={v.email}
+            autocomplete="email"
+            error={errorOn('email')}
+          />
+          <InputField
+            name="phone"
+            type="tel"
+            label="Téléphone"
+            value={v.phone}
+            autocomplete="tel"
+            error={errorOn('phone')}
+          />
+          <InputField
+            name="communeCode"
+            label="Commune de résidence"
+            hint="Code INSEE, ex. 69123"
+            value={v.communeCode}
+            error={errorOn('communeCode')}
+          />
+        </FieldGrid>
+      </Fieldset>
+      <Fieldset id="situation" legend="Situation">
+        <SelectField
+          name="registeredCategory"
+          label="Inscription à France Travail"
+          placeholder="Non inscrite ou inconnue"
+          options={options(REGISTERED_CATEGORIES)}
+          value={v.registeredCategory ?? null}
+          error={errorOn('registeredCategory')}
+        />
+        <CheckboxGroup
+          name="situations"
+          legend="Situations"
+          choices={choices(SITUATIONS, sensitiveSituations)}
+          values={v.situations ?? []}
+          error={errorOn('situations')}
+        />
+        <SelectField
+          name="educationLevel"
+          label="Niveau de formation"
+          placeholder="Non renseigné"
+          options={options(EDUCATION_LEVELS)}
+          value={v.educationLevel ?? null}
+          error={errorOn('educationLevel')}
+        />
+      </Fieldset>
+      <Fieldset id="mobilite" legend="Mobilité et disponibilité">
+        <CheckboxGroup
+          name="drivingLicences"
+          legend="Permis de conduire"
+          inline
+          choices={choices(DRIVING_LICENCES)}
+          values={v.drivingLicences ?? []}
+        />
+        <CheckboxField name="hasVehicle" label="Dispose d’un véhicule" checked={v.hasVehicle ?? false} />
+        <CheckboxGroup
+          name="mobilityMeans"
+          legend="Moyens de déplacement"
+          inline
+          choices={choices(MOBILITY_MEANS)}
+          values={v.mobilityMeans ?? []}
+        />
+        <FieldGrid col="fr-col-12 fr-col-md-4">
+          <InputField
+            name="mobilityRadiusKm"
+            type="number"
+            label="Rayon de mobilité (km)"
+            value={
+              v.mobilityRadiusKm === undefined || v.mobilityRadiusKm === null
+                ? ''
+                : String(v.mobilityRadiusKm)
+            }
+            error={errorOn('mobilityRadiusKm')}
+            extra={{ min: '0', max: '200' }}
+          />
+          <InputField
+            name="availableFrom"
+            type="date"
+            label="Disponible à partir du"
+            value={v.availableFrom}
+            error={errorOn('availableFrom')}
+          />
+          <SelectField
+            name="workingTime"
+            label="Temps de travail"
+            placeholder="Non précisé"
+            options={options(WORKING_TIMES)}
+            value={v.workingTime ?? null}
+          />
+        </FieldGrid>
+        <CheckboxGroup
+          name="contractTypes"
+          legend="Types de contrat acceptés"
+          inline
+          choices={choices(CONTRACT_TYPES)}
+          values={v.contractTypes ?? []}
+        />
+      </Fieldset>
+      <Fieldset
+        id="metiers"
+        legend="Métiers recherchés (1 à 5) et expériences"
+        hint="Codes d’appellation ROME, ex. 38585 ; l’API des référentiels les suggère"
+      >
+        <FieldGrid col="fr-col-12 fr-col-md-4">
+          {WANTED_SLOTS.map((i) => (
+            <InputField
+              name={`wantedJob${i}`}
+              label={`Métier recherché ${i}`}
+              value={v.wantedJobs?.[i - 1]}
+              required={i === 1}
+              error={errorOn(`wantedJob${i}`) ?? (i === 1 ? errorOn('wantedJobs') : undefined)}
+            />
+          ))}
+        </FieldGrid>
+        <FieldGrid col={['fr-col-8', 'fr-col-4']}>
+          {PAST_SLOTS.flatMap((i) => [
+            <InputField
+              name={`pastJob${i}`}
+              label={`Expérience ${i} : métier`}
+              value={v.pastJobs?.[i - 1]?.appellationCode}
+              error={errorOn(`pastJob${i}`)}
+            />,
+            <InputField
+              name={`pastJob${i}Months`}
+              type="number"
+              label={`Expérience ${i} : durée (mois)`}
+              value={v.pastJobs?.[i - 1] ? String(v.pastJobs[i - 1]!.months) : ''}
+            />,
+          ])}
+        </FieldGrid>
+      </Fieldset>
+      <CheckboxGroup
+        name="barriers"
+        legend="Freins périphériques à l’emploi"
+        choices={choices(BARRIERS, sensitiveBarriers)}
+        values={v.barriers ?? []}
+        error={errorOn('barriers')}
+      />
+      <TextareaField
+        name="notes"
+        label="Notes"
+        hint="Vues par votre organisation seulement"
+        value={v.notes}
+        error={errorOn('notes')}
+      />
+      <Fieldset id="rgpd" legend="Information de la personne (RGPD)">
+        <RadioGroup
+          name="legalBasis"
+          legend="Base légale du traitement"
+          choices={choices(LEGAL_BASES)}
+          value={v.legalBasis ?? null}
+          error={errorOn('legalBasis')}
+        />
+        <InputField
+          name="informedOn"
+          type="date"
+          label="Date à laquelle la personne a été informée"
+          value={v.informedOn}
+          required
+          error={errorOn('informedOn')}
+        />
+      </Fieldset>
+      <button type="submit" class="fr-btn" safe>
+        {p.submitLabel}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,55 @@
+import { formValue } from '../../web/context.js';
+import type { PersonInput } from './schemas.js';
+
+/** The values of a multi-valued form field (a checkbox group): one string or several. */
+export function formValues(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
+}
+
+/** Slots of the form: wanted jobs (issue 10: 1 to 5) and past jobs. */
+export const WANTED_SLOTS = [1, 2, 3, 4, 5] as const;
+export const PAST_SLOTS = [1, 2, 3] as const;
+
+const orNull = (v: string) => (v === '' ? null : v);
+
+/**
+ * A person form as the service's input. Values are passed as typed: the service checks them and
+ * names the faulty field (a number that is not one stays a text, refused there).
+ */
+export function personFromForm(body: unknown): PersonInput {
+  const v = (name: string) => formValue(body, name);
+  const radius = v('mobilityRadiusKm');
+  return {
+    civility: orNull(v('civility')) as PersonInput['civility'],
+    lastName: v('lastName'),
+    firstName: v('firstName'),
+    birthDate: v('birthDate'),
+    email: orNull(v('email')),
+    phone: orNull(v('phone')),
+    franceTravailId: orNull(v('franceTravailId')),
+    communeCode: orNull(v('communeCode')),
+    registeredCategory: orNull(v('registeredCategory')) as PersonInput['registeredCategory'],
+    situations: formValues(body, 'situations') as PersonInput['situations'],
+    educationLevel: orNull(v('educationLevel')) as PersonInput['educationLevel'],
+    drivingLicences: formValues(body, 'drivingLicences') as PersonInput['drivingLicences'],
+    hasVehicle: v('hasVehicle') === 'true',
+    mobilityRadiusKm: radius === '' ? null : /^\d{1,4}$/.test(radius) ? Number(radius) : -1,
+    mobilityMeans: formValues(body, 'mobilityMeans') as PersonInput['mobilityMeans'],
+    availableFrom: orNull(v('availableFrom')),
+    workingTime: orNull(v('workingTime')) as PersonInput['workingTime'],
+    contractTypes: formValues(body, 'contractTypes') as PersonInput['contractTypes'],
+    wantedJobs: WANTED_SLOTS.map((i) => v(`wantedJob${i}`)).filter(Boolean),
+    pastJobs: PAST_SLOTS.flatMap((i) => {
+      const code = v(`pastJob${i}`);
+      const months = v(`pastJob${i}Months`);
+      return code ? [{ appellationCode: code, months: /^\d{1,4}$/.test(months) ? Number(months) : 0 }] : [];
+    }),
+    barriers: formValues(body, 'barriers') as PersonInput['barriers'],
+    notes: orNull(v('notes')),
+    legalBasis: v('legalBasis') as PersonInput['legalBasis'],
+    informedOn: v('informedOn'),
+    confirmDuplicate: v('confirmDuplicate') === 'true',
+  };
+}

@@ -1,0 +1,17 @@
+import type { Actor } from '../identity/model.js';
+import type { HomeOffer } from '../module.js';
+import { canHoldFiles } from './rights.js';
+
+/** « Mes personnes » on the home page of those who follow people (rights.ts). */
+export function personsHome(actor: Actor): HomeOffer {
+  if (!canHoldFiles(actor)) return {};
+  return {
+    tiles: [
+      {
+        href: '/personnes',
+        title: 'Mes personnes',
+        desc: 'Les dossiers des personnes que votre organisation accompagne, ou qui lui ont été partagés.',
+      },
+    ],
+  };
+}

@@ -1,0 +1,18 @@
+import type { IdentityDeps } from '../identity/deps.js';
+import { defineModule } from '../module.js';
+import { seedDemoPersons } from './demo.js';
+import { personsHome } from './home.js';
+import { personsPages } from './pages.js';
+import { personsApiRoutes } from './routes.js';
+import { type PersonsService, personsService } from './service.js';
+
+/** The job seeker's file (issue 10): identity, situation, wanted jobs, barriers, shares, history. */
+export const personsModule = defineModule<'persons', PersonsService, IdentityDeps>({
+  name: 'persons',
+  dependsOn: ['referentials', 'identity'],
+  services: ({ db }) => personsService(db),
+  api: (app, services) => personsApiRoutes(app, services),
+  pages: (app, services) => personsPages(app, services),
+  home: personsHome,
+  demo: seedDemoPersons,
+});

@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import type { PersonsDeps } from './deps.js';
+import { PersonInput, PersonListQuery, PersonParams, PersonPatch, ShareInput } from './schemas.js';
+
+const tags = ['Personnes accompagnées'];
+const WHO =
+  'Réservé aux conseillers et administrateurs des organisations qui accompagnent des personnes (France Travail, Missions locales, Cap emploi, SIAE, structures d’accompagnement) ; un jeton d’API agit pour son organisation. Un dossier est lu par l’organisation référente (qui l’a créé) et par celles avec qui il a été partagé ; les situations et freins sensibles (RSA, ASS, AAH, RQTH, santé, justice) et les notes ne sont transmis qu’à l’organisation référente. Chaque lecture est tracée.';
+
+/** The persons API (issue 10): list, create, read, edit, share, history. Access is the service's. */
+export async function personsApiRoutes(app: FastifyInstance, { persons }: PersonsDeps) {
+  app.get(
+    '/persons',
+    {
+      config: { access: 'user', audit: 'persons.list' },
+      schema: {
+        tags,
+        summary: 'Les personnes suivies par mon organisation',
+        description: `${WHO} Recherche par nom ou identifiant France Travail, filtres de situation (sensibles : dossiers tenus seulement), d’âge, de commune ou département, de disponibilité ; 20 par page.`,
+        querystring: PersonListQuery,
+      },
+    },
+    async (request) => persons.list(request.actor!, request.query as PersonListQuery),
+  );
+  app.post(
+    '/persons',
+    {
+      config: { access: 'user', audit: 'person.created' },
+      schema: {
+        tags,
+        summary: 'Créer le dossier d’une personne',
+        description: `${WHO} Un dossier qui existe peut-être déjà (même nom, prénom et date de naissance, ou même identifiant France Travail, dans toute organisation) est répondu 409 (field : confirmDuplicate, heldBy : les organisations qui le tiennent, sans rien du dossier) : demandez-leur de le partager, ou renvoyez avec confirmDuplicate=true. Date de naissance future ou de moins de 15 ans, appellation ROME ou commune inconnue : 400 nommant le champ.`,
+        body: PersonInput,
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await persons.create(request.actor!, request.body as PersonInput)),
+  );
+  app.get(
+    '/persons/:personId',
+    {
+      config: { access: 'user', audit: 'person.read' },
+      schema: { tags, summary: 'Le dossier d’une personne', description: WHO, params: PersonParams },
+    },
+    async (request) => persons.get(request.actor!, (request.params as { personId: string }).personId),
+  );
+  app.patch(
+    '/persons/:personId',
+    {
+      config: { access: 'user', audit: 'person.updated' },
+      schema: {
+        tags,
+        summary: 'Modifier le dossier (organisation référente)',
+        description:
+          'Envoyez la version lue (version) : si le dossier a changé depuis, la modification est refusée (409, field : version, currentVersion).',
+        params: PersonParams,
+        body: PersonPatch,
+      },
+    },
+    async (request) =>
+      persons.update(
+        request.actor!,
+        (request.params as { personId: string }).personId,
+        request.body as PersonPatch,
+      ),
+  );
+  app.post(
+    '/persons/:personId/shares',
+    {
+      config: { access: 'user', audit: 'person.shared' },
+      schema: {
+        tags,
+        summary: 'Partager le dossier avec une autre organisation (consentement de la personne)',
+        description:
+          'Organisation référente seulement. consentOn : date à laquelle la personne a consenti au partage ; qui l’enregistre est tracé.',
+        params: PersonParams,
+        body: ShareInput,
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await persons.share(
+            request.actor!,
+            (request.params as { personId: string }).personId,
+            request.body as ShareInput,
+          ),
+        ),
+  );
+  app.get(
+    '/persons/:personId/history',
+    {
+      config: { access: 'user', audit: 'person.read' },
+      schema: {
+        tags,
+        summary: 'L’historique du dossier : créations, modifications (champs), partages',
+        params: PersonParams,
+      },
+    },
+    async (request) => persons.history(request.actor!, (request.params as { personId: string }).personId),
+  );
+}

@@ -1,0 +1,310 @@
+import type { Db } from '../../db/database.js';
+import { AppError, invalid, notFound } from '../../shared/errors.js';
+import { isIsoDate, isUuid } from '../../shared/formats.js';
+import type { Actor, OrganisationKind } from '../identity/model.js';
+import { recordAudit } from '../identity/service.js';
+import { checkNewProfile, checkProfile, type InputLookups, staleEdit } from './input.js';
+import { type ListFilters, PERSONS_PAGE_SIZE, personListRepository } from './list-repository.js';
+import { type FileAccess, personRepository } from './repository.js';
+import {
+  FILE_HOLDER_KINDS,
+  type FileRelation,
+  relationTo,
+  requireFileHolder,
+  requireReader,
+  requireReferent,
+  seesSensitive,
+} from './rights.js';
+import {
+  AGE_RULES,
+  ageOn,
+  type Barrier,
+  nameKey,
+  SITUATIONS,
+  type Situation,
+  sensitiveBarriers,
+  sensitiveSituations,
+} from './rules.js';
+import type { PersonInput, PersonListQuery, PersonPatch, ShareInput } from './schemas.js';
+
+export type { PersonListRow } from './list-repository.js';
+export { PERSONS_PAGE_SIZE } from './list-repository.js';
+
+export interface PersonsOptions {
+  /** The day ages and dates are checked against (tests fix it). */
+  today?: () => string;
+}
+
+const yearsBefore = (iso: string, years: number) => `${Number(iso.slice(0, 4)) - years}${iso.slice(4)}`;
+
+/**
+ * The persons module's use cases: the job seeker's file (issue 10). Access is decided by rights.ts
+ * before any read; every change runs in one transaction with its audit line, its history line and
+ * its outbox event; a read of a file is audited by the route (config.audit) from the repository's
+ * marking (shared/audit.ts).
+ */
+export function personsService(db: Db, options: PersonsOptions = {}) {
+  const repo = personRepository(db);
+  const lists = personListRepository(db);
+  const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  const lookups = (): InputLookups => ({
+    today: today(),
+    appellationsExisting: repo.appellationsExisting,
+    communeExists: repo.communeExists,
+  });
+
+  async function accessFor(
+    actor: Actor,
+    personId: string,
+  ): Promise<{ access: FileAccess; relation: FileRelation }> {
+    if (!isUuid(personId)) throw notFound('Dossier introuvable.');
+    const access = await repo.access(personId);
+    if (!access) throw notFound('Dossier introuvable.');
+    return { access, relation: relationTo(actor, access) };
+  }
+
+  /**
+   * One change of a file: the write, its history line, its audit line and its outbox event in one
+   * transaction (ARCHITECTURE.md, Events).
+   */
+  function change<T>(
+    actor: Actor,
+    action: 'person.created' | 'person.updated' | 'person.shared',
+    fn: (tx: Db) => Promise<{ personId: string; result: T; details: Record<string, unknown> }>,
+  ): Promise<T> {
+    return repo.transaction(async (tx) => {
+      const { personId, result, details } = await fn(tx);
+      await repo.addHistory(tx, {
+        personId,
+        action,
+        actorLabel: actor.label,
+        organisationId: actor.organisationId,
+        details,
+      });
+      await recordAudit(tx, actor, { action, subjectType: 'person', subjectId: personId, details });
+      await repo.recordEvent(tx, action, actor.userId, { personId, ...details });
+      return result;
+    });
+  }
+
+  return {
+    /** Refuses who may not hold files (the creation form is not even shown to them). */
+    requireFileHolder: (actor: Actor) => requireFileHolder(actor),
+
+    /** Refuses all but the referent organisation before a form reads the file (no read, no audit line). */
+    async checkReferent(actor: Actor, personId: string) {
+      requireReferent((await accessFor(actor, personId)).relation);
+    },
+
+    /** The file as the actor's organisation may receive it (audited read). */
+    async get(actor: Actor, personId: string) {
+      const { relation } = await accessFor(actor, personId);
+      requireReader(relation);
+      const data = await repo.file(personId);
+      if (!data) throw notFound('Dossier introuvable.');
+      const { row, labels, shares } = data;
+      const full = seesSensitive(relation);
+      const age = ageOn(row.birth_date, today());
+      return {
+        id: row.id,
+        version: row.version,
+        relation,
+        /** Sensitive facets and notes were left out: the organisation reads a shared file. */
+        sensitiveOmitted: !full,
+        referentOrganisation: { id: row.referent_organisation_id, name: row.referent_name },
+        createdAt: new Date(row.created_at).toISOString(),
+        updatedAt: new Date(row.updated_at).toISOString(),
+        civility: row.civility,
+        lastName: row.last_name,
+        firstName: row.first_name,
+        birthDate: row.birth_date,
+        age,
+        young: age < AGE_RULES.youngUnder,
+        senior: age >= AGE_RULES.seniorFrom,
+        email: row.email,
+        phone: row.phone,
+        franceTravailId: row.france_travail_id,
+        commune: row.commune_code
+          ? { code: row.commune_code, name: row.commune_name, departmentCode: row.department_code }
+          : null,
+        registeredCategory: row.registered_category,
+        situations: (row.situations as Situation[]).filter((s) => full || !sensitiveSituations.includes(s)),
+        educationLevel: row.education_level,
+        drivingLicences: row.driving_licences,
+        hasVehicle: row.has_vehicle,
+        mobilityRadiusKm: row.mobility_radius_km,
+        mobilityMeans: row.mobility_means,
+        availableFrom: row.available_from,
+        workingTime: row.working_time,
+        contractTypes: row.contract_types,
+        wantedJobs: row.wanted_jobs.map((code) => ({ code, label: labels.get(code) ?? null })),
+        pastJobs: row.past_jobs.map((j) => ({ ...j, label: labels.get(j.appellationCode) ?? null })),
+        barriers: (row.barriers as Barrier[]).filter((b) => full || !sensitiveBarriers.includes(b)),
+        // The referent's working notes may say anything (health, family): they stay with it.
+        notes: full ? row.notes : null,
+        legalBasis: row.legal_basis,
+        informedOn: row.informed_on,
+        shares: full
+          ? shares.map((s) => ({
+              organisationId: s.organisation_id,
+              organisationName: s.name,
+              consentOn: s.consent_on,
+              recordedBy: s.recorded_by_label,
+              sharedAt: new Date(s.shared_at).toISOString(),
+            }))
+          : [],
+      };
+    },
+
+    async history(actor: Actor, personId: string) {
+      const { relation } = await accessFor(actor, personId);
+      requireReader(relation);
+      const rows = await repo.history(personId);
+      return rows.map((h) => ({
+        occurredAt: new Date(h.occurred_at).toISOString(),
+        action: h.action,
+        actor: h.actor_label,
+        organisation: h.organisation_name,
+        // The fields changed are named, never their values; a shared organisation's share target is kept.
+        fields: Array.isArray(h.details.fields) ? (h.details.fields as string[]) : [],
+        sharedWith:
+          relation === 'referent' && typeof h.details.organisationName === 'string'
+            ? h.details.organisationName
+            : null,
+      }));
+    },
+
+    async list(actor: Actor, query: PersonListQuery) {
+      requireFileHolder(actor);
+      const day = today();
+      const q = query.q?.trim() ?? '';
+      const ft = q.replace(/\s+/g, '').toUpperCase();
+      const situation =
+        query.situation && query.situation in SITUATIONS ? (query.situation as Situation) : null;
+      const department = query.department?.toUpperCase() ?? null;
+      const filters: ListFilters = {
+        organisationId: actor.organisationId,
+        nameTokens: q
+          .split(/\s+/)
+          .map((t) => nameKey(t, '').replace('|', ''))
+          .filter(Boolean)
+          .slice(0, 5),
+        franceTravailId: /^[0-9A-Z]{8,11}$/.test(ft) ? ft : null,
+        scope: query.scope ?? 'all',
+        situation,
+        situationReferentOnly: !!situation && SITUATIONS[situation].sensitive,
+        bornAfter: query.age === 'young' ? yearsBefore(day, AGE_RULES.youngUnder) : null,
+        bornOnOrBefore: query.age === 'senior' ? yearsBefore(day, AGE_RULES.seniorFrom) : null,
+        department,
+        commune: query.commune ?? null,
+        availableOn: query.availableNow === 'true' ? day : null,
+        page: query.page ?? 1,
+      };
+      const { total, items } = await lists.list(filters);
+      return { total, page: filters.page, pageSize: PERSONS_PAGE_SIZE, items };
+    },
+
+    /**
+     * Creates a file for the actor's organisation. A possible duplicate (same names and birth date,
+     * or same France Travail id, in any organisation) is a 409 naming the holders only, until
+     * the creation is confirmed (`confirmDuplicate`).
+     */
+    async create(actor: Actor, input: PersonInput) {
+      requireFileHolder(actor);
+      const values = await checkNewProfile(input, lookups());
+      const holders = await lists.possibleDuplicates(
+        values.name_key,
+        values.birth_date,
+        values.france_travail_id ?? null,
+      );
+      if (holders.length && !input.confirmDuplicate)
+        throw new AppError(
+          'conflict',
+          `Un dossier existe peut-être déjà pour cette personne, tenu par ${holders
+            .map((h) =>
+              h.organisationId === actor.organisationId ? 'votre organisation' : h.organisationName,
+            )
+            .join(', ')} : demandez-lui de vous le partager, ou confirmez la création d’un nouveau dossier.`,
+          'confirmDuplicate',
+          { heldBy: holders.map((h) => h.organisationName) },
+        );
+      return change(actor, 'person.created', async (tx) => {
+        const id = await repo.insert(tx, {
+          ...values,
+          referent_organisation_id: actor.organisationId,
+          created_by: actor.userId,
+        });
+        return {
+          personId: id,
+          result: { id, version: 1 },
+          details: {
+            legalBasis: values.legal_basis,
+            ...(holders.length ? { duplicateConfirmed: true } : {}),
+          },
+        };
+      });
+    },
+
+    /** An edit by the referent organisation, refused when the file changed since `version`. */
+    async update(actor: Actor, personId: string, patch: PersonPatch) {
+      const { access, relation } = await accessFor(actor, personId);
+      requireReferent(relation);
+      const { version, ...fields } = patch;
+      const values = await checkProfile(fields, lookups());
+      if (values.last_name !== undefined || values.first_name !== undefined)
+        values.name_key = nameKey(values.last_name ?? access.lastName, values.first_name ?? access.firstName);
+      if (access.version !== version) throw staleEdit(version, access.version);
+      return change(actor, 'person.updated', async (tx) => {
+        const next = await repo.update(tx, personId, version, values);
+        if (next === null) {
+          const now = await repo.access(personId);
+          throw staleEdit(version, now?.version ?? version + 1);
+        }
+        return {
+          personId,
+          result: { id: personId, version: next },
+          details: { fields: Object.keys(fields) },
+        };
+      });
+    },
+
+    /** Shares the file with another accompanying organisation, the person's consent recorded. */
+    async share(actor: Actor, personId: string, input: ShareInput) {
+      const { access, relation } = await accessFor(actor, personId);
+      requireReferent(relation);
+      if (!isIsoDate(input.consentOn))
+        throw invalid('consentOn', `Date du consentement « ${input.consentOn} » invalide : AAAA-MM-JJ.`);
+      if (input.consentOn > today())
+        throw invalid('consentOn', 'Le consentement ne peut pas être daté du futur.');
+      const target = isUuid(input.organisationId) ? await repo.organisation(input.organisationId) : undefined;
+      if (!target || !FILE_HOLDER_KINDS.has(target.kind as OrganisationKind))
+        throw invalid('organisationId', 'Organisation inconnue, ou qui n’accompagne pas de personnes.');
+      if (target.id === access.referentOrganisationId)
+        throw invalid('organisationId', 'Votre organisation tient déjà ce dossier.');
+      await change(actor, 'person.shared', async (tx) => {
+        await repo.share(tx, {
+          personId,
+          organisationId: target.id,
+          consentOn: input.consentOn,
+          recordedBy: actor.userId,
+          recordedByLabel: actor.label,
+        });
+        return {
+          personId,
+          result: undefined,
+          details: { organisationId: target.id, organisationName: target.name, consentOn: input.consentOn },
+        };
+      });
+      return { organisationId: target.id, organisationName: target.name, consentOn: input.consentOn };
+    },
+
+    /** The organisations a file may be shared with (the share form), the actor's own left out. */
+    async shareChoices(actor: Actor) {
+      const all = await repo.organisationsOfKinds([...FILE_HOLDER_KINDS]);
+      return all.filter((o) => o.id !== actor.organisationId);
+    },
+  };
+}
+
+export type PersonsService = ReturnType<typeof personsService>;
+export type PersonFile = Awaited<ReturnType<PersonsService['get']>>;
