@@ -91,6 +91,8 @@ export function auditRepository(db: Db) {
             when 'membership_invitation' then (select u.first_name || ' ' || u.last_name from membership_invitation i
               join app_user u on u.id = i.user_id where i.id = ${uuidOf(sql`a.subject_id`)})
             when 'training' then (select tr.title from training tr where tr.id = ${uuidOf(sql`a.subject_id`)})
+            -- A person erased from Passerelle (RGPD art. 17) is named no more: the line keeps its subject id.
+            when 'person' then (select p.first_name || ' ' || p.last_name from person p where p.id = ${uuidOf(sql`a.subject_id`)})
           end`.as('subjectName'),
           sql<
             string | null
