@@ -102,7 +102,7 @@ describe.each(DEMO_LOGINS.map((l) => [l.role, l.email] as const))('signed in as 
     await page.waitForURL(/\/organisations$/);
     await expectAccessible(page);
     await page.getByLabel('Nom de l’organisation').fill('mission locale');
-    await expect.poll(() => page.locator('#nombre-resultats').textContent()).toMatch(/^5 organisations$/);
+    await expect.poll(() => page.locator('#nombre-resultats').textContent()).toMatch(/^5\sorganisations$/);
     const first = page.locator('#liste-organisations tbody a').first();
     await first.click();
     await page.waitForURL(/\/organisations\/[0-9a-f-]{36}/);
@@ -237,7 +237,7 @@ describe('without JavaScript', () => {
     await page.getByLabel('Nom de l’organisation').fill('cap emploi');
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForURL(/q=cap\+emploi/);
-    expect(await page.locator('#nombre-resultats').textContent()).toMatch(/^3 organisations$/);
+    expect(await page.locator('#nombre-resultats').textContent()).toMatch(/^3\sorganisations$/);
     await page.goto(`${server.baseUrl}/membres`);
     const form = page.locator('form', {
       has: page.getByRole('button', { name: 'Envoyer l’invitation', exact: true }),
