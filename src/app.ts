@@ -33,6 +33,7 @@ import { apiDocsPage } from './web/api-docs-page.js';
 import { csrfBinding, csrfCookieName, csrfHmacKey } from './web/csrf.js';
 import { renderErrorPage } from './web/error-page.js';
 import { csrfTokenPart, isMultipart } from './web/multipart.js';
+import type { NavLink } from './web/page-context.js';
 import { sendProblem, toProblem } from './web/problem.js';
 import { staticPages } from './web/static-pages.js';
 import { rejectUnstorableInput, validatorCompiler } from './web/validation.js';
@@ -52,6 +53,8 @@ declare module 'fastify' {
     routeTable: RouteEntry[];
     /** Routes caught touching audited data without declaring it (also logged as errors). */
     auditViolations: string[];
+    /** The main menu for a signed-in person: what each module offers, in menu order. */
+    navigation(actor: NonNullable<FastifyRequest['actor']>): NavLink[];
   }
 }
 
@@ -229,6 +232,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxAge: '1h',
   });
 
+  app.decorate('navigation', (actor: NonNullable<FastifyRequest['actor']>) =>
+    (modules as readonly AnyModule[]).flatMap((m) => m.nav?.(actor) ?? []).sort((a, b) => a.order - b.order),
+  );
   app.decorateRequest('actor', null);
   // The modules' request hooks (identity: who is asking, the audit lines of what was read).
   for (const module of modules as readonly AnyModule[]) await module.hooks?.(app, services, context);

@@ -107,6 +107,18 @@ describe('architecture of src/', () => {
     expect(named.sort()).toEqual(['modules/index.ts', 'modules/module.ts']);
   });
 
+  it('has a web layer and shared helpers that know no module but the actor (identity/model.ts)', () => {
+    const strays = [...graph].flatMap(([file, targets]) =>
+      /^(web|shared|db)\//.test(relative(SRC, file))
+        ? targets
+            .map((t) => relative(SRC, t))
+            .filter((t) => t.startsWith('modules/') && t !== 'modules/identity/model.ts')
+            .map((t) => `${relative(SRC, file)} → ${t}`)
+        : [],
+    );
+    expect(strays).toEqual([]);
+  });
+
   it('has modules that import only the modules they depend on', () => {
     const declared = new Map<string, Set<string>>(modules.map((m) => [m.name, new Set(m.dependsOn)]));
     const strays: string[] = [];

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Mailer } from '../shared/mailer.js';
+import type { NavLink } from '../web/page-context.js';
 import type { Actor } from './identity/model.js';
 
 /** What every module may build its service from: the platform, never another module's internals. */
@@ -86,6 +87,8 @@ export interface Module<Name extends string = string, Service = unknown, Needs =
   ): Promise<void> | void;
   /** What this module offers a person on the home page (tasks are given only to members acting for an organisation). */
   home?(actor: Actor): HomeOffer;
+  /** The entries of the main menu this module offers a signed-in person. */
+  nav?(actor: Actor): NavLink[];
   /** HTML pages. */
   pages?(
     app: FastifyInstance,

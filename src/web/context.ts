@@ -5,7 +5,14 @@ import type { PageContext } from './page-context.js';
 import { frenchHtml } from './typography.js';
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
-  return { actor: request.actor, csrf: csrfToken(request, reply), path: request.url.split('?')[0] ?? '/' };
+  const actor = request.actor;
+  return {
+    actor,
+    csrf: csrfToken(request, reply),
+    path: request.url.split('?')[0] ?? '/',
+    // The menu each module offers this person (app.ts gathers them): web/ knows no module.
+    nav: actor ? request.server.navigation(actor) : [],
+  };
 }
 
 /**

@@ -10,7 +10,7 @@ function errorContext(request: FastifyRequest, reply: FastifyReply): PageContext
   try {
     return pageContext(request, reply);
   } catch {
-    return { actor: null, csrf: '', path: '/' };
+    return { actor: null, csrf: '', path: '/', nav: [] };
   }
 }
 

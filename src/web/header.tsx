@@ -1,59 +1,26 @@
 import { type Actor, ROLES } from '../modules/identity/model.js';
-import { canSeePurchases, importRights, isTrainingOrganisation } from '../modules/trainings/rights.js';
 import { ButtonsGroup } from './components.js';
 import { StateLogo } from './footer.js';
 import { CsrfField } from './form-actions.js';
-import type { PageContext } from './page-context.js';
+import type { NavLink, PageContext } from './page-context.js';
 
 /** The DSFR header: the service's name, the signed-in person's tools and the main menu. */
 
-interface NavItem {
-  href: string;
-  label: string;
-  visible: (actor: Actor) => boolean;
-}
-
-const NAV: NavItem[] = [
-  { href: '/', label: 'Accueil', visible: () => true },
-  { href: '/formations', label: 'Formations', visible: () => true },
-  {
-    href: '/mon-offre',
-    label: 'Mon offre de formation',
-    visible: isTrainingOrganisation,
-  },
-  {
-    href: '/formations/imports',
-    label: 'Imports LHÉO',
-    visible: (a) => importRights(a) !== null,
-  },
-  {
-    href: '/financeurs',
-    label: 'Financeurs et places',
-    visible: canSeePurchases,
-  },
-  { href: '/organisations', label: 'Organisations partenaires', visible: () => true },
-  {
-    href: '/membres',
-    label: 'Membres de mon organisation',
-    visible: (a) => a.organisationId !== null,
-  },
-  {
-    href: '/journal',
-    label: 'Journal d’audit',
-    visible: (a) => a.isSuperAdmin || a.role === 'administrateur',
-  },
-];
-
-function isCurrent(path: string, href: string) {
-  if (href === '/') return path === '/';
-  // Member pages live under /organisations/:id/membres but belong to the "members" entry.
-  if (path.endsWith('/membres')) return href === '/membres';
-  if (path.startsWith('/formations/imports')) return href === '/formations/imports';
-  return path === href || path.startsWith(`${href}/`);
+/**
+ * The entry current for a path: one that claims it, else the longest whose href starts the path
+ * (« Imports LHÉO » for /formations/imports/…, not « Formations »).
+ */
+function currentHref(path: string, links: NavLink[]): string | undefined {
+  const claimed = links.find((l) => l.current?.(path));
+  if (claimed) return claimed.href;
+  return links
+    .filter((l) => (l.href === '/' ? path === '/' : path === l.href || path.startsWith(`${l.href}/`)))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
 }
 
 export function Header({ ctx }: { ctx: PageContext }) {
   const { actor } = ctx;
+  const current = currentHref(ctx.path, ctx.nav);
   return (
     <header role="banner" class="fr-header">
       <div class="fr-header__body">
@@ -123,12 +90,12 @@ export function Header({ ctx }: { ctx: PageContext }) {
             <div class="fr-header__menu-links" />
             <nav class="fr-nav" id="navigation" aria-label="Menu principal">
               <ul class="fr-nav__list">
-                {NAV.filter((item) => item.visible(actor)).map((item) => (
+                {ctx.nav.map((item) => (
                   <li class="fr-nav__item">
                     <a
                       class="fr-nav__link"
                       href={item.href}
-                      aria-current={isCurrent(ctx.path, item.href) ? 'page' : undefined}
+                      aria-current={item.href === current ? 'page' : undefined}
                       safe
                     >
                       {item.label}

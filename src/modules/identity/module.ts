@@ -2,6 +2,7 @@ import { defineModule } from '../module.js';
 import type { ReferentialsDeps } from '../referentials/deps.js';
 import { seedDemoOrganisations } from './demo.js';
 import { identityHooks } from './hooks.js';
+import { identityNav } from './nav.js';
 import { identityPages } from './pages.js';
 import { identityApiRoutes } from './routes.js';
 import { type IdentityService, identityService } from './service.js';
@@ -24,6 +25,7 @@ export const identityModule = defineModule<'identity', IdentityService, Referent
     }),
   hooks: (app, services, { config, db }) => identityHooks(app, services, config, db),
   api: (app, services) => identityApiRoutes(app, services),
+  nav: identityNav,
   pages: identityPages,
   demo: seedDemoOrganisations,
 });

@@ -1,3 +1,4 @@
+import type { NavLink } from '../../web/page-context.js';
 import type { Actor } from '../identity/model.js';
 import type { HomeOffer } from '../module.js';
 import { canHoldFiles } from './rights.js';
@@ -14,4 +15,9 @@ export function personsHome(actor: Actor): HomeOffer {
       },
     ],
   };
+}
+
+/** « Mes personnes » in the main menu of the same people. */
+export function personsNav(actor: Actor): NavLink[] {
+  return canHoldFiles(actor) ? [{ href: '/personnes', label: 'Mes personnes', order: 20 }] : [];
 }

@@ -1,7 +1,7 @@
 import type { IdentityDeps } from '../identity/deps.js';
 import { defineModule } from '../module.js';
 import { seedDemoPersons } from './demo.js';
-import { personsHome } from './home.js';
+import { personsHome, personsNav } from './home.js';
 import { personsPages } from './pages.js';
 import { personsApiRoutes } from './routes.js';
 import { type PersonsService, personsService } from './service.js';
@@ -14,5 +14,6 @@ export const personsModule = defineModule<'persons', PersonsService, IdentityDep
   api: (app, services) => personsApiRoutes(app, services),
   pages: (app, services) => personsPages(app, services),
   home: personsHome,
+  nav: personsNav,
   demo: seedDemoPersons,
 });

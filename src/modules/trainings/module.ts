@@ -2,6 +2,7 @@ import type { IdentityDeps } from '../identity/deps.js';
 import { defineModule } from '../module.js';
 import { seedDemoCatalogue } from './demo.js';
 import { trainingsHome } from './home.js';
+import { trainingsNav } from './nav.js';
 import { trainingsPages } from './pages.js';
 import { trainingsApiRoutes } from './routes.js';
 import { type TrainingsService, trainingsService } from './service.js';
@@ -21,6 +22,7 @@ export const trainingsModule = defineModule<'trainings', TrainingsService, Ident
   api: (app, services, { config }) => trainingsApiRoutes(app, services, config),
   pages: (app, services, { config }) => trainingsPages(app, services, config),
   home: trainingsHome,
+  nav: trainingsNav,
   demo: seedDemoCatalogue,
   bench: [
     {
