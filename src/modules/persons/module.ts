@@ -16,4 +16,7 @@ export const personsModule = defineModule<'persons', PersonsService, IdentityDep
   home: personsHome,
   nav: personsNav,
   demo: seedDemoPersons,
+  bench: [
+    { script: 'bench/persons.ts', measures: 'liste « Mes personnes » avec recherche, en charge ouverte' },
+  ],
 });
