@@ -69,6 +69,7 @@ const POLICY: Record<string, Policy> = {
   'GET /api/v1/referentials/appellations/:code/metier': everyone,
   'GET /api/v1/referentials/versions': everyone,
   'GET /referentiels': everyone,
+  'GET /appellations/suggestions': everyone,
   'POST /deconnexion': anyUser,
   'GET /': anyUser,
   'GET /organisations': anyUser,

@@ -55,6 +55,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index person_duplicate_name on person (name_key, birth_date);
     create index person_france_travail_id on person (france_travail_id) where france_travail_id is not null;
     create index person_referent on person (referent_organisation_id, last_name, first_name);
+    -- The list searches name tokens anywhere in the normalised names (like '%tok%'): a btree cannot
+    -- serve it, a trigram index can (bench/persons.ts: seq scan of every file before).
+    create index person_name_trgm on person using gin (name_key gin_trgm_ops);
 
     create table person_share (
       person_id uuid not null references person (id) on delete cascade,

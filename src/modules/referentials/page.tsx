@@ -24,6 +24,28 @@ const LABELS: Record<string, string> = {
  * partner whose software still codes in ROME v3 knows what Passerelle reads (issue 10 §4).
  */
 export async function referentialsPage(app: FastifyInstance, { referentials }: ReferentialsDeps) {
+  /**
+   * The <datalist> options of an appellation field, for whatever it is named (htmx sends the
+   * field's own name): the label shown, the ROME appellation code sent, as /communes/suggestions
+   * does for communes. A person's wanted jobs, an offer's job: typed as words, stored as codes.
+   */
+  app.get('/appellations/suggestions', { config: { access: 'public' } }, async (request, reply) => {
+    const typed = Object.values((request.query ?? {}) as Record<string, unknown>).find(
+      (v): v is string => typeof v === 'string' && v.trim() !== '',
+    );
+    const q = (typed ?? '').trim().slice(0, 100);
+    // A code already chosen suggests nothing more.
+    const hits = q && !/^\d+$/.test(q) ? await referentials.suggestAppellations(q, 10) : [];
+    return html(
+      reply,
+      <>
+        {hits.map((a) => (
+          <option value={a.code} safe>{`${a.label} — ${a.romeCode}`}</option>
+        ))}
+      </>,
+    );
+  });
+
   app.get('/referentiels', { config: { access: 'public' } }, async (request, reply) => {
     const loads = await referentials.loads();
     const rome4 = loads.find((l) => l.name === 'rome4_metiers');

@@ -122,6 +122,13 @@ describe.each(testEngines())('referential autocomplete on %s', (engine) => {
   });
 
   describe('ROME 4.0 (v4.60)', () => {
+    it('suggests appellations for a field typed in words, whatever its name, with the code as value', async () => {
+      const page = await t.app.inject({ url: '/appellations/suggestions?wantedJob2=aide-soign' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toMatch(/<option value="\d+">Aide-soignant/);
+      expect((await t.app.inject({ url: '/appellations/suggestions?wantedJob2=38215' })).body).toBe('');
+    });
+
     it('tells anyone which ROME version the service reads, on the « Référentiels » page', async () => {
       const page = await t.app.inject({ url: '/referentiels', headers: { accept: 'text/html' } });
       expect(page.statusCode).toBe(200);
