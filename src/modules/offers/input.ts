@@ -104,7 +104,7 @@ export async function checkOffer(input: OfferFields, lookups: InputLookups): Pro
     );
 
   const contract = input.contractType;
-  if (!contract || !(contract in CONTRACT_TYPES))
+  if (!contract || !Object.hasOwn(CONTRACT_TYPES, contract))
     throw invalid('contractType', `Type de contrat « ${contract ?? ''} » inconnu.`);
   const duration = integer(
     'durationMonths',
@@ -117,7 +117,7 @@ export async function checkOffer(input: OfferFields, lookups: InputLookups): Pro
     throw invalid('durationMonths', `Un contrat ${contract} n’a pas de durée : laissez la durée vide.`);
 
   const workingTime = input.workingTime ?? null;
-  if (workingTime !== null && !(workingTime in WORKING_TIMES))
+  if (workingTime !== null && !Object.hasOwn(WORKING_TIMES, workingTime))
     throw invalid('workingTime', `Temps de travail « ${workingTime} » inconnu.`);
   const hours = input.weeklyHours ?? null;
   if (
@@ -167,7 +167,7 @@ export async function checkOffer(input: OfferFields, lookups: InputLookups): Pro
         `skills/${i}/code`,
         `Compétence ROME « ${s.code} » inconnue : choisissez-la dans la liste des compétences ROME 4.0.`,
       );
-    if (!(s.requirement in SKILL_REQUIREMENTS))
+    if (!Object.hasOwn(SKILL_REQUIREMENTS, s.requirement))
       throw invalid(`skills/${i}/requirement`, 'Compétence : « exigée » ou « souhaitée ».');
     if (seen.has(s.code)) throw invalid(`skills/${i}/code`, `Compétence « ${s.code} » en double.`);
     seen.add(s.code);
@@ -175,12 +175,14 @@ export async function checkOffer(input: OfferFields, lookups: InputLookups): Pro
 
   const licences = [...new Set(input.drivingLicences ?? [])];
   licences.forEach((l, i) => {
-    if (!(l in DRIVING_LICENCES)) throw invalid(`drivingLicences/${i}`, `Permis « ${l} » inconnu.`);
+    if (!Object.hasOwn(DRIVING_LICENCES, l))
+      throw invalid(`drivingLicences/${i}`, `Permis « ${l} » inconnu.`);
   });
   const experience = input.experience ?? 'D';
-  if (!(experience in EXPERIENCE)) throw invalid('experience', `Expérience « ${experience} » inconnue.`);
+  if (!Object.hasOwn(EXPERIENCE, experience))
+    throw invalid('experience', `Expérience « ${experience} » inconnue.`);
   const level = input.educationLevel || null;
-  if (level !== null && !(level in EDUCATION_LEVELS))
+  if (level !== null && !Object.hasOwn(EDUCATION_LEVELS, level))
     throw invalid('educationLevel', `Niveau « ${level} » inconnu.`);
 
   return {

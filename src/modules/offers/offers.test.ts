@@ -192,4 +192,54 @@ describe.each(testEngines())('job offers on %s', (engine) => {
     expect(mine.json().items.map((o: { id: string }) => o.id)).toContain(id);
     expect((await counsellor.api('GET', '/api/v1/job-offers?scope=mine')).statusCode).toBe(403);
   });
+
+  it('serves the employer pages: form, refusals named in the form, offer page, changes of state', async () => {
+    const form = await manager.get('/employeur/offres/nouvelle');
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('hx-get="/offres/appellations-suggerees"');
+    const fields = {
+      appellationCode: appellation,
+      title: 'Cariste H/F',
+      description: 'Préparation de commandes.',
+      communeCode: commune,
+      contractType: 'MIS',
+      durationMonths: '3',
+      positions: '1',
+      salaryMin: '2 000',
+      salaryMax: '1 900',
+      requiredSkill1: skill,
+      experience: 'S',
+    };
+    const refused = await manager.post('/employeur/offres', fields);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toMatch(/le minimum dépasse le maximum/);
+    expect(refused.body).toContain('aria-describedby="champ-salaryMin-erreur"');
+    const badSkill = await manager.post('/employeur/offres', {
+      ...fields,
+      salaryMax: '2 400',
+      requiredSkill1: '99999999',
+    });
+    expect(badSkill.body).toContain('aria-describedby="champ-requiredSkill1-erreur"');
+    const created = await manager.post('/employeur/offres', {
+      ...fields,
+      salaryMax: '2 400',
+      publish: 'true',
+    });
+    expect(created.statusCode).toBe(303);
+    const url = String(created.headers.location);
+    const page = await manager.get(url);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Cariste H/F');
+    expect(page.body).toMatch(/De 2\s000\s€ à 2\s400\s€ brut par mois/);
+    expect(page.body).toContain('Marquer comme pourvue');
+    expect(page.body).toContain('<caption>Historique des états</caption>');
+    const closed = await manager.post(`${url}/etat`, { to: 'closed', version: '1' });
+    expect(closed.statusCode).toBe(303);
+    expect((await counsellor.get(url)).statusCode).toBe(404);
+    const mine = await manager.get('/employeur/offres?state=closed');
+    expect(mine.body).toContain('Cariste H/F');
+    const suggestions = await manager.get(`/offres/appellations-suggerees?appellationCode=agent`);
+    expect(suggestions.body).toContain('<option value=');
+    expect((await counsellor.get('/employeur/offres/nouvelle')).statusCode).toBe(403);
+  });
 });

@@ -276,7 +276,7 @@ export function offersService(db: Db, options: OffersOptions = {}) {
     async transition(actor: Actor, id: string, input: TransitionInput) {
       const row = await loadManaged(actor, id);
       const to = input.to;
-      if (!(to in OFFER_STATES)) throw invalid('to', `État « ${to} » inconnu.`);
+      if (!Object.hasOwn(OFFER_STATES, to)) throw invalid('to', `État « ${to} » inconnu.`);
       if (!MANUAL_TARGETS.has(to) || !canTransition(row.state, to))
         throw invalid(
           'to',
