@@ -519,6 +519,7 @@ export interface JobOfferTable {
   employer_siret: string | null;
   origin_url: string | null;
   source_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  content_hash: string | null;
 }
 export interface JobOfferTransitionTable {
   id: Generated<number>;

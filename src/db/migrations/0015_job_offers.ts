@@ -6,7 +6,8 @@ import { runScript } from '../script.js';
  * referentials (0002), never on 0013: skills are ROME 4.0 OGR codes kept as text.
  *
  * - job_offer: one offer, published by an organisation (employer or SIAE) or imported from a
- *   source (`source`, `source_id`: idempotent re-import). Keyed by ROME appellation (STYLE.md),
+ *   source (`source`, `source_id`: idempotent re-import; `content_hash`
+ *   tells an unchanged record from an updated one). Keyed by ROME appellation (STYLE.md),
  *   the trade (`rome_code`) derived from it; an imported offer may name only its trade.
  *   Contract, experience, level, licences: codes of offers/rules.ts. Salary in monthly gross cents.
  *   `state` follows rules.ts OFFER_TRANSITIONS; `version` refuses a stale edit.
@@ -57,6 +58,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       employer_siret text,
       origin_url text,
       source_updated_at timestamptz,
+      content_hash text,
       check (salary_min_cents is null or salary_max_cents is null or salary_min_cents <= salary_max_cents),
       check ((source is null) = (source_id is null)),
       check (organisation_id is not null or source is not null)

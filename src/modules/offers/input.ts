@@ -159,6 +159,13 @@ export async function checkOffer(input: OfferFields, lookups: InputLookups): Pro
 
   const skills = input.skills ?? [];
   if (skills.length > MAX_SKILLS) throw invalid('skills', `Compétences : ${MAX_SKILLS} au plus.`);
+  skills.forEach((s, i) => {
+    if (typeof s.code !== 'string' || !/^\d{1,8}$/.test(s.code))
+      throw invalid(
+        `skills/${i}/code`,
+        `Compétence « ${String(s.code).slice(0, 20)} » : un code ROME 4.0 est attendu.`,
+      );
+  });
   const known = await lookups.skillsExisting(skills.map((s) => s.code));
   const seen = new Set<string>();
   skills.forEach((s, i) => {

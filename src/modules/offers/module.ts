@@ -1,5 +1,6 @@
 import type { IdentityDeps } from '../identity/deps.js';
 import { defineModule } from '../module.js';
+import { seedDemoOffers } from './demo.js';
 import { offersHome } from './home.js';
 import { offersPages } from './pages.js';
 import { offersApiRoutes } from './routes.js';
@@ -13,4 +14,5 @@ export const offersModule = defineModule<'offers', OffersService, IdentityDeps>(
   api: (app, services) => offersApiRoutes(app, services),
   pages: (app, services) => offersPages(app, services),
   home: offersHome,
+  demo: seedDemoOffers,
 });

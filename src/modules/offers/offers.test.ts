@@ -90,6 +90,18 @@ describe.each(testEngines())('job offers on %s', (engine) => {
   }, 120_000);
   afterAll(() => t?.close());
 
+  it('seeds a demo of ~3,000 offers over the region, some in trades the catalogue trains for', async () => {
+    const { rows } = await sql<{ n: number; published: number; trained: number; own: number }>`
+      select count(*)::int as n, count(*) filter (where state = 'published')::int as published,
+        count(*) filter (where rome_code in (select unnest(rome_codes) from training))::int as trained,
+        count(*) filter (where organisation_id is not null)::int as own
+      from job_offer`.execute(t.db);
+    expect(rows[0]!.n).toBe(3000);
+    expect(rows[0]!.published).toBeGreaterThan(2000);
+    expect(rows[0]!.trained).toBeGreaterThan(500);
+    expect(rows[0]!.own).toBeGreaterThan(300);
+  });
+
   it('lets an employer draft, publish and fill an offer, every transition logged and audited', async () => {
     const created = await manager.api('POST', '/api/v1/job-offers', offer());
     expect(created.statusCode).toBe(201);

@@ -129,7 +129,7 @@ export async function offersPages(app: FastifyInstance, { offers, referentials }
     return html(
       reply,
       <Layout title={title} ctx={ctx}>
-        <h1 safe>{title}</h1>
+        <h1>{title}</h1>
         {scope === 'mine' ? (
           <p>
             Les offres d’emploi de votre organisation, dans tous leurs états.{' '}
@@ -190,10 +190,10 @@ export async function offersPages(app: FastifyInstance, { offers, referentials }
                 </a>
               </td>
               <td safe>{o.employer ?? MISSING}</td>
-              <td safe>{o.commune ? o.commune.name : o.remote ? 'Télétravail' : MISSING}</td>
+              <td safe>{o.commune ? o.commune.name : String(o.remote ? 'Télétravail' : MISSING)}</td>
               <td safe>{o.contractType}</td>
               <td safe>{String(o.positions)}</td>
-              <td safe>{OFFER_STATES[o.state]}</td>
+              <td>{OFFER_STATES[o.state]}</td>
               <td safe>{formatDate(o.updatedAt)}</td>
             </tr>
           ))}
@@ -232,7 +232,7 @@ export async function offersPages(app: FastifyInstance, { offers, referentials }
     return html(
       reply,
       <Layout title={title} ctx={ctx}>
-        <h1 safe>{title}</h1>
+        <h1>{title}</h1>
         <OfferForm
           action={form.id ? `/employeur/offres/${form.id}/modifier` : '/employeur/offres'}
           csrf={ctx.csrf}
@@ -310,9 +310,7 @@ export async function offersPages(app: FastifyInstance, { offers, referentials }
       reply,
       <Layout title={o.title} ctx={ctx}>
         <h1 safe>{o.title}</h1>
-        <p class="fr-badge fr-mb-2w" safe>
-          {o.stateLabel}
-        </p>
+        <p class="fr-badge fr-mb-2w">{o.stateLabel}</p>
         <Facts
           rows={[
             ['Employeur', o.employer.name ?? MISSING],
@@ -389,7 +387,7 @@ export async function offersPages(app: FastifyInstance, { offers, referentials }
             {o.history.map((h) => (
               <tr>
                 <td safe>{formatDateTime(h.occurredAt)}</td>
-                <td safe>{h.from ? OFFER_STATES[h.from as OfferState] : MISSING}</td>
+                <td>{h.from ? OFFER_STATES[h.from as OfferState] : MISSING}</td>
                 <td safe>{OFFER_STATES[h.to as OfferState] ?? h.to}</td>
                 <td safe>{h.actor}</td>
                 <td safe>{h.reason ?? MISSING}</td>

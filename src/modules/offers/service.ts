@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { invalid, notFound } from '../../shared/errors.js';
-import { isUuid } from '../../shared/formats.js';
+import { hasUnstorableCharacter, isUuid } from '../../shared/formats.js';
 import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
 import { checkOffer, type InputLookups, type OfferFields, staleEdit } from './input.js';
@@ -202,6 +202,8 @@ export function offersService(db: Db, options: OffersOptions = {}) {
     /** Published offers, or with `scope=mine` every offer of the actor's organisation. */
     async list(actor: Actor, query: OfferListQuery) {
       const mine = query.scope === 'mine';
+      if (query.q && hasUnstorableCharacter(query.q))
+        throw invalid('q', 'Recherche : caractère de contrôle refusé.');
       if (mine) requireOfferManager(actor);
       const filters: OfferFilters = {
         organisationId: mine ? actor.organisationId : null,
