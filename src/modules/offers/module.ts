@@ -15,4 +15,10 @@ export const offersModule = defineModule<'offers', OffersService, IdentityDeps>(
   pages: (app, services) => offersPages(app, services),
   home: offersHome,
   demo: seedDemoOffers,
+  bench: [
+    {
+      script: 'bench/offers-import.ts',
+      measures: 'import d’un flux France Travail « Offres d’emploi v2 » généré : offres/s et pic de mémoire, création puis réimport inchangé',
+    },
+  ],
 });
