@@ -18,7 +18,8 @@ export const offersModule = defineModule<'offers', OffersService, IdentityDeps>(
   bench: [
     {
       script: 'bench/offers-import.ts',
-      measures: 'import d’un flux France Travail « Offres d’emploi v2 » généré : offres/s et pic de mémoire, création puis réimport inchangé',
+      measures:
+        'import d’un flux France Travail « Offres d’emploi v2 » généré : offres/s et pic de mémoire, création puis réimport inchangé',
     },
   ],
 });
