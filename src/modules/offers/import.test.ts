@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.js';
 import { parseSalary } from './ft-record.js';
 import { importOffers } from './importer.js';
 import { FeedStructureError, splitJsonRecords } from './json-stream.js';
+import { offersService } from './service.js';
 
 async function* chunked(text: string, size: number) {
   for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
@@ -184,6 +185,18 @@ describe.each(testEngines())('France Travail offers import on %s', (engine) => {
       [9, '18', 'intitule'],
       [10, '19', 'entreprise/nom'],
     ]);
+  });
+
+  it('expires published offers past their date, each transition logged', async () => {
+    await sql`update job_offer set expires_on = '2026-01-10' where source = 'ft-test' and source_id = '1'`.execute(
+      db,
+    );
+    expect(await offersService(db, { today: () => '2026-01-11' }).expireDue()).toBe(1);
+    const { rows } = await sql<{ state: string; to_state: string }>`
+      select o.state, t.to_state from job_offer o join job_offer_transition t on t.offer_id = o.id
+      where o.source = 'ft-test' and o.source_id = '1' order by t.id desc limit 1`.execute(db);
+    expect(rows[0]).toEqual({ state: 'expired', to_state: 'expired' });
+    expect(await offersService(db, { today: () => '2026-01-11' }).expireDue()).toBe(0);
   });
 
   it('stops a malformed feed at the broken record, keeps what came before and withdraws nothing', async () => {

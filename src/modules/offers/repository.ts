@@ -162,6 +162,28 @@ export function offerRepository(db: Db) {
         .execute();
     },
 
+    /** Expires the published offers whose date passed, each transition logged; their ids. */
+    async expireDue(tx: Db, today: string, actorLabel: string): Promise<string[]> {
+      markAudited('job_offers', 'write');
+      const { rows } = await sql<{ id: string }>`
+        update job_offer set state = 'expired', version = version + 1, updated_at = now()
+        where state = 'published' and expires_on < ${today}::date returning id`.execute(tx);
+      for (let i = 0; i < rows.length; i += 1000)
+        await tx
+          .insertInto('job_offer_transition')
+          .values(
+            rows.slice(i, i + 1000).map((r) => ({
+              offer_id: r.id,
+              from_state: 'published',
+              to_state: 'expired',
+              actor_label: actorLabel,
+              reason: 'Date d’expiration passée',
+            })),
+          )
+          .execute();
+      return rows.map((r) => r.id);
+    },
+
     /** The outbox (domain_event, migration 0003): a change's event, in its transaction. */
     async recordEvent(tx: Db, type: string, actorUserId: string | null, payload: Record<string, unknown>) {
       await tx

@@ -274,6 +274,18 @@ export function offersService(db: Db, options: OffersOptions = {}) {
       });
     },
 
+    /**
+     * The platform's daily pass (npm run expire:offers): published offers past their expiry date
+     * become « expirée » (rules.ts: published → expired), one event for the pass, each transition logged.
+     */
+    async expireDue(label = 'Plateforme (expiration)') {
+      return repo.transaction(async (tx) => {
+        const ids = await repo.expireDue(tx, today(), label);
+        if (ids.length) await repo.recordEvent(tx, 'job_offer.expired', null, { offerIds: ids, on: today() });
+        return ids.length;
+      });
+    },
+
     /** A change of state (rules.ts OFFER_TRANSITIONS), logged with who, when and why. */
     async transition(actor: Actor, id: string, input: TransitionInput) {
       const row = await loadManaged(actor, id);
