@@ -47,6 +47,8 @@ const fileReader: Rule = (who, target, relation) =>
   followsPeople(who, target, relation) && relation !== 'none';
 const fileReferent: Rule = (who, target, relation) =>
   followsPeople(who, target, relation) && relation === 'follows';
+/** Employers' and SIAE's managers (offers/rights.ts): none among the matrix's organisations. */
+const publishesOffers: Rule = () => false;
 
 const POLICY: Record<string, Policy> = {
   'GET /health': everyone,
@@ -170,6 +172,26 @@ const POLICY: Record<string, Policy> = {
   'PATCH /api/v1/persons/:personId': { personal: true, rule: fileReferent },
   'POST /api/v1/persons/:personId/shares': { personal: true, rule: fileReferent },
   'GET /api/v1/persons/:personId/history': { personal: true, rule: fileReader },
+  // Job offers (offers/rights.ts): published ones are read by every signed-in person; employers' and
+  // SIAE's administrators and gestionnaires manage theirs. The matrix's organisations accompany
+  // people (mission locale, Cap emploi) and publish none, and the super-admin manages import
+  // sources, not offers: every management route is refused here (the employers' side is
+  // offers/offers.test.ts). `:id` stands for a training there: an offer « not found » to readers.
+  'GET /offres': anyUser,
+  'GET /offres/:id': anyUser,
+  'GET /offres/appellations-suggerees': anyUser,
+  'GET /offres/competences-suggerees': anyUser,
+  'POST /offres/:id/etat': publishesOffers,
+  'GET /employeur/offres': publishesOffers,
+  'GET /employeur/offres/nouvelle': publishesOffers,
+  'POST /employeur/offres': publishesOffers,
+  'GET /employeur/offres/:id/modifier': publishesOffers,
+  'POST /employeur/offres/:id/modifier': publishesOffers,
+  'GET /api/v1/job-offers': anyUser,
+  'POST /api/v1/job-offers': publishesOffers,
+  'GET /api/v1/job-offers/:id': anyUser,
+  'PATCH /api/v1/job-offers/:id': publishesOffers,
+  'POST /api/v1/job-offers/:id/transitions': publishesOffers,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -240,6 +262,15 @@ function bodyFor(key: string): Record<string, unknown> {
     'PATCH /api/v1/persons/:personId': { version: 1, mobilityRadiusKm: 15 },
     'POST /personnes/:personId/partage': { organisationId: personRefs.other, consentOn: '2026-01-03' },
     'POST /api/v1/persons/:personId/shares': { organisationId: personRefs.other, consentOn: '2026-01-03' },
+    'POST /api/v1/job-offers': {
+      appellationCode: personRefs.appellation,
+      title: 'Offre matrice',
+      description: 'Texte',
+      contractType: 'CDI',
+      remote: true,
+    },
+    'PATCH /api/v1/job-offers/:id': { version: 1, positions: 3 },
+    'POST /api/v1/job-offers/:id/transitions': { to: 'published', version: 1 },
   };
   return bodies[key] ?? {};
 }
@@ -314,7 +345,10 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
         || coalesce((select string_agg(id::text || recruitment_state || coalesce(places_remaining, -1)::text, ',' order by id) from training_session), '')
         || (select count(*)::text from lheo_import)
         || coalesce((select string_agg(id::text || version::text, ',' order by id) from person), '')
-        || (select count(*)::text from person_share)) as f`.execute(t.db);
+        || (select count(*)::text from person_share)
+        || coalesce((select string_agg(id::text || version::text, ',' order by id) from job_offer), '')) as f`.execute(
+      t.db,
+    );
     return rows[0]!.f;
   }
 

@@ -476,3 +476,90 @@ export interface Database {
   person_share: PersonShareTable;
   person_history: PersonHistoryTable;
 }
+
+/** An employer's or an imported job offer (migration 0015, offers module). Codes of offers/rules.ts. */
+export interface JobOfferTable {
+  id: Generated<string>;
+  organisation_id: string | null;
+  source: string | null;
+  source_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  version: Generated<number>;
+  state: 'draft' | 'published' | 'filled' | 'closed' | 'expired';
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  expires_on: ColumnType<string | null, string | null | undefined, string | null>;
+  appellation_code: string | null;
+  rome_code: string;
+  title: string;
+  description: string;
+  commune_code: string | null;
+  place_label: string | null;
+  remote: Generated<boolean>;
+  contract_type: string;
+  duration_months: number | null;
+  working_time: 'full_time' | 'part_time' | null;
+  /** numeric(4,1): read as a string by both drivers. */
+  weekly_hours: ColumnType<string | null, number | string | null, number | string | null>;
+  /** bigint: read as a string by both drivers. */
+  salary_min_cents: ColumnType<string | null, number | null, number | null>;
+  salary_max_cents: ColumnType<string | null, number | null, number | null>;
+  salary_label: string | null;
+  positions: Generated<number>;
+  start_date: ColumnType<string | null, string | null | undefined, string | null>;
+  required_skills: Generated<string[]>;
+  wished_skills: Generated<string[]>;
+  driving_licences: Generated<string[]>;
+  experience: Generated<'D' | 'S' | 'E'>;
+  experience_months: number | null;
+  education_level: string | null;
+  accessible_disability: Generated<boolean>;
+  employer_name: string | null;
+  employer_siret: string | null;
+  origin_url: string | null;
+  source_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  content_hash: string | null;
+}
+export interface JobOfferTransitionTable {
+  id: Generated<number>;
+  offer_id: string;
+  occurred_at: CreatedAt;
+  from_state: string | null;
+  to_state: string;
+  actor_label: string;
+  reason: string | null;
+}
+export interface JobOfferImportTable {
+  id: Generated<string>;
+  source: string;
+  file_name: string;
+  full_feed: Generated<boolean>;
+  started_at: CreatedAt;
+  finished_at: Date | null;
+  status: Generated<'running' | 'done' | 'failed'>;
+  actor_label: string;
+  records: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  rejected: Generated<number>;
+  withdrawn: Generated<number>;
+  error: string | null;
+}
+export interface JobOfferImportIssueTable {
+  id: Generated<number>;
+  import_id: string;
+  record_index: number;
+  record_id: string | null;
+  field: string;
+  severity: 'rejection' | 'warning';
+  message: string;
+}
+/** The offers module's tables, merged into Database (declaration merging keeps this an append). */
+export interface Database {
+  job_offer: JobOfferTable;
+  job_offer_transition: JobOfferTransitionTable;
+  job_offer_import: JobOfferImportTable;
+  job_offer_import_issue: JobOfferImportIssueTable;
+}

@@ -28,6 +28,8 @@ export const AUDITED_DATA = {
     'Offre de formation publiée (textes, sessions, places, imports) : elle oriente les prescriptions et les financements ; chaque changement doit pouvoir être attribué à son auteur (RGPD art. 5.2 pour les contacts qu’elle contient ; issue 8 : 345 modifications de sessions sans trace).',
   persons:
     'Dossiers des personnes accompagnées (identité, situation, minima sociaux, handicap, freins) : données personnelles, dont certaines sensibles (RGPD art. 9 et 10). Chaque consultation, création, modification et partage est tracé (RGPD art. 5.2 et 30 ; CNIL, délibération 2021-122 ; issue 10).',
+  job_offers:
+    'Offres d’emploi des employeurs et des SIAE, et leurs imports : elles engagent l’employeur et orientent les prescriptions ; chaque création, modification, changement d’état et import doit pouvoir être attribué à son auteur (issue 10 : chaque transition tracée).',
 } as const;
 export type AuditedData = keyof typeof AUDITED_DATA;
 export type AccessKind = 'read' | 'write';
@@ -94,6 +96,14 @@ export const AUDITED_ACTIONS = {
     kind: 'write',
     label: 'Partage du dossier d’une personne avec une autre organisation',
   },
+  'job_offer.created': { data: 'job_offers', kind: 'write', label: 'Création d’une offre d’emploi' },
+  'job_offer.updated': { data: 'job_offers', kind: 'write', label: 'Modification d’une offre d’emploi' },
+  'job_offer.transition': {
+    data: 'job_offers',
+    kind: 'write',
+    label: 'Changement d’état d’une offre d’emploi (publication, pourvue, clôture)',
+  },
+  'job_offer_import.done': { data: 'job_offers', kind: 'write', label: 'Import d’un flux d’offres d’emploi' },
 } as const satisfies Record<string, AuditedActionRule>;
 export type AuditAction = keyof typeof AUDITED_ACTIONS;
 

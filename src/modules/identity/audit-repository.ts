@@ -93,6 +93,7 @@ export function auditRepository(db: Db) {
             when 'training' then (select tr.title from training tr where tr.id = ${uuidOf(sql`a.subject_id`)})
             -- A person erased from Passerelle (RGPD art. 17) is named no more: the line keeps its subject id.
             when 'person' then (select p.first_name || ' ' || p.last_name from person p where p.id = ${uuidOf(sql`a.subject_id`)})
+            when 'job_offer' then (select jo.title from job_offer jo where jo.id = ${uuidOf(sql`a.subject_id`)})
           end`.as('subjectName'),
           sql<
             string | null

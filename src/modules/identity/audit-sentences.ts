@@ -45,6 +45,10 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'person.created': '{acteur} a créé le dossier de {objet}',
   'person.updated': '{acteur} a modifié le dossier de {objet}',
   'person.shared': '{acteur} a partagé le dossier de {objet} avec {organisation}',
+  'job_offer.created': '{acteur} a créé l’offre d’emploi « {objet} »',
+  'job_offer.updated': '{acteur} a modifié l’offre d’emploi « {objet} »',
+  'job_offer.transition': '{acteur} a changé l’état de l’offre d’emploi « {objet} »',
+  'job_offer_import.done': '{acteur} a importé le flux d’offres d’emploi « {fichier} »',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */
