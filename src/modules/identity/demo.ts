@@ -30,7 +30,12 @@ export const DEMO_LOGINS = [
     organisationKind: 'organisme_formation',
   },
   { email: 'analyste.region@passerelle.demo', role: 'analyste', organisationKind: 'region' },
+  // Drawn after every other account (generateDemoRegion): adding it left the seeded region as it was.
+  { email: 'recruteur.employeur@passerelle.demo', role: 'gestionnaire', organisationKind: 'employeur' },
 ] as const;
+
+/** The login added last, after the region's draw (see generateDemoRegion). */
+const LATE_LOGIN = 'recruteur.employeur@passerelle.demo';
 
 /** How many organisations of each kind a believable region has in the demo (~40 in all). */
 const PLAN: [OrganisationKind, number][] = [
@@ -132,8 +137,9 @@ export function generateDemoRegion(communes: Commune[], regionName: string, seed
     return { firstName, lastName, email };
   };
   const indexOf = (kind: OrganisationKind) => organisations.findIndex((o) => o.kind === kind);
+  for (const login of DEMO_LOGINS) emails.add(login.email);
   for (const login of DEMO_LOGINS) {
-    emails.add(login.email);
+    if (login.email === LATE_LOGIN) continue;
     const p = person();
     users.push({
       email: login.email,
@@ -182,6 +188,13 @@ export function generateDemoRegion(communes: Commune[], regionName: string, seed
       invitedBy: 'admin.francetravail@passerelle.demo',
     },
   ];
+  const late = DEMO_LOGINS.find((l) => l.email === LATE_LOGIN)!;
+  users.push({
+    email: late.email,
+    ...(({ firstName, lastName }) => ({ firstName, lastName }))(person()),
+    superAdmin: false,
+    memberships: [{ organisationIndex: indexOf(late.organisationKind), role: late.role }],
+  });
   return { organisations, users, invitations };
 }
 

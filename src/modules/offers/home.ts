@@ -1,3 +1,4 @@
+import type { NavLink } from '../../web/page-context.js';
 import type { Actor } from '../identity/model.js';
 import type { HomeOffer } from '../module.js';
 import { canManageOffers } from './rights.js';
@@ -11,11 +12,33 @@ export function offersHome(actor: Actor): HomeOffer {
       desc: 'Les offres publiées par les employeurs et les SIAE de la région, et celles importées.',
     },
   ];
-  if (canManageOffers(actor))
-    tiles.unshift({
-      href: '/employeur/offres',
-      title: 'Mes offres',
-      desc: 'Les offres d’emploi de votre organisation : brouillons, publiées, pourvues.',
-    });
-  return { tiles };
+  if (!canManageOffers(actor)) return { tiles };
+  tiles.unshift({
+    href: '/employeur/offres',
+    title: 'Mes offres',
+    desc: 'Les offres d’emploi de votre organisation : brouillons, publiées, pourvues.',
+  });
+  // An employer's or an SIAE's manager comes to publish and follow offers (above the training search).
+  return {
+    tiles,
+    tasks: [
+      {
+        rank: 60,
+        title: 'Publier et suivre vos offres d’emploi',
+        text: 'Un métier, le lieu, le contrat et les compétences attendues : l’offre est vue des conseillers de la région.',
+        links: [
+          { href: '/employeur/offres/nouvelle', label: 'Publier une offre' },
+          { href: '/employeur/offres', label: 'Mes offres' },
+        ],
+      },
+    ],
+  };
+}
+
+/** The job offers in the main menu: everyone reads them, managers keep their own. */
+export function offersNav(actor: Actor): NavLink[] {
+  return [
+    { href: '/offres', label: 'Offres d’emploi', order: 30 },
+    ...(canManageOffers(actor) ? [{ href: '/employeur/offres', label: 'Mes offres', order: 31 }] : []),
+  ];
 }

@@ -1,7 +1,7 @@
 import type { IdentityDeps } from '../identity/deps.js';
 import { defineModule } from '../module.js';
 import { seedDemoOffers } from './demo.js';
-import { offersHome } from './home.js';
+import { offersHome, offersNav } from './home.js';
 import { offersPages } from './pages.js';
 import { offersApiRoutes } from './routes.js';
 import { type OffersService, offersService } from './service.js';
@@ -14,6 +14,7 @@ export const offersModule = defineModule<'offers', OffersService, IdentityDeps>(
   api: (app, services) => offersApiRoutes(app, services),
   pages: (app, services) => offersPages(app, services),
   home: offersHome,
+  nav: offersNav,
   demo: seedDemoOffers,
   bench: [
     {
