@@ -301,10 +301,9 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
       if (access.version !== version) throw staleEdit(version, access.version);
       return change(actor, 'person.updated', async (tx) => {
         const next = await repo.update(tx, personId, version, values);
-        if (next === null) {
-          const now = await repo.access(personId);
-          throw staleEdit(version, now?.version ?? version + 1);
-        }
+        // Another edit came in between. No query outside `tx` here: on PGlite (one connection)
+        // it would wait for this transaction forever.
+        if (next === null) throw staleEdit(version, version + 1);
         return {
           personId,
           result: { id: personId, version: next },

@@ -182,12 +182,13 @@ export function spaceUseCases(core: ServiceCore, options: SpaceOptions | undefin
         Object.entries(input).filter(([k, v]) => SELF_FIELDS.includes(k as SelfField) && v !== undefined),
       ) as SelfProfile;
       const values = await checkProfile(fields, core.lookups());
+      const current = await core.repo.access(personId);
+      if (!current) throw notFound('Dossier introuvable.');
+      if (current.version !== version) throw staleEdit(version, current.version);
       return core.change(THE_PERSON, 'person.self_updated', async (tx) => {
         const next = await core.repo.update(tx, personId, version, values);
-        if (next === null) {
-          const now = await core.repo.access(personId);
-          throw staleEdit(version, now?.version ?? version + 1);
-        }
+        // Another edit came in between: no query outside `tx` here (PGlite has one connection).
+        if (next === null) throw staleEdit(version, version + 1);
         return { personId, result: { version: next }, details: { fields: Object.keys(fields) } };
       });
     },
