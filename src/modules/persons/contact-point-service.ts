@@ -4,7 +4,7 @@ import type { Actor, OrganisationKind } from '../identity/model.js';
 import { checkNewProfile } from './input.js';
 import { FILE_HOLDER_KINDS, requireContactPoint } from './rights.js';
 import type { PersonInput } from './schemas.js';
-import type { ServiceCore } from './service.js';
+import type { ServiceCore } from './service-core.js';
 
 /** What a town hall records: identity, contact, commune, wanted jobs; never a sensitive facet. */
 export type ContactPointInput = Pick<

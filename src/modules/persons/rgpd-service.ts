@@ -5,7 +5,7 @@ import { recordAudit } from '../identity/service.js';
 import { personRepository } from './repository.js';
 import { requireRgpdHandler } from './rights.js';
 import { LEGAL_BASES } from './rules.js';
-import type { ServiceCore } from './service.js';
+import type { ServiceCore } from './service-core.js';
 import { spaceRepository } from './space-repository.js';
 
 /**

@@ -15,36 +15,15 @@ import {
   requireFileHolder,
   requireReader,
   requireReferent,
-  seesSensitive,
 } from './rights.js';
-import {
-  AGE_RULES,
-  ageOn,
-  type Barrier,
-  nameKey,
-  SITUATIONS,
-  type Situation,
-  sensitiveBarriers,
-  sensitiveSituations,
-} from './rules.js';
+import { AGE_RULES, nameKey, SITUATIONS, type Situation } from './rules.js';
 import type { PersonInput, PersonListQuery, PersonPatch, ShareInput } from './schemas.js';
+import { type FileChange, readFileWith, THE_PERSON } from './service-core.js';
 import { spaceRepository } from './space-repository.js';
 import { type SpaceOptions, spaceUseCases } from './space-service.js';
 
 export type { PersonListRow } from './list-repository.js';
 export { PERSONS_PAGE_SIZE } from './list-repository.js';
-
-/** The person acting in their own space (not an app user: the audit line has no actor). */
-export const THE_PERSON = Symbol('the person');
-
-/** The changes of a file, each with its audit line, history line and outbox event. */
-export type FileChange =
-  | 'person.created'
-  | 'person.updated'
-  | 'person.shared'
-  | 'person.invited'
-  | 'person.handed_over'
-  | 'person.self_updated';
 
 export interface PersonsOptions {
   /** The day ages and dates are checked against (tests fix it). */
@@ -54,70 +33,6 @@ export interface PersonsOptions {
 }
 
 const yearsBefore = (iso: string, years: number) => `${Number(iso.slice(0, 4)) - years}${iso.slice(4)}`;
-
-/** The file as `relation` may receive it: a shared organisation's without its sensitive facets. */
-async function readFileWith(
-  repo: ReturnType<typeof personRepository>,
-  day: string,
-  personId: string,
-  relation: 'referent' | 'shared',
-) {
-  const data = await repo.file(personId);
-  if (!data) throw notFound('Dossier introuvable.');
-  const { row, labels, shares } = data;
-  const full = seesSensitive(relation);
-  const age = ageOn(row.birth_date, day);
-  return {
-    id: row.id,
-    version: row.version,
-    relation,
-    /** Sensitive facets and notes were left out: the organisation reads a shared file. */
-    sensitiveOmitted: !full,
-    referentOrganisation: { id: row.referent_organisation_id, name: row.referent_name },
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-    civility: row.civility,
-    lastName: row.last_name,
-    firstName: row.first_name,
-    birthDate: row.birth_date,
-    age,
-    young: age < AGE_RULES.youngUnder,
-    senior: age >= AGE_RULES.seniorFrom,
-    email: row.email,
-    phone: row.phone,
-    franceTravailId: row.france_travail_id,
-    commune: row.commune_code
-      ? { code: row.commune_code, name: row.commune_name, departmentCode: row.department_code }
-      : null,
-    registeredCategory: row.registered_category,
-    situations: (row.situations as Situation[]).filter((s) => full || !sensitiveSituations.includes(s)),
-    educationLevel: row.education_level,
-    drivingLicences: row.driving_licences,
-    hasVehicle: row.has_vehicle,
-    mobilityRadiusKm: row.mobility_radius_km,
-    mobilityMeans: row.mobility_means,
-    availableFrom: row.available_from,
-    workingTime: row.working_time,
-    contractTypes: row.contract_types,
-    wantedJobs: row.wanted_jobs.map((code) => ({ code, label: labels.get(code) ?? null })),
-    pastJobs: row.past_jobs.map((j) => ({ ...j, label: labels.get(j.appellationCode) ?? null })),
-    barriers: (row.barriers as Barrier[]).filter((b) => full || !sensitiveBarriers.includes(b)),
-    // The referent's working notes may say anything (health, family): they stay with it.
-    notes: full ? row.notes : null,
-    legalBasis: row.legal_basis,
-    informedOn: row.informed_on,
-    employerVisible: row.employer_visible,
-    shares: full
-      ? shares.map((s) => ({
-          organisationId: s.organisation_id,
-          organisationName: s.name,
-          consentOn: s.consent_on,
-          recordedBy: s.recorded_by_label,
-          sharedAt: new Date(s.shared_at).toISOString(),
-        }))
-      : [],
-  };
-}
 
 /**
  * The persons module's use cases: the job seeker's file (issue 10). Access is decided by rights.ts
@@ -351,19 +266,5 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
 }
 
 export type PersonsService = ReturnType<typeof personsService>;
-/** What the use cases split into their own files (rgpd-service.ts, space-service.ts) share. */
-export interface ServiceCore {
-  repo: ReturnType<typeof personRepository>;
-  lists: ReturnType<typeof personListRepository>;
-  space: ReturnType<typeof spaceRepository>;
-  accessFor(actor: Actor, personId: string): Promise<{ access: FileAccess; relation: FileRelation }>;
-  readFile(personId: string, relation: 'referent' | 'shared'): Promise<PersonFile>;
-  change<T>(
-    actor: Actor | typeof THE_PERSON,
-    action: FileChange,
-    fn: (tx: Db) => Promise<{ personId: string; result: T; details: Record<string, unknown> }>,
-  ): Promise<T>;
-  lookups(): InputLookups;
-  today(): string;
-}
-export type PersonFile = Awaited<ReturnType<typeof readFileWith>>;
+export type { PersonFile, ServiceCore } from './service-core.js';
+export { THE_PERSON } from './service-core.js';

@@ -7,7 +7,7 @@ import { recordAudit } from '../identity/service.js';
 import { checkProfile, staleEdit } from './input.js';
 import { requireReferent } from './rights.js';
 import type { PersonPatch } from './schemas.js';
-import { type ServiceCore, THE_PERSON } from './service.js';
+import { type ServiceCore, THE_PERSON } from './service-core.js';
 
 /** What the person's space needs from the platform (config and mailer, given by module.ts). */
 export interface SpaceOptions {

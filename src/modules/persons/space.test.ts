@@ -116,7 +116,7 @@ describe.each(testEngines())('person space on %s', (engine) => {
     const page = await person.get('/mon-espace');
     const version = /name="version" value="(\d+)"/.exec(page.body)![1]!;
     // Another person's id in the body or the query changes nothing: the space knows one file.
-    const res = await person.post('/mon-espace/profil?personId=' + ids.b, {
+    const res = await person.post(`/mon-espace/profil?personId=${ids.b}`, {
       version,
       personId: ids.b,
       email: 'a.espace@exemple.fr',
