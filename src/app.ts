@@ -258,7 +258,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           reply.redirect(`/mon-espace/connexion?suite=${encodeURIComponent(url)}`);
           return;
         }
-        return done(Object.assign(new Error('Connectez-vous à votre espace.'), { statusCode: 401 }));
+        const refuse = (error?: Error) =>
+          done(error ?? Object.assign(new Error('Connectez-vous à votre espace.'), { statusCode: 401 }));
+        // A tokenless form is refused for its token first, as on every other route (issue 8, hole 6).
+        if (UNSAFE.has(request.method) && request.actor?.via !== 'token' && !isMultipart(request))
+          return app.csrfProtection(request, reply, (error?: Error) => refuse(error));
+        return refuse();
       }
     } else if (access !== 'public' && !request.actor) {
       if (!isApi && request.method === 'GET') {
