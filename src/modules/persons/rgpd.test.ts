@@ -97,6 +97,7 @@ describe.each(testEngines())('persons RGPD and contact point on %s', (engine) =>
     );
     const res = await own.post(`/personnes/${id}/effacement`, { confirm: 'efface' });
     expect(res.statusCode).toBe(303);
+    expect((await own.get(String(res.headers.location))).body).toContain('Dossier effacé');
     expect((await sql`select 1 from person where id = ${id}`.execute(t.db)).rows).toHaveLength(0);
     const erasure = await sql<{ reason: string; referent_organisation_id: string }>`
       select reason, referent_organisation_id from person_erasure where person_id = ${id}`.execute(t.db);
