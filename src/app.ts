@@ -43,6 +43,11 @@ declare module 'fastify' {
     // Audit (issue 8, hole 13) ---------------------------------------------------------------------
     /** What this request did with audited data (shared/audit.ts). */
     auditTrail: AuditTrail | null;
+    /**
+     * A job seeker signed in to their own space (issue 10 §2), set by the persons module's hook;
+     * not an app user, so never an actor.
+     */
+    person: { personId: string; sessionId: string } | null;
   }
   interface FastifyContextConfig {
     /** The audited action(s) this route performs (shared/audit.ts); checked after each request. */
@@ -236,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (modules as readonly AnyModule[]).flatMap((m) => m.nav?.(actor) ?? []).sort((a, b) => a.order - b.order),
   );
   app.decorateRequest('actor', null);
+  app.decorateRequest('person', null);
   // The modules' request hooks (identity: who is asking, the audit lines of what was read).
   for (const module of modules as readonly AnyModule[]) await module.hooks?.(app, services, context);
 
@@ -251,7 +257,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (PLUGIN_PUBLIC_PREFIXES.some((p) => url.startsWith(p)) && !UNSAFE.has(request.method)) return done();
       return done(Object.assign(new Error('Route sans règle d’accès.'), { statusCode: 403 }));
     }
-    if (access !== 'public' && !request.actor) {
+    // A person's own space: their own session, whoever else is signed in in the same browser.
+    if (access === 'person') {
+      if (!request.person) {
+        if (!isApi && request.method === 'GET') {
+          reply.redirect(`/mon-espace/connexion?suite=${encodeURIComponent(url)}`);
+          return;
+        }
+        const refuse = (error?: Error) =>
+          done(error ?? Object.assign(new Error('Connectez-vous à votre espace.'), { statusCode: 401 }));
+        // A tokenless form is refused for its token first, as on every other route (issue 8, hole 6).
+        if (UNSAFE.has(request.method) && request.actor?.via !== 'token' && !isMultipart(request))
+          return app.csrfProtection(request, reply, (error?: Error) => refuse(error));
+        return refuse();
+      }
+    } else if (access !== 'public' && !request.actor) {
       if (!isApi && request.method === 'GET') {
         reply.redirect(`/connexion?suite=${encodeURIComponent(url)}`);
         return;
@@ -261,7 +281,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (access === 'super-admin' && !request.actor?.isSuperAdmin) {
       return done(Object.assign(new Error('Réservé aux super-administrateurs.'), { statusCode: 403 }));
     }
-    if (UNSAFE.has(request.method) && request.actor?.via !== 'token') {
+    if (UNSAFE.has(request.method) && (access === 'person' || request.actor?.via !== 'token')) {
       // A multipart body is not read while it is parsed (files would reach the disk before this
       // check): its token is its first part, read here and checked like any form's.
       if (isMultipart(request)) {

@@ -59,6 +59,15 @@ export interface Config {
   lheoFullFeedMinShare: number;
   /** INSEE code of the region Passerelle serves (its departments frame the funders' reports). */
   regionCode: string;
+  /**
+   * Months without contact after which a person's file is erased by the purge job
+   * (`npm run purge:persons`, persons/retention.ts). Default 24: the CNIL's référentiel « durées de
+   * conservation » for the social and medico-social sector keeps the data of an accompanied person
+   * in the active base 2 years from the last contact with them (accueil, hébergement et
+   * accompagnement social et médico-social) — the closest CNIL reference to an accompaniment
+   * towards employment; RGPD art. 5.1.e (storage limitation).
+   */
+  personRetentionMonths: number;
 }
 
 const SECRET_FILE = 'data/secret';
@@ -259,5 +268,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     uploadQuotaBytes,
     lheoFullFeedMinShare: numberVar(env, 'LHEO_FULL_FEED_MIN_SHARE', 0.5, { min: 0, max: 1, integer: false }),
     regionCode,
+    personRetentionMonths: numberVar(env, 'PERSON_RETENTION_MONTHS', 24, { min: 1, max: 240 }),
   };
 }

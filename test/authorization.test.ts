@@ -50,6 +50,16 @@ const fileReferent: Rule = (who, target, relation) =>
 /** Employers' and SIAE's managers (offers/rights.ts): none among the matrix's organisations. */
 const publishesOffers: Rule = () => false;
 
+/**
+ * The person's own space ('person' access): the matrix's `Who` are staff sessions and anonymous
+ * browsers, none signed in as a person, so every one of them is refused (a page redirects to the
+ * space's sign-in, a form answers 401). A person's access to their own file only is tried by
+ * persons/space.test.ts, with another person's ids.
+ */
+const personOnly: Rule = () => false;
+/** Members of a `commune` organisation (persons/rights.ts, CONTACT_POINT_KINDS): none in the matrix. */
+const contactPoint: Rule = () => false;
+
 const POLICY: Record<string, Policy> = {
   'GET /health': everyone,
   'GET /ready': everyone,
@@ -192,6 +202,28 @@ const POLICY: Record<string, Policy> = {
   'GET /api/v1/job-offers/:id': anyUser,
   'PATCH /api/v1/job-offers/:id': publishesOffers,
   'POST /api/v1/job-offers/:id/transitions': publishesOffers,
+  // RGPD rights (issue 10 §1): exercised through the referent organisation (persons/rights.ts).
+  'GET /personnes/:personId/donnees': { personal: true, rule: fileReferent },
+  'GET /personnes/:personId/export.json': { personal: true, rule: fileReferent },
+  'GET /personnes/:personId/export': { personal: true, rule: fileReferent },
+  'POST /personnes/:personId/invitation': { personal: true, rule: fileReferent },
+  'POST /personnes/:personId/effacement': { personal: true, rule: fileReferent },
+  'GET /api/v1/persons/:personId/export': { personal: true, rule: fileReferent },
+  'POST /api/v1/persons/:personId/erasure': { personal: true, rule: fileReferent },
+  // The person's own space (issue 10 §2): its sign-in is open to all, the rest to the person only.
+  'GET /mon-espace/connexion': everyone,
+  'POST /mon-espace/connexion': everyone,
+  'GET /mon-espace/lien': everyone,
+  'POST /mon-espace/lien': everyone,
+  'GET /mon-espace': personOnly,
+  'POST /mon-espace/profil': personOnly,
+  'POST /mon-espace/visibilite': personOnly,
+  'GET /mon-espace/mes-donnees': personOnly,
+  'POST /mon-espace/deconnexion': personOnly,
+  // The town hall's contact point: members of a commune only, none among the matrix's own
+  // (accompanying) organisations; persons/rgpd.test.ts tries a town hall's member.
+  'GET /mairie/inscription': contactPoint,
+  'POST /mairie/inscription': contactPoint,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -271,6 +303,19 @@ function bodyFor(key: string): Record<string, unknown> {
     },
     'PATCH /api/v1/job-offers/:id': { version: 1, positions: 3 },
     'POST /api/v1/job-offers/:id/transitions': { to: 'published', version: 1 },
+    'POST /personnes/:personId/effacement': { confirm: 'Matrice' },
+    'POST /api/v1/persons/:personId/erasure': { confirm: 'Matrice' },
+    'POST /mon-espace/connexion': { email: 'inconnu@passerelle.demo' },
+    'POST /mon-espace/profil': { version: '1', phone: '06 00 00 00 00' },
+    'POST /mon-espace/visibilite': { employerVisible: 'true' },
+    'POST /mairie/inscription': {
+      lastName: `Mairie-${unique}`,
+      firstName: 'Paul',
+      birthDate: '1990-01-01',
+      wantedJob1: personRefs.appellation,
+      organisationId: personRefs.other,
+      consentOn: '2026-01-03',
+    },
   };
   return bodies[key] ?? {};
 }
@@ -346,9 +391,9 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
         || (select count(*)::text from lheo_import)
         || coalesce((select string_agg(id::text || version::text, ',' order by id) from person), '')
         || (select count(*)::text from person_share)
-        || coalesce((select string_agg(id::text || version::text, ',' order by id) from job_offer), '')) as f`.execute(
-      t.db,
-    );
+        || coalesce((select string_agg(id::text || version::text, ',' order by id) from job_offer), '')
+        || (select count(*)::text from person where employer_visible)
+        || (select count(*)::text from person_account)) as f`.execute(t.db);
     return rows[0]!.f;
   }
 
@@ -473,7 +518,8 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
           const refused =
             res.statusCode === 401 ||
             res.statusCode === 403 ||
-            (res.statusCode === 302 && String(res.headers.location).startsWith('/connexion'));
+            (res.statusCode === 302 && String(res.headers.location).startsWith('/connexion')) ||
+            (res.statusCode === 302 && String(res.headers.location).startsWith('/mon-espace/connexion'));
           const allowed = ruleOf(POLICY[key]!)(who, target, relation);
           const label = `${key} as ${who} on ${target} organisation${relations.length > 1 ? ` (${relation})` : ''} → ${res.statusCode}`;
           if (allowed && refused) failures.push(`should be allowed: ${label}`);

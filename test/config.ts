@@ -24,6 +24,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     uploadQuotaBytes: 20 * 1024 * 1024,
     lheoFullFeedMinShare: 0.5,
     regionCode: '84',
+    personRetentionMonths: 24,
     ...overrides,
   };
 }

@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_employment_zones.js';
 import * as m0013 from './migrations/0013_rome4.js';
 import * as m0014 from './migrations/0014_persons.js';
 import * as m0015 from './migrations/0015_job_offers.js';
+import * as m0016 from './migrations/0016_person_space.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0013_rome4': m0013,
   '0014_persons': m0014,
   '0015_job_offers': m0015,
+  '0016_person_space': m0016,
 };
 
 export class MigrationError extends Error {

@@ -563,3 +563,49 @@ export interface Database {
   job_offer_import: JobOfferImportTable;
   job_offer_import_issue: JobOfferImportIssueTable;
 }
+
+/** The person's own space and the RGPD rights (migration 0016, persons module). */
+/** Merged into PersonTable (declaration merging keeps 0014's declaration as it was). */
+export interface PersonTable {
+  employer_visible: Generated<boolean>;
+  last_activity_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  registered_by_organisation_id: string | null;
+  handover_consent_on: ColumnType<string | null, string | null | undefined, string | null>;
+}
+export interface PersonAccountTable {
+  person_id: string;
+  invited_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  invited_by_label: string;
+  activated_at: Date | null;
+  last_sign_in_at: Date | null;
+}
+export interface PersonLinkTable {
+  token_hash: string;
+  person_id: string;
+  purpose: 'invitation' | 'sign_in';
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+}
+export interface PersonSessionTable {
+  token_hash: string;
+  person_id: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+export interface PersonErasureTable {
+  id: Generated<number>;
+  person_id: string;
+  referent_organisation_id: string | null;
+  reason: 'request' | 'retention';
+  file_created_at: Date;
+  last_activity_at: Date;
+  erased_at: CreatedAt;
+  erased_by_label: string;
+}
+export interface Database {
+  person_account: PersonAccountTable;
+  person_link: PersonLinkTable;
+  person_session: PersonSessionTable;
+  person_erasure: PersonErasureTable;
+}

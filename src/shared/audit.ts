@@ -104,6 +104,45 @@ export const AUDITED_ACTIONS = {
     label: 'Changement d’état d’une offre d’emploi (publication, pourvue, clôture)',
   },
   'job_offer_import.done': { data: 'job_offers', kind: 'write', label: 'Import d’un flux d’offres d’emploi' },
+  // RGPD rights, the person's space and the town hall's contact point (issue 10 §1-2).
+  'person.exported': {
+    data: 'persons',
+    kind: 'read',
+    label: 'Export du dossier complet d’une personne (droit d’accès)',
+    subject: { param: 'personId', type: 'person' },
+  },
+  'person.erased': {
+    data: 'persons',
+    kind: 'write',
+    label: 'Effacement du dossier d’une personne (RGPD art. 17)',
+  },
+  'person.purged': {
+    data: 'persons',
+    kind: 'write',
+    label: 'Effacement d’un dossier sans contact depuis la durée de conservation',
+  },
+  'person.invited': { data: 'persons', kind: 'write', label: 'Invitation d’une personne à son espace' },
+  'person.handed_over': {
+    data: 'persons',
+    kind: 'write',
+    label: 'Inscription d’une personne par une mairie et transmission de son dossier',
+  },
+  'person.space_signed_in': {
+    data: 'persons',
+    kind: 'write',
+    label: 'Connexion d’une personne à son espace',
+  },
+  'person.self_read': { data: 'persons', kind: 'read', label: 'Consultation de son dossier par la personne' },
+  'person.self_exported': {
+    data: 'persons',
+    kind: 'read',
+    label: 'Téléchargement de ses données par la personne',
+  },
+  'person.self_updated': {
+    data: 'persons',
+    kind: 'write',
+    label: 'Correction de son dossier par la personne',
+  },
 } as const satisfies Record<string, AuditedActionRule>;
 export type AuditAction = keyof typeof AUDITED_ACTIONS;
 

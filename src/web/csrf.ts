@@ -23,7 +23,8 @@ export const csrfHmacKey = (secret: string) =>
 
 /** What a token is bound to: the session's stored id (never sent to the browser), or the anonymous state. */
 export function csrfBinding(request: FastifyRequest): string {
-  return request.actor?.sessionId ?? ANONYMOUS;
+  // A person's own space (issue 10 §2) binds its forms to the person's session the same way.
+  return request.actor?.sessionId ?? (request.person ? `personne:${request.person.sessionId}` : ANONYMOUS);
 }
 
 /** The token a page puts in its forms and its htmx header. */

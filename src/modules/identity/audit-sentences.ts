@@ -49,6 +49,15 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'job_offer.updated': '{acteur} a modifié l’offre d’emploi « {objet} »',
   'job_offer.transition': '{acteur} a changé l’état de l’offre d’emploi « {objet} »',
   'job_offer_import.done': '{acteur} a importé le flux d’offres d’emploi « {fichier} »',
+  'person.exported': '{acteur} a exporté le dossier complet de {objet} (droit d’accès)',
+  'person.erased': '{acteur} a effacé le dossier d’une personne à sa demande',
+  'person.purged': 'Un dossier sans contact depuis la durée de conservation a été effacé',
+  'person.invited': '{acteur} a invité {objet} à ouvrir son espace',
+  'person.handed_over': '{acteur} a inscrit {objet} et transmis son dossier à {organisation}',
+  'person.space_signed_in': '{objet} s’est connecté(e) à son espace',
+  'person.self_read': 'Une personne a consulté son dossier depuis son espace',
+  'person.self_exported': 'Une personne a téléchargé ses données depuis son espace',
+  'person.self_updated': '{objet} a corrigé son dossier depuis son espace',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */

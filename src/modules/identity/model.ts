@@ -60,8 +60,11 @@ export interface Actor {
   ip: string | null;
 }
 
-/** Access rule declared next to each route; the service still decides per organisation. */
-export type Access = 'public' | 'user' | 'super-admin';
+/**
+ * Access rule declared next to each route; the service still decides per organisation. 'person':
+ * a job seeker signed in to their own space (persons module, issue 10 §2), who is no app user.
+ */
+export type Access = 'public' | 'user' | 'super-admin' | 'person';
 
 export function isOrgAdmin(actor: Actor, organisationId: string): boolean {
   return actor.isSuperAdmin || (actor.organisationId === organisationId && actor.role === 'administrateur');

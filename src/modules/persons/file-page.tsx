@@ -31,6 +31,9 @@ const HISTORY_ACTIONS: Record<string, string> = {
   'person.created': 'Création du dossier',
   'person.updated': 'Modification',
   'person.shared': 'Partage',
+  'person.invited': 'Invitation à son espace',
+  'person.handed_over': 'Inscription par la mairie et transmission',
+  'person.self_updated': 'Correction par la personne',
 };
 
 /** A term and its description in the file (dl of the DSFR's plain typography). */
@@ -102,6 +105,11 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
             <li>
               <a class="fr-btn fr-btn--secondary" href={`/personnes/${f.id}/partage`}>
                 Partager avec une organisation
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--tertiary" href={`/personnes/${f.id}/donnees`}>
+                Données personnelles : export, espace, effacement
               </a>
             </li>
           </ul>

@@ -1,10 +1,20 @@
 import type { NavLink } from '../../web/page-context.js';
 import type { Actor } from '../identity/model.js';
 import type { HomeOffer } from '../module.js';
-import { canHoldFiles } from './rights.js';
+import { canHoldFiles, isContactPoint } from './rights.js';
 
 /** « Mes personnes » on the home page of those who follow people (rights.ts). */
 export function personsHome(actor: Actor): HomeOffer {
+  if (isContactPoint(actor))
+    return {
+      tiles: [
+        {
+          href: '/mairie/inscription',
+          title: 'Inscrire une personne',
+          desc: 'Point de contact : enregistrer une personne et confier son dossier à une organisation qui l’accompagnera.',
+        },
+      ],
+    };
   if (!canHoldFiles(actor)) return {};
   return {
     tiles: [

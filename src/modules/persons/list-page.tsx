@@ -56,6 +56,15 @@ export async function personListPage(app: FastifyInstance, { persons }: PersonsD
       reply,
       <Layout title="Mes personnes" ctx={ctx}>
         <h1>Mes personnes</h1>
+        {raw.info === 'efface' ? (
+          <Alert
+            kind="success"
+            title="Dossier effacé"
+            text="Le dossier a été effacé. Le journal d’audit garde la trace des accès, sans le nom de la personne."
+          />
+        ) : (
+          ''
+        )}
         <p>
           Les personnes dont votre organisation tient le dossier, et celles dont le dossier lui a été partagé.{' '}
           <a class="fr-link" href="/personnes/nouvelle">

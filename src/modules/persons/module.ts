@@ -5,14 +5,20 @@ import { personsHome, personsNav } from './home.js';
 import { personsPages } from './pages.js';
 import { personsApiRoutes } from './routes.js';
 import { type PersonsService, personsService } from './service.js';
+import { personSpaceHooks } from './space-pages.js';
 
 /** The job seeker's file (issue 10): identity, situation, wanted jobs, barriers, shares, history. */
 export const personsModule = defineModule<'persons', PersonsService, IdentityDeps>({
   name: 'persons',
   dependsOn: ['referentials', 'identity'],
-  services: ({ db }) => personsService(db),
+  services: ({ db, config, mailer }) =>
+    personsService(db, {
+      space: { mailer, publicUrl: config.publicUrl, sessionTtlHours: config.sessionTtlHours },
+    }),
+  // Who is signed in to their own space (issue 10 §2): request.person, from its own cookie.
+  hooks: (app, services, { config }) => personSpaceHooks(app, services, config),
   api: (app, services) => personsApiRoutes(app, services),
-  pages: (app, services) => personsPages(app, services),
+  pages: (app, services, { config }) => personsPages(app, services, config),
   home: personsHome,
   nav: personsNav,
   demo: seedDemoPersons,

@@ -98,3 +98,37 @@ export function requireReferent(relation: FileRelation) {
  * organisation only; a shared organisation receives the file without them, in the API as in the page.
  */
 export const seesSensitive = (relation: FileRelation) => relation === 'referent';
+
+/**
+ * The town hall's contact point (issue 10 §2): members of a `commune` organisation register a
+ * person who came to the town hall and hand the file to an accompanying organisation, which becomes
+ * its referent. The town hall holds no file: once handed over, it has no access (relationTo knows
+ * only the referent and the shares), and it never records the sensitive facets (data
+ * minimisation, RGPD art. 5.1.c): the referent asks the person for them.
+ */
+export const CONTACT_POINT_KINDS: ReadonlySet<OrganisationKind> = new Set<OrganisationKind>(['commune']);
+/** Who registers at the town hall: its agents (counsellor role) and administrators. */
+export const CONTACT_POINT_ROLES: Readonly<Record<Role, boolean>> = {
+  conseiller: true,
+  administrateur: true,
+  gestionnaire: false,
+  analyste: false,
+};
+
+export function isContactPoint(actor: Actor | null): boolean {
+  if (!actor || actor.isSuperAdmin || !actor.organisationId || !actor.role) return false;
+  const kind = currentMembership(actor)?.organisationKind;
+  return !!kind && CONTACT_POINT_KINDS.has(kind) && CONTACT_POINT_ROLES[actor.role];
+}
+
+export function requireContactPoint(actor: Actor): asserts actor is Actor & { organisationId: string } {
+  if (!isContactPoint(actor))
+    throw forbidden('L’inscription d’une personne au point de contact est réservée aux agents des mairies.');
+}
+
+/**
+ * The right of access (RGPD art. 15) and erasure (art. 17) are exercised through the controller,
+ * i.e. the referent organisation: it exports the whole file (sensitive facets included: they are
+ * the person's own data) and erases it.
+ */
+export const requireRgpdHandler = requireReferent;

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { PersonsDeps } from './deps.js';
-import { PersonInput, PersonListQuery, PersonParams, PersonPatch, ShareInput } from './schemas.js';
+import {
+  ErasureInput,
+  PersonInput,
+  PersonListQuery,
+  PersonParams,
+  PersonPatch,
+  ShareInput,
+} from './schemas.js';
 
 const tags = ['Personnes accompagnées'];
 const WHO =
@@ -98,5 +105,41 @@ export async function personsApiRoutes(app: FastifyInstance, { persons }: Person
       },
     },
     async (request) => persons.history(request.actor!, (request.params as { personId: string }).personId),
+  );
+  app.get(
+    '/persons/:personId/export',
+    {
+      config: { access: 'user', audit: 'person.exported' },
+      schema: {
+        tags,
+        summary: 'Le dossier complet, pour le droit d’accès de la personne (RGPD art. 15)',
+        description:
+          'Organisation référente seulement : tout le dossier, situations et freins sensibles et notes compris (ce sont les données de la personne), ses partages, son historique, son espace.',
+        params: PersonParams,
+      },
+    },
+    async (request) => persons.exportFile(request.actor!, (request.params as { personId: string }).personId),
+  );
+  app.post(
+    '/persons/:personId/erasure',
+    {
+      config: { access: 'user', audit: 'person.erased' },
+      schema: {
+        tags,
+        summary: 'Effacer le dossier à la demande de la personne (RGPD art. 17)',
+        description:
+          'Organisation référente seulement. confirm : le nom de famille de la personne (garde-fou : un effacement ne s’annule pas). Restent le journal d’audit (sans le nom) et une ligne d’effacement (identifiant, organisation, dates, auteur, motif).',
+        params: PersonParams,
+        body: ErasureInput,
+      },
+    },
+    async (request, reply) => {
+      await persons.erase(
+        request.actor!,
+        (request.params as { personId: string }).personId,
+        (request.body as ErasureInput).confirm,
+      );
+      return reply.status(204).send();
+    },
   );
 }

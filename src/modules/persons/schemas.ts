@@ -137,3 +137,9 @@ export const PersonParams = Type.Object(
   { personId: Type.String({ format: 'uuid' }) },
   { additionalProperties: false },
 );
+
+export const ErasureInput = Type.Object(
+  { confirm: Type.String({ minLength: 1, maxLength: 100, description: 'Le nom de famille de la personne' }) },
+  { additionalProperties: false },
+);
+export type ErasureInput = Static<typeof ErasureInput>;

@@ -3,9 +3,11 @@ import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { isIsoDate, isUuid } from '../../shared/formats.js';
 import type { Actor, OrganisationKind } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
+import { contactPointUseCases } from './contact-point-service.js';
 import { checkNewProfile, checkProfile, type InputLookups, staleEdit } from './input.js';
 import { type ListFilters, PERSONS_PAGE_SIZE, personListRepository } from './list-repository.js';
 import { type FileAccess, personRepository } from './repository.js';
+import { rgpdUseCases } from './rgpd-service.js';
 import {
   FILE_HOLDER_KINDS,
   type FileRelation,
@@ -13,19 +15,12 @@ import {
   requireFileHolder,
   requireReader,
   requireReferent,
-  seesSensitive,
 } from './rights.js';
-import {
-  AGE_RULES,
-  ageOn,
-  type Barrier,
-  nameKey,
-  SITUATIONS,
-  type Situation,
-  sensitiveBarriers,
-  sensitiveSituations,
-} from './rules.js';
+import { AGE_RULES, nameKey, SITUATIONS, type Situation } from './rules.js';
 import type { PersonInput, PersonListQuery, PersonPatch, ShareInput } from './schemas.js';
+import { type FileChange, readFileWith, THE_PERSON } from './service-core.js';
+import { spaceRepository } from './space-repository.js';
+import { type SpaceOptions, spaceUseCases } from './space-service.js';
 
 export type { PersonListRow } from './list-repository.js';
 export { PERSONS_PAGE_SIZE } from './list-repository.js';
@@ -33,6 +28,8 @@ export { PERSONS_PAGE_SIZE } from './list-repository.js';
 export interface PersonsOptions {
   /** The day ages and dates are checked against (tests fix it). */
   today?: () => string;
+  /** The person's space (invitations, sign-in links): its links are mailed with this address. */
+  space?: SpaceOptions;
 }
 
 const yearsBefore = (iso: string, years: number) => `${Number(iso.slice(0, 4)) - years}${iso.slice(4)}`;
@@ -45,6 +42,7 @@ const yearsBefore = (iso: string, years: number) => `${Number(iso.slice(0, 4)) -
  */
 export function personsService(db: Db, options: PersonsOptions = {}) {
   const repo = personRepository(db);
+  const space = spaceRepository(db);
   const lists = personListRepository(db);
   const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
   const lookups = (): InputLookups => ({
@@ -63,31 +61,46 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
     return { access, relation: relationTo(actor, access) };
   }
 
+  const readFile = (personId: string, relation: 'referent' | 'shared') =>
+    readFileWith(repo, today(), personId, relation);
+
   /**
    * One change of a file: the write, its history line, its audit line and its outbox event in one
    * transaction (ARCHITECTURE.md, Events).
    */
   function change<T>(
-    actor: Actor,
-    action: 'person.created' | 'person.updated' | 'person.shared',
+    actor: Actor | typeof THE_PERSON,
+    action: FileChange,
     fn: (tx: Db) => Promise<{ personId: string; result: T; details: Record<string, unknown> }>,
   ): Promise<T> {
+    const staff = actor === THE_PERSON ? null : actor;
     return repo.transaction(async (tx) => {
       const { personId, result, details } = await fn(tx);
       await repo.addHistory(tx, {
         personId,
         action,
-        actorLabel: actor.label,
-        organisationId: actor.organisationId,
+        actorLabel: staff?.label ?? 'La personne, depuis son espace',
+        organisationId: staff?.organisationId ?? null,
         details,
       });
-      await recordAudit(tx, actor, { action, subjectType: 'person', subjectId: personId, details });
-      await repo.recordEvent(tx, action, actor.userId, { personId, ...details });
+      // Every change is a contact with the person or about them: the retention period restarts.
+      await space.touch(tx, personId);
+      await recordAudit(tx, staff, {
+        action,
+        subjectType: 'person',
+        subjectId: personId,
+        details: staff ? details : { ...details, by: 'person' },
+      });
+      await repo.recordEvent(tx, action, staff?.userId ?? null, { personId, ...details });
       return result;
     });
   }
 
+  const core = { repo, lists, space, accessFor, readFile, change, lookups, today };
   return {
+    ...rgpdUseCases(core),
+    ...spaceUseCases(core, options.space),
+    ...contactPointUseCases(core),
     /** Refuses who may not hold files (the creation form is not even shown to them). */
     requireFileHolder: (actor: Actor) => requireFileHolder(actor),
 
@@ -100,60 +113,7 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
     async get(actor: Actor, personId: string) {
       const { relation } = await accessFor(actor, personId);
       requireReader(relation);
-      const data = await repo.file(personId);
-      if (!data) throw notFound('Dossier introuvable.');
-      const { row, labels, shares } = data;
-      const full = seesSensitive(relation);
-      const age = ageOn(row.birth_date, today());
-      return {
-        id: row.id,
-        version: row.version,
-        relation,
-        /** Sensitive facets and notes were left out: the organisation reads a shared file. */
-        sensitiveOmitted: !full,
-        referentOrganisation: { id: row.referent_organisation_id, name: row.referent_name },
-        createdAt: new Date(row.created_at).toISOString(),
-        updatedAt: new Date(row.updated_at).toISOString(),
-        civility: row.civility,
-        lastName: row.last_name,
-        firstName: row.first_name,
-        birthDate: row.birth_date,
-        age,
-        young: age < AGE_RULES.youngUnder,
-        senior: age >= AGE_RULES.seniorFrom,
-        email: row.email,
-        phone: row.phone,
-        franceTravailId: row.france_travail_id,
-        commune: row.commune_code
-          ? { code: row.commune_code, name: row.commune_name, departmentCode: row.department_code }
-          : null,
-        registeredCategory: row.registered_category,
-        situations: (row.situations as Situation[]).filter((s) => full || !sensitiveSituations.includes(s)),
-        educationLevel: row.education_level,
-        drivingLicences: row.driving_licences,
-        hasVehicle: row.has_vehicle,
-        mobilityRadiusKm: row.mobility_radius_km,
-        mobilityMeans: row.mobility_means,
-        availableFrom: row.available_from,
-        workingTime: row.working_time,
-        contractTypes: row.contract_types,
-        wantedJobs: row.wanted_jobs.map((code) => ({ code, label: labels.get(code) ?? null })),
-        pastJobs: row.past_jobs.map((j) => ({ ...j, label: labels.get(j.appellationCode) ?? null })),
-        barriers: (row.barriers as Barrier[]).filter((b) => full || !sensitiveBarriers.includes(b)),
-        // The referent's working notes may say anything (health, family): they stay with it.
-        notes: full ? row.notes : null,
-        legalBasis: row.legal_basis,
-        informedOn: row.informed_on,
-        shares: full
-          ? shares.map((s) => ({
-              organisationId: s.organisation_id,
-              organisationName: s.name,
-              consentOn: s.consent_on,
-              recordedBy: s.recorded_by_label,
-              sharedAt: new Date(s.shared_at).toISOString(),
-            }))
-          : [],
-      };
+      return readFile(personId, relation);
     },
 
     async history(actor: Actor, personId: string) {
@@ -256,10 +216,9 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
       if (access.version !== version) throw staleEdit(version, access.version);
       return change(actor, 'person.updated', async (tx) => {
         const next = await repo.update(tx, personId, version, values);
-        if (next === null) {
-          const now = await repo.access(personId);
-          throw staleEdit(version, now?.version ?? version + 1);
-        }
+        // Another edit came in between. No query outside `tx` here: on PGlite (one connection)
+        // it would wait for this transaction forever.
+        if (next === null) throw staleEdit(version, version + 1);
         return {
           personId,
           result: { id: personId, version: next },
@@ -307,4 +266,5 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
 }
 
 export type PersonsService = ReturnType<typeof personsService>;
-export type PersonFile = Awaited<ReturnType<PersonsService['get']>>;
+export type { PersonFile, ServiceCore } from './service-core.js';
+export { THE_PERSON } from './service-core.js';
