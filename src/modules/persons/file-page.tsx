@@ -133,7 +133,9 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
           rows={[
             [
               'Inscription',
-              f.registeredCategory ? REGISTERED_CATEGORIES[f.registeredCategory] : 'Non inscrite ou inconnue',
+              f.registeredCategory
+                ? REGISTERED_CATEGORIES[f.registeredCategory]
+                : 'Aucune inscription connue',
             ],
             [
               'Situations',

@@ -36,6 +36,18 @@ const choices = (o: Record<string, string | { label: string }>, sensitive: reado
     hint: sensitive.includes(value) ? 'Sensible : vue par votre organisation seulement' : undefined,
   }));
 
+/**
+ * htmx asks the suggestions of what is typed (the field sends its own name and value) and fills the
+ * <datalist>: the label shown, the code sent, as the organisation form does for communes.
+ */
+const suggestions = (url: string, datalist: string) => ({
+  'hx-get': url,
+  'hx-trigger': 'input changed delay:250ms',
+  'hx-target': `#${datalist}`,
+  'hx-swap': 'innerHTML',
+  autocomplete: 'off',
+});
+
 /** The form field a service refusal names: `wantedJobs/0` is the first wanted job's input. */
 function formField(field: string | undefined): string | undefined {
   const m = field ? /^(wantedJobs|pastJobs)\/(\d+)/.exec(field) : null;
@@ -118,7 +130,7 @@ export function PersonForm(p: {
           <InputField
             name="franceTravailId"
             label="Identifiant France Travail"
-            hint="Facultatif : 7 chiffres et un caractère"
+            hint="Facultatif : 7 chiffres et un caractère, ou l’identifiant national de 11 caractères"
             value={v.franceTravailId}
             error={errorOn('franceTravailId')}
           />
@@ -141,17 +153,20 @@ export function PersonForm(p: {
           <InputField
             name="communeCode"
             label="Commune de résidence"
-            hint="Code INSEE, ex. 69123"
+            hint="Tapez le nom de la commune et choisissez-la dans la liste (son code INSEE est enregistré)"
             value={v.communeCode}
             error={errorOn('communeCode')}
+            list="communes-suggerees"
+            extra={suggestions('/communes/suggestions', 'communes-suggerees')}
           />
         </FieldGrid>
+        <datalist id="communes-suggerees" />
       </Fieldset>
       <Fieldset id="situation" legend="Situation">
         <SelectField
           name="registeredCategory"
           label="Inscription à France Travail"
-          placeholder="Non inscrite ou inconnue"
+          placeholder="Aucune inscription connue"
           options={options(REGISTERED_CATEGORIES)}
           value={v.registeredCategory ?? null}
           error={errorOn('registeredCategory')}
@@ -227,8 +242,9 @@ export function PersonForm(p: {
       <Fieldset
         id="metiers"
         legend="Métiers recherchés (1 à 5) et expériences"
-        hint="Codes d’appellation ROME, ex. 38585 ; l’API des référentiels les suggère"
+        hint="Tapez un métier (ex. aide-soignant) et choisissez-le dans la liste : son code d’appellation ROME est enregistré"
       >
+        <datalist id="appellations-suggerees" />
         <FieldGrid col="fr-col-12 fr-col-md-4">
           {WANTED_SLOTS.map((i) => (
             <InputField
@@ -237,16 +253,20 @@ export function PersonForm(p: {
               value={v.wantedJobs?.[i - 1]}
               required={i === 1}
               error={errorOn(`wantedJob${i}`) ?? (i === 1 ? errorOn('wantedJobs') : undefined)}
+              list="appellations-suggerees"
+              extra={suggestions('/appellations/suggestions', 'appellations-suggerees')}
             />
           ))}
         </FieldGrid>
-        <FieldGrid col={['fr-col-8', 'fr-col-4']}>
+        <FieldGrid col={PAST_SLOTS.flatMap(() => ['fr-col-12 fr-col-md-8', 'fr-col-12 fr-col-md-4'])}>
           {PAST_SLOTS.flatMap((i) => [
             <InputField
               name={`pastJob${i}`}
               label={`Expérience ${i} : métier`}
               value={v.pastJobs?.[i - 1]?.appellationCode}
               error={errorOn(`pastJob${i}`)}
+              list="appellations-suggerees"
+              extra={suggestions('/appellations/suggestions', 'appellations-suggerees')}
             />,
             <InputField
               name={`pastJob${i}Months`}

@@ -59,7 +59,10 @@ export function requireFileHolder(actor: Actor): asserts actor is Actor & { orga
     throw forbidden(
       actor.isSuperAdmin
         ? 'Les dossiers des personnes sont réservés aux organisations qui les accompagnent : l’administration de la plateforme n’y a pas accès.'
-        : 'Les dossiers des personnes sont réservés aux conseillers et administrateurs des organisations qui les accompagnent.',
+        : !currentMembership(actor) && actor.memberships.length > 0
+          ? // A counsellor of two structures acts for one at a time (home page): say so, not « reserved ».
+            'Choisissez d’abord, sur la page d’accueil, l’organisation pour laquelle vous agissez.'
+          : 'Les dossiers des personnes sont réservés aux conseillers et administrateurs des organisations qui les accompagnent.',
     );
 }
 

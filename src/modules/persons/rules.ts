@@ -118,13 +118,13 @@ export type ContractType = keyof typeof CONTRACT_TYPES;
 
 /**
  * Barriers to employment (« freins »), copied from the IAE platform's list:
- * data/iae/freins_libelle.csv (plateforme de l’inclusion, type_frein, type_frein_libelle), labels as
- * published there.
+ * data/iae/freins_libelle.csv (plateforme de l’inclusion, type_frein, type_frein_libelle), codes as
+ * published there; the first label's spelling corrected (« Illetrisme », « langues étrangères » in the source).
  * Health and justice reveal health data (RGPD art. 9) and offences (art. 10): only the referent
  * organisation receives them (rights.ts).
  */
 export const BARRIERS = {
-  illetrisme: { label: 'Illetrisme / analphabétisme / Français langues étrangères', sensitive: false },
+  illetrisme: { label: 'Illettrisme / analphabétisme / français langue étrangère', sensitive: false },
   demarch: { label: 'Démarches administratives et accès aux droits', sensitive: false },
   heberg: { label: 'Hébergement / Logement', sensitive: false },
   mobilite: { label: 'Manque de mobilité', sensitive: false },
