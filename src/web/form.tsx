@@ -322,3 +322,21 @@ export function FieldGrid(p: { col: string | string[]; class?: string; children?
     </div>
   );
 }
+
+/**
+ * A field suggested as it is typed: htmx asks `url` for the <option>s of what is typed (the field
+ * sends its own name and value) and fills the <datalist id={list}> the page renders once; the label
+ * is shown, the code sent. Spread into InputField: `<InputField … {...suggested(url, list)} />`.
+ */
+export function suggested(url: string, list: string) {
+  return {
+    list,
+    extra: {
+      'hx-get': url,
+      'hx-trigger': 'input changed delay:250ms',
+      'hx-target': `#${list}`,
+      'hx-swap': 'innerHTML',
+      autocomplete: 'off',
+    },
+  };
+}

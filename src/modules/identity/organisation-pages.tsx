@@ -2,7 +2,7 @@ import Html from '@kitajs/html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Badges, ButtonsGroup, DataTable, Pagination } from '../../web/components.js';
 import { html, pageContext, pageParam } from '../../web/context.js';
-import { FieldGrid, InputField, SelectField } from '../../web/form.js';
+import { FieldGrid, InputField, SelectField, suggested } from '../../web/form.js';
 import { LinkButtons } from '../../web/form-actions.js';
 import { formatCount } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
@@ -182,14 +182,7 @@ export async function organisationPages(app: FastifyInstance, { identity, refere
             value={v.communeCode}
             hint="Saisissez le nom ou le code postal puis choisissez ; ou tapez le code INSEE (ex. 42218)."
             error={errors.communeCode}
-            list="communes-suggerees"
-            extra={{
-              'hx-get': '/communes/suggestions',
-              'hx-trigger': 'input changed delay:250ms',
-              'hx-target': '#communes-suggerees',
-              'hx-swap': 'innerHTML',
-              autocomplete: 'off',
-            }}
+            {...suggested('/communes/suggestions', 'communes-suggerees')}
           />
           <datalist id="communes-suggerees" />
           <InputField

@@ -12,6 +12,7 @@ import {
   TextareaField,
 } from '../../web/components.js';
 import { formValue } from '../../web/context.js';
+import { suggested } from '../../web/form.js';
 import { CsrfField } from '../../web/layout.js';
 import type { OfferFields } from './input.js';
 import {
@@ -107,20 +108,6 @@ const FORM_FIELDS: Record<string, string> = { salaryMinCents: 'salaryMin', salar
 
 const cents = (c: number | null | undefined) =>
   c === null || c === undefined || Number.isNaN(c) ? '' : String(c / 100).replace('.', ',');
-
-/** An autocompleted code field: htmx asks the suggestions of what is typed into a datalist. */
-function suggested(path: string, list: string) {
-  return {
-    list,
-    extra: {
-      'hx-get': path,
-      'hx-trigger': 'input changed delay:250ms',
-      'hx-target': `#${list}`,
-      'hx-swap': 'innerHTML',
-      autocomplete: 'off',
-    },
-  };
-}
 
 /**
  * The offer form, for a creation and an edit. The appellation, the commune and the skills are

@@ -10,6 +10,7 @@ import {
   SelectField,
   TextareaField,
 } from '../../web/components.js';
+import { suggested } from '../../web/form.js';
 import { CsrfField } from '../../web/layout.js';
 import { PAST_SLOTS, WANTED_SLOTS } from './form-values.js';
 import {
@@ -35,18 +36,6 @@ const choices = (o: Record<string, string | { label: string }>, sensitive: reado
     label: typeof l === 'string' ? l : l.label,
     hint: sensitive.includes(value) ? 'Sensible : vue par votre organisation seulement' : undefined,
   }));
-
-/**
- * htmx asks the suggestions of what is typed (the field sends its own name and value) and fills the
- * <datalist>: the label shown, the code sent, as the organisation form does for communes.
- */
-const suggestions = (url: string, datalist: string) => ({
-  'hx-get': url,
-  'hx-trigger': 'input changed delay:250ms',
-  'hx-target': `#${datalist}`,
-  'hx-swap': 'innerHTML',
-  autocomplete: 'off',
-});
 
 /** The form field a service refusal names: `wantedJobs/0` is the first wanted job's input. */
 function formField(field: string | undefined): string | undefined {
@@ -156,8 +145,7 @@ export function PersonForm(p: {
             hint="Tapez le nom de la commune et choisissez-la dans la liste (son code INSEE est enregistré)"
             value={v.communeCode}
             error={errorOn('communeCode')}
-            list="communes-suggerees"
-            extra={suggestions('/communes/suggestions', 'communes-suggerees')}
+            {...suggested('/communes/suggestions', 'communes-suggerees')}
           />
         </FieldGrid>
         <datalist id="communes-suggerees" />
@@ -253,8 +241,7 @@ export function PersonForm(p: {
               value={v.wantedJobs?.[i - 1]}
               required={i === 1}
               error={errorOn(`wantedJob${i}`) ?? (i === 1 ? errorOn('wantedJobs') : undefined)}
-              list="appellations-suggerees"
-              extra={suggestions('/appellations/suggestions', 'appellations-suggerees')}
+              {...suggested('/appellations/suggestions', 'appellations-suggerees')}
             />
           ))}
         </FieldGrid>
@@ -265,8 +252,7 @@ export function PersonForm(p: {
               label={`Expérience ${i} : métier`}
               value={v.pastJobs?.[i - 1]?.appellationCode}
               error={errorOn(`pastJob${i}`)}
-              list="appellations-suggerees"
-              extra={suggestions('/appellations/suggestions', 'appellations-suggerees')}
+              {...suggested('/appellations/suggestions', 'appellations-suggerees')}
             />,
             <InputField
               name={`pastJob${i}Months`}

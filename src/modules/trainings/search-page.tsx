@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors.js';
 import { Accordion } from '../../web/accordion.js';
 import { Alert, Badges, ButtonsGroup, TagLinks } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
-import { CheckboxField, FieldGrid, InputField, SelectField } from '../../web/form.js';
+import { CheckboxField, FieldGrid, InputField, SelectField, suggested } from '../../web/form.js';
 import { formatDate, formatNumber } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
 import { Pagination } from '../../web/pagination.js';
@@ -275,14 +275,7 @@ export async function searchPage(app: FastifyInstance, { trainings, referentials
                   {...bind('commune')}
                   label="Autour de la commune"
                   hint="Nom ou code INSEE, puis choisissez dans la liste"
-                  list="communes-suggerees"
-                  extra={{
-                    'hx-get': '/formations/communes-suggerees',
-                    'hx-trigger': 'input changed delay:250ms',
-                    'hx-target': '#communes-suggerees',
-                    'hx-swap': 'innerHTML',
-                    autocomplete: 'off',
-                  }}
+                  {...suggested('/formations/communes-suggerees', 'communes-suggerees')}
                 />
                 <datalist id="communes-suggerees" />
                 {communeChoices.length ? (
