@@ -189,7 +189,6 @@ const POLICY: Record<string, Policy> = {
   // offers/offers.test.ts). `:id` stands for a training there: an offer « not found » to readers.
   'GET /offres': anyUser,
   'GET /offres/:id': anyUser,
-  'GET /offres/appellations-suggerees': anyUser,
   'GET /offres/competences-suggerees': anyUser,
   'POST /offres/:id/etat': publishesOffers,
   'GET /employeur/offres': publishesOffers,

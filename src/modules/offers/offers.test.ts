@@ -208,7 +208,8 @@ describe.each(testEngines())('job offers on %s', (engine) => {
   it('serves the employer pages: form, refusals named in the form, offer page, changes of state', async () => {
     const form = await manager.get('/employeur/offres/nouvelle');
     expect(form.statusCode).toBe(200);
-    expect(form.body).toContain('hx-get="/offres/appellations-suggerees"');
+    // The appellations are suggested by the referentials' route, as on the persons' form.
+    expect(form.body).toContain('hx-get="/appellations/suggestions"');
     const fields = {
       appellationCode: appellation,
       title: 'Cariste H/F',
@@ -250,8 +251,9 @@ describe.each(testEngines())('job offers on %s', (engine) => {
     expect((await counsellor.get(url)).statusCode).toBe(404);
     const mine = await manager.get('/employeur/offres?state=closed');
     expect(mine.body).toContain('Cariste H/F');
-    const suggestions = await manager.get(`/offres/appellations-suggerees?appellationCode=agent`);
+    const suggestions = await manager.get(`/appellations/suggestions?appellationCode=agent`);
     expect(suggestions.body).toContain('<option value=');
+    expect((await manager.get('/offres/appellations-suggerees?appellationCode=agent')).statusCode).toBe(404);
     expect((await counsellor.get('/employeur/offres/nouvelle')).statusCode).toBe(403);
   });
 });
