@@ -6,6 +6,7 @@ import { formatCount, formatDate, formatDateTime, formatNumber, MISSING } from '
 import { CsrfField, Layout } from '../../web/layout.js';
 import type { OffersDeps } from './deps.js';
 import { OfferForm, offerFromForm } from './form-page.js';
+import { offerImportPages } from './import-pages.js';
 import type { OfferFields } from './input.js';
 import {
   DRIVING_LICENCES,
@@ -81,7 +82,9 @@ function listQuery(raw: Record<string, unknown>, page: number, scope: 'published
  * skill suggestions of the form (ROME 4.0 labels); the appellations are suggested by the
  * referentials' /appellations/suggestions, as on the persons' form.
  */
-export async function offersPages(app: FastifyInstance, { offers, referentials }: OffersDeps) {
+export async function offersPages(app: FastifyInstance, deps: OffersDeps) {
+  const { offers, referentials } = deps;
+  await offerImportPages(app, deps);
   app.get('/offres/competences-suggerees', { config: { access: 'user' } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const typed = Object.entries(query).find(([k]) => /^(required|wished)Skill\d$/.test(k))?.[1];
