@@ -263,4 +263,14 @@ describe.each(testEngines())('offer feed imports from the web and the API on %s'
     expect(foreign.body).toContain('appartient à une autre organisation');
     expect((await offersOf(DEMO_FEED_SOURCE)).some((o) => o.source_id === 'W3')).toBe(false);
   });
+
+  it('documents the import API in OpenAPI, with its response schemas', async () => {
+    const spec = (await t.app.inject('/api/docs/json')).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(spec.paths['/api/v1/job-offers/imports']!.post!.responses['201']).toBeDefined();
+    expect(spec.paths['/api/v1/job-offers/imports']!.get!.responses['200']).toBeDefined();
+    expect(spec.paths['/api/v1/job-offers/imports/{id}']!.get!.responses['200']).toBeDefined();
+    expect(spec.paths['/api/v1/job-offers/imports/{id}/withdrawal']!.post!.responses['200']).toBeDefined();
+  });
 });
