@@ -136,10 +136,12 @@ describe('job offers (issue 10 §3), end to end', () => {
       await page.waitForURL(/gravite=avertissements/);
       await checkPage(page, 'import-demo-avertissements', width);
 
-      // A feed of four, one sent twice and one with a salary upside down.
+      // A full feed of five, one sent twice and one with a salary upside down (the DSFR checkbox's
+      // label covers its input: a person clicks the label).
       await page.goto(`${server.baseUrl}/offres/imports`);
       await page.getByLabel(/^Source du flux/).fill(source);
-      await page.getByLabel(/^Flux complet/).check();
+      await page.locator('label[for="flux-complet"]').click();
+      expect(await page.getByLabel(/^Flux complet/).isChecked()).toBe(true);
       await page
         .getByLabel(/^Fichier d’offres/)
         .setInputFiles(
@@ -162,7 +164,7 @@ describe('job offers (issue 10 §3), end to end', () => {
       // The same source's full feed with one offer left: held, then confirmed in the modal.
       await page.goto(`${server.baseUrl}/offres/imports`);
       await page.getByLabel(/^Source du flux/).fill(source);
-      await page.getByLabel(/^Flux complet/).check();
+      await page.locator('label[for="flux-complet"]').click();
       await page.getByLabel(/^Fichier d’offres/).setInputFiles(feed([record('E1')]));
       await page.getByRole('button', { name: 'Importer' }).click();
       await page.waitForURL(/\/offres\/imports\/[0-9a-f-]{36}$/);

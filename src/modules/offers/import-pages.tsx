@@ -141,8 +141,7 @@ export async function offerImportPages(app: FastifyInstance, { offers }: OffersD
             caption="Derniers imports d’offres"
             hideCaption
             headers={[
-              'Date',
-              'Fichier',
+              'Import',
               'Source',
               'État',
               'Créées',
@@ -151,14 +150,21 @@ export async function offerImportPages(app: FastifyInstance, { offers }: OffersD
               'Retirées',
               'Rejets',
               'Avertissements',
-              'Rapport',
             ]}
-            numeric={[4, 5, 6, 7, 8, 9]}
+            numeric={[3, 4, 5, 6, 7, 8]}
           >
+            {/* The report's link first: on a phone the table scrolls, and the link must not be off-screen. */}
             {runs.map((r) => (
               <tr>
-                <td safe>{formatDateTime(r.startedAt)}</td>
-                <td safe>{r.fileName}</td>
+                <td>
+                  <a href={r.reportUrl} safe>
+                    {formatDateTime(r.startedAt)}
+                  </a>
+                  <br />
+                  <span class="fr-text--sm" safe>
+                    {r.fileName}
+                  </span>
+                </td>
                 <td safe>{r.source}</td>
                 <td safe>{runState(r)}</td>
                 <NumberCell value={r.counts.created} />
@@ -167,15 +173,6 @@ export async function offerImportPages(app: FastifyInstance, { offers }: OffersD
                 <NumberCell value={r.counts.withdrawn} />
                 <NumberCell value={r.counts.rejected} />
                 <NumberCell value={r.counts.warnings} />
-                <td>
-                  <a href={r.reportUrl}>
-                    Voir
-                    <span
-                      class="fr-sr-only"
-                      safe
-                    >{` le rapport de ${r.fileName} du ${formatDateTime(r.startedAt)}`}</span>
-                  </a>
-                </td>
               </tr>
             ))}
           </DataTable>
@@ -328,15 +325,23 @@ export async function offerImportPages(app: FastifyInstance, { offers }: OffersD
                     ? `Enregistrements rejetés : ${formatNumber(issues.total)}`
                     : `Avertissements (enregistrements importés, une valeur laissée de côté) : ${formatNumber(issues.total)}`
                 }
-                headers={['Rang', 'Identifiant', 'Champ', 'Raison']}
-                numeric={[0]}
+                headers={['Enregistrement', 'Champ et raison']}
               >
+                {/* Two columns: on a phone the reason stays on screen, under the field it names. */}
                 {issues.items.map((i) => (
                   <tr>
-                    <NumberCell value={i.record} />
-                    <td safe>{i.recordId ?? '—'}</td>
-                    <td safe>{i.field || 'enregistrement entier'}</td>
-                    <td safe>{i.message}</td>
+                    <td>
+                      <span safe>{`n°\u00a0${formatNumber(i.record)}`}</span>
+                      <br />
+                      <span class="fr-text--sm" safe>
+                        {i.recordId ?? 'sans identifiant'}
+                      </span>
+                    </td>
+                    <td>
+                      <code safe>{i.field || 'enregistrement entier'}</code>
+                      <br />
+                      <span safe>{i.message}</span>
+                    </td>
                   </tr>
                 ))}
               </DataTable>
