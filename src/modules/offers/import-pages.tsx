@@ -346,7 +346,7 @@ export async function offerImportPages(app: FastifyInstance, { offers }: OffersD
                 ))}
               </DataTable>
             ) : (
-              <p safe>{key === 'rejets' ? 'Aucun rejet.' : 'Aucun avertissement.'}</p>
+              <p>{key === 'rejets' ? 'Aucun rejet.' : 'Aucun avertissement.'}</p>
             )}
             <Pagination
               page={issues.page}
