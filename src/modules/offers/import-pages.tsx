@@ -337,7 +337,8 @@ export async function offerImportPages(app: FastifyInstance, { offers }: OffersD
                         {i.recordId ?? 'sans identifiant'}
                       </span>
                     </td>
-                    <td>
+                    {/* DSFR cells do not wrap by default: the reason would run off a phone's screen. */}
+                    <td class="fr-cell--multiline">
                       <code safe>{i.field || 'enregistrement entier'}</code>
                       <br />
                       <span safe>{i.message}</span>
