@@ -115,6 +115,18 @@ export function offerImportService(db: Db, options: Partial<OfferImportServiceOp
   const { maxBytes, uploadDir, quotaBytes } = { ...DEFAULTS, ...options };
   const runs = importRunRepository(db);
   let used = 0;
+  /**
+   * Imports run one at a time in this process: two uploads of the same feed at once (a double
+   * click) would insert the same source ids together and the second would fail on the unique
+   * index. A waiting upload keeps its file on disk (within the quota). One process only: several
+   * instances behind a balancer would need a database lock (the importer commits per batch).
+   */
+  let running: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = running.then(task, task);
+    running = next.catch(() => undefined);
+    return next;
+  };
 
   /**
    * Streams the body to a file: a transfer cut, over the limit or past the quota leaves nothing,
@@ -246,23 +258,26 @@ export function offerImportService(db: Db, options: Partial<OfferImportServiceOp
             },
           );
         }
-        if (plan.newSource) await runs.createSource(plan.newSource);
-        const result = await importOffers(db, createReadStream(file.path, { highWaterMark: 256 * 1024 }), {
-          source: plan.source,
-          fileName: name,
-          full: plan.full,
-          confirmWithdrawal: plan.confirmWithdrawal,
-          actor: plan.actor,
+        const importId = await oneAtATime(async () => {
+          if (plan.newSource) await runs.createSource(plan.newSource);
+          const result = await importOffers(db, createReadStream(file.path, { highWaterMark: 256 * 1024 }), {
+            source: plan.source,
+            fileName: name,
+            full: plan.full,
+            confirmWithdrawal: plan.confirmWithdrawal,
+            actor: plan.actor,
+          });
+          const held = result.heldWithdrawal
+            ? await runs.hold(result.importId, plan.source, await feedIds(file.path))
+            : null;
+          await runs.annotate(result.importId, {
+            organisationId: plan.actor.organisationId,
+            warnings: result.warnings,
+            held,
+          });
+          return result.importId;
         });
-        const held = result.heldWithdrawal
-          ? await runs.hold(result.importId, plan.source, await feedIds(file.path))
-          : null;
-        await runs.annotate(result.importId, {
-          organisationId: plan.actor.organisationId,
-          warnings: result.warnings,
-          held,
-        });
-        return runSummary((await runs.get(result.importId))!);
+        return runSummary((await runs.get(importId))!);
       } finally {
         await file.release();
       }

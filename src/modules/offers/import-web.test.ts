@@ -264,6 +264,18 @@ describe.each(testEngines())('offer feed imports from the web and the API on %s'
     expect((await offersOf(DEMO_FEED_SOURCE)).some((o) => o.source_id === 'W3')).toBe(false);
   });
 
+  it('runs two uploads of the same feed one after the other: both answer, nothing doubled', async () => {
+    const feed = ndjson([record('P1'), record('P2')]);
+    const [a, b] = await Promise.all([
+      postFeed(employer, 'source=ats-double', feed),
+      postFeed(employer, 'source=ats-double', feed),
+    ]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(a.json().counts.created + b.json().counts.created).toBe(2);
+    expect(a.json().counts.unchanged + b.json().counts.unchanged).toBe(2);
+    expect((await offersOf('ats-double')).length).toBe(2);
+  });
+
   it('documents the import API in OpenAPI, with its response schemas', async () => {
     const spec = (await t.app.inject('/api/docs/json')).json() as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
