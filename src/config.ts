@@ -57,6 +57,12 @@ export interface Config {
    * often a broken export than a catalogue halved overnight.
    */
   lheoFullFeedMinShare: number;
+  /**
+   * Largest offer feed (France Travail « Offres d’emploi v2 » JSON) a web or API import accepts
+   * (OFFER_IMPORT_MAX_BYTES): received whole in uploadDir before its import, within uploadQuotaBytes'
+   * share of the disk. The command-line import reads its file in place and has no limit.
+   */
+  offerImportMaxBytes: number;
   /** INSEE code of the region Passerelle serves (its departments frame the funders' reports). */
   regionCode: string;
   /**
@@ -267,6 +273,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     uploadDir: resolve(root, env.UPLOAD_DIR ?? 'data/uploads'),
     uploadQuotaBytes,
     lheoFullFeedMinShare: numberVar(env, 'LHEO_FULL_FEED_MIN_SHARE', 0.5, { min: 0, max: 1, integer: false }),
+    // An FT offer weighs ~3 KB: 256 MiB is ~80,000 offers, a large board's daily feed; bigger feeds go by the CLI.
+    offerImportMaxBytes: numberVar(env, 'OFFER_IMPORT_MAX_BYTES', 256 * MIB, {
+      min: 1024,
+      max: 8 * 1024 * MIB,
+    }),
     regionCode,
     personRetentionMonths: numberVar(env, 'PERSON_RETENTION_MONTHS', 24, { min: 1, max: 240 }),
   };

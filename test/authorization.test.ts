@@ -49,6 +49,12 @@ const fileReferent: Rule = (who, target, relation) =>
   followsPeople(who, target, relation) && relation === 'follows';
 /** Employers' and SIAE's managers (offers/rights.ts): none among the matrix's organisations. */
 const publishesOffers: Rule = () => false;
+/**
+ * Offer feed importers (offers/rights.ts canImportOffers): the managers of the Region, France
+ * Travail, employers and SIAE, none among the matrix's organisations, and the super-admin. An
+ * import's :id here is a training's: the super-admin gets 404, the others 403 before any lookup.
+ */
+const importsOfferFeeds: Rule = (who) => who === 'super-admin';
 
 /**
  * The person's own space ('person' access): the matrix's `Who` are staff sessions and anonymous
@@ -189,7 +195,6 @@ const POLICY: Record<string, Policy> = {
   // offers/offers.test.ts). `:id` stands for a training there: an offer « not found » to readers.
   'GET /offres': anyUser,
   'GET /offres/:id': anyUser,
-  'GET /offres/appellations-suggerees': anyUser,
   'GET /offres/competences-suggerees': anyUser,
   'POST /offres/:id/etat': publishesOffers,
   'GET /employeur/offres': publishesOffers,
@@ -202,6 +207,18 @@ const POLICY: Record<string, Policy> = {
   'GET /api/v1/job-offers/:id': anyUser,
   'PATCH /api/v1/job-offers/:id': publishesOffers,
   'POST /api/v1/job-offers/:id/transitions': publishesOffers,
+  'GET /offres/imports': importsOfferFeeds,
+  'POST /offres/imports': importsOfferFeeds,
+  'GET /offres/imports/:id': importsOfferFeeds,
+  'GET /offres/imports/:id/retrait': importsOfferFeeds,
+  'POST /offres/imports/:id/retrait': importsOfferFeeds,
+  'POST /offres/imports/:id/maintien': importsOfferFeeds,
+  'GET /offres/imports/:id/rapport.json': importsOfferFeeds,
+  'GET /offres/imports/:id/rapport.csv': importsOfferFeeds,
+  'POST /api/v1/job-offers/imports': importsOfferFeeds,
+  'GET /api/v1/job-offers/imports': importsOfferFeeds,
+  'GET /api/v1/job-offers/imports/:id': importsOfferFeeds,
+  'POST /api/v1/job-offers/imports/:id/withdrawal': importsOfferFeeds,
   // RGPD rights (issue 10 §1): exercised through the referent organisation (persons/rights.ts).
   'GET /personnes/:personId/donnees': { personal: true, rule: fileReferent },
   'GET /personnes/:personId/export.json': { personal: true, rule: fileReferent },
@@ -303,6 +320,7 @@ function bodyFor(key: string): Record<string, unknown> {
     },
     'PATCH /api/v1/job-offers/:id': { version: 1, positions: 3 },
     'POST /api/v1/job-offers/:id/transitions': { to: 'published', version: 1 },
+    'POST /api/v1/job-offers/imports/:id/withdrawal': { decision: 'cancel' },
     'POST /personnes/:personId/effacement': { confirm: 'Matrice' },
     'POST /api/v1/persons/:personId/erasure': { confirm: 'Matrice' },
     'POST /mon-espace/connexion': { email: 'inconnu@passerelle.demo' },
@@ -392,6 +410,7 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
         || coalesce((select string_agg(id::text || version::text, ',' order by id) from person), '')
         || (select count(*)::text from person_share)
         || coalesce((select string_agg(id::text || version::text, ',' order by id) from job_offer), '')
+        || (select count(*)::text from job_offer_import)
         || (select count(*)::text from person where employer_visible)
         || (select count(*)::text from person_account)) as f`.execute(t.db);
     return rows[0]!.f;

@@ -23,6 +23,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     uploadDir: '.tmp/uploads',
     uploadQuotaBytes: 20 * 1024 * 1024,
     lheoFullFeedMinShare: 0.5,
+    offerImportMaxBytes: 2 * 1024 * 1024,
     regionCode: '84',
     personRetentionMonths: 24,
     ...overrides,

@@ -609,3 +609,25 @@ export interface Database {
   person_session: PersonSessionTable;
   person_erasure: PersonErasureTable;
 }
+
+/** Offer imports from the web and the API: sources and their owners, held withdrawals (migration 0018, offers module). */
+export interface JobOfferFeedSourceTable {
+  name: string;
+  organisation_id: string | null;
+  created_at: CreatedAt;
+}
+/** Merged into JobOfferImportTable (declaration merging keeps 0015's declaration as it was). */
+export interface JobOfferImportTable {
+  organisation_id: string | null;
+  warnings: Generated<number>;
+  withdrawal_held: number | null;
+  withdrawal_decision: 'confirmed' | 'cancelled' | null;
+}
+export interface JobOfferImportHeldTable {
+  import_id: string;
+  offer_id: string;
+}
+export interface Database {
+  job_offer_feed_source: JobOfferFeedSourceTable;
+  job_offer_import_held: JobOfferImportHeldTable;
+}

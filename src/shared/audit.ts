@@ -104,6 +104,11 @@ export const AUDITED_ACTIONS = {
     label: 'Changement d’état d’une offre d’emploi (publication, pourvue, clôture)',
   },
   'job_offer_import.done': { data: 'job_offers', kind: 'write', label: 'Import d’un flux d’offres d’emploi' },
+  'job_offer_import.withdrawal': {
+    data: 'job_offers',
+    kind: 'write',
+    label: 'Décision sur le retrait qu’un flux complet d’offres d’emploi attendait',
+  },
   // RGPD rights, the person's space and the town hall's contact point (issue 10 §1-2).
   'person.exported': {
     data: 'persons',

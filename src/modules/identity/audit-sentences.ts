@@ -49,6 +49,8 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'job_offer.updated': '{acteur} a modifié l’offre d’emploi « {objet} »',
   'job_offer.transition': '{acteur} a changé l’état de l’offre d’emploi « {objet} »',
   'job_offer_import.done': '{acteur} a importé le flux d’offres d’emploi « {fichier} »',
+  'job_offer_import.withdrawal':
+    '{acteur} a décidé du retrait qu’un flux complet d’offres d’emploi attendait',
   'person.exported': '{acteur} a exporté le dossier complet de {objet} (droit d’accès)',
   'person.erased': '{acteur} a effacé le dossier d’une personne à sa demande',
   'person.purged': 'Un dossier sans contact depuis la durée de conservation a été effacé',

@@ -20,6 +20,15 @@ export function offerDemoRepository(db: Db) {
         .orderBy('name')
         .execute();
     },
+    /** The demo's France Travail agency: it owns the demo's imported job board feed. */
+    franceTravail() {
+      return db
+        .selectFrom('organisation')
+        .select('id')
+        .where('kind', '=', 'france_travail')
+        .orderBy('name')
+        .executeTakeFirst();
+    },
     /** The region's 300 most populated communes, most populated first (offers follow population). */
     async communes(regionCode: string) {
       const rows = await db

@@ -1,9 +1,16 @@
 import { Faker, fr } from '@faker-js/faker';
 import type { DemoContext } from '../module.js';
+import { demoBoardFeed } from './demo-feed.js';
 import { type DemoOffer, offerDemoRepository } from './demo-repository.js';
 import { generateOffers } from './generator.js';
+import { importRunRepository } from './import-run-repository.js';
+import { importOffers, PLATFORM_IMPORT } from './importer.js';
 
 export const DEMO_OFFERS = 3000;
+/** Records of the demo's imported job board feed: enough for a report of a few pages' worth. */
+export const DEMO_FEED_RECORDS = 120;
+/** The demo feed's source, owned by the demo's France Travail agency (its importer sees the report). */
+export const DEMO_FEED_SOURCE = 'emploi-ara';
 
 /**
  * The demo's job offers: ~3,000 over the region's communes and ROME trades, one in five posted by
@@ -32,5 +39,28 @@ export async function seedDemoOffers({ db, log, seed, regionCode, today }: DemoC
   });
   await repo.insert(rows as DemoOffer[], previous);
   log(`Démonstration : ${rows.length} offres d’emploi.`);
+
+  // One past import, so that the import pages show a report to the demo's France Travail
+  // administrator: a regional job board's feed with its rejections and warnings (demo-feed.ts).
+  const ft = await repo.franceTravail();
+  const runs = importRunRepository(db);
+  await runs.createSource({ name: DEMO_FEED_SOURCE, organisationId: ft?.id ?? null });
+  const lines = demoBoardFeed(f, DEMO_FEED_RECORDS, { communes, appellations, skills });
+  const run = await importOffers(
+    db,
+    (async function* () {
+      for (const line of lines) yield `${line}\n`;
+    })(),
+    {
+      source: DEMO_FEED_SOURCE,
+      fileName: 'offres-emploi-ara-2026-11-20.ndjson',
+      full: false,
+      actor: { ...PLATFORM_IMPORT, label: 'Démonstration', organisationId: ft?.id ?? null },
+    },
+  );
+  await runs.annotate(run.importId, { organisationId: ft?.id ?? null, warnings: run.warnings, held: null });
+  log(
+    `Démonstration : un import de ${run.records} offres (${run.rejected} rejets, ${run.warnings} avertissements).`,
+  );
   return true;
 }

@@ -148,7 +148,7 @@ export function OfferForm(p: {
           value={v.appellationCode}
           required
           error={errorOn('appellationCode')}
-          {...suggested('/offres/appellations-suggerees', 'appellations-suggerees')}
+          {...suggested('/appellations/suggestions', 'appellations-suggerees')}
         />
         <datalist id="appellations-suggerees" />
         <InputField

@@ -1,7 +1,7 @@
 import type { NavLink } from '../../web/page-context.js';
 import type { Actor } from '../identity/model.js';
 import type { HomeOffer } from '../module.js';
-import { canManageOffers } from './rights.js';
+import { canImportOffers, canManageOffers } from './rights.js';
 
 /** « Mes offres » for employers' and SIAE's managers; « Offres d’emploi » for every signed-in person. */
 export function offersHome(actor: Actor): HomeOffer {
@@ -12,6 +12,12 @@ export function offersHome(actor: Actor): HomeOffer {
       desc: 'Les offres publiées par les employeurs et les SIAE de la région, et celles importées.',
     },
   ];
+  if (canImportOffers(actor))
+    tiles.push({
+      href: '/offres/imports',
+      title: 'Imports d’offres',
+      desc: 'Importer un flux d’offres au format France Travail et lire le rapport de chaque import : rejets et avertissements.',
+    });
   if (!canManageOffers(actor)) return { tiles };
   tiles.unshift({
     href: '/employeur/offres',
@@ -40,5 +46,6 @@ export function offersNav(actor: Actor): NavLink[] {
   return [
     { href: '/offres', label: 'Offres d’emploi', order: 30 },
     ...(canManageOffers(actor) ? [{ href: '/employeur/offres', label: 'Mes offres', order: 31 }] : []),
+    ...(canImportOffers(actor) ? [{ href: '/offres/imports', label: 'Imports d’offres', order: 32 }] : []),
   ];
 }

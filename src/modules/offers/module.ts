@@ -10,7 +10,14 @@ import { type OffersService, offersService } from './service.js';
 export const offersModule = defineModule<'offers', OffersService, IdentityDeps>({
   name: 'offers',
   dependsOn: ['referentials', 'identity'],
-  services: ({ db }) => offersService(db),
+  services: ({ db, config }) =>
+    offersService(db, {
+      imports: {
+        maxBytes: config.offerImportMaxBytes,
+        uploadDir: config.uploadDir,
+        quotaBytes: config.uploadQuotaBytes,
+      },
+    }),
   api: (app, services) => offersApiRoutes(app, services),
   pages: (app, services) => offersPages(app, services),
   home: offersHome,

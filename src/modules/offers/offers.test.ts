@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
 import { testEngines } from '../../../test/databases.js';
+import { DEMO_FEED_RECORDS, DEMO_FEED_SOURCE, DEMO_OFFERS } from './demo.js';
 import { canTransition, OFFER_STATES, OFFER_TRANSITIONS, type OfferState } from './rules.js';
 
 describe('offer states as data', () => {
@@ -91,12 +92,27 @@ describe.each(testEngines())('job offers on %s', (engine) => {
   afterAll(() => t?.close());
 
   it('seeds a demo of ~3,000 offers over the region, some in trades the catalogue trains for', async () => {
+    // The demo's imported board feed (demo-feed.ts) comes on top, under its own source.
     const { rows } = await sql<{ n: number; published: number; trained: number; own: number }>`
       select count(*)::int as n, count(*) filter (where state = 'published')::int as published,
         count(*) filter (where rome_code in (select unnest(rome_codes) from training))::int as trained,
         count(*) filter (where organisation_id is not null)::int as own
-      from job_offer`.execute(t.db);
-    expect(rows[0]!.n).toBe(3000);
+      from job_offer where source is distinct from ${DEMO_FEED_SOURCE}`.execute(t.db);
+    expect(rows[0]!.n).toBe(DEMO_OFFERS);
+    const feed = await sql<{ records: number; created: number; rejected: number; warnings: number }>`
+      select records, created, rejected, warnings from job_offer_import where source = ${DEMO_FEED_SOURCE}`.execute(
+      t.db,
+    );
+    expect(feed.rows).toEqual([
+      {
+        records: DEMO_FEED_RECORDS,
+        created: expect.any(Number),
+        rejected: expect.any(Number),
+        warnings: expect.any(Number),
+      },
+    ]);
+    expect(feed.rows[0]!.rejected).toBeGreaterThanOrEqual(5);
+    expect(feed.rows[0]!.warnings).toBeGreaterThan(0);
     expect(rows[0]!.published).toBeGreaterThan(2000);
     expect(rows[0]!.trained).toBeGreaterThan(500);
     expect(rows[0]!.own).toBeGreaterThan(300);
@@ -208,7 +224,8 @@ describe.each(testEngines())('job offers on %s', (engine) => {
   it('serves the employer pages: form, refusals named in the form, offer page, changes of state', async () => {
     const form = await manager.get('/employeur/offres/nouvelle');
     expect(form.statusCode).toBe(200);
-    expect(form.body).toContain('hx-get="/offres/appellations-suggerees"');
+    // The appellations are suggested by the referentials' route, as on the persons' form.
+    expect(form.body).toContain('hx-get="/appellations/suggestions"');
     const fields = {
       appellationCode: appellation,
       title: 'Cariste H/F',
@@ -250,8 +267,9 @@ describe.each(testEngines())('job offers on %s', (engine) => {
     expect((await counsellor.get(url)).statusCode).toBe(404);
     const mine = await manager.get('/employeur/offres?state=closed');
     expect(mine.body).toContain('Cariste H/F');
-    const suggestions = await manager.get(`/offres/appellations-suggerees?appellationCode=agent`);
+    const suggestions = await manager.get(`/appellations/suggestions?appellationCode=agent`);
     expect(suggestions.body).toContain('<option value=');
+    expect((await manager.get('/offres/appellations-suggerees?appellationCode=agent')).statusCode).toBe(404);
     expect((await counsellor.get('/employeur/offres/nouvelle')).statusCode).toBe(403);
   });
 });

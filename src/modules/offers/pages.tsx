@@ -6,6 +6,7 @@ import { formatCount, formatDate, formatDateTime, formatNumber, MISSING } from '
 import { CsrfField, Layout } from '../../web/layout.js';
 import type { OffersDeps } from './deps.js';
 import { OfferForm, offerFromForm } from './form-page.js';
+import { offerImportPages } from './import-pages.js';
 import type { OfferFields } from './input.js';
 import {
   DRIVING_LICENCES,
@@ -78,24 +79,12 @@ function listQuery(raw: Record<string, unknown>, page: number, scope: 'published
 /**
  * The offers' pages (issue 10 §3): « Mes offres » and the offer form for employers and SIAE, the
  * offer page with its changes of state, the published offers for every signed-in person, and the
- * appellation and skill suggestions of the form (ROME 4.0 labels).
+ * skill suggestions of the form (ROME 4.0 labels); the appellations are suggested by the
+ * referentials' /appellations/suggestions, as on the persons' form.
  */
-export async function offersPages(app: FastifyInstance, { offers, referentials }: OffersDeps) {
-  app.get('/offres/appellations-suggerees', { config: { access: 'user' } }, async (request, reply) => {
-    const q = String((request.query as Record<string, unknown>).appellationCode ?? '').slice(0, 100);
-    const hits = q ? await referentials.suggestAppellations(q, 10) : [];
-    return html(
-      reply,
-      <>
-        {hits.map((a) => (
-          <option value={a.code} safe>
-            {a.label}
-          </option>
-        ))}
-      </>,
-    );
-  });
-
+export async function offersPages(app: FastifyInstance, deps: OffersDeps) {
+  const { offers, referentials } = deps;
+  await offerImportPages(app, deps);
   app.get('/offres/competences-suggerees', { config: { access: 'user' } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const typed = Object.entries(query).find(([k]) => /^(required|wished)Skill\d$/.test(k))?.[1];

@@ -53,8 +53,63 @@ export function canRead(actor: Actor, offer: { organisationId: string | null; st
   return offer.state === 'published' || actor.isSuperAdmin || managesOffer(actor, offer);
 }
 
-/** The platform imports feeds: the super-admin (and the CLI, which acts as the platform). */
+/**
+ * Who imports offer feeds (France Travail « Offres d'emploi v2 » JSON), modelled on LHÉO feeds
+ * (trainings/rights.ts importRights): the platform's super-admin, any source; the administrators
+ * and gestionnaires of the Region and France Travail, who bring in France Travail's or a job
+ * board's offers for the region (issue 10 §3); and those of employers and SIAE, who bring their
+ * own offers from their recruitment software instead of typing them. Each of them imports under
+ * sources their organisation owns (job_offer_feed_source): a full feed closes what its source no longer
+ * sends, so no one else may empty a source. A conseiller or an analyste never imports.
+ */
+const FEED_IMPORTER_KINDS: ReadonlySet<OrganisationKind> = new Set<OrganisationKind>([
+  'region',
+  'france_travail',
+  ...OFFER_PUBLISHER_KINDS,
+]);
+
+/** Whether the actor imports offer feeds (the « Imports d’offres » link, the import routes). */
+export function canImportOffers(actor: Actor | null): actor is Actor {
+  if (!actor) return false;
+  if (actor.isSuperAdmin) return true;
+  if (!actor.organisationId || !actor.role || !OFFER_ROLES[actor.role]) return false;
+  const kind = currentMembership(actor)?.organisationKind;
+  return !!kind && FEED_IMPORTER_KINDS.has(kind);
+}
+
 export function requireImporter(actor: Actor) {
-  if (!actor.isSuperAdmin)
-    throw forbidden('Les imports de flux d’offres sont réservés à l’administration de la plateforme.');
+  if (!canImportOffers(actor))
+    throw forbidden(
+      'Les imports de flux d’offres sont réservés aux administrateurs et gestionnaires de la Région, de France Travail, des employeurs et des SIAE, et à l’administration de la plateforme.',
+    );
+}
+
+/** An offer feed's source and its owner (null: the platform's). */
+export interface OfferSource {
+  name: string;
+  organisationId: string | null;
+}
+
+/**
+ * Whether the actor may import under (and so, by a full feed, empty) this source, existing or
+ * new (undefined): the super-admin any, an organisation its own, or a new name it then owns.
+ */
+export function mayImportUnder(actor: Actor, source: OfferSource | undefined): boolean {
+  if (!canImportOffers(actor)) return false;
+  if (actor.isSuperAdmin || !source) return true;
+  return source.organisationId !== null && source.organisationId === actor.organisationId;
+}
+
+/** Who reads an import's report: the super-admin, the importers of the organisation that ran it or owns its source. */
+export function mayReadImport(
+  actor: Actor,
+  run: { organisation_id: string | null },
+  source: OfferSource | undefined,
+): boolean {
+  if (!canImportOffers(actor)) return false;
+  if (actor.isSuperAdmin) return true;
+  return (
+    actor.organisationId !== null &&
+    (run.organisation_id === actor.organisationId || source?.organisationId === actor.organisationId)
+  );
 }

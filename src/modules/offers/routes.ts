@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { OffersDeps } from './deps.js';
+import { offerImportApiRoutes } from './import-routes.js';
 import { OfferInput, OfferListQuery, OfferParams, OfferPatch, TransitionInput } from './schemas.js';
 
 const tags = ['Offres d’emploi'];
@@ -9,7 +10,9 @@ const BAD =
   'Salaire minimum supérieur au maximum, nombre de postes hors de 1 à 500, appellation ROME, compétence ROME 4.0 ou commune inconnue, durée donnée à un CDI, type faux : 400 nommant le champ (field).';
 
 /** The job offers API (issue 10 §3): list, create, read, edit, change of state. */
-export async function offersApiRoutes(app: FastifyInstance, { offers }: OffersDeps) {
+export async function offersApiRoutes(app: FastifyInstance, deps: OffersDeps) {
+  const { offers } = deps;
+  await offerImportApiRoutes(app, deps);
   const idOf = (request: { params: unknown }) => (request.params as { id: string }).id;
   app.get(
     '/job-offers',

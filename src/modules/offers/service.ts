@@ -3,6 +3,7 @@ import { invalid, notFound } from '../../shared/errors.js';
 import { hasUnstorableCharacter, isUuid } from '../../shared/formats.js';
 import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
+import { type OfferImportServiceOptions, offerImportService } from './import-service.js';
 import { checkOffer, type InputLookups, type OfferFields, staleEdit } from './input.js';
 import { OFFERS_PAGE_SIZE, type OfferFilters, type OfferRow, offerRepository } from './repository.js';
 import { canManageOffers, canRead, managesOffer, requireOfferManager } from './rights.js';
@@ -22,6 +23,8 @@ export { OFFERS_PAGE_SIZE } from './repository.js';
 export interface OffersOptions {
   /** The day dates are checked against (tests fix it). */
   today?: () => string;
+  /** Feed imports from the web and the API: size limit, upload folder and quota. */
+  imports?: Partial<OfferImportServiceOptions>;
 }
 
 const addDays = (iso: string, days: number) =>
@@ -180,6 +183,8 @@ export function offersService(db: Db, options: OffersOptions = {}) {
   }
 
   return {
+    /** Feed imports from the web and the API (import-service.ts). */
+    imports: offerImportService(db, options.imports),
     canManage: (actor: Actor | null) => canManageOffers(actor),
     requireManager: (actor: Actor) => requireOfferManager(actor),
 
