@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Alert, DataTable, TagLinks } from '../../web/components.js';
+import { Alert, DataTable } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { formatCount, formatDate, formatDateTime } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
@@ -54,19 +54,28 @@ function Facts(p: { rows: [string, string | string[]][] }) {
   );
 }
 
-/** The tabs of a file, as links (they work without JavaScript). */
+/**
+ * The sections of a file (profile, history) as a DSFR navigation with `aria-current="page"`: each
+ * section is its own page (an audited read each), so links, not ARIA tabs, which would promise
+ * panels switched in place (and DSFR's tabs script would take them over). A counsellor walk read
+ * the former tags as filters.
+ */
 const Tabs = (p: { file: PersonFile; current: 'profil' | 'historique' }) => (
-  <nav aria-label="Sections du dossier">
-    <TagLinks
-      tags={[
-        { text: 'Profil', href: `/personnes/${p.file.id}`, current: p.current === 'profil' },
-        {
-          text: 'Historique',
-          href: `/personnes/${p.file.id}/historique`,
-          current: p.current === 'historique',
-        },
-      ]}
-    />
+  <nav class="fr-nav fr-mb-3w" id="sections-dossier" aria-label="Sections du dossier">
+    <ul class="fr-nav__list">
+      {(
+        [
+          ['profil', 'Profil', `/personnes/${p.file.id}`],
+          ['historique', 'Historique', `/personnes/${p.file.id}/historique`],
+        ] as const
+      ).map(([key, text, href]) => (
+        <li class="fr-nav__item">
+          <a class="fr-nav__link" href={href} aria-current={p.current === key ? 'page' : undefined} safe>
+            {text}
+          </a>
+        </li>
+      ))}
+    </ul>
   </nav>
 );
 
@@ -170,6 +179,12 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
         <Facts
           rows={[
             ['Métiers recherchés', f.wantedJobs.map((j) => j.label ?? j.code)],
+            [
+              'Compétences déclarées',
+              f.skills.length
+                ? f.skills.map((s) => s.label ?? `Compétence ${s.code} (retirée du ROME)`)
+                : ['—'],
+            ],
             [
               'Expériences',
               f.pastJobs.length
