@@ -36,6 +36,36 @@ const HISTORY_ACTIONS: Record<string, string> = {
   'person.self_updated': 'Correction par la personne',
 };
 
+/** The fields a history line names, as the form calls them (the API's names are English). */
+const FIELD_LABELS: Record<string, string> = {
+  civility: 'civilité',
+  lastName: 'nom',
+  firstName: 'prénom',
+  birthDate: 'date de naissance',
+  email: 'adresse électronique',
+  phone: 'téléphone',
+  franceTravailId: 'identifiant France Travail',
+  communeCode: 'commune',
+  registeredCategory: 'inscription',
+  situations: 'situations',
+  educationLevel: 'niveau de formation',
+  drivingLicences: 'permis',
+  hasVehicle: 'véhicule',
+  mobilityRadiusKm: 'rayon de mobilité',
+  mobilityMeans: 'moyens de déplacement',
+  availableFrom: 'disponibilité',
+  workingTime: 'temps de travail',
+  contractTypes: 'contrats acceptés',
+  wantedJobs: 'métiers recherchés',
+  pastJobs: 'expériences',
+  skills: 'compétences',
+  barriers: 'freins',
+  notes: 'notes',
+  legalBasis: 'base légale',
+  informedOn: 'date d’information',
+  employerVisible: 'profil visible des employeurs',
+};
+
 /** A term and its description in the file (dl of the DSFR's plain typography). */
 function Facts(p: { rows: [string, string | string[]][] }) {
   return (
@@ -242,12 +272,14 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
             <tr>
               <td safe>{formatDateTime(h.occurredAt)}</td>
               <td safe>{HISTORY_ACTIONS[h.action] ?? h.action}</td>
-              <td safe>{`${h.actor ?? '—'}${h.organisation ? ` (${h.organisation})` : ''}`}</td>
-              <td safe>
+              <td class="fr-cell--multiline" safe>
+                {`${h.actor ?? '—'}${h.organisation ? ` (${h.organisation})` : ''}`}
+              </td>
+              <td class="fr-cell--multiline" safe>
                 {h.sharedWith
                   ? `avec ${h.sharedWith}`
                   : h.fields.length
-                    ? `champs : ${h.fields.join(', ')}`
+                    ? `champs : ${h.fields.map((f) => FIELD_LABELS[f] ?? f).join(', ')}`
                     : ''}
               </td>
             </tr>
