@@ -142,7 +142,7 @@ describe.each(testEngines())('person space on %s', (engine) => {
       skill1: '99999999',
     });
     expect(unknownSkill.statusCode).toBe(400);
-    expect(unknownSkill.body).toContain('Compétence ROME 4.0 « 99999999 » inconnue');
+    expect(unknownSkill.body).toMatch(/Compétence ROME 4.0 «\s99999999\s» inconnue/);
     const rows = await sql<{ id: string; phone: string | null; mobility_radius_km: number | null }>`
       select id, phone, mobility_radius_km from person where id in (${ids.a}, ${ids.b}) order by last_name`.execute(
       t.db,
