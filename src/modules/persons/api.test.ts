@@ -224,6 +224,23 @@ describe.each(testEngines())('persons API on %s', (engine) => {
     expect(none.rows[0]!.n).toBe(0);
   });
 
+  it('answers an erasure with 204 and no body, and a refused one with a problem naming its field', async () => {
+    const input = person();
+    const { id } = (await own.api('POST', '/api/v1/persons', input)).json();
+    const wrong = await own.api('POST', `/api/v1/persons/${id}/erasure`, { confirm: 'Autre' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(wrong.json()).toMatchObject({ status: 400, field: 'confirm' });
+    const done = await own.api('POST', `/api/v1/persons/${id}/erasure`, { confirm: input.lastName });
+    expect(done.statusCode).toBe(204);
+    expect(done.body).toBe('');
+    // A stale edit's extension member survives the response schema (additionalProperties).
+    const kept = (await own.api('POST', '/api/v1/persons', person())).json().id as string;
+    const stale = await own.api('PATCH', `/api/v1/persons/${kept}`, { version: 7, notes: 'x' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ field: 'version', currentVersion: 1 });
+  });
+
   it('declares every /api/v1/persons route’s responses in the OpenAPI document', async () => {
     const doc = (await t.app.inject({ url: '/api/docs/json' })).json() as {
       paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
