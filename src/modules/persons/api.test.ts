@@ -114,7 +114,7 @@ describe.each(testEngines())('persons API on %s', (engine) => {
     const form = await own.get(`/personnes/${id}/modifier`);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain(`name="skills" value="${core[0]!.code}"`);
-    expect(form.body).toContain('Cœur de métier d’un métier recherché');
+    expect(form.body).toContain('Compétences cœur des métiers recherchés');
     expect(form.body).toContain('hx-get="/competences/suggestions"');
     const version = /name="version" value="(\d+)"/.exec(form.body)![1]!;
     const refused = await own.post(`/personnes/${id}/modifier`, {

@@ -32,31 +32,40 @@ export function SkillsField(p: {
   const badCode = bad ? p.values[Number(bad[1])] : undefined;
   const errorOn = (value: string | undefined) =>
     value !== undefined && value === badCode ? p.error?.message : undefined;
-  const boxError = p.choices.some((c) => c.code === badCode) ? p.error?.message : undefined;
   const slots = Math.max(SKILL_SLOTS.length, typed.length);
   return (
     <>
-      {p.choices.length ? (
-        <CheckboxGroup
-          name="skills"
-          id="competences"
-          legend={p.plain ? 'Vos compétences' : 'Compétences déclarées'}
-          hint={
-            p.plain
-              ? 'Cochez ce que vous savez faire.'
-              : 'Cochez les compétences de la personne. Celles marquées « cœur de métier » sont au centre des métiers recherchés (ROME 4.0).'
-          }
-          choices={p.choices.map((c) => ({
-            value: c.code,
-            label: c.label,
-            hint: c.core && !p.values.includes(c.code) ? 'Cœur de métier d’un métier recherché' : undefined,
-          }))}
-          values={p.values}
-          error={boxError ?? (p.error?.field === 'skills' ? p.error.message : undefined)}
-        />
-      ) : (
-        ''
-      )}
+      {[false, true].map((core) => {
+        // Two groups of the same field: what is declared, then the wanted jobs' core skills to tick
+        // (one hint for the group, rather than « cœur de métier » under each box).
+        const choices = p.choices.filter((c) => c.core === core);
+        if (!choices.length) return '';
+        const legend = core
+          ? p.plain
+            ? 'Ce qu’on demande souvent pour vos métiers'
+            : 'Compétences cœur des métiers recherchés (ROME 4.0)'
+          : p.plain
+            ? 'Vos compétences'
+            : 'Compétences déclarées';
+        const hint = core
+          ? p.plain
+            ? 'Cochez ce que vous savez faire.'
+            : 'Cochez celles de la personne : elles s’ajoutent à ses compétences déclarées.'
+          : p.plain
+            ? 'Décochez ce qui n’est plus juste.'
+            : 'Décochez pour retirer une compétence.';
+        return (
+          <CheckboxGroup
+            name="skills"
+            id={core ? 'competences-coeur' : 'competences'}
+            legend={legend}
+            hint={hint}
+            choices={choices.map((c) => ({ value: c.code, label: c.label }))}
+            values={p.values}
+            error={choices.some((c) => c.code === badCode) ? p.error?.message : undefined}
+          />
+        );
+      })}
       <datalist id="competences-suggerees" />
       <FieldGrid col="fr-col-12 fr-col-md-6">
         {Array.from({ length: slots }, (_, i) => (
@@ -66,8 +75,7 @@ export function SkillsField(p: {
             hint={i === 0 ? 'Tapez quelques mots (ex. : soudage) et choisissez dans la liste' : undefined}
             value={typed[i]}
             error={
-              errorOn(typed[i]) ??
-              (i === 0 && !p.choices.length && p.error?.field === 'skills' ? p.error.message : undefined)
+              errorOn(typed[i]) ?? (i === 0 && p.error?.field === 'skills' ? p.error.message : undefined)
             }
             {...suggested('/competences/suggestions', 'competences-suggerees')}
           />
