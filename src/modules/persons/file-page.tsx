@@ -100,7 +100,7 @@ const Tabs = (p: { file: PersonFile; current: 'profil' | 'historique' }) => (
         ] as const
       ).map(([key, text, href]) => (
         <li class="fr-nav__item">
-          <a class="fr-nav__link" href={href} aria-current={p.current === key ? 'page' : undefined} safe>
+          <a class="fr-nav__link" href={href} aria-current={p.current === key ? 'page' : undefined}>
             {text}
           </a>
         </li>
