@@ -62,6 +62,11 @@ describe('« Mes personnes », a counsellor’s day (issue 10), end to end', () 
       const appellation = (
         await sql<{ code: string }>`select code from rome_appellation order by code limit 1`.execute(db)
       ).rows[0]!.code;
+      // A declared skill (ROME 4.0): typed in its field as its code, shown on the file by its label.
+      const skill = (
+        await sql<{ code: string; label: string }>`
+          select code, label from rome_skill where kind = 'savoir_faire' order by code limit 1`.execute(db)
+      ).rows[0]!;
 
       const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 } });
       const page = await context.newPage();
@@ -103,23 +108,32 @@ describe('« Mes personnes », a counsellor’s day (issue 10), end to end', () 
       await page.getByLabel(/^Prénom\s/).fill(elsewhere.first_name);
       await page.getByLabel('Date de naissance').fill(elsewhere.birth_date);
       await page.getByLabel('Métier recherché 1').fill(appellation);
+      await page.getByLabel(/^Autre compétence 1/).fill(skill.code);
       await page.getByLabel('Date à laquelle la personne a été informée').fill(isoDaysAgo(1));
       await page.getByRole('button', { name: 'Créer le dossier' }).click();
       const warning = page.locator('.fr-alert--warning');
       await expect.poll(() => warning.textContent()).toContain('Un dossier existe peut-être déjà');
       expect(await warning.textContent()).toContain(elsewhere.holder);
-      // What was typed is kept.
+      // What was typed is kept; the skill typed is now a box, ticked, with its label.
       expect(await page.getByLabel(/^Nom\s/).inputValue()).toBe(elsewhere.last_name);
+      expect(await page.getByLabel(skill.label, { exact: true }).isChecked()).toBe(true);
       await checkPage(page, 'doublon', width);
 
-      // The counsellor confirms: another person of the same name.
+      // The warning links to the confirmation, which sits right above the submit button.
+      await page.getByRole('link', { name: /Confirmer la création/ }).click();
+      await page.waitForURL(/#confirmation-doublon$/);
+      const confirmation = page.locator('#confirmation-doublon');
+      const submit = page.getByRole('button', { name: 'Créer le dossier' });
+      const [box, button] = [await confirmation.boundingBox(), await submit.boundingBox()];
+      expect(button!.y - (box!.y + box!.height)).toBeLessThan(120);
       await page.getByText(/créer quand même/).click();
-      await page.getByRole('button', { name: 'Créer le dossier' }).click();
+      await submit.click();
       await page.waitForURL(/\/personnes\/[0-9a-f-]{36}\?info=cree$/);
       await expect.poll(() => page.locator('.fr-alert--success').textContent()).toContain('Dossier créé');
       expect(await page.locator('main, body').first().textContent()).toContain(
         `Dossier tenu par ${org.name}`,
       );
+      expect(await page.locator('main').textContent()).toContain(skill.label);
       await checkPage(page, 'cree', width);
       const fileUrl = page.url().replace(/\?.*$/, '');
 
@@ -141,8 +155,15 @@ describe('« Mes personnes », a counsellor’s day (issue 10), end to end', () 
       expect(await page.locator('main, body').first().textContent()).toContain(target.text);
       await checkPage(page, 'partage-fait', width);
 
-      // The history tells it.
+      // The history tells it, naming who acted (never an address), under the file's sections.
       await page.goto(`${fileUrl}/historique`);
+      expect(
+        await page
+          .getByRole('navigation', { name: 'Sections du dossier' })
+          .getByRole('link', { name: 'Historique' })
+          .getAttribute('aria-current'),
+      ).toBe('page');
+      expect(await page.locator('main table').textContent()).not.toContain('@');
       const history = (await page.locator('table').textContent()) ?? '';
       expect(history).toContain('Création du dossier');
       expect(history).toContain(`avec ${target.text}`);

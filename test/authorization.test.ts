@@ -188,6 +188,8 @@ const POLICY: Record<string, Policy> = {
   'PATCH /api/v1/persons/:personId': { personal: true, rule: fileReferent },
   'POST /api/v1/persons/:personId/shares': { personal: true, rule: fileReferent },
   'GET /api/v1/persons/:personId/history': { personal: true, rule: fileReader },
+  // ROME 4.0 skill suggestions of the person forms (open data, as /appellations/suggestions).
+  'GET /competences/suggestions': everyone,
   // Job offers (offers/rights.ts): published ones are read by every signed-in person; employers' and
   // SIAE's administrators and gestionnaires manage theirs. The matrix's organisations accompany
   // people (mission locale, Cap emploi) and publish none, and the super-admin manages import

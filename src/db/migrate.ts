@@ -16,6 +16,7 @@ import * as m0013 from './migrations/0013_rome4.js';
 import * as m0014 from './migrations/0014_persons.js';
 import * as m0015 from './migrations/0015_job_offers.js';
 import * as m0016 from './migrations/0016_person_space.js';
+import * as m0017 from './migrations/0017_person_skills.js';
 import * as m0018 from './migrations/0018_offer_import_sources.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0014_persons': m0014,
   '0015_job_offers': m0015,
   '0016_person_space': m0016,
+  '0017_person_skills': m0017,
   '0018_offer_import_sources': m0018,
 };
 

@@ -631,3 +631,10 @@ export interface Database {
   job_offer_feed_source: JobOfferFeedSourceTable;
   job_offer_import_held: JobOfferImportHeldTable;
 }
+// Migration 0017: a person's declared ROME 4.0 skills (codes); who acted in a file's history.
+export interface PersonTable {
+  skills: Generated<string[]>;
+}
+export interface PersonHistoryTable {
+  actor_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+}

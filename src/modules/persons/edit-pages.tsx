@@ -17,7 +17,7 @@ const shownInForm = (e: unknown): e is AppError =>
  * never reads the file again (the route declares only its write: shared/audit.ts).
  */
 export async function personEditPages(app: FastifyInstance, { persons }: PersonsDeps) {
-  function createPage(
+  async function createPage(
     request: FastifyRequest,
     reply: FastifyReply,
     values: Partial<PersonInput>,
@@ -25,6 +25,7 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
   ) {
     const ctx = pageContext(request, reply);
     const duplicate = error?.kind === 'conflict' && error.field === 'confirmDuplicate';
+    const skillChoices = await persons.skillChoices(values.skills ?? [], values.wantedJobs ?? []);
     return html(
       reply,
       <Layout title="Créer le dossier d’une personne" ctx={ctx}>
@@ -35,6 +36,7 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
           values={values}
           error={error}
           duplicate={duplicate}
+          skillChoices={skillChoices}
           submitLabel="Créer le dossier"
         />
       </Layout>,
@@ -59,7 +61,7 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
     }
   });
 
-  function editPage(
+  async function editPage(
     request: FastifyRequest,
     reply: FastifyReply,
     personId: string,
@@ -68,6 +70,7 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
     error: AppError | null,
   ) {
     const ctx = pageContext(request, reply);
+    const skillChoices = await persons.skillChoices(values.skills ?? [], values.wantedJobs ?? []);
     return html(
       reply,
       <Layout title="Modifier le dossier" ctx={ctx}>
@@ -78,6 +81,7 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
           values={values}
           version={version}
           error={error}
+          skillChoices={skillChoices}
           submitLabel="Enregistrer"
         />
       </Layout>,
@@ -100,6 +104,7 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
           ...(f as unknown as Partial<PersonInput>),
           communeCode: f.commune?.code ?? null,
           wantedJobs: f.wantedJobs.map((j) => j.code),
+          skills: f.skills.map((s) => s.code),
           pastJobs: f.pastJobs.map((j) => ({ appellationCode: j.appellationCode, months: j.months })),
         },
         f.version,

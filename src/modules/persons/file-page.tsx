@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Alert, DataTable, TagLinks } from '../../web/components.js';
+import { Alert, DataTable } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { formatCount, formatDate, formatDateTime } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
@@ -36,6 +36,36 @@ const HISTORY_ACTIONS: Record<string, string> = {
   'person.self_updated': 'Correction par la personne',
 };
 
+/** The fields a history line names, as the form calls them (the API's names are English). */
+const FIELD_LABELS: Record<string, string> = {
+  civility: 'civilité',
+  lastName: 'nom',
+  firstName: 'prénom',
+  birthDate: 'date de naissance',
+  email: 'adresse électronique',
+  phone: 'téléphone',
+  franceTravailId: 'identifiant France Travail',
+  communeCode: 'commune',
+  registeredCategory: 'inscription',
+  situations: 'situations',
+  educationLevel: 'niveau de formation',
+  drivingLicences: 'permis',
+  hasVehicle: 'véhicule',
+  mobilityRadiusKm: 'rayon de mobilité',
+  mobilityMeans: 'moyens de déplacement',
+  availableFrom: 'disponibilité',
+  workingTime: 'temps de travail',
+  contractTypes: 'contrats acceptés',
+  wantedJobs: 'métiers recherchés',
+  pastJobs: 'expériences',
+  skills: 'compétences',
+  barriers: 'freins',
+  notes: 'notes',
+  legalBasis: 'base légale',
+  informedOn: 'date d’information',
+  employerVisible: 'profil visible des employeurs',
+};
+
 /** A term and its description in the file (dl of the DSFR's plain typography). */
 function Facts(p: { rows: [string, string | string[]][] }) {
   return (
@@ -54,19 +84,28 @@ function Facts(p: { rows: [string, string | string[]][] }) {
   );
 }
 
-/** The tabs of a file, as links (they work without JavaScript). */
+/**
+ * The sections of a file (profile, history) as a DSFR navigation with `aria-current="page"`: each
+ * section is its own page (an audited read each), so links, not ARIA tabs, which would promise
+ * panels switched in place (and DSFR's tabs script would take them over). A counsellor walk read
+ * the former tags as filters.
+ */
 const Tabs = (p: { file: PersonFile; current: 'profil' | 'historique' }) => (
-  <nav aria-label="Sections du dossier">
-    <TagLinks
-      tags={[
-        { text: 'Profil', href: `/personnes/${p.file.id}`, current: p.current === 'profil' },
-        {
-          text: 'Historique',
-          href: `/personnes/${p.file.id}/historique`,
-          current: p.current === 'historique',
-        },
-      ]}
-    />
+  <nav class="fr-nav fr-mb-3w" id="sections-dossier" aria-label="Sections du dossier">
+    <ul class="fr-nav__list">
+      {(
+        [
+          ['profil', 'Profil', `/personnes/${p.file.id}`],
+          ['historique', 'Historique', `/personnes/${p.file.id}/historique`],
+        ] as const
+      ).map(([key, text, href]) => (
+        <li class="fr-nav__item">
+          <a class="fr-nav__link" href={href} aria-current={p.current === key ? 'page' : undefined}>
+            {text}
+          </a>
+        </li>
+      ))}
+    </ul>
   </nav>
 );
 
@@ -171,6 +210,12 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
           rows={[
             ['Métiers recherchés', f.wantedJobs.map((j) => j.label ?? j.code)],
             [
+              'Compétences déclarées',
+              f.skills.length
+                ? f.skills.map((s) => s.label ?? `Compétence ${s.code} (retirée du ROME)`)
+                : ['—'],
+            ],
+            [
               'Expériences',
               f.pastJobs.length
                 ? f.pastJobs.map(
@@ -227,12 +272,14 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
             <tr>
               <td safe>{formatDateTime(h.occurredAt)}</td>
               <td safe>{HISTORY_ACTIONS[h.action] ?? h.action}</td>
-              <td safe>{`${h.actor ?? '—'}${h.organisation ? ` (${h.organisation})` : ''}`}</td>
-              <td safe>
+              <td class="fr-cell--multiline" safe>
+                {`${h.actor ?? '—'}${h.organisation ? ` (${h.organisation})` : ''}`}
+              </td>
+              <td class="fr-cell--multiline" safe>
                 {h.sharedWith
                   ? `avec ${h.sharedWith}`
                   : h.fields.length
-                    ? `champs : ${h.fields.join(', ')}`
+                    ? `champs : ${h.fields.map((f) => FIELD_LABELS[f] ?? f).join(', ')}`
                     : ''}
               </td>
             </tr>

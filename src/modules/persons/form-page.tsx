@@ -28,6 +28,7 @@ import {
   WORKING_TIMES,
 } from './rules.js';
 import type { PersonInput } from './schemas.js';
+import { type SkillChoice, SkillsField } from './skills-field.js';
 
 const options = (o: Record<string, string>): [string, string][] => Object.entries(o);
 const choices = (o: Record<string, string | { label: string }>, sensitive: readonly string[] = []) =>
@@ -46,7 +47,9 @@ function formField(field: string | undefined): string | undefined {
 
 /**
  * The person form, for a creation and an edit (the referent organisation's). A possible duplicate
- * is shown as a warning naming only the organisations holding it, with a box to confirm the creation.
+ * is summarised at the top (a warning naming only the organisations holding it, linking to the
+ * confirmation) and confirmed by a box right above the submit button: a counsellor walk found the
+ * box, first in the form, forgotten by the time they reached the button.
  */
 export function PersonForm(p: {
   action: string;
@@ -56,6 +59,8 @@ export function PersonForm(p: {
   version?: number;
   /** The creation was stopped by a possible duplicate: ask for the confirmation. */
   duplicate?: boolean;
+  /** The skills offered as boxes (declared ones, core skills of the wanted jobs): skillChoices(). */
+  skillChoices: SkillChoice[];
   submitLabel: string;
 }) {
   const v = p.values;
@@ -71,14 +76,17 @@ export function PersonForm(p: {
         ''
       )}
       {p.duplicate && p.error ? (
-        <>
-          <Alert kind="warning" title="Un dossier existe peut-être déjà" text={p.error.message} focus />
-          <CheckboxField
-            name="confirmDuplicate"
-            label="Il s’agit d’une autre personne, ou la personne souhaite un nouveau dossier : créer quand même"
-            error={p.error.message}
-          />
-        </>
+        <div
+          class="fr-alert fr-alert--warning fr-mb-3w"
+          role="status"
+          {...{ id: 'message-erreur', tabindex: '-1', autofocus: true }}
+        >
+          <h2 class="fr-alert__title">Un dossier existe peut-être déjà</h2>
+          <p safe>{p.error.message}</p>
+          <p>
+            <a href="#confirmation-doublon">Confirmer la création, en bas du formulaire</a>
+          </p>
+        </div>
       ) : (
         ''
       )}
@@ -263,6 +271,13 @@ export function PersonForm(p: {
           ])}
         </FieldGrid>
       </Fieldset>
+      <Fieldset
+        id="competences-declarees"
+        legend="Compétences"
+        hint="Savoir-faire, savoir-être et savoirs du ROME 4.0 : leur code est enregistré, leur libellé affiché"
+      >
+        <SkillsField choices={p.skillChoices} values={v.skills ?? []} error={p.error} />
+      </Fieldset>
       <CheckboxGroup
         name="barriers"
         legend="Freins périphériques à l’emploi"
@@ -294,6 +309,17 @@ export function PersonForm(p: {
           error={errorOn('informedOn')}
         />
       </Fieldset>
+      {p.duplicate && p.error ? (
+        <div id="confirmation-doublon" class="fr-mb-2w">
+          <CheckboxField
+            name="confirmDuplicate"
+            label="Il s’agit d’une autre personne, ou la personne souhaite un nouveau dossier : créer quand même"
+            error="Cochez cette case pour créer le dossier malgré l’avertissement."
+          />
+        </div>
+      ) : (
+        ''
+      )}
       <button type="submit" class="fr-btn" safe>
         {p.submitLabel}
       </button>

@@ -1,4 +1,5 @@
 import { formValue } from '../../web/context.js';
+import { DECLARED_SKILLS } from './rules.js';
 import type { PersonInput } from './schemas.js';
 
 /** The values of a multi-valued form field (a checkbox group): one string or several. */
@@ -11,6 +12,20 @@ export function formValues(body: unknown, name: string): string[] {
 /** Slots of the form: wanted jobs (issue 10: 1 to 5) and past jobs. */
 export const WANTED_SLOTS = [1, 2, 3, 4, 5] as const;
 export const PAST_SLOTS = [1, 2, 3] as const;
+
+/** Empty fields of the form for skills not offered as boxes: typed in words, chosen in the list. */
+export const SKILL_SLOTS = [1, 2, 3, 4] as const;
+
+/**
+ * The declared skills of a form: the boxes ticked (`skills`, codes the page rendered) then the
+ * typed fields (`skill1`…), in that order, so that a refusal `skills/N` names a field back
+ * (SkillsField). A form shown again may have more fields than SKILL_SLOTS (all the codes it could
+ * not offer as boxes): up to DECLARED_SKILLS.max are read.
+ */
+export function skillsFromForm(body: unknown): string[] {
+  const typed = Array.from({ length: DECLARED_SKILLS.max }, (_, i) => formValue(body, `skill${i + 1}`));
+  return [...new Set([...formValues(body, 'skills'), ...typed.filter(Boolean)])];
+}
 
 const orNull = (v: string) => (v === '' ? null : v);
 
@@ -46,6 +61,7 @@ export function personFromForm(body: unknown): PersonInput {
       const months = v(`pastJob${i}Months`);
       return code ? [{ appellationCode: code, months: /^\d{1,4}$/.test(months) ? Number(months) : 0 }] : [];
     }),
+    skills: skillsFromForm(body),
     barriers: formValues(body, 'barriers') as PersonInput['barriers'],
     notes: orNull(v('notes')),
     legalBasis: v('legalBasis') as PersonInput['legalBasis'],

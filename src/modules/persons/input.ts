@@ -7,6 +7,7 @@ import {
   BARRIERS,
   CIVILITIES,
   CONTRACT_TYPES,
+  DECLARED_SKILLS,
   DRIVING_LICENCES,
   EDUCATION_LEVELS,
   FRANCE_TRAVAIL_ID,
@@ -26,6 +27,8 @@ import type { PersonInput, PersonPatch } from './schemas.js';
 export interface InputLookups {
   today: string;
   appellationsExisting(codes: string[]): Promise<Set<string>>;
+  /** The ROME 4.0 skill codes among `codes` that are loaded (rome_skill). */
+  skillsExisting(codes: string[]): Promise<Set<string>>;
   communeExists(code: string): Promise<boolean>;
 }
 
@@ -179,6 +182,27 @@ export async function checkProfile(input: Profile, lookups: InputLookups): Promi
     });
     out.past_jobs = input.pastJobs.map((j) => ({ appellationCode: j.appellationCode, months: j.months }));
   }
+  if (input.skills !== undefined) {
+    const skills = input.skills.map((c) => (typeof c === 'string' ? c.trim() : ''));
+    if (skills.length > DECLARED_SKILLS.max)
+      throw invalid('skills', `Compétences : ${DECLARED_SKILLS.max} au plus.`);
+    skills.forEach((code, i) => {
+      if (!/^\d{1,8}$/.test(code))
+        throw invalid(
+          `skills/${i}`,
+          `Compétence « ${code.slice(0, 40)} » : choisissez-la dans la liste des compétences ROME 4.0.`,
+        );
+    });
+    const known = await lookups.skillsExisting(skills);
+    skills.forEach((code, i) => {
+      if (!known.has(code))
+        throw invalid(
+          `skills/${i}`,
+          `Compétence ROME 4.0 « ${code} » inconnue : choisissez-la dans la liste des compétences.`,
+        );
+    });
+    out.skills = [...new Set(skills)];
+  }
   if (input.notes !== undefined) {
     const notes = input.notes?.trim() || null;
     if (notes && notes.length > 5000) throw invalid('notes', 'Notes : 5 000 caractères au plus.');
@@ -234,6 +258,7 @@ export async function checkNewProfile(input: PersonInput, lookups: InputLookups)
     working_time: null,
     contract_types: [],
     past_jobs: [],
+    skills: [],
     barriers: [],
     notes: null,
     ...values,

@@ -122,17 +122,26 @@ export async function personListPage(app: FastifyInstance, { persons }: PersonsD
           headers={['Nom', 'Naissance', 'Commune', 'Métier recherché', 'Disponible', 'Dossier']}
         >
           {result.items.map((p) => (
+            // The text cells wrap (fr-cell--multiline): DSFR cells do not by default, and a long
+            // appellation or « Partagé par » an organisation's full name made the table wider than
+            // the page at 1280 px (counsellor walk).
             <tr>
-              <td>
+              <td class="fr-cell--multiline">
                 <a href={`/personnes/${p.id}`} safe>
                   {`${p.lastName.toUpperCase()} ${p.firstName}`}
                 </a>
               </td>
               <td safe>{formatDate(p.birthDate)}</td>
-              <td safe>{p.communeName ? `${p.communeName} (${p.departmentCode})` : String(MISSING)}</td>
-              <td safe>{p.wantedJob ?? '—'}</td>
+              <td class="fr-cell--multiline" safe>
+                {p.communeName ? `${p.communeName} (${p.departmentCode})` : String(MISSING)}
+              </td>
+              <td class="fr-cell--multiline" safe>
+                {p.wantedJob ?? '—'}
+              </td>
               <td safe>{p.availableFrom ? formatDate(p.availableFrom) : String(NOT_GIVEN)}</td>
-              <td safe>{p.isReferent ? 'Tenu' : `Partagé par ${p.referentName}`}</td>
+              <td class="fr-cell--multiline" safe>
+                {p.isReferent ? 'Tenu' : `Partagé par ${p.referentName}`}
+              </td>
             </tr>
           ))}
         </DataTable>

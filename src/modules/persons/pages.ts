@@ -6,6 +6,7 @@ import { personEditPages } from './edit-pages.js';
 import { personFilePages } from './file-page.js';
 import { personListPage } from './list-page.js';
 import { personRgpdPages } from './rgpd-pages.js';
+import { skillSuggestionsPage } from './skills-field.js';
 import { personSpacePages } from './space-pages.js';
 
 /**
@@ -19,4 +20,5 @@ export async function personsPages(app: FastifyInstance, services: PersonsDeps, 
   await personRgpdPages(app, services);
   await personSpacePages(app, services, config);
   await contactPointPages(app, services);
+  await skillSuggestionsPage(app, services);
 }

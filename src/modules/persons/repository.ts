@@ -58,14 +58,35 @@ export function personRepository(db: Db) {
             .where('code', 'in', codes)
             .execute()
         : [];
+      const skills = row.skills.length
+        ? await db
+            .selectFrom('rome_skill')
+            .select(['code', 'label'])
+            .where('code', 'in', row.skills)
+            .execute()
+        : [];
       const shares = await db
         .selectFrom('person_share as s')
         .innerJoin('organisation as o', 'o.id', 's.organisation_id')
-        .select(['s.organisation_id', 'o.name', 's.consent_on', 's.recorded_by_label', 's.shared_at'])
+        .leftJoin('app_user as u', 'u.id', 's.recorded_by')
+        .select([
+          's.organisation_id',
+          'o.name',
+          's.consent_on',
+          's.recorded_by_label',
+          'u.first_name as recorded_by_first_name',
+          'u.last_name as recorded_by_last_name',
+          's.shared_at',
+        ])
         .where('s.person_id', '=', id)
         .orderBy('s.shared_at')
         .execute();
-      return { row, labels: new Map(appellations.map((a) => [a.code, a.label])), shares };
+      return {
+        row,
+        labels: new Map(appellations.map((a) => [a.code, a.label])),
+        skillLabels: new Map(skills.map((s) => [s.code, s.label])),
+        shares,
+      };
     },
 
     async history(id: string) {
@@ -73,11 +94,14 @@ export function personRepository(db: Db) {
       return db
         .selectFrom('person_history as h')
         .leftJoin('organisation as o', 'o.id', 'h.organisation_id')
+        .leftJoin('app_user as u', 'u.id', 'h.actor_user_id')
         .select([
           'h.id',
           'h.occurred_at',
           'h.action',
           'h.actor_label',
+          'u.first_name as actor_first_name',
+          'u.last_name as actor_last_name',
           'o.name as organisation_name',
           'h.details',
         ])
@@ -155,6 +179,7 @@ export function personRepository(db: Db) {
         personId: string;
         action: string;
         actorLabel: string;
+        actorUserId: string | null;
         organisationId: string | null;
         details: Record<string, unknown>;
       },
@@ -165,6 +190,7 @@ export function personRepository(db: Db) {
           person_id: entry.personId,
           action: entry.action,
           actor_label: entry.actorLabel,
+          actor_user_id: entry.actorUserId,
           organisation_id: entry.organisationId,
           details: JSON.stringify(entry.details),
         })
@@ -206,6 +232,44 @@ export function personRepository(db: Db) {
         .where('code', 'in', codes)
         .execute();
       return new Set(rows.map((r) => r.code));
+    },
+
+    async skillsExisting(codes: string[]): Promise<Set<string>> {
+      if (!codes.length) return new Set();
+      const rows = await db.selectFrom('rome_skill').select('code').where('code', 'in', codes).execute();
+      return new Set(rows.map((r) => r.code));
+    },
+
+    /** Labels of ROME 4.0 skill codes (a form shown back with the labels of what was chosen). */
+    async skillLabels(codes: string[]): Promise<Map<string, string>> {
+      if (!codes.length) return new Map();
+      const rows = await db
+        .selectFrom('rome_skill')
+        .select(['code', 'label'])
+        .where('code', 'in', codes)
+        .execute();
+      return new Map(rows.map((r) => [r.code, r.label]));
+    },
+
+    /**
+     * The core skills (« cœur de métier », ROME 4.0 métier ↔ skill links, core = principale) of the
+     * métiers of these appellations that the person has not declared yet: what a person wanting these
+     * jobs is most likely to have or need (issue 10 §1). By label, `limit` of them.
+     */
+    async coreSkillsOfAppellations(appellationCodes: string[], except: string[], limit: number) {
+      if (!appellationCodes.length) return [];
+      return db
+        .selectFrom('rome_appellation as a')
+        .innerJoin('rome_metier_skill as ms', 'ms.metier_code', 'a.metier_code')
+        .innerJoin('rome_skill as s', 's.code', 'ms.skill_code')
+        .select(['s.code', 's.label'])
+        .distinct()
+        .where('a.code', 'in', appellationCodes)
+        .where('ms.core', '=', 'principale')
+        .$if(except.length > 0, (q) => q.where('s.code', 'not in', except))
+        .orderBy('s.label')
+        .limit(limit)
+        .execute();
     },
 
     async communeExists(code: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import { formatDate, formatDateTime } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import type { PersonsDeps } from './deps.js';
 import { ERASURE_KEEPS } from './rgpd-service.js';
-import { LEGAL_BASES } from './rules.js';
+import { BARRIERS, LEGAL_BASES, SITUATIONS } from './rules.js';
 import type { PersonFile } from './service.js';
 
 const fullName = (f: { firstName: string; lastName: string }) => `${f.firstName} ${f.lastName.toUpperCase()}`;
@@ -29,7 +29,7 @@ export function ExportSheet(p: { data: Awaited<ReturnType<PersonsDeps['persons']
     ['Téléphone', f.phone ?? '—'],
     ['Commune', f.commune ? `${f.commune.name ?? f.commune.code}` : '—'],
     ['Identifiant France Travail', f.franceTravailId ?? '—'],
-    ['Situations', f.situations.join(', ') || '—'],
+    ['Situations', f.situations.map((c) => SITUATIONS[c]?.label ?? c).join(', ') || '—'],
     ['Métiers recherchés', f.wantedJobs.map((j) => j.label ?? j.code).join(', ')],
     [
       'Expériences',
@@ -37,7 +37,8 @@ export function ExportSheet(p: { data: Awaited<ReturnType<PersonsDeps['persons']
     ],
     ['Disponible à partir du', f.availableFrom ? formatDate(f.availableFrom) : '—'],
     ['Rayon de mobilité', f.mobilityRadiusKm !== null ? `${f.mobilityRadiusKm} km` : '—'],
-    ['Freins', f.barriers.join(', ') || '—'],
+    ['Compétences déclarées', f.skills.map((s) => s.label ?? s.code).join(', ') || '—'],
+    ['Freins', f.barriers.map((c) => BARRIERS[c]?.label ?? c).join(', ') || '—'],
     ['Notes du conseiller', f.notes ?? '—'],
     ['Organisation référente (responsable du traitement)', p.data.controller],
     ['Base légale', LEGAL_BASES[f.legalBasis]],

@@ -5,7 +5,7 @@ import { recordAudit } from '../identity/service.js';
 import { personRepository } from './repository.js';
 import { requireRgpdHandler } from './rights.js';
 import { LEGAL_BASES } from './rules.js';
-import type { ServiceCore } from './service-core.js';
+import { actorName, type ServiceCore } from './service-core.js';
 import { spaceRepository } from './space-repository.js';
 
 /**
@@ -48,7 +48,7 @@ export function rgpdUseCases(core: ServiceCore) {
       history: history.map((h) => ({
         occurredAt: iso(h.occurred_at),
         action: h.action,
-        by: h.actor_label,
+        by: actorName(h.actor_first_name, h.actor_last_name, h.actor_label),
         organisation: h.organisation_name,
         details: h.details,
       })),

@@ -1,5 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import type { PersonsDeps } from './deps.js';
+import {
+  PersonCreated,
+  PersonExportResponse,
+  PersonFileResponse,
+  PersonHistoryResponse,
+  PersonListResponse,
+  PersonShared,
+  problems,
+} from './response-schemas.js';
 import {
   ErasureInput,
   PersonInput,
@@ -24,6 +34,7 @@ export async function personsApiRoutes(app: FastifyInstance, { persons }: Person
         summary: 'Les personnes suivies par mon organisation',
         description: `${WHO} Recherche par nom ou identifiant France Travail, filtres de situation (sensibles : dossiers tenus seulement), d’âge, de commune ou département, de disponibilité ; 20 par page.`,
         querystring: PersonListQuery,
+        response: { 200: PersonListResponse, ...problems },
       },
     },
     async (request) => persons.list(request.actor!, request.query as PersonListQuery),
@@ -37,6 +48,7 @@ export async function personsApiRoutes(app: FastifyInstance, { persons }: Person
         summary: 'Créer le dossier d’une personne',
         description: `${WHO} Un dossier qui existe peut-être déjà (même nom, prénom et date de naissance, ou même identifiant France Travail, dans toute organisation) est répondu 409 (field : confirmDuplicate, heldBy : les organisations qui le tiennent, sans rien du dossier) : demandez-leur de le partager, ou renvoyez avec confirmDuplicate=true. Date de naissance future ou de moins de 15 ans, appellation ROME ou commune inconnue : 400 nommant le champ.`,
         body: PersonInput,
+        response: { 201: PersonCreated, ...problems },
       },
     },
     async (request, reply) =>
@@ -46,7 +58,13 @@ export async function personsApiRoutes(app: FastifyInstance, { persons }: Person
     '/persons/:personId',
     {
       config: { access: 'user', audit: 'person.read' },
-      schema: { tags, summary: 'Le dossier d’une personne', description: WHO, params: PersonParams },
+      schema: {
+        tags,
+        summary: 'Le dossier d’une personne',
+        description: WHO,
+        params: PersonParams,
+        response: { 200: PersonFileResponse, ...problems },
+      },
     },
     async (request) => persons.get(request.actor!, (request.params as { personId: string }).personId),
   );
@@ -61,6 +79,7 @@ export async function personsApiRoutes(app: FastifyInstance, { persons }: Person
           'Envoyez la version lue (version) : si le dossier a changé depuis, la modification est refusée (409, field : version, currentVersion).',
         params: PersonParams,
         body: PersonPatch,
+        response: { 200: PersonCreated, ...problems },
       },
     },
     async (request) =>
@@ -81,6 +100,7 @@ export async function personsApiRoutes(app: FastifyInstance, { persons }: Person
           'Organisation référente seulement. consentOn : date à laquelle la personne a consenti au partage ; qui l’enregistre est tracé.',
         params: PersonParams,
         body: ShareInput,
+        response: { 201: PersonShared, ...problems },
       },
     },
     async (request, reply) =>
@@ -102,6 +122,7 @@ export async function personsApiRoutes(app: FastifyInstance, { persons }: Person
         tags,
         summary: 'L’historique du dossier : créations, modifications (champs), partages',
         params: PersonParams,
+        response: { 200: PersonHistoryResponse, ...problems },
       },
     },
     async (request) => persons.history(request.actor!, (request.params as { personId: string }).personId),
@@ -116,6 +137,7 @@ export async function personsApiRoutes(app: FastifyInstance, { persons }: Person
         description:
           'Organisation référente seulement : tout le dossier, situations et freins sensibles et notes compris (ce sont les données de la personne), ses partages, son historique, son espace.',
         params: PersonParams,
+        response: { 200: PersonExportResponse, ...problems },
       },
     },
     async (request) => persons.exportFile(request.actor!, (request.params as { personId: string }).personId),
@@ -131,6 +153,7 @@ export async function personsApiRoutes(app: FastifyInstance, { persons }: Person
           'Organisation référente seulement. confirm : le nom de famille de la personne (garde-fou : un effacement ne s’annule pas). Restent le journal d’audit (sans le nom) et une ligne d’effacement (identifiant, organisation, dates, auteur, motif).',
         params: PersonParams,
         body: ErasureInput,
+        response: { 204: Type.Null({ description: 'Dossier effacé' }), ...problems },
       },
     },
     async (request, reply) => {

@@ -119,16 +119,21 @@ export type ContractType = keyof typeof CONTRACT_TYPES;
 /**
  * Barriers to employment (« freins »), copied from the IAE platform's list:
  * data/iae/freins_libelle.csv (plateforme de l’inclusion, type_frein, type_frein_libelle), codes as
- * published there; the first label's spelling corrected (« Illetrisme », « langues étrangères » in the source).
+ * published there. The labels were corrected for spelling and French typography (the source has
+ * « Illetrisme », « Français langues étrangères », « handicap psy », and « / » for « et » or « ou »):
+ * a counsellor reads them in every file, a person in their export.
  * Health and justice reveal health data (RGPD art. 9) and offences (art. 10): only the referent
  * organisation receives them (rights.ts).
  */
 export const BARRIERS = {
-  illetrisme: { label: 'Illettrisme / analphabétisme / français langue étrangère', sensitive: false },
+  illetrisme: { label: 'Illettrisme, analphabétisme ou français langue étrangère', sensitive: false },
   demarch: { label: 'Démarches administratives et accès aux droits', sensitive: false },
-  heberg: { label: 'Hébergement / Logement', sensitive: false },
+  heberg: { label: 'Hébergement et logement', sensitive: false },
   mobilite: { label: 'Manque de mobilité', sensitive: false },
-  sante: { label: 'Santé (addiction, souffrance et handicap psy, autres)', sensitive: true },
+  sante: {
+    label: 'Santé (addiction, souffrance psychique, handicap psychique ou autre)',
+    sensitive: true,
+  },
   justice: { label: 'Justice', sensitive: true },
   surendet: { label: 'Surendettement et finances', sensitive: false },
   manque_dispo: { label: 'Manque de disponibilité', sensitive: false },
@@ -149,6 +154,11 @@ export type LegalBasis = keyof typeof LEGAL_BASES;
 /** Wanted jobs: one to five ROME appellations (issue 10). Past jobs: at most 20, up to 50 years each. */
 export const WANTED_JOBS = { min: 1, max: 5 } as const;
 export const PAST_JOBS = { max: 20, maxMonths: 600 } as const;
+/**
+ * Declared skills: ROME 4.0 skill codes (savoir-faire, savoir-être, savoirs). 20 at most, as a CV's
+ * skills section; the form offers SKILL_SLOTS of them (form-values.ts), the API the whole 20.
+ */
+export const DECLARED_SKILLS = { max: 20 } as const;
 
 /**
  * A France Travail identifier: 7 digits and a check character (the historical « identifiant Pôle

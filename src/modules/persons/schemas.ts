@@ -4,6 +4,7 @@ import {
   BARRIERS,
   CIVILITIES,
   CONTRACT_TYPES,
+  DECLARED_SKILLS,
   DRIVING_LICENCES,
   EDUCATION_LEVELS,
   LEGAL_BASES,
@@ -30,6 +31,10 @@ const Text = (maxLength: number, description?: string) =>
   Type.String({ maxLength, ...(description ? { description } : {}) });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const AppellationCode = Type.String({ pattern: '^\\d{1,8}$', description: 'Code d’appellation ROME' });
+const SkillCode = Type.String({
+  pattern: '^\\d{1,8}$',
+  description: 'Code OGR d’une compétence ou d’un savoir ROME 4.0 (GET /api/v1/referentials/skills?q=…)',
+});
 
 export const PastJob = Type.Object(
   {
@@ -74,6 +79,13 @@ const profileFields = {
     description: 'Métiers recherchés : 1 à 5 appellations ROME',
   }),
   pastJobs: Type.Optional(Type.Array(PastJob, { maxItems: PAST_JOBS.max })),
+  skills: Type.Optional(
+    Type.Array(SkillCode, {
+      maxItems: DECLARED_SKILLS.max,
+      uniqueItems: true,
+      description: `Compétences déclarées : ${DECLARED_SKILLS.max} codes ROME 4.0 au plus`,
+    }),
+  ),
   barriers: Type.Optional(codes(BARRIERS, 'Freins périphériques à l’emploi')),
   notes: Type.Optional(Nullable(Text(5000))),
   legalBasis: stringEnum(keys(LEGAL_BASES), 'Base légale du traitement (RGPD art. 6)'),

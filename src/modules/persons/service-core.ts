@@ -16,6 +16,17 @@ import {
 import type { spaceRepository } from './space-repository.js';
 
 /**
+ * Who acted, as a file's history and shares show it: the user's name when known, else the label
+ * kept (an API token's name, « La personne, depuis son espace »), never an e-mail address: rows
+ * written before migration 0017 kept the session's address, another organisation's member's too.
+ */
+export function actorName(firstName: string | null, lastName: string | null, label: string | null) {
+  if (firstName || lastName) return `${firstName ?? ''} ${lastName ?? ''}`.trim();
+  if (!label || label.includes('@')) return 'Un membre de l’organisation';
+  return label;
+}
+
+/**
  * What the persons service's use cases share (service.ts builds it; rgpd-service.ts,
  * space-service.ts and contact-point-service.ts receive it), apart so that none imports service.ts.
  */
@@ -41,7 +52,7 @@ async function readFileWith(
 ) {
   const data = await repo.file(personId);
   if (!data) throw notFound('Dossier introuvable.');
-  const { row, labels, shares } = data;
+  const { row, labels, skillLabels, shares } = data;
   const full = seesSensitive(relation);
   const age = ageOn(row.birth_date, day);
   return {
@@ -78,6 +89,8 @@ async function readFileWith(
     contractTypes: row.contract_types,
     wantedJobs: row.wanted_jobs.map((code) => ({ code, label: labels.get(code) ?? null })),
     pastJobs: row.past_jobs.map((j) => ({ ...j, label: labels.get(j.appellationCode) ?? null })),
+    /** Declared ROME 4.0 skills, with their labels (null: a code no longer in the loaded ROME). */
+    skills: row.skills.map((code) => ({ code, label: skillLabels.get(code) ?? null })),
     barriers: (row.barriers as Barrier[]).filter((b) => full || !sensitiveBarriers.includes(b)),
     // The referent's working notes may say anything (health, family): they stay with it.
     notes: full ? row.notes : null,
@@ -89,7 +102,7 @@ async function readFileWith(
           organisationId: s.organisation_id,
           organisationName: s.name,
           consentOn: s.consent_on,
-          recordedBy: s.recorded_by_label,
+          recordedBy: actorName(s.recorded_by_first_name, s.recorded_by_last_name, s.recorded_by_label),
           sharedAt: new Date(s.shared_at).toISOString(),
         }))
       : [],

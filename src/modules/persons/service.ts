@@ -18,7 +18,7 @@ import {
 } from './rights.js';
 import { AGE_RULES, nameKey, SITUATIONS, type Situation } from './rules.js';
 import type { PersonInput, PersonListQuery, PersonPatch, ShareInput } from './schemas.js';
-import { type FileChange, readFileWith, THE_PERSON } from './service-core.js';
+import { actorName, type FileChange, readFileWith, THE_PERSON } from './service-core.js';
 import { spaceRepository } from './space-repository.js';
 import { type SpaceOptions, spaceUseCases } from './space-service.js';
 
@@ -31,6 +31,9 @@ export interface PersonsOptions {
   /** The person's space (invitations, sign-in links): its links are mailed with this address. */
   space?: SpaceOptions;
 }
+
+/** How many core skills of the wanted jobs a form offers as boxes (a métier has 10 to 30). */
+const CORE_SKILL_CHOICES = 12;
 
 const yearsBefore = (iso: string, years: number) => `${Number(iso.slice(0, 4)) - years}${iso.slice(4)}`;
 
@@ -48,6 +51,7 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
   const lookups = (): InputLookups => ({
     today: today(),
     appellationsExisting: repo.appellationsExisting,
+    skillsExisting: repo.skillsExisting,
     communeExists: repo.communeExists,
   });
 
@@ -80,6 +84,7 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
         personId,
         action,
         actorLabel: staff?.label ?? 'La personne, depuis son espace',
+        actorUserId: staff?.userId ?? null,
         organisationId: staff?.organisationId ?? null,
         details,
       });
@@ -123,7 +128,7 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
       return rows.map((h) => ({
         occurredAt: new Date(h.occurred_at).toISOString(),
         action: h.action,
-        actor: h.actor_label,
+        actor: actorName(h.actor_first_name, h.actor_last_name, h.actor_label),
         organisation: h.organisation_name,
         // The fields changed are named, never their values; a shared organisation's share target is kept.
         fields: Array.isArray(h.details.fields) ? (h.details.fields as string[]) : [],
@@ -199,6 +204,8 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
           result: { id, version: 1 },
           details: {
             legalBasis: values.legal_basis,
+            // ROME 4.0 codes, for what reacts to a profile's skills (the next issue's matching).
+            skills: values.skills ?? [],
             ...(holders.length ? { duplicateConfirmed: true } : {}),
           },
         };
@@ -222,7 +229,7 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
         return {
           personId,
           result: { id: personId, version: next },
-          details: { fields: Object.keys(fields) },
+          details: { fields: Object.keys(fields), ...(values.skills ? { skills: values.skills } : {}) },
         };
       });
     },
@@ -255,6 +262,25 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
         };
       });
       return { organisationId: target.id, organisationName: target.name, consentOn: input.consentOn };
+    },
+
+    /**
+     * The skills a person form offers as boxes: the declared ones (with their labels), then the core
+     * skills of the wanted jobs' métiers not declared yet (ROME 4.0 métier ↔ skill links), 12 at
+     * most. Reference data only: no file is read.
+     */
+    async skillChoices(declared: readonly string[], wantedJobs: readonly string[]) {
+      const codes = [...new Set(declared.filter((c) => /^\d{1,8}$/.test(c)))];
+      const jobs = [...new Set(wantedJobs.filter((c) => /^\d{1,8}$/.test(c)))];
+      const labels = await repo.skillLabels(codes);
+      const core = await repo.coreSkillsOfAppellations(jobs, codes, CORE_SKILL_CHOICES);
+      return [
+        ...codes.flatMap((code) => {
+          const label = labels.get(code);
+          return label ? [{ code, label, core: false }] : [];
+        }),
+        ...core.map((s) => ({ code: s.code, label: s.label, core: true })),
+      ];
     },
 
     /** The organisations a file may be shared with (the share form), the actor's own left out. */

@@ -8,16 +8,18 @@ import {
   FieldGrid,
   InputField,
   SelectField,
+  suggested,
 } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { rotateCsrfSecret } from '../../web/csrf.js';
 import { formatDate } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import type { PersonsDeps } from './deps.js';
-import { formValues, WANTED_SLOTS } from './form-values.js';
+import { formValues, skillsFromForm, WANTED_SLOTS } from './form-values.js';
 import { sendExport } from './rgpd-pages.js';
 import { MOBILITY_MEANS, WORKING_TIMES } from './rules.js';
 import type { PersonFile } from './service.js';
+import { SkillsField } from './skills-field.js';
 import type { SelfProfile } from './space-service.js';
 
 /** The space's session cookie: HttpOnly, SameSite=Lax, `__Host-` over HTTPS (as the staff's). */
@@ -51,6 +53,7 @@ function selfFromForm(body: unknown): SelfProfile {
     mobilityMeans: formValues(body, 'mobilityMeans') as SelfProfile['mobilityMeans'],
     hasVehicle: v('hasVehicle') === 'true',
     wantedJobs: WANTED_SLOTS.map((i) => v(`wantedJob${i}`)).filter(Boolean),
+    skills: skillsFromForm(body),
   };
 }
 
@@ -161,7 +164,7 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
     },
   );
 
-  function spacePage(
+  async function spacePage(
     request: FastifyRequest,
     reply: FastifyReply,
     f: PersonFile,
@@ -178,7 +181,9 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
       mobilityMeans: f.mobilityMeans as SelfProfile['mobilityMeans'],
       hasVehicle: f.hasVehicle,
       wantedJobs: f.wantedJobs.map((j) => j.code),
+      skills: f.skills.map((s) => s.code),
     };
+    const skillChoices = await persons.skillChoices(v.skills ?? [], v.wantedJobs ?? []);
     const err = state.error;
     const errorOn = (name: string) => {
       const field = err?.field?.replace(/^wantedJobs\/(\d+)$/, (_m, i) => `wantedJob${Number(i) + 1}`);
@@ -198,6 +203,17 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
             <li safe>{j.label ?? j.code}</li>
           ))}
         </ul>
+
+        <h2>Mes compétences</h2>
+        {f.skills.length ? (
+          <ul>
+            {f.skills.map((s) => (
+              <li safe>{s.label ?? s.code}</li>
+            ))}
+          </ul>
+        ) : (
+          <p>Vous n’avez pas encore dit ce que vous savez faire. Vous pouvez l’ajouter plus bas.</p>
+        )}
 
         <h2>Mon profil pour les employeurs</h2>
         <p>Les employeurs peuvent voir votre profil sans votre nom.</p>
@@ -277,18 +293,21 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
             values={v.mobilityMeans ?? []}
           />
           <CheckboxField name="hasVehicle" label="J’ai un véhicule" checked={v.hasVehicle ?? false} />
+          <datalist id="appellations-suggerees" />
           <FieldGrid col="fr-col-12 fr-col-md-4">
             {WANTED_SLOTS.map((i) => (
               <InputField
                 name={`wantedJob${i}`}
                 label={`Métier ${i}`}
-                hint={i === 1 ? 'Son code ROME, par exemple 38585' : undefined}
+                hint={i === 1 ? 'Tapez le nom du métier et choisissez dans la liste' : undefined}
                 value={v.wantedJobs?.[i - 1]}
                 required={i === 1}
                 error={errorOn(`wantedJob${i}`)}
+                {...suggested('/appellations/suggestions', 'appellations-suggerees')}
               />
             ))}
           </FieldGrid>
+          <SkillsField choices={skillChoices} values={v.skills ?? []} error={err ?? null} plain />
           <button class="fr-btn" type="submit">
             Enregistrer
           </button>

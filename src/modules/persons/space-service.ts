@@ -38,6 +38,7 @@ export const SELF_FIELDS = [
   'mobilityMeans',
   'hasVehicle',
   'wantedJobs',
+  'skills',
 ] as const;
 export type SelfField = (typeof SELF_FIELDS)[number];
 
@@ -189,7 +190,13 @@ export function spaceUseCases(core: ServiceCore, options: SpaceOptions | undefin
         const next = await core.repo.update(tx, personId, version, values);
         // Another edit came in between: no query outside `tx` here (PGlite has one connection).
         if (next === null) throw staleEdit(version, version + 1);
-        return { personId, result: { version: next }, details: { fields: Object.keys(fields) } };
+        return {
+          personId,
+          result: { version: next },
+          // The declared skills travel with the event (codes: no personal data beyond them), for
+          // what reacts to a profile's skills (the next issue's matching).
+          details: { fields: Object.keys(fields), ...(values.skills ? { skills: values.skills } : {}) },
+        };
       });
     },
 

@@ -13,6 +13,7 @@ describe.each(testEngines())('person space on %s', (engine) => {
   let t: TestApp;
   let counsellor: Browser;
   let appellation = '';
+  let skill = '';
   const ids = { a: '', b: '' };
 
   const linkIn = (text: string) => /\/mon-espace\/lien\?jeton=([A-Za-z0-9_-]+)/.exec(text)?.[1] ?? '';
@@ -36,6 +37,8 @@ describe.each(testEngines())('person space on %s', (engine) => {
     const org = await organisation(t.db, 'mission_locale');
     counsellor = await new Browser(t.app).login(await member(t.db, org));
     appellation = await firstAppellation(t.db);
+    skill = (await sql<{ code: string }>`select code from rome_skill order by code limit 1`.execute(t.db))
+      .rows[0]!.code;
     for (const [key, name] of [
       ['a', 'Espace-Alpha'],
       ['b', 'Espace-Beta'],
@@ -124,8 +127,22 @@ describe.each(testEngines())('person space on %s', (engine) => {
       mobilityRadiusKm: '25',
       mobilityMeans: 'public_transport',
       wantedJob1: appellation,
+      skill1: skill,
     });
     expect(res.statusCode).toBe(303);
+    // The person declares a skill (ROME 4.0): stored as its code, listed back by its label.
+    const own = await sql<{ skills: string[] }>`select skills from person where id = ${ids.a}`.execute(t.db);
+    expect(own.rows[0]!.skills).toEqual([skill]);
+    const after = await person.get('/mon-espace');
+    expect(after.body).toContain('Mes compétences');
+    expect(after.body).toContain(`name="skills" value="${skill}" checked`);
+    const unknownSkill = await person.post('/mon-espace/profil', {
+      version: /name="version" value="(\d+)"/.exec(after.body)![1]!,
+      wantedJob1: appellation,
+      skill1: '99999999',
+    });
+    expect(unknownSkill.statusCode).toBe(400);
+    expect(unknownSkill.body).toMatch(/Compétence ROME 4.0 «\s99999999\s» inconnue/);
     const rows = await sql<{ id: string; phone: string | null; mobility_radius_km: number | null }>`
       select id, phone, mobility_radius_km from person where id in (${ids.a}, ${ids.b}) order by last_name`.execute(
       t.db,
