@@ -3,8 +3,8 @@ import { prepareDatabase } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { exitOnDataDirLocked } from './db/data-dir-lock.js';
 import { demoLoginsText } from './demo.js';
-import { purgeUploads } from './modules/trainings/uploads.js';
 import { createMailer } from './shared/mailer.js';
+import { purgeUploads } from './shared/uploads.js';
 
 const config = loadConfig();
 const where =

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
+import { abortedWith, refuseAnnouncedOverLimit } from '../../shared/uploads.js';
 import { Alert, ButtonsGroup } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { sendCsv } from '../../web/download.js';
@@ -12,7 +13,6 @@ import { toProblem } from '../../web/problem.js';
 import { DataTable, NumberCell } from '../../web/table.js';
 import type { TrainingsDeps } from './deps.js';
 import { requireImportRights } from './rights.js';
-import { abortedWith, refuseAnnouncedOverLimit } from './uploads.js';
 
 /** Room for a form's other parts (token, source, mode, boundaries) beside its file. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { AppError, conflict, invalid, notFound } from '../../shared/errors.js';
 import { isUuid } from '../../shared/formats.js';
+import { uploadArea } from '../../shared/uploads.js';
 import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
 import { importRepository } from './import-repository.js';
@@ -15,7 +16,6 @@ import {
 } from './rights.js';
 import { refreshSearchProjection } from './search-repository.js';
 import type { ServiceContext, TrainingsOptions } from './service-helpers.js';
-import { uploadArea } from './uploads.js';
 
 /** An import decided before its file is read: who, under which source, how. */
 export interface ImportPlan {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../../config.js';
 import { AppError, invalid } from '../../shared/errors.js';
+import { abortedWith, refuseAnnouncedOverLimit } from '../../shared/uploads.js';
 import { stringEnum } from '../identity/schemas.js';
 import type { TrainingsDeps } from './deps.js';
 import {
@@ -14,7 +15,6 @@ import {
   TrainingTextPatch,
 } from './schemas.js';
 import type { RawQuery, WithdrawalDecision } from './service.js';
-import { abortedWith, refuseAnnouncedOverLimit } from './uploads.js';
 
 const tags = ['Offre de formation'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });

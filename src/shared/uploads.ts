@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../../shared/errors.js';
+import { AppError } from './errors.js';
 
 export interface SavedUpload {
   path: string;
@@ -13,10 +13,22 @@ export interface SavedUpload {
   size: number;
 }
 
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} Mo`;
+/** A size in French (« 256 Mo », « 40 ko »). */
+export const megabytes = (bytes: number) =>
+  bytes >= 1e6 ? `${Math.round(bytes / 1e6)} Mo` : `${Math.round(bytes / 1e3)} ko`;
 
 export const fileTooLarge = (maxBytes: number) =>
   new AppError('too-large', `Fichier trop volumineux : la limite est de ${megabytes(maxBytes)}.`, 'file');
+
+export interface UploadAreaOptions {
+  dir: string;
+  quotaBytes: number;
+  maxBytes: number;
+  /** The file names' extension in the area (`.xml`, `.json`): what an operator sees in UPLOAD_DIR. */
+  extension?: string;
+  /** The 413 for a file past maxBytes (a module may name its own limit and what to do instead). */
+  tooLarge?: (maxBytes: number) => AppError;
+}
 
 /**
  * A body whose announced length (Content-Length) already passes the file limit plus what else the
@@ -26,13 +38,14 @@ export function refuseAnnouncedOverLimit(
   headers: IncomingHttpHeaders,
   maxBytes: number,
   overheadBytes = 0,
+  tooLarge: (maxBytes: number) => AppError = fileTooLarge,
 ): void {
-  if (Number(headers['content-length'] ?? 0) > maxBytes + overheadBytes) throw fileTooLarge(maxBytes);
+  if (Number(headers['content-length'] ?? 0) > maxBytes + overheadBytes) throw tooLarge(maxBytes);
 }
 
 /**
- * Where uploaded LHÉO files wait for their import. A file is received whole before its import
- * starts: the import holds the import lock and a transaction (importer.ts), which a slow or
+ * Where uploaded files (LHÉO feeds, offer feeds) wait for their import. A file is received whole
+ * before its import starts: an import holds a lock and transactions, which a slow or
  * stalled uploader would otherwise keep open for as long as it likes (and past the database's
  * idle-in-transaction timeout). So the upload reaches the disk, but only once the request is
  * authenticated, authorised for that source and CSRF-checked (the routes read the file last), and
@@ -42,13 +55,15 @@ export function refuseAnnouncedOverLimit(
  * upload is refused with 507 while the others finish. The count is this process's: UPLOAD_DIR is
  * one instance's own, and what it holds at start was left by a killed process (purgeUploads).
  */
-export function uploadArea(options: { dir: string; quotaBytes: number; maxBytes: number }) {
+export function uploadArea(options: UploadAreaOptions) {
+  const tooLarge = options.tooLarge ?? fileTooLarge;
+  const extension = options.extension ?? '.xml';
   let used = 0;
   return {
     /** Streams to a new file and stops at the size limit (413) or the quota (507), removing the partial file. */
     async save(stream: Readable, fileName: string, signal?: AbortSignal): Promise<SavedUpload> {
       await mkdir(options.dir, { recursive: true });
-      const path = join(options.dir, `${randomUUID()}.xml`);
+      const path = join(options.dir, `${randomUUID()}${extension}`);
       let size = 0;
       try {
         // Read without destroying the request on a refusal: the client then gets its 413 or 507
@@ -59,7 +74,7 @@ export function uploadArea(options: { dir: string; quotaBytes: number; maxBytes:
             for await (const chunk of chunks as AsyncIterable<Buffer>) {
               size += chunk.length;
               used += chunk.length;
-              if (size > options.maxBytes) throw fileTooLarge(options.maxBytes);
+              if (size > options.maxBytes) throw tooLarge(options.maxBytes);
               if (used > options.quotaBytes)
                 throw new AppError(
                   'storage-full',
@@ -77,7 +92,7 @@ export function uploadArea(options: { dir: string; quotaBytes: number; maxBytes:
         await rm(path, { force: true });
         throw error;
       }
-      return { path, fileName: fileName.slice(0, 200) || 'flux.xml', size };
+      return { path, fileName: fileName.slice(0, 200) || `flux${extension}`, size };
     },
 
     async remove(upload: SavedUpload) {
