@@ -609,3 +609,21 @@ export interface Database {
   person_session: PersonSessionTable;
   person_erasure: PersonErasureTable;
 }
+
+/** What each organisation may list in « Mes personnes » (migration 0019, kept by triggers). */
+export interface PersonAccessTable {
+  organisation_id: string;
+  person_id: string;
+  is_referent: boolean;
+  last_name: string;
+  first_name: string;
+  name_key: string;
+  france_travail_id: string | null;
+  situations: string[];
+  birth_date: ColumnType<string, string, string>;
+  commune_code: string | null;
+  available_from: ColumnType<string | null, string | null, string | null>;
+}
+export interface Database {
+  person_access: PersonAccessTable;
+}
