@@ -16,7 +16,7 @@ import * as m0013 from './migrations/0013_rome4.js';
 import * as m0014 from './migrations/0014_persons.js';
 import * as m0015 from './migrations/0015_job_offers.js';
 import * as m0016 from './migrations/0016_person_space.js';
-import * as m0019 from './migrations/0019_person_access.js';
+import * as m0019 from './migrations/0019_list_and_import.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
 export const migrations: Record<string, Migration> = {
@@ -36,7 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0014_persons': m0014,
   '0015_job_offers': m0015,
   '0016_person_space': m0016,
-  '0019_person_access': m0019,
+  '0019_list_and_import': m0019,
 };
 
 export class MigrationError extends Error {

@@ -627,3 +627,11 @@ export interface PersonAccessTable {
 export interface Database {
   person_access: PersonAccessTable;
 }
+/** The ids an offer import has read so far (migration 0019, emptied when it finishes). */
+export interface JobOfferImportSeenTable {
+  import_id: string;
+  source_id: string;
+}
+export interface Database {
+  job_offer_import_seen: JobOfferImportSeenTable;
+}

@@ -1,5 +1,6 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formerList } from '../../../bench/persons-list-before.js';
 import { createTestDatabase, testEngines } from '../../../test/databases.js';
 import type { Db } from '../../db/database.js';
 import { type ListFilters, personListRepository } from './list-repository.js';
@@ -81,45 +82,6 @@ describe.each(testEngines())('person_access on %s', (engine) => {
     expect(await drift()).toBe(0);
   });
 
-  /** The list as it was read before person_access (0014's query), as the reference. */
-  async function before(f: ListFilters) {
-    const org = f.organisationId;
-    const shared = sql`exists (select 1 from person_share s where s.person_id = p.id and s.organisation_id = ${org}::uuid)`;
-    const where: RawBuilder<unknown>[] = [
-      f.scope === 'referent'
-        ? sql`p.referent_organisation_id = ${org}::uuid`
-        : f.scope === 'shared'
-          ? shared
-          : sql`(p.referent_organisation_id = ${org}::uuid or ${shared})`,
-    ];
-    const byName = f.nameTokens.length
-      ? sql`(${sql.join(
-          f.nameTokens.map((t) => sql`p.name_key like ${`%${t}%`}`),
-          sql` and `,
-        )})`
-      : null;
-    const byId = f.franceTravailId ? sql`p.france_travail_id = ${f.franceTravailId}` : null;
-    if (byName && byId) where.push(sql`(${byName} or ${byId})`);
-    else if (byName ?? byId) where.push((byName ?? byId)!);
-    if (f.situation) {
-      where.push(sql`p.situations @> array[${f.situation}]::text[]`);
-      if (f.situationReferentOnly) where.push(sql`p.referent_organisation_id = ${org}::uuid`);
-    }
-    if (f.bornAfter) where.push(sql`p.birth_date > ${f.bornAfter}::date`);
-    if (f.bornOnOrBefore) where.push(sql`p.birth_date <= ${f.bornOnOrBefore}::date`);
-    if (f.department) where.push(sql`c.department_code = ${f.department}`);
-    if (f.commune) where.push(sql`p.commune_code = ${f.commune}`);
-    if (f.availableOn)
-      where.push(sql`(p.available_from is null or p.available_from <= ${f.availableOn}::date)`);
-    const filter = sql.join(where, sql` and `);
-    const from = sql`from person p left join commune c on c.code = p.commune_code where ${filter}`;
-    const total = (await sql<{ n: number }>`select count(*)::int as n ${from}`.execute(db)).rows[0]!.n;
-    const { rows } = await sql<{ id: string; isReferent: boolean }>`
-      select p.id, p.referent_organisation_id = ${org}::uuid as "isReferent" ${from}
-      order by p.last_name, p.first_name, p.id limit 20 offset ${(f.page - 1) * 20}`.execute(db);
-    return { total, items: rows };
-  }
-
   it('lists what the files and shares listed before, filter by filter', async () => {
     const { rows } = await sql<{ org: string; last: string; ft: string; dep: string; commune: string }>`
       select p.referent_organisation_id as org, p.last_name as last, p.france_travail_id as ft,
@@ -167,7 +129,7 @@ describe.each(testEngines())('person_access on %s', (engine) => {
     for (const c of cases) {
       const f = { ...base, ...c };
       const now = await list.list(f);
-      const then = await before(f);
+      const then = await formerList(db, f);
       expect({ case: c, total: now.total, items: now.items.map((i) => [i.id, i.isReferent]) }).toEqual({
         case: c,
         total: then.total,
