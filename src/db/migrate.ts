@@ -18,6 +18,7 @@ import * as m0015 from './migrations/0015_job_offers.js';
 import * as m0016 from './migrations/0016_person_space.js';
 import * as m0017 from './migrations/0017_person_skills.js';
 import * as m0018 from './migrations/0018_offer_import_sources.js';
+import * as m0019 from './migrations/0019_list_and_import.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
 export const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '0016_person_space': m0016,
   '0017_person_skills': m0017,
   '0018_offer_import_sources': m0018,
+  '0019_list_and_import': m0019,
 };
 
 export class MigrationError extends Error {

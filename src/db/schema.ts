@@ -638,3 +638,28 @@ export interface PersonTable {
 export interface PersonHistoryTable {
   actor_user_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
+/** What each organisation may list in « Mes personnes » (migration 0019, kept by triggers). */
+export interface PersonAccessTable {
+  organisation_id: string;
+  person_id: string;
+  is_referent: boolean;
+  last_name: string;
+  first_name: string;
+  name_key: string;
+  france_travail_id: string | null;
+  situations: string[];
+  birth_date: ColumnType<string, string, string>;
+  commune_code: string | null;
+  available_from: ColumnType<string | null, string | null, string | null>;
+}
+export interface Database {
+  person_access: PersonAccessTable;
+}
+/** The ids an offer import has read so far (migration 0019, emptied when it finishes). */
+export interface JobOfferImportSeenTable {
+  import_id: string;
+  source_id: string;
+}
+export interface Database {
+  job_offer_import_seen: JobOfferImportSeenTable;
+}

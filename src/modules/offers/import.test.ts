@@ -187,6 +187,24 @@ describe.each(testEngines())('France Travail offers import on %s', (engine) => {
     ]);
   });
 
+  it('rejects an id read in an earlier batch of the feed as in the same one, and forgets the ids after', async () => {
+    // Past one batch (1,000 records): the ids of earlier batches are in job_offer_import_seen.
+    const records = Array.from({ length: 1003 }, (_, i) => record(`b${i}`));
+    records.push(record('b5', { nombrePostes: 3 }), record('b1002'));
+    const r = await run(records, false, true);
+    expect(r).toMatchObject({ records: 1005, created: 1003, rejected: 2, error: null });
+    const rejections = (await issues(r.importId)).filter((i) => i.severity === 'rejection');
+    expect(rejections.map((i) => [i.record_index, i.record_id, i.field])).toEqual([
+      [1003, 'b5', 'id'],
+      [1004, 'b1002', 'id'],
+    ]);
+    const positions = await sql<{ positions: number }>`
+      select positions from job_offer where source = 'ft-test' and source_id = 'b5'`.execute(db);
+    expect(positions.rows[0]!.positions).toBe(1);
+    const seen = await sql<{ n: number }>`select count(*)::int as n from job_offer_import_seen`.execute(db);
+    expect(seen.rows[0]!.n).toBe(0);
+  });
+
   it('expires published offers past their date, each transition logged', async () => {
     await sql`update job_offer set expires_on = '2026-01-10' where source = 'ft-test' and source_id = '1'`.execute(
       db,

@@ -7,8 +7,22 @@ import { mapFtRecord } from './ft-record.js';
 import { type ImportCounts, offerImportRepository, type StoredIssue } from './import-repository.js';
 import { FeedStructureError, splitJsonRecords } from './json-stream.js';
 
-/** Records written per transaction: measured enough to amortise a round trip, small in memory. */
-const BATCH = 250;
+/**
+ * Records per batch (one statement each): enough to amortise a round trip and the statement's fixed
+ * cost, about 2 MB of JSON in flight (bench/offers-import.ts).
+ */
+const BATCH = 1000;
+
+/** A record read, waiting for its batch: its outcome once its id is known not to be a duplicate. */
+interface Pending {
+  index: number;
+  recordId: string | null;
+  /** Already read earlier in the same batch. */
+  duplicate: boolean;
+  /** The offer as JSON (with its content_hash), or null when rejected. */
+  row: string | null;
+  issues: Omit<StoredIssue, 'record_index' | 'record_id'>[];
+}
 /** Issues stored per import: past this a feed is broken, and the first ones say how. */
 const MAX_STORED_ISSUES = 10_000;
 /**
@@ -29,6 +43,15 @@ export const PLATFORM_IMPORT: Actor = {
   memberships: [],
   ip: null,
 };
+
+/**
+ * What a record's JSON text shows when one of its strings may hold a character PostgreSQL cannot
+ * store: a control character is written \u00XX, \b or \f in JSON (raw, JSON.parse refuses it), a
+ * lone surrogate \uDXXX or raw. A text without any of these needs no walk through its fields
+ * (a sixth of the per-record work, bench/offers-import.ts); one with them (an emoji, « \\u »)
+ * is walked as before.
+ */
+const MAYBE_UNSTORABLE = /\\[ubf]|[\uD800-\uDFFF]/;
 
 /** The path of the first string PostgreSQL cannot store (a NUL, a lone surrogate), or null. */
 function unstorableField(value: unknown, path: string): string | null {
@@ -90,22 +113,7 @@ export async function importOffers(
   };
   let warnings = 0;
   let stored = 0;
-  const seen = new Set<string>();
-  let batch: Parameters<typeof repo.upsertBatch>[2] = [];
   let issues: StoredIssue[] = [];
-  const flush = async () => {
-    if (batch.length) {
-      const r = await repo.upsertBatch(source, actor.label, batch);
-      counts.created += r.created;
-      counts.updated += r.updated;
-      counts.unchanged += r.unchanged;
-      batch = [];
-    }
-    if (issues.length) {
-      await repo.addIssues(importId, issues);
-      issues = [];
-    }
-  };
   const note = (
     index: number,
     recordId: string | null,
@@ -114,6 +122,56 @@ export async function importOffers(
     if (issue.severity === 'warning') warnings++;
     if (stored++ < MAX_STORED_ISSUES) issues.push({ ...issue, record_index: index, record_id: recordId });
   };
+  // Whether a record's id was read before is known for sure only once its batch meets the ids
+  // already recorded (job_offer_import_seen): each record waits in `pending` with what its reading
+  // found, and is settled in order when its batch is written (a duplicate keeps only that rejection).
+  let pending: Pending[] = [];
+  let inBatch = new Set<string>();
+  const settle = async (entries: Pending[]) => {
+    const fresh = await repo.markSeen(importId, [
+      ...new Set(entries.flatMap((e) => (e.recordId ? [e.recordId] : []))),
+    ]);
+    const rows: string[] = [];
+    for (const e of entries) {
+      if (e.recordId !== null && (e.duplicate || !fresh.has(e.recordId))) {
+        counts.rejected++;
+        note(e.index, e.recordId, {
+          field: 'id',
+          severity: 'rejection',
+          message: `Identifiant « ${e.recordId} » en double dans le flux : seul le premier enregistrement est importé.`,
+        });
+        continue;
+      }
+      for (const issue of e.issues) note(e.index, e.recordId, issue);
+      if (e.row === null) counts.rejected++;
+      else rows.push(e.row);
+    }
+    if (rows.length) {
+      const r = await repo.upsertBatch(source, actor.label, `[${rows.join(',')}]`);
+      counts.created += r.created;
+      counts.updated += r.updated;
+      counts.unchanged += r.unchanged;
+    }
+    if (issues.length) {
+      const written = issues;
+      issues = [];
+      await repo.addIssues(importId, written);
+    }
+  };
+  // One batch written while the next is read (the database and the parsing overlap); the reading
+  // waits for the previous write before handing over another: at most two batches in memory.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const entries = pending;
+    pending = [];
+    inBatch = new Set();
+    const previous = writing;
+    writing = previous.then(() => (entries.length ? settle(entries) : undefined));
+    // Observed at the next flush or at the end; marked handled so that a failure waits for them.
+    writing.catch(() => {});
+    await previous;
+  };
+  await repo.forgetFinishedSeen();
 
   let error: string | null = null;
   try {
@@ -123,67 +181,78 @@ export async function importOffers(
       try {
         record = JSON.parse(text);
       } catch (e) {
-        counts.rejected++;
-        note(index, null, {
-          field: '',
-          severity: 'rejection',
-          message: `JSON invalide : ${(e as Error).message.slice(0, 200)}`,
+        pending.push({
+          index,
+          recordId: null,
+          duplicate: false,
+          row: null,
+          issues: [
+            {
+              field: '',
+              severity: 'rejection',
+              message: `JSON invalide : ${(e as Error).message.slice(0, 200)}`,
+            },
+          ],
         });
+        if (pending.length >= BATCH) await flush();
         continue;
       }
       const rawId = (record as { id?: unknown } | null)?.id;
       const recordId =
         typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId).slice(0, 50) : null;
-      if (recordId !== null && seen.has(recordId)) {
-        counts.rejected++;
-        note(index, recordId, {
-          field: 'id',
-          severity: 'rejection',
-          message: `Identifiant « ${recordId} » en double dans le flux : seul le premier enregistrement est importé.`,
-        });
-        continue;
+      const entry: Pending = { index, recordId, duplicate: false, row: null, issues: [] };
+      pending.push(entry);
+      if (recordId !== null) {
+        if (inBatch.has(recordId)) entry.duplicate = true;
+        inBatch.add(recordId);
       }
-      if (recordId !== null) seen.add(recordId);
-      const unstorable = unstorableField(record, '');
-      if (unstorable !== null) {
-        counts.rejected++;
-        note(index, recordId, {
-          field: unstorable,
-          severity: 'rejection',
-          message: `${unstorable} : caractère de contrôle ou encodage invalide, que la base ne peut pas stocker.`,
-        });
-        continue;
+      if (!entry.duplicate) {
+        const unstorable = MAYBE_UNSTORABLE.test(text) ? unstorableField(record, '') : null;
+        if (unstorable !== null)
+          entry.issues.push({
+            field: unstorable,
+            severity: 'rejection',
+            message: `${unstorable} : caractère de contrôle ou encodage invalide, que la base ne peut pas stocker.`,
+          });
+        else {
+          const { offer, issues: found } = mapFtRecord(record, lookups);
+          entry.issues = found;
+          if (offer) {
+            // The hash of the offer's JSON (as before: stored hashes stay comparable), and that same
+            // text, with the hash added, as the batch's element.
+            const json = JSON.stringify(offer);
+            const hash = createHash('sha1').update(json).digest('base64url');
+            entry.row = `${json.slice(0, -1)},"content_hash":"${hash}"}`;
+          }
+        }
       }
-      const { offer, issues: found } = mapFtRecord(record, lookups);
-      for (const issue of found) note(index, recordId, issue);
-      if (!offer) {
-        counts.rejected++;
-        continue;
-      }
-      const content_hash = createHash('sha1').update(JSON.stringify(offer)).digest('base64url');
-      batch.push({ ...offer, content_hash });
-      if (batch.length >= BATCH) await flush();
+      if (pending.length >= BATCH) await flush();
     }
     await flush();
+    await writing;
   } catch (e) {
-    if (!(e instanceof FeedStructureError)) throw e;
+    if (!(e instanceof FeedStructureError)) {
+      await writing.catch(() => {});
+      throw e;
+    }
     await flush();
+    await writing;
     error = e.message;
   }
 
   let held: number | null = null;
   const accepted = counts.created + counts.updated + counts.unchanged;
-  const ids = [...seen];
   let toWithdraw = 0;
   if (options.full && !error) {
-    toWithdraw = await repo.wouldWithdraw(source, ids);
+    toWithdraw = await repo.wouldWithdraw(source, importId);
     if (toWithdraw > 0 && !options.confirmWithdrawal && heldWithdrawal(accepted, toWithdraw)) {
       held = toWithdraw;
       toWithdraw = 0;
     }
   }
   await db.transaction().execute(async (tx) => {
-    if (toWithdraw > 0) counts.withdrawn = await repo.withdraw(tx, source, ids, actor.label);
+    if (toWithdraw > 0) counts.withdrawn = await repo.withdraw(tx, source, importId, actor.label);
+    await repo.forgetSeen(tx, importId);
     await repo.finish(tx, importId, counts, error);
     const details = {
       source,
@@ -192,7 +261,7 @@ export async function importOffers(
       ...counts,
       warnings,
       error,
-      heldWithdrawal,
+      heldWithdrawal: held,
     };
     await recordAudit(tx, actor, {
       action: 'job_offer_import.done',
