@@ -18,6 +18,7 @@ import {
 } from './rights.js';
 import { AGE_RULES, nameKey, SITUATIONS, type Situation } from './rules.js';
 import type { PersonInput, PersonListQuery, PersonPatch, ShareInput } from './schemas.js';
+import { searchTerms } from './search-terms.js';
 import { actorName, type FileChange, readFileWith, THE_PERSON } from './service-core.js';
 import { spaceRepository } from './space-repository.js';
 import { type SpaceOptions, spaceUseCases } from './space-service.js';
@@ -143,18 +144,12 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
       requireFileHolder(actor);
       const day = today();
       const q = query.q?.trim() ?? '';
-      const ft = q.replace(/\s+/g, '').toUpperCase();
       const situation =
         query.situation && query.situation in SITUATIONS ? (query.situation as Situation) : null;
       const department = query.department?.toUpperCase() ?? null;
       const filters: ListFilters = {
         organisationId: actor.organisationId,
-        nameTokens: q
-          .split(/\s+/)
-          .map((t) => nameKey(t, '').replace('|', ''))
-          .filter(Boolean)
-          .slice(0, 5),
-        franceTravailId: /^[0-9A-Z]{8,11}$/.test(ft) ? ft : null,
+        ...searchTerms(q),
         scope: query.scope ?? 'all',
         situation,
         situationReferentOnly: !!situation && SITUATIONS[situation].sensitive,
