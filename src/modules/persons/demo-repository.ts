@@ -29,14 +29,18 @@ export function demoRepository(db: Db) {
         .execute();
       return rows.map((r) => r.code);
     },
-    async appellations() {
-      const rows = await db
-        .selectFrom('rome_appellation')
-        .select('code')
-        .orderBy('code')
-        .limit(3000)
-        .execute();
-      return rows.map((r) => r.code);
+    /**
+     * Appellations with the core skills of their ROME 4.0 métier (« cœur de métier », principale):
+     * the skills a demo person declares come from the jobs they did or want, as a counsellor's do.
+     */
+    async appellations(): Promise<{ code: string; coreSkills: string[] }[]> {
+      const { rows } = await sql<{ code: string; coreSkills: string[] }>`
+        select a.code, coalesce(array(
+          select ms.skill_code from rome_metier_skill ms
+          where ms.metier_code = a.metier_code and ms.core = 'principale' order by ms.skill_code
+        ), '{}') as "coreSkills"
+        from rome_appellation a order by a.code limit 3000`.execute(db);
+      return rows;
     },
     /** Inserts the files by batches of 500, then their shares. */
     async insert(

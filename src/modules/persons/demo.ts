@@ -54,6 +54,8 @@ export async function seedDemoPersons({ db, log, seed, regionCode, today }: Demo
     const situations = f.helpers.arrayElements(keysOf(SITUATIONS), { min: 0, max: 2 });
     if (holder.kind === 'cap_emploi' && !situations.includes('rqth')) situations.push('rqth');
     const informed = date(year - 2, year - 1);
+    const wanted = f.helpers.arrayElements(appellations, { min: 1, max: 3 });
+    const past = f.helpers.arrayElements(appellations, { min: 0, max: 2 });
     rows.push({
       referent_organisation_id: holder.id,
       created_by: null,
@@ -85,10 +87,15 @@ export async function seedDemoPersons({ db, log, seed, regionCode, today }: Demo
       available_from: f.datatype.boolean(0.7) ? date(year, year) : null,
       working_time: f.helpers.arrayElement(keysOf(WORKING_TIMES)),
       contract_types: f.helpers.arrayElements(keysOf(CONTRACT_TYPES), { min: 1, max: 3 }),
-      wanted_jobs: f.helpers.arrayElements(appellations, { min: 1, max: 3 }),
-      past_jobs: f.helpers
-        .arrayElements(appellations, { min: 0, max: 2 })
-        .map((code) => ({ appellationCode: code, months: f.number.int({ min: 2, max: 96 }) })),
+      wanted_jobs: wanted.map((a) => a.code),
+      past_jobs: past.map((a) => ({ appellationCode: a.code, months: f.number.int({ min: 2, max: 96 }) })),
+      // Two files in three declare skills, drawn from the core skills of their past and wanted jobs.
+      skills: f.datatype.boolean(0.66)
+        ? f.helpers.arrayElements([...new Set([...past, ...wanted].flatMap((a) => a.coreSkills))], {
+            min: 1,
+            max: 6,
+          })
+        : [],
       barriers: f.helpers.arrayElements(keysOf(BARRIERS), { min: 0, max: 2 }),
       notes: null,
       legal_basis: 'public_service',
