@@ -29,19 +29,6 @@ export function offerDemoRepository(db: Db) {
         .orderBy('name')
         .executeTakeFirst();
     },
-    /** The region's 300 most populated communes, most populated first (offers follow population). */
-    async communes(regionCode: string) {
-      const rows = await db
-        .selectFrom('commune')
-        .select('code')
-        .where('region_code', '=', regionCode)
-        .where('kind', '=', 'commune')
-        .orderBy(sql`population desc nulls last`)
-        .orderBy('code')
-        .limit(300)
-        .execute();
-      return rows.map((r) => r.code);
-    },
     /** Appellations with their trade and métier; `trained`: the trade is one the catalogue trains for. */
     async appellations() {
       const { rows } = await sql<{

@@ -1,5 +1,6 @@
 import { Faker, fr } from '@faker-js/faker';
 import type { DemoContext } from '../module.js';
+import { referentialsRepository } from '../referentials/repository.js';
 import { demoBoardFeed } from './demo-feed.js';
 import { type DemoOffer, offerDemoRepository } from './demo-repository.js';
 import { generateOffers } from './generator.js';
@@ -23,7 +24,7 @@ export async function seedDemoOffers({ db, log, seed, regionCode, today }: DemoC
   if (await repo.hasOffers()) return false;
   const [publishers, communes, appellations, skills] = await Promise.all([
     repo.publishers(),
-    repo.communes(regionCode),
+    referentialsRepository(db).largestCommunes(regionCode, 300),
     repo.appellations(),
     repo.metierSkills(),
   ]);

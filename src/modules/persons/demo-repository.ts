@@ -17,18 +17,6 @@ export function demoRepository(db: Db) {
         .orderBy('name')
         .execute();
     },
-    async communes(regionCode: string) {
-      const rows = await db
-        .selectFrom('commune')
-        .select('code')
-        .where('region_code', '=', regionCode)
-        .where('kind', '=', 'commune')
-        .orderBy(sql`population desc nulls last`)
-        .orderBy('code')
-        .limit(300)
-        .execute();
-      return rows.map((r) => r.code);
-    },
     /**
      * Appellations with the core skills of their ROME 4.0 métier (« cœur de métier », principale):
      * the skills a demo person declares come from the jobs they did or want, as a counsellor's do.

@@ -1,5 +1,6 @@
 import { Faker, fr } from '@faker-js/faker';
 import type { DemoContext } from '../module.js';
+import { referentialsRepository } from '../referentials/repository.js';
 import { demoRepository } from './demo-repository.js';
 import type { PersonValues } from './repository.js';
 import {
@@ -30,7 +31,7 @@ export async function seedDemoPersons({ db, log, seed, regionCode, today }: Demo
   if (await repo.hasPersons()) return false;
   const [holders, communes, appellations] = await Promise.all([
     repo.holders(),
-    repo.communes(regionCode),
+    referentialsRepository(db).largestCommunes(regionCode, 300),
     repo.appellations(),
   ]);
   if (!holders.length || !communes.length || !appellations.length) return true;

@@ -284,6 +284,23 @@ export function referentialsRepository(db: Db) {
       return rows[0];
     },
 
+    /**
+     * A region's most populated communes, biggest first (code to break ties): where demo people
+     * live and demo offers are, as population and jobs go together.
+     */
+    async largestCommunes(regionCode: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('commune')
+        .select('code')
+        .where('region_code', '=', regionCode)
+        .where('kind', '=', 'commune')
+        .orderBy(sql`population desc nulls last`)
+        .orderBy('code')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.code);
+    },
+
     /** Communes whose point lies within radiusKm of the given point (earthdistance, GiST-indexed). */
     async communesWithin(latitude: number, longitude: number, radiusKm: number, limit: number) {
       const { rows } = await sql<CommuneHit & { distanceKm: number }>`
