@@ -151,7 +151,9 @@ describe.each(testEngines())('persons probed as a hostile partner on %s', (engin
       const res = await path();
       expect(res.statusCode).toBe(200);
       if (!res.raw.req.url?.includes('histor')) expect(res.body).toMatch(/sondeur/i);
-      for (const word of SENSITIVE) expect(res.body, `${res.raw.req.url} ${word}`).not.toMatch(word);
+      // The list page's filter names the sensitive situations (as options): its rows must not.
+      const shown = res.body.includes('<tbody') ? res.body.slice(res.body.indexOf('<tbody')) : res.body;
+      for (const word of SENSITIVE) expect(shown, `${res.raw.req.url} ${word}`).not.toMatch(word);
     }
     // The history names the fields changed: not those that may hold a sensitive facet (the fact
     // that the situations changed while the shared ones did not tells that a sensitive one did).
@@ -352,6 +354,16 @@ describe.each(testEngines())('persons probed as a hostile partner on %s', (engin
         (await person.post('/mon-espace/profil', { version, phone: '0600000000' }, { csrf: false }))
           .statusCode,
       ).toBe(403);
+      // The person's session opens no staff route, not even on their own file.
+      for (const res of [
+        await person.api('GET', `/api/v1/persons/${id}`),
+        await person.api('GET', '/api/v1/persons'),
+        await person.get(`/personnes/${id}`),
+        await person.get(`/personnes/${id}/export.json`),
+      ]) {
+        expect([302, 303, 401, 403], res.raw.req.url).toContain(res.statusCode);
+        expect(res.body).not.toContain('Secret-Note');
+      }
       // A forged link and odd tokens: a 4xx, never a 500.
       for (const jeton of ['x', 'a'.repeat(5000), '%00', '']) {
         const b = new Browser(t.app);
@@ -363,6 +375,19 @@ describe.each(testEngines())('persons probed as a hostile partner on %s', (engin
           500,
         );
       }
+      // A file without an e-mail address: the invitation is refused naming the field, no mail sent.
+      const mute = await holder.api(
+        'POST',
+        '/api/v1/persons',
+        personBody({ lastName: 'Sans-Courriel', email: null, situations: [], barriers: [], notes: null }),
+      );
+      const muteId = mute.json().id;
+      await holder.get(`/personnes/${muteId}/donnees`);
+      const sent = t.mailer.sent.length;
+      const refused = await holder.post(`/personnes/${muteId}/invitation`, {});
+      expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+      expect(refused.statusCode).toBeLessThan(500);
+      expect(t.mailer.sent.length).toBe(sent);
       // A file of its own, invited, then erased: its unused link opens nothing.
       const other = await holder.api(
         'POST',
