@@ -103,6 +103,13 @@ export function requireReferent(relation: FileRelation) {
 export const seesSensitive = (relation: FileRelation) => relation === 'referent';
 
 /**
+ * The fields of a file that may hold a sensitive facet: their values go to the referent only, and
+ * so does the mere fact that they changed (the history): a shared organisation told « situations
+ * changed » while the situations it sees did not would learn that a sensitive one came or went.
+ */
+export const SENSITIVE_FIELDS: ReadonlySet<string> = new Set(['situations', 'barriers', 'notes']);
+
+/**
  * The town hall's contact point (issue 10 §2): members of a `commune` organisation register a
  * person who came to the town hall and hand the file to an accompanying organisation, which becomes
  * its referent. The town hall holds no file: once handed over, it has no access (relationTo knows

@@ -15,6 +15,8 @@ import {
   requireFileHolder,
   requireReader,
   requireReferent,
+  SENSITIVE_FIELDS,
+  seesSensitive,
 } from './rights.js';
 import { AGE_RULES, nameKey, SITUATIONS, type Situation } from './rules.js';
 import type { PersonInput, PersonListQuery, PersonPatch, ShareInput } from './schemas.js';
@@ -132,7 +134,9 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
         actor: actorName(h.actor_first_name, h.actor_last_name, h.actor_label),
         organisation: h.organisation_name,
         // The fields changed are named, never their values; a shared organisation's share target is kept.
-        fields: Array.isArray(h.details.fields) ? (h.details.fields as string[]) : [],
+        fields: Array.isArray(h.details.fields)
+          ? (h.details.fields as string[]).filter((f) => seesSensitive(relation) || !SENSITIVE_FIELDS.has(f))
+          : [],
         sharedWith:
           relation === 'referent' && typeof h.details.organisationName === 'string'
             ? h.details.organisationName
