@@ -182,6 +182,7 @@ export async function offersPages(app: FastifyInstance, deps: OffersDeps) {
             'État',
             'Mise à jour',
           ]}
+          stacked
         >
           {result.items.map((o) => (
             <tr>
@@ -193,20 +194,24 @@ export async function offersPages(app: FastifyInstance, deps: OffersDeps) {
               {scope === 'mine' ? (
                 ''
               ) : (
-                <td class="fr-cell--multiline" safe>
+                <td data-label="Employeur" class="fr-cell--multiline" safe>
                   {o.employer ?? MISSING}
                 </td>
               )}
-              <td class="fr-cell--multiline" safe>
+              <td data-label="Lieu" class="fr-cell--multiline" safe>
                 {o.commune ? o.commune.name : String(o.remote ? 'Télétravail' : MISSING)}
               </td>
               {/* The contract in words: « MIS », « SAI », « PRO » are France Travail's codes. */}
-              <td class="fr-cell--multiline" safe>
+              <td data-label="Contrat" class="fr-cell--multiline" safe>
                 {CONTRACT_TYPES[o.contractType as ContractType]?.label ?? o.contractType}
               </td>
-              <td safe>{String(o.positions)}</td>
-              <td>{OFFER_STATES[o.state]}</td>
-              <td safe>{formatDate(o.updatedAt)}</td>
+              <td data-label="Postes" safe>
+                {String(o.positions)}
+              </td>
+              <td data-label="État">{OFFER_STATES[o.state]}</td>
+              <td data-label="Mise à jour" safe>
+                {formatDate(o.updatedAt)}
+              </td>
             </tr>
           ))}
         </DataTable>

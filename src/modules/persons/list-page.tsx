@@ -135,6 +135,7 @@ export async function personListPage(app: FastifyInstance, { persons }: PersonsD
         <DataTable
           caption={formatCount(result.total, 'personne')}
           headers={['Nom', 'Naissance', 'Commune', 'Métier recherché', 'Disponible', 'Dossier']}
+          stacked
         >
           {result.items.map((p) => (
             // The text cells wrap (fr-cell--multiline): DSFR cells do not by default, and a long
@@ -146,15 +147,19 @@ export async function personListPage(app: FastifyInstance, { persons }: PersonsD
                   {`${p.lastName.toUpperCase()} ${p.firstName}`}
                 </a>
               </td>
-              <td safe>{formatDate(p.birthDate)}</td>
-              <td class="fr-cell--multiline" safe>
+              <td data-label="Naissance" safe>
+                {formatDate(p.birthDate)}
+              </td>
+              <td data-label="Commune" class="fr-cell--multiline" safe>
                 {p.communeName ? `${p.communeName} (${p.departmentCode})` : String(MISSING)}
               </td>
-              <td class="fr-cell--multiline" safe>
+              <td data-label="Métier recherché" class="fr-cell--multiline" safe>
                 {p.wantedJob ?? '—'}
               </td>
-              <td safe>{p.availableFrom ? formatDate(p.availableFrom) : String(NOT_GIVEN)}</td>
-              <td class="fr-cell--multiline" safe>
+              <td data-label="Disponible" safe>
+                {p.availableFrom ? formatDate(p.availableFrom) : String(NOT_GIVEN)}
+              </td>
+              <td data-label="Dossier" class="fr-cell--multiline" safe>
                 {/* « Tenu » alone read as a status of the person (counsellor walk). */}
                 {p.isReferent ? 'Tenu par mon organisation' : `Partagé par ${p.referentName}`}
               </td>
