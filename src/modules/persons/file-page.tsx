@@ -168,7 +168,9 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
             ['Téléphone', f.phone ?? EMPTY],
             [
               'Commune',
-              f.commune ? `${f.commune.name ?? f.commune.code} (${f.commune.departmentCode ?? '?'})` : EMPTY,
+              f.commune
+                ? `${f.commune.name ?? f.commune.code}${f.commune.departmentCode ? ` (${f.commune.departmentCode})` : ''}`
+                : EMPTY,
             ],
           ]}
         />
