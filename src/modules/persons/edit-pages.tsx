@@ -182,6 +182,12 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
             Partager
           </button>
         </form>
+        {/* A way back without sharing: the page had none but the browser's. */}
+        <p class="fr-mt-3w">
+          <a class="fr-link" href={`/personnes/${personId}`}>
+            Retour au dossier sans partager
+          </a>
+        </p>
       </Layout>,
       error ? 400 : 200,
     );
