@@ -12,10 +12,17 @@ export function DataTable(props: {
   headers: string[];
   hideCaption?: boolean;
   numeric?: number[];
+  /**
+   * Below 48em each row becomes a card, each cell under its column's name (the cells carry it as
+   * `data-label`): a wide table in a 375 px window showed two columns and hid the rest sideways.
+   */
+  stacked?: boolean;
   children?: Children;
 }) {
   return (
-    <div class={`fr-table${props.hideCaption ? ' fr-table--no-caption' : ''}`}>
+    <div
+      class={`fr-table${props.hideCaption ? ' fr-table--no-caption' : ''}${props.stacked ? ' pa-table--stacked' : ''}`}
+    >
       <div class="fr-table__wrapper">
         {/* A wide table scrolls: keyboard users must be able to focus it to scroll (RGAA 7.3). */}
         <div class="fr-table__container" tabindex="0" role="region" aria-label={props.caption}>

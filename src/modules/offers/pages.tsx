@@ -9,6 +9,8 @@ import { OfferForm, offerFromForm } from './form-page.js';
 import { offerImportPages } from './import-pages.js';
 import type { OfferFields } from './input.js';
 import {
+  CONTRACT_TYPES,
+  type ContractType,
   DRIVING_LICENCES,
   EDUCATION_LEVELS,
   EXPERIENCE,
@@ -162,28 +164,54 @@ export async function offersPages(app: FastifyInstance, deps: OffersDeps) {
               )}
             </div>
           </div>
-          <button type="submit" class="fr-btn fr-mb-3w">
+          <button type="submit" class="fr-btn fr-mt-2w fr-mb-3w">
             Filtrer
           </button>
         </form>
         {result.total === 0 ? <Alert kind="info" title="Aucune offre ne correspond à ces critères" /> : ''}
         <DataTable
           caption={formatCount(result.total, 'offre')}
-          headers={['Intitulé', 'Employeur', 'Lieu', 'Contrat', 'Postes', 'État', 'Mise à jour']}
+          // « Mes offres » are all the organisation's own: an employer column said the same name on
+          // every line and pushed « Mise à jour » out of sight at 1280 px (employer walk).
+          headers={[
+            'Intitulé',
+            ...(scope === 'mine' ? [] : ['Employeur']),
+            'Lieu',
+            'Contrat',
+            'Postes',
+            'État',
+            'Mise à jour',
+          ]}
+          stacked
         >
           {result.items.map((o) => (
             <tr>
-              <td>
+              <td class="fr-cell--multiline">
                 <a href={`/offres/${o.id}`} safe>
                   {o.title}
                 </a>
               </td>
-              <td safe>{o.employer ?? MISSING}</td>
-              <td safe>{o.commune ? o.commune.name : String(o.remote ? 'Télétravail' : MISSING)}</td>
-              <td safe>{o.contractType}</td>
-              <td safe>{String(o.positions)}</td>
-              <td>{OFFER_STATES[o.state]}</td>
-              <td safe>{formatDate(o.updatedAt)}</td>
+              {scope === 'mine' ? (
+                ''
+              ) : (
+                <td data-label="Employeur" class="fr-cell--multiline" safe>
+                  {o.employer ?? MISSING}
+                </td>
+              )}
+              <td data-label="Lieu" class="fr-cell--multiline" safe>
+                {o.commune ? o.commune.name : String(o.remote ? 'Télétravail' : MISSING)}
+              </td>
+              {/* The contract in words: « MIS », « SAI », « PRO » are France Travail's codes. */}
+              <td data-label="Contrat" class="fr-cell--multiline" safe>
+                {CONTRACT_TYPES[o.contractType as ContractType]?.label ?? o.contractType}
+              </td>
+              <td data-label="Postes" safe>
+                {String(o.positions)}
+              </td>
+              <td data-label="État">{OFFER_STATES[o.state]}</td>
+              <td data-label="Mise à jour" safe>
+                {formatDate(o.updatedAt)}
+              </td>
             </tr>
           ))}
         </DataTable>

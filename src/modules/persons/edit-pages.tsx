@@ -68,6 +68,7 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
     values: Partial<PersonInput>,
     version: number,
     error: AppError | null,
+    known?: Record<string, string>,
   ) {
     const ctx = pageContext(request, reply);
     const skillChoices = await persons.skillChoices(values.skills ?? [], values.wantedJobs ?? []);
@@ -83,6 +84,7 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
           error={error}
           skillChoices={skillChoices}
           submitLabel="Enregistrer"
+          known={known}
         />
       </Layout>,
       error ? (error.kind === 'conflict' ? 409 : 400) : 200,
@@ -109,6 +111,11 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
         },
         f.version,
         null,
+        Object.fromEntries([
+          ...(f.commune?.name ? [[f.commune.code, f.commune.name]] : []),
+          ...f.wantedJobs.flatMap((j) => (j.label ? [[j.code, j.label]] : [])),
+          ...f.pastJobs.flatMap((j) => (j.label ? [[j.appellationCode, j.label]] : [])),
+        ]),
       );
     },
   );
@@ -175,6 +182,12 @@ export async function personEditPages(app: FastifyInstance, { persons }: Persons
             Partager
           </button>
         </form>
+        {/* A way back without sharing: the page had none but the browser's. */}
+        <p class="fr-mt-3w">
+          <a class="fr-link" href={`/personnes/${personId}`}>
+            Retour au dossier sans partager
+          </a>
+        </p>
       </Layout>,
       error ? 400 : 200,
     );

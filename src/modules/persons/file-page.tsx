@@ -19,13 +19,18 @@ import {
 import type { PersonFile } from './service.js';
 
 const reads = { access: 'user', audit: 'person.read' } as const;
+/**
+ * What an empty fact reads: words, not a dash, which a screen reader spells « tiret » and a
+ * counsellor read as « zero » or « unknown » (walk of issue 10).
+ */
+const EMPTY = 'Non renseigné';
 const labels = (codes: readonly string[], dict: Record<string, string | { label: string }>) =>
   codes.length
     ? codes.map((c) => {
         const l = dict[c];
         return typeof l === 'string' ? l : (l?.label ?? c);
       })
-    : ['—'];
+    : [EMPTY];
 
 const HISTORY_ACTIONS: Record<string, string> = {
   'person.created': 'Création du dossier',
@@ -158,12 +163,14 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
         <Facts
           rows={[
             ['Date de naissance', `${formatDate(f.birthDate)} (${formatCount(f.age, 'an')})`],
-            ['Identifiant France Travail', f.franceTravailId ?? '—'],
-            ['Adresse électronique', f.email ?? '—'],
-            ['Téléphone', f.phone ?? '—'],
+            ['Identifiant France Travail', f.franceTravailId ?? EMPTY],
+            ['Adresse électronique', f.email ?? EMPTY],
+            ['Téléphone', f.phone ?? EMPTY],
             [
               'Commune',
-              f.commune ? `${f.commune.name ?? f.commune.code} (${f.commune.departmentCode ?? '—'})` : '—',
+              f.commune
+                ? `${f.commune.name ?? f.commune.code}${f.commune.departmentCode ? ` (${f.commune.departmentCode})` : ''}`
+                : EMPTY,
             ],
           ]}
         />
@@ -182,13 +189,13 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
                 ...(f.young ? ['Moins de 26 ans'] : []),
                 ...(f.senior ? ['50 ans et plus'] : []),
                 ...(f.situations.length ? labels(f.situations, SITUATIONS) : []),
-              ].join(', ') || '—',
+              ].join(', ') || 'Aucune situation particulière',
             ],
             [
               'Niveau de formation',
               f.educationLevel
                 ? ((EDUCATION_LEVELS as Record<string, string>)[f.educationLevel] ?? f.educationLevel)
-                : '—',
+                : EMPTY,
             ],
             ['Freins', labels(f.barriers, BARRIERS)],
           ]}
@@ -198,10 +205,10 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
           rows={[
             ['Permis', labels(f.drivingLicences, DRIVING_LICENCES)],
             ['Véhicule', f.hasVehicle ? 'Oui' : 'Non'],
-            ['Rayon de mobilité', f.mobilityRadiusKm === null ? '—' : `${f.mobilityRadiusKm} km`],
+            ['Rayon de mobilité', f.mobilityRadiusKm === null ? EMPTY : `${f.mobilityRadiusKm} km`],
             ['Moyens de déplacement', labels(f.mobilityMeans, MOBILITY_MEANS)],
             ['Disponible à partir du', f.availableFrom ? formatDate(f.availableFrom) : 'Non précisé'],
-            ['Temps de travail', f.workingTime ? WORKING_TIMES[f.workingTime] : '—'],
+            ['Temps de travail', f.workingTime ? WORKING_TIMES[f.workingTime] : EMPTY],
             ['Contrats acceptés', labels(f.contractTypes, CONTRACT_TYPES)],
           ]}
         />
@@ -213,7 +220,7 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
               'Compétences déclarées',
               f.skills.length
                 ? f.skills.map((s) => s.label ?? `Compétence ${s.code} (retirée du ROME)`)
-                : ['—'],
+                : ['Aucune compétence déclarée'],
             ],
             [
               'Expériences',
@@ -221,7 +228,7 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
                 ? f.pastJobs.map(
                     (j) => `${j.label ?? j.appellationCode} (${formatCount(j.months, 'mois', 'mois')})`,
                   )
-                : ['—'],
+                : ['Aucune expérience enregistrée'],
             ],
           ]}
         />
@@ -230,7 +237,7 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
         ) : (
           <>
             <h2>Notes</h2>
-            <p safe>{f.notes ?? '—'}</p>
+            <p safe>{f.notes ?? 'Aucune note.'}</p>
           </>
         )}
         <h2>Information et partages</h2>
@@ -267,24 +274,28 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
       <Layout title={`Historique — ${title(f)}`} ctx={ctx}>
         <h1 safe>{title(f)}</h1>
         <Tabs file={f} current="historique" />
-        <DataTable caption="Historique du dossier" headers={['Date', 'Événement', 'Par', 'Détail']}>
-          {history.map((h) => (
-            <tr>
-              <td safe>{formatDateTime(h.occurredAt)}</td>
-              <td safe>{HISTORY_ACTIONS[h.action] ?? h.action}</td>
-              <td class="fr-cell--multiline" safe>
-                {`${h.actor ?? '—'}${h.organisation ? ` (${h.organisation})` : ''}`}
-              </td>
-              <td class="fr-cell--multiline" safe>
-                {h.sharedWith
-                  ? `avec ${h.sharedWith}`
-                  : h.fields.length
-                    ? `champs : ${h.fields.map((f) => FIELD_LABELS[f] ?? f).join(', ')}`
-                    : ''}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
+        {history.length === 0 ? (
+          <p>Aucun événement enregistré pour ce dossier depuis sa création dans Passerelle.</p>
+        ) : (
+          <DataTable caption="Historique du dossier" headers={['Date', 'Événement', 'Par', 'Détail']}>
+            {history.map((h) => (
+              <tr>
+                <td safe>{formatDateTime(h.occurredAt)}</td>
+                <td safe>{HISTORY_ACTIONS[h.action] ?? h.action}</td>
+                <td class="fr-cell--multiline" safe>
+                  {`${h.actor ?? '—'}${h.organisation ? ` (${h.organisation})` : ''}`}
+                </td>
+                <td class="fr-cell--multiline" safe>
+                  {h.sharedWith
+                    ? `avec ${h.sharedWith}`
+                    : h.fields.length
+                      ? `champs : ${h.fields.map((f) => FIELD_LABELS[f] ?? f).join(', ')}`
+                      : ''}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
       </Layout>,
     );
   });

@@ -62,8 +62,15 @@ export function PersonForm(p: {
   /** The skills offered as boxes (declared ones, core skills of the wanted jobs): skillChoices(). */
   skillChoices: SkillChoice[];
   submitLabel: string;
+  /**
+   * The saved file's codes in words (commune, appellations): the fields hold codes, which a
+   * counsellor cannot read (« 42332 », « 11940 »), so each hint says what its code is.
+   */
+  known?: Record<string, string>;
 }) {
   const v = p.values;
+  const now = (code: string | null | undefined) =>
+    code && p.known?.[code] ? `Aujourd’hui : ${p.known[code]}.` : undefined;
   const errorOn = (name: string) => (formField(p.error?.field) === name ? p.error?.message : undefined);
   const generalError = p.error && !p.duplicate ? p.error : null;
   return (
@@ -150,7 +157,7 @@ export function PersonForm(p: {
           <InputField
             name="communeCode"
             label="Commune de résidence"
-            hint="Tapez le nom de la commune et choisissez-la dans la liste (son code INSEE est enregistré)"
+            hint={`${now(v.communeCode) ?? ''} Tapez le nom de la commune et choisissez-la dans la liste (son code INSEE est enregistré)`.trim()}
             value={v.communeCode}
             error={errorOn('communeCode')}
             {...suggested('/communes/suggestions', 'communes-suggerees')}
@@ -246,6 +253,7 @@ export function PersonForm(p: {
             <InputField
               name={`wantedJob${i}`}
               label={`Métier recherché ${i}`}
+              hint={now(v.wantedJobs?.[i - 1])}
               value={v.wantedJobs?.[i - 1]}
               required={i === 1}
               error={errorOn(`wantedJob${i}`) ?? (i === 1 ? errorOn('wantedJobs') : undefined)}
@@ -258,6 +266,7 @@ export function PersonForm(p: {
             <InputField
               name={`pastJob${i}`}
               label={`Expérience ${i} : métier`}
+              hint={now(v.pastJobs?.[i - 1]?.appellationCode)}
               value={v.pastJobs?.[i - 1]?.appellationCode}
               error={errorOn(`pastJob${i}`)}
               {...suggested('/appellations/suggestions', 'appellations-suggerees')}

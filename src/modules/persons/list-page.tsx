@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../shared/errors.js';
 import { Alert, DataTable, FieldGrid, InputField, Pagination, SelectField } from '../../web/components.js';
 import { html, pageContext, pageParam } from '../../web/context.js';
+import { suggested } from '../../web/form.js';
 import { formatCount, formatDate, MISSING } from '../../web/format.js';
 
 const NOT_GIVEN: string = 'Non précisé';
@@ -27,9 +28,16 @@ function listQuery(raw: Record<string, unknown>, page: number): PersonListQuery 
   const department = str(raw, 'department');
   if (department && !/^(\d{2,3}|2[ABab])$/.test(department))
     throw new AppError('invalid', 'Département : un code comme 69 ou 2A.', 'department');
-  const commune = str(raw, 'commune');
+  // The form's field is « communeCode », the name /communes/suggestions reads, so that typing a
+  // name suggests communes (a counsellor knows « Vienne », not 38544); links and pages keep « commune ».
+  const communeField = str(raw, 'communeCode') !== undefined ? 'communeCode' : 'commune';
+  const commune = str(raw, communeField);
   if (commune && !/^[0-9AB]{5}$/.test(commune))
-    throw new AppError('invalid', 'Commune : un code INSEE de 5 caractères.', 'commune');
+    throw new AppError(
+      'invalid',
+      'Commune : tapez son nom puis choisissez-la dans la liste proposée.',
+      communeField,
+    );
   return {
     q: str(raw, 'q')?.slice(0, 100),
     scope: pick('scope', ['all', 'referent', 'shared'] as const),
@@ -103,7 +111,13 @@ export async function personListPage(app: FastifyInstance, { persons }: PersonsD
               value={query.age ?? null}
             />
             <InputField name="department" label="Département" hint="Ex. : 69" value={query.department} />
-            <InputField name="commune" label="Commune" hint="Code INSEE" value={query.commune} />
+            <InputField
+              name="communeCode"
+              label="Commune"
+              hint="Tapez le nom, puis choisissez dans la liste"
+              value={query.commune}
+              {...suggested('/communes/suggestions', 'communes-suggerees')}
+            />
             <SelectField
               name="availableNow"
               label="Disponibilité"
@@ -112,7 +126,8 @@ export async function personListPage(app: FastifyInstance, { persons }: PersonsD
               value={query.availableNow ?? null}
             />
           </FieldGrid>
-          <button type="submit" class="fr-btn fr-mb-3w">
+          <datalist id="communes-suggerees" />
+          <button type="submit" class="fr-btn fr-mt-2w fr-mb-3w">
             Rechercher
           </button>
         </form>
@@ -120,6 +135,7 @@ export async function personListPage(app: FastifyInstance, { persons }: PersonsD
         <DataTable
           caption={formatCount(result.total, 'personne')}
           headers={['Nom', 'Naissance', 'Commune', 'Métier recherché', 'Disponible', 'Dossier']}
+          stacked
         >
           {result.items.map((p) => (
             // The text cells wrap (fr-cell--multiline): DSFR cells do not by default, and a long
@@ -131,16 +147,21 @@ export async function personListPage(app: FastifyInstance, { persons }: PersonsD
                   {`${p.lastName.toUpperCase()} ${p.firstName}`}
                 </a>
               </td>
-              <td safe>{formatDate(p.birthDate)}</td>
-              <td class="fr-cell--multiline" safe>
+              <td data-label="Naissance" safe>
+                {formatDate(p.birthDate)}
+              </td>
+              <td data-label="Commune" class="fr-cell--multiline" safe>
                 {p.communeName ? `${p.communeName} (${p.departmentCode})` : String(MISSING)}
               </td>
-              <td class="fr-cell--multiline" safe>
+              <td data-label="Métier recherché" class="fr-cell--multiline" safe>
                 {p.wantedJob ?? '—'}
               </td>
-              <td safe>{p.availableFrom ? formatDate(p.availableFrom) : String(NOT_GIVEN)}</td>
-              <td class="fr-cell--multiline" safe>
-                {p.isReferent ? 'Tenu' : `Partagé par ${p.referentName}`}
+              <td data-label="Disponible" safe>
+                {p.availableFrom ? formatDate(p.availableFrom) : String(NOT_GIVEN)}
+              </td>
+              <td data-label="Dossier" class="fr-cell--multiline" safe>
+                {/* « Tenu » alone read as a status of the person (counsellor walk). */}
+                {p.isReferent ? 'Tenu par mon organisation' : `Partagé par ${p.referentName}`}
               </td>
             </tr>
           ))}

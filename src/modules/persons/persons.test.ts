@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import Html from '@kitajs/html';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
@@ -90,6 +91,22 @@ describe.each(testEngines())('persons on %s', (engine) => {
     const page = await own.get('/personnes?q=dubreuil&situation=rsa');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(`/personnes/${id}`);
+    // The commune filter is typed as a name and sent as the code its suggestions carry.
+    const byCommune = await own.get(`/personnes?q=dubreuil&communeCode=${commune}`);
+    expect(byCommune.body).toContain(`/personnes/${id}`);
+    const byName = await own.get('/personnes?communeCode=Lyon');
+    expect(byName.statusCode).toBe(400);
+    expect(byName.body).toContain('choisissez-la dans la liste');
+    // The edit form's code fields say in words what they hold.
+    const edit = await own.get(`/personnes/${id}/modifier`);
+    const jobLabel = (
+      await sql<{ label: string }>`select label from rome_appellation where code = ${appellation}`.execute(
+        t.db,
+      )
+    ).rows[0]!.label;
+    expect(edit.body.replace(/[\u00a0\u202f]/g, ' ')).toContain(
+      `Aujourd’hui : ${Html.escapeHtml(jobLabel)}.`,
+    );
     const history = await own.api('GET', `/api/v1/persons/${id}/history`);
     expect(history.json()[0]).toMatchObject({ action: 'person.created' });
   });

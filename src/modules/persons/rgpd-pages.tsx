@@ -134,7 +134,7 @@ export async function personRgpdPages(app: FastifyInstance, { persons }: Persons
           La personne reçoit un lien par courriel pour ouvrir son espace : elle y voit et corrige son profil,
           et télécharge ses données.
         </p>
-        <form method="post" action={`/personnes/${f.id}/invitation`}>
+        <form method="post" action={`/personnes/${f.id}/invitation`} class="fr-mb-4w">
           <CsrfField token={ctx.csrf} />
           <button class="fr-btn fr-btn--secondary" type="submit" disabled={!f.email}>
             Inviter la personne à son espace

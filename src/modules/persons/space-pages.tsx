@@ -164,6 +164,14 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
     },
   );
 
+  /** A wanted job field's hint: the job now saved in it, in words, or how to choose one. */
+  function jobHint(f: PersonFile, v: SelfProfile, slot: number): string | undefined {
+    const saved = f.wantedJobs[slot - 1];
+    if (saved && v.wantedJobs?.[slot - 1] === saved.code && saved.label)
+      return `Aujourd’hui : ${saved.label}.`;
+    return slot === 1 ? 'Tapez le nom du métier et choisissez dans la liste.' : undefined;
+  }
+
   async function spacePage(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -219,7 +227,7 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
         <p>Les employeurs peuvent voir votre profil sans votre nom.</p>
         <p>Ils ne voient pas votre nom, votre adresse ni votre téléphone.</p>
         <p>C’est vous qui choisissez.</p>
-        <form method="post" action="/mon-espace/visibilite">
+        <form method="post" action="/mon-espace/visibilite" class="fr-mb-4w">
           <CsrfField token={ctx.csrf} />
           <CheckboxField
             name="employerVisible"
@@ -232,7 +240,7 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
         </form>
 
         <h2>Corriger mes informations</h2>
-        <form method="post" action="/mon-espace/profil">
+        <form method="post" action="/mon-espace/profil" class="fr-mb-4w">
           <CsrfField token={ctx.csrf} />
           <input type="hidden" name="version" value={String(f.version)} />
           <FieldGrid col="fr-col-12 fr-col-md-6">
@@ -252,12 +260,19 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
               autocomplete="tel"
               error={errorOn('phone')}
             />
+            {/* A person knows their town's name, not its INSEE code: the field suggests communes as
+                they type, and says in words which commune the code in it is (walk of issue 10). */}
             <InputField
               name="communeCode"
               label="Ma commune"
-              hint="Son code, par exemple 69123"
+              hint={
+                f.commune && v.communeCode === f.commune.code
+                  ? `Aujourd’hui : ${f.commune.name ?? f.commune.code}. Pour changer, tapez le nom de votre commune et choisissez dans la liste.`
+                  : 'Tapez le nom de votre commune et choisissez dans la liste.'
+              }
               value={v.communeCode}
               error={errorOn('communeCode')}
+              {...suggested('/communes/suggestions', 'communes-suggerees')}
             />
             <InputField
               name="availableFrom"
@@ -286,20 +301,27 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
               extra={{ min: '0', max: '200' }}
             />
           </FieldGrid>
-          <CheckboxGroup
-            name="mobilityMeans"
-            legend="Pour me déplacer, j’ai"
-            choices={Object.entries(MOBILITY_MEANS).map(([value, label]) => ({ value, label }))}
-            values={v.mobilityMeans ?? []}
-          />
-          <CheckboxField name="hasVehicle" label="J’ai un véhicule" checked={v.hasVehicle ?? false} />
+          {/* Room between the blocks: at 375 px the boxes touched the fields around them. */}
+          <div class="fr-mt-3w">
+            <CheckboxGroup
+              name="mobilityMeans"
+              legend="Pour me déplacer, j’ai"
+              choices={Object.entries(MOBILITY_MEANS).map(([value, label]) => ({ value, label }))}
+              values={v.mobilityMeans ?? []}
+            />
+          </div>
+          <div class="fr-mb-3w">
+            <CheckboxField name="hasVehicle" label="J’ai un véhicule" checked={v.hasVehicle ?? false} />
+          </div>
+          <datalist id="communes-suggerees" />
           <datalist id="appellations-suggerees" />
           <FieldGrid col="fr-col-12 fr-col-md-4">
             {WANTED_SLOTS.map((i) => (
               <InputField
                 name={`wantedJob${i}`}
                 label={`Métier ${i}`}
-                hint={i === 1 ? 'Tapez le nom du métier et choisissez dans la liste' : undefined}
+                // The field holds the job's ROME code: its hint says the job in words.
+                hint={jobHint(f, v, i)}
                 value={v.wantedJobs?.[i - 1]}
                 required={i === 1}
                 error={errorOn(`wantedJob${i}`)}

@@ -1,3 +1,4 @@
+import Html from '@kitajs/html';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
@@ -83,6 +84,14 @@ describe.each(testEngines())('person space on %s', (engine) => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Bonjour Aïcha');
     expect(page.body).not.toContain('Bruno');
+    // The job field holds a ROME code: its hint says the job in words, as « Mes métiers » does.
+    const label = (
+      await sql<{ label: string }>`select label from rome_appellation where code = ${appellation}`.execute(
+        t.db,
+      )
+    ).rows[0]!.label;
+    // (the page puts a non-breaking space before « : »)
+    expect(page.body.replace(/[\u00a0\u202f]/g, ' ')).toContain(`Aujourd’hui : ${Html.escapeHtml(label)}.`);
     // The link served once.
     expect((await signIn(token)).res.statusCode).toBe(400);
     // The sign-in is in the audit log, the token is stored hashed only.
