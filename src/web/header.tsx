@@ -1,4 +1,4 @@
-import { type Actor, ROLES } from '../modules/identity/model.js';
+import { ROLES } from '../modules/identity/model.js';
 import { ButtonsGroup } from './components.js';
 import { StateLogo } from './footer.js';
 import { CsrfField } from './form-actions.js';

@@ -30,12 +30,17 @@ export const DEMO_LOGINS = [
     organisationKind: 'organisme_formation',
   },
   { email: 'analyste.region@passerelle.demo', role: 'analyste', organisationKind: 'region' },
-  // Drawn after every other account (generateDemoRegion): adding it left the seeded region as it was.
+  // Drawn after every other account (generateDemoRegion): adding them left the seeded region as it was.
   { email: 'recruteur.employeur@passerelle.demo', role: 'gestionnaire', organisationKind: 'employeur' },
+  // A town hall's reception, the « point de contact » that registers a person (persons/rights.ts).
+  { email: 'accueil.mairie@passerelle.demo', role: 'conseiller', organisationKind: 'commune' },
 ] as const;
 
-/** The login added last, after the region's draw (see generateDemoRegion). */
-const LATE_LOGIN = 'recruteur.employeur@passerelle.demo';
+/** The logins added last, after the region's draw (see generateDemoRegion), in this order. */
+const LATE_LOGINS: ReadonlySet<string> = new Set([
+  'recruteur.employeur@passerelle.demo',
+  'accueil.mairie@passerelle.demo',
+]);
 
 /** How many organisations of each kind a believable region has in the demo (~40 in all). */
 const PLAN: [OrganisationKind, number][] = [
@@ -139,7 +144,7 @@ export function generateDemoRegion(communes: Commune[], regionName: string, seed
   const indexOf = (kind: OrganisationKind) => organisations.findIndex((o) => o.kind === kind);
   for (const login of DEMO_LOGINS) emails.add(login.email);
   for (const login of DEMO_LOGINS) {
-    if (login.email === LATE_LOGIN) continue;
+    if (LATE_LOGINS.has(login.email)) continue;
     const p = person();
     users.push({
       email: login.email,
@@ -188,13 +193,13 @@ export function generateDemoRegion(communes: Commune[], regionName: string, seed
       invitedBy: 'admin.francetravail@passerelle.demo',
     },
   ];
-  const late = DEMO_LOGINS.find((l) => l.email === LATE_LOGIN)!;
-  users.push({
-    email: late.email,
-    ...(({ firstName, lastName }) => ({ firstName, lastName }))(person()),
-    superAdmin: false,
-    memberships: [{ organisationIndex: indexOf(late.organisationKind), role: late.role }],
-  });
+  for (const late of DEMO_LOGINS.filter((l) => LATE_LOGINS.has(l.email)))
+    users.push({
+      email: late.email,
+      ...(({ firstName, lastName }) => ({ firstName, lastName }))(person()),
+      superAdmin: false,
+      memberships: [{ organisationIndex: indexOf(late.organisationKind!), role: late.role as Role }],
+    });
   return { organisations, users, invitations };
 }
 

@@ -54,7 +54,8 @@ export async function seedDemoOffers({ db, log, seed, regionCode, today }: DemoC
     })(),
     {
       source: DEMO_FEED_SOURCE,
-      fileName: 'offres-emploi-ara-2026-11-20.ndjson',
+      // No ISO date in the name: pages show file names as they are, and dates in French (typography test).
+      fileName: 'offres-emploi-ara-novembre.ndjson',
       full: false,
       actor: { ...PLATFORM_IMPORT, label: 'Démonstration', organisationId: ft?.id ?? null },
     },

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.js';
 import { Alert, FieldGrid, Fieldset, InputField, RadioGroup, SelectField } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
+import { suggested } from '../../web/form.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import type { ContactPointInput } from './contact-point-service.js';
 import type { PersonsDeps } from './deps.js';
@@ -89,9 +90,10 @@ export async function contactPointPages(app: FastifyInstance, { persons }: Perso
               <InputField
                 name="communeCode"
                 label="Commune de résidence"
-                hint="Code INSEE, ex. 69123"
+                hint="Tapez le nom de la commune et choisissez-la dans la liste (son code INSEE est enregistré)"
                 value={values.communeCode}
                 error={errorOn('communeCode')}
+                {...suggested('/communes/suggestions', 'communes-suggerees')}
               />
               <InputField
                 name="email"
@@ -108,12 +110,14 @@ export async function contactPointPages(app: FastifyInstance, { persons }: Perso
                 error={errorOn('phone')}
               />
             </FieldGrid>
+            <datalist id="communes-suggerees" />
           </Fieldset>
           <Fieldset
             id="metiers"
             legend="Métiers recherchés (1 à 5)"
-            hint="Codes d’appellation ROME, ex. 38585"
+            hint="Tapez un métier (ex. aide-soignant) et choisissez-le dans la liste : son code d’appellation ROME est enregistré"
           >
+            <datalist id="appellations-suggerees" />
             <FieldGrid col="fr-col-12 fr-col-md-4">
               {WANTED_SLOTS.map((i) => (
                 <InputField
@@ -122,6 +126,7 @@ export async function contactPointPages(app: FastifyInstance, { persons }: Perso
                   value={values.wantedJobs?.[i - 1]}
                   required={i === 1}
                   error={errorOn(`wantedJob${i}`)}
+                  {...suggested('/appellations/suggestions', 'appellations-suggerees')}
                 />
               ))}
             </FieldGrid>

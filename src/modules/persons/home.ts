@@ -27,7 +27,9 @@ export function personsHome(actor: Actor): HomeOffer {
   };
 }
 
-/** « Mes personnes » in the main menu of the same people. */
+/** « Mes personnes » in the main menu of the same people; « Inscrire une personne » for a town hall. */
 export function personsNav(actor: Actor): NavLink[] {
+  if (isContactPoint(actor))
+    return [{ href: '/mairie/inscription', label: 'Inscrire une personne', order: 20 }];
   return canHoldFiles(actor) ? [{ href: '/personnes', label: 'Mes personnes', order: 20 }] : [];
 }

@@ -112,7 +112,7 @@ describe.each(testEngines())('persons on %s', (engine) => {
   });
 
   it('warns of a possible duplicate, naming only its holder, until confirmed', async () => {
-    const first = person({ franceTravailId: `${Date.now() % 10_000_000}`.padStart(7, '1') + 'X' });
+    const first = person({ franceTravailId: `${`${Date.now() % 10_000_000}`.padStart(7, '1')}X` });
     expect((await own.api('POST', '/api/v1/persons', first)).statusCode).toBe(201);
     const again = await other.api('POST', '/api/v1/persons', {
       ...first,

@@ -148,6 +148,9 @@ describe.each(testEngines())('persons RGPD and contact point on %s', (engine) =>
   it('lets a town hall register a person and hand the file over, keeping no access', async () => {
     const form = await townHall.get('/mairie/inscription');
     expect(form.statusCode).toBe(200);
+    // A town hall's reception types a commune and jobs in words; the codes are chosen for it.
+    expect(form.body).toContain('hx-get="/communes/suggestions"');
+    expect(form.body).toContain('hx-get="/appellations/suggestions"');
     const home = await townHall.get('/');
     expect(home.body).toContain('/mairie/inscription');
     const res = await townHall.post('/mairie/inscription', {
