@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.js';
+import { abortedWith } from '../../shared/uploads.js';
 import { Alert, ButtonsGroup, TagLinks } from '../../web/components.js';
 import { html, pageContext, pageParam } from '../../web/context.js';
 import { sendCsv } from '../../web/download.js';
@@ -12,7 +13,7 @@ import { Pagination } from '../../web/pagination.js';
 import { toProblem } from '../../web/problem.js';
 import { DataTable, NumberCell } from '../../web/table.js';
 import type { OffersDeps } from './deps.js';
-import { abortedWith, refuseAnnouncedOverLimit } from './import-routes.js';
+import { refuseFeedOverLimit } from './import-routes.js';
 import type { ImportSummaryView } from './import-service.js';
 
 /** Room for the form's other parts (token, source, checkbox, boundaries) beside its file. */
@@ -198,7 +199,7 @@ export async function offerImportPages(app: FastifyInstance, { offers }: OffersD
           // The CSRF check read the token (the first part); the rights are decided before the next
           // part is read, the source's owner before the file: the form sends the file last.
           imports.requireImporter(actor);
-          refuseAnnouncedOverLimit(request.headers, imports.maxBytes, FORM_OVERHEAD_BYTES);
+          refuseFeedOverLimit(request.headers, imports.maxBytes, FORM_OVERHEAD_BYTES);
           for await (const part of formParts(request)) {
             if (part.type === 'field') {
               if (typeof part.value === 'string') fields[part.fieldname] = part.value;

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { AppError, invalid } from '../../shared/errors.js';
+import { invalid } from '../../shared/errors.js';
+import { abortedWith, refuseAnnouncedOverLimit } from '../../shared/uploads.js';
 import type { OffersDeps } from './deps.js';
 import {
   ImportList,
@@ -18,27 +19,9 @@ const tags = ['Offres d’emploi'];
 const WHO =
   'Réservé aux administrateurs et gestionnaires de la Région, de France Travail, des employeurs et des SIAE (chacun sous les sources de son organisation), et au super-administrateur (toute source).';
 
-/**
- * Aborted when the client goes away before its body was received whole, so that a half-received
- * feed is removed at once instead of waiting for bytes that never come.
- */
-export function abortedWith(raw: IncomingMessage): AbortSignal {
-  const controller = new AbortController();
-  raw.once('close', () => {
-    if (!raw.readableEnded)
-      controller.abort(new AppError('invalid', 'Envoi interrompu par le client.', 'file'));
-  });
-  return controller.signal;
-}
-
-/** A body announced (Content-Length) past the limit is refused before a byte is read. */
-export function refuseAnnouncedOverLimit(
-  headers: IncomingMessage['headers'],
-  maxBytes: number,
-  overhead = 0,
-) {
-  if (Number(headers['content-length'] ?? 0) > maxBytes + overhead) throw feedTooLarge(maxBytes);
-}
+/** A body announced (Content-Length) past the feed limit is refused before a byte is read. */
+export const refuseFeedOverLimit = (headers: IncomingMessage['headers'], maxBytes: number, overhead = 0) =>
+  refuseAnnouncedOverLimit(headers, maxBytes, overhead, feedTooLarge);
 
 /** The offer feed imports' API (issue 10 §3): import a feed, list the imports, read a report, decide a held withdrawal. */
 export async function offerImportApiRoutes(app: FastifyInstance, { offers }: OffersDeps) {
@@ -71,7 +54,7 @@ export async function offerImportApiRoutes(app: FastifyInstance, { offers }: Off
           full: query.full === 'true',
           confirmWithdrawal: query.confirmWithdrawal === 'true',
         });
-        refuseAnnouncedOverLimit(request.headers, imports.maxBytes);
+        refuseFeedOverLimit(request.headers, imports.maxBytes);
         if (!(request.body instanceof Readable))
           throw invalid(
             'file',

@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Db } from '../../db/database.js';
 import { AppError, conflict, invalid, notFound } from '../../shared/errors.js';
 import { isUuid } from '../../shared/formats.js';
+import { megabytes, uploadArea } from '../../shared/uploads.js';
 import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
 import { type ImportRunRow, ISSUES_PAGE_SIZE, importRunRepository } from './import-run-repository.js';
@@ -50,9 +48,6 @@ export interface OfferImportPlan {
   full: boolean;
   confirmWithdrawal: boolean;
 }
-
-const megabytes = (bytes: number) =>
-  bytes >= 1e6 ? `${Math.round(bytes / 1e6)} Mo` : `${Math.round(bytes / 1e3)} ko`;
 
 export const feedTooLarge = (maxBytes: number) =>
   new AppError(
@@ -114,7 +109,6 @@ async function feedIds(path: string): Promise<string[]> {
 export function offerImportService(db: Db, options: Partial<OfferImportServiceOptions> = {}) {
   const { maxBytes, uploadDir, quotaBytes } = { ...DEFAULTS, ...options };
   const runs = importRunRepository(db);
-  let used = 0;
   /**
    * Imports run one at a time in this process: two uploads of the same feed at once (a double
    * click) would insert the same source ids together and the second would fail on the unique
@@ -130,46 +124,18 @@ export function offerImportService(db: Db, options: Partial<OfferImportServiceOp
 
   /**
    * Streams the body to a file: a transfer cut, over the limit or past the quota leaves nothing,
-   * and the import starts only from a whole file (as LHÉO uploads, trainings/uploads.ts).
+   * and the import starts only from a whole file (the upload area LHÉO feeds use too).
    */
+  const area = uploadArea({
+    dir: uploadDir,
+    quotaBytes,
+    maxBytes,
+    extension: '.json',
+    tooLarge: feedTooLarge,
+  });
   async function receive(stream: Readable, signal?: AbortSignal) {
-    await mkdir(uploadDir, { recursive: true });
-    const path = join(uploadDir, `${randomUUID()}.json`);
-    let size = 0;
-    try {
-      // Not destroyed on a refusal: the client gets its 413 rather than a connection reset.
-      const chunks = stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
-      await pipeline(
-        async function* () {
-          for await (const chunk of chunks) {
-            size += chunk.length;
-            used += chunk.length;
-            if (size > maxBytes) throw feedTooLarge(maxBytes);
-            if (used > quotaBytes)
-              throw new AppError(
-                'storage-full',
-                'L’espace réservé aux flux en cours d’import est plein : réessayez dans quelques minutes.',
-                'file',
-              );
-            yield chunk;
-          }
-        },
-        createWriteStream(path),
-        ...(signal ? [{ signal }] : []),
-      );
-    } catch (error) {
-      used -= size;
-      await rm(path, { force: true });
-      throw error;
-    }
-    return {
-      path,
-      size,
-      release: async () => {
-        used -= size;
-        await rm(path, { force: true });
-      },
-    };
+    const saved = await area.save(stream, 'flux.json', signal);
+    return { path: saved.path, size: saved.size, release: () => area.remove(saved) };
   }
 
   async function report(actor: Actor, id: string) {
