@@ -32,6 +32,13 @@ export function formValue(body: unknown, name: string): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
+/** The values of a multi-valued form field (a checkbox group): one string or several, trimmed, blanks left out. */
+export function formValues(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
+}
+
 /**
  * The ?page= of a list page: 1 when absent, else an integer from 1 to 10 000 (the API's bound).
  * A huge one used to reach SQL as an OFFSET out of range (a 500 on /journal, /organisations and

@@ -11,7 +11,7 @@ import {
   SelectField,
   TextareaField,
 } from '../../web/components.js';
-import { formValue } from '../../web/context.js';
+import { formValue, formValues } from '../../web/context.js';
 import { suggested } from '../../web/form.js';
 import { CsrfField } from '../../web/layout.js';
 import type { OfferFields } from './input.js';
@@ -41,13 +41,6 @@ export const SKILL_SLOTS: readonly { name: string; requirement: SkillRequirement
 const labels = (o: Record<string, string | { label: string }>): [string, string][] =>
   Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : v.label]);
 const choices = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
-
-/** The values of a multi-valued form field (a checkbox group): one string or several. */
-function formValues(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
-}
 
 /** « 1 800,50 » € as cents; a text that is no amount stays NaN, refused by the service naming its field. */
 function euros(text: string): number | null {

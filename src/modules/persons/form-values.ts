@@ -1,13 +1,6 @@
-import { formValue } from '../../web/context.js';
+import { formValue, formValues } from '../../web/context.js';
 import { DECLARED_SKILLS } from './rules.js';
 import type { PersonInput } from './schemas.js';
-
-/** The values of a multi-valued form field (a checkbox group): one string or several. */
-export function formValues(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
-}
 
 /** Slots of the form: wanted jobs (issue 10: 1 to 5) and past jobs. */
 export const WANTED_SLOTS = [1, 2, 3, 4, 5] as const;

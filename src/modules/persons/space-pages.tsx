@@ -10,12 +10,12 @@ import {
   SelectField,
   suggested,
 } from '../../web/components.js';
-import { formValue, html, pageContext } from '../../web/context.js';
+import { formValue, formValues, html, pageContext } from '../../web/context.js';
 import { rotateCsrfSecret } from '../../web/csrf.js';
 import { formatDate } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import type { PersonsDeps } from './deps.js';
-import { formValues, skillsFromForm, WANTED_SLOTS } from './form-values.js';
+import { skillsFromForm, WANTED_SLOTS } from './form-values.js';
 import { sendExport } from './rgpd-pages.js';
 import { MOBILITY_MEANS, WORKING_TIMES } from './rules.js';
 import type { PersonFile } from './service.js';
