@@ -19,6 +19,7 @@ import * as m0016 from './migrations/0016_person_space.js';
 import * as m0017 from './migrations/0017_person_skills.js';
 import * as m0018 from './migrations/0018_offer_import_sources.js';
 import * as m0019 from './migrations/0019_list_and_import.js';
+import * as m0020 from './migrations/0020_matching.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
 export const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0017_person_skills': m0017,
   '0018_offer_import_sources': m0018,
   '0019_list_and_import': m0019,
+  '0020_matching': m0020,
 };
 
 export class MigrationError extends Error {

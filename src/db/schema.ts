@@ -663,3 +663,120 @@ export interface JobOfferImportSeenTable {
 export interface Database {
   job_offer_import_seen: JobOfferImportSeenTable;
 }
+/** Matching people and jobs (migration 0020, matching module): projections kept by triggers, and the matching's records. */
+export interface MatchOfferTable {
+  offer_id: string;
+  organisation_id: string | null;
+  metier_code: string;
+  appellation_code: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  department_code: string | null;
+  zone_code: string | null;
+  remote: boolean;
+  contract_type: string;
+  working_time: string | null;
+  start_date: ColumnType<string | null, string | null, string | null>;
+  expires_on: ColumnType<string | null, string | null, string | null>;
+  driving_licences: string[];
+  skills: string[];
+  skills_from_metier: boolean;
+  experience: 'D' | 'S' | 'E';
+  experience_months: number | null;
+  education_level: string | null;
+  published_at: Date | null;
+}
+export interface MatchPersonTable {
+  person_id: string;
+  referent_organisation_id: string;
+  latitude: number | null;
+  longitude: number | null;
+  department_code: string | null;
+  zone_code: string | null;
+  radius_km: number;
+  contract_types: string[];
+  working_time: string | null;
+  driving_licences: string[];
+  available_from: ColumnType<string | null, string | null, string | null>;
+  education_level: string | null;
+  wanted_appellations: string[];
+  skills: string[];
+  experience: Json<Record<string, number>>;
+  employer_visible: boolean;
+}
+export interface MatchPersonTargetTable {
+  person_id: string;
+  metier_code: string;
+  via: 'wanted' | 'past' | 'close';
+  rank: number;
+  latitude: number | null;
+  longitude: number | null;
+  radius_km: number;
+}
+export interface MatchSettingTable {
+  person_id: string;
+  preset: string;
+  updated_at: CreatedAt;
+  updated_by_label: string;
+}
+export interface MatchSuggestionTable {
+  person_id: string;
+  offer_id: string;
+  preset: string;
+  rank: number;
+  score: number;
+  terms: Json<unknown[]>;
+  first_suggested_at: CreatedAt;
+  computed_at: CreatedAt;
+}
+export interface MatchFeedbackTable {
+  person_id: string;
+  offer_id: string;
+  party: 'counsellor' | 'person' | 'employer';
+  verdict: string;
+  reason: string | null;
+  actor_label: string;
+  organisation_id: string | null;
+  recorded_at: CreatedAt;
+}
+export interface MatchOutcomeTable {
+  person_id: string;
+  offer_id: string;
+  outcome: string;
+  suggested_rank: number | null;
+  suggested_preset: string | null;
+  department_code: string | null;
+  recorded_at: CreatedAt;
+  recorded_by_label: string;
+  organisation_id: string | null;
+}
+export interface MatchTensionTable {
+  zone_code: string;
+  metier_code: string;
+  offers: number;
+  seekers: number;
+  computed_at: CreatedAt;
+}
+export interface MatchRunTable {
+  id: Generated<string>;
+  started_at: CreatedAt;
+  finished_at: Date | null;
+  status: Generated<'running' | 'done' | 'failed'>;
+  persons_total: Generated<number>;
+  persons_done: Generated<number>;
+  last_person_id: string | null;
+  suggestions: Generated<number>;
+  strong_new: Generated<number>;
+  error: string | null;
+}
+export interface Database {
+  match_offer: MatchOfferTable;
+  match_person: MatchPersonTable;
+  match_person_target: MatchPersonTargetTable;
+  match_setting: MatchSettingTable;
+  match_suggestion: MatchSuggestionTable;
+  match_feedback: MatchFeedbackTable;
+  match_outcome: MatchOutcomeTable;
+  match_tension: MatchTensionTable;
+  match_run: MatchRunTable;
+}

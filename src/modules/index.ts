@@ -1,4 +1,5 @@
 import { identityModule } from './identity/module.js';
+import { matchingModule } from './matching/module.js';
 import type { ServicesOf } from './module.js';
 import { offersModule } from './offers/module.js';
 import { personsModule } from './persons/module.js';
@@ -15,6 +16,7 @@ export const modules = [
   trainingsModule,
   personsModule,
   offersModule,
+  matchingModule,
 ] as const;
 
 /** Every module's service under its name: what the app builds and hands to routes and pages. */
