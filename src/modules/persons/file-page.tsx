@@ -95,13 +95,21 @@ function Facts(p: { rows: [string, string | string[]][] }) {
  * panels switched in place (and DSFR's tabs script would take them over). A counsellor walk read
  * the former tags as filters.
  */
-const Tabs = (p: { file: PersonFile; current: 'profil' | 'historique' }) => (
+export type FileSection = 'profil' | 'historique' | 'suggestions' | 'se-former';
+
+/**
+ * The file's sections: the profile and history are this module's; the suggestions and the way to
+ * a training (issue 11) are the matching module's pages, which show this same navigation.
+ */
+export const FileSections = (p: { personId: string; current: FileSection }) => (
   <nav class="fr-nav fr-mb-3w" id="sections-dossier" aria-label="Sections du dossier">
     <ul class="fr-nav__list">
       {(
         [
-          ['profil', 'Profil', `/personnes/${p.file.id}`],
-          ['historique', 'Historique', `/personnes/${p.file.id}/historique`],
+          ['profil', 'Profil', `/personnes/${p.personId}`],
+          ['historique', 'Historique', `/personnes/${p.personId}/historique`],
+          ['suggestions', 'Offres suggérées', `/personnes/${p.personId}/suggestions`],
+          ['se-former', 'Se former', `/personnes/${p.personId}/se-former`],
         ] as const
       ).map(([key, text, href]) => (
         <li class="fr-nav__item">
@@ -113,8 +121,11 @@ const Tabs = (p: { file: PersonFile; current: 'profil' | 'historique' }) => (
     </ul>
   </nav>
 );
+const Tabs = (p: { file: PersonFile; current: FileSection }) => (
+  <FileSections personId={p.file.id} current={p.current} />
+);
 
-const title = (f: PersonFile) =>
+export const fileTitle = (f: Pick<PersonFile, 'civility' | 'firstName' | 'lastName'>) =>
   `${f.civility ? `${CIVILITIES[f.civility]} ` : ''}${f.firstName} ${f.lastName.toUpperCase()}`;
 
 /** The person file (profile and history tabs): an audited read each (config.audit). */
@@ -125,8 +136,8 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
     const info = (request.query as Record<string, unknown>).info;
     return html(
       reply,
-      <Layout title={title(f)} ctx={ctx}>
-        <h1 safe>{title(f)}</h1>
+      <Layout title={fileTitle(f)} ctx={ctx}>
+        <h1 safe>{fileTitle(f)}</h1>
         {info === 'cree' ? <Alert kind="success" title="Dossier créé" /> : ''}
         {info === 'modifie' ? <Alert kind="success" title="Dossier modifié" /> : ''}
         {info === 'partage' ? <Alert kind="success" title="Dossier partagé" /> : ''}
@@ -271,8 +282,8 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
     const ctx = pageContext(request, reply);
     return html(
       reply,
-      <Layout title={`Historique — ${title(f)}`} ctx={ctx}>
-        <h1 safe>{title(f)}</h1>
+      <Layout title={`Historique — ${fileTitle(f)}`} ctx={ctx}>
+        <h1 safe>{fileTitle(f)}</h1>
         <Tabs file={f} current="historique" />
         {history.length === 0 ? (
           <p>Aucun événement enregistré pour ce dossier depuis sa création dans Passerelle.</p>
