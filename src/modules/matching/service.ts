@@ -377,9 +377,9 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
         });
         await recordAudit(tx, actor, {
           action: 'person.match_feedback',
-          subjectType: 'job_offer',
-          subjectId: offerId,
-          details: { ref, verdict },
+          subjectType: 'person',
+          subjectId: candidate.personId,
+          details: { offerId, ref, verdict, by: 'employer' },
         });
         await records.recordEvent(
           tx,
