@@ -243,6 +243,17 @@ const POLICY: Record<string, Policy> = {
   // (accompanying) organisations; persons/rgpd.test.ts tries a town hall's member.
   'GET /mairie/inscription': contactPoint,
   'POST /mairie/inscription': contactPoint,
+  // Matching (issue 11): a person's suggested offers, for the organisations that may read the file.
+  'GET /personnes/:personId/suggestions': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/suggestions/criteres': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/suggestions/:offerId/ecarter': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/suggestions/:offerId/retablir': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/suggestions/:offerId/suite': { personal: true, rule: fileReader },
+  'GET /api/v1/matches/persons/:personId/offers': { personal: true, rule: fileReader },
+  'PUT /api/v1/matches/persons/:personId/preset': { personal: true, rule: fileReader },
+  'POST /api/v1/matches/persons/:personId/offers/:offerId/exclusion': { personal: true, rule: fileReader },
+  'DELETE /api/v1/matches/persons/:personId/offers/:offerId/exclusion': { personal: true, rule: fileReader },
+  'POST /api/v1/matches/persons/:personId/offers/:offerId/outcomes': { personal: true, rule: fileReader },
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -328,6 +339,12 @@ function bodyFor(key: string): Record<string, unknown> {
     'POST /mon-espace/connexion': { email: 'inconnu@passerelle.demo' },
     'POST /mon-espace/profil': { version: '1', phone: '06 00 00 00 00' },
     'POST /mon-espace/visibilite': { employerVisible: 'true' },
+    'POST /personnes/:personId/suggestions/criteres': { preset: 'reconversion' },
+    'POST /personnes/:personId/suggestions/:offerId/ecarter': { reason: 'distance' },
+    'POST /personnes/:personId/suggestions/:offerId/suite': { outcome: 'contacted' },
+    'PUT /api/v1/matches/persons/:personId/preset': { preset: 'reconversion' },
+    'POST /api/v1/matches/persons/:personId/offers/:offerId/exclusion': { reason: 'distance' },
+    'POST /api/v1/matches/persons/:personId/offers/:offerId/outcomes': { outcome: 'contacted' },
     'POST /mairie/inscription': {
       lastName: `Mairie-${unique}`,
       firstName: 'Paul',
@@ -360,7 +377,7 @@ const WHO: Who[] = ['anonyme', 'super-admin', ...ROLES_IN_ORG];
 describe.each(testEngines())('authorisation matrix on %s', (engine) => {
   let t: TestApp;
   const orgs = { own: '', other: '' };
-  const catalogue = { training: '', action: '', session: '' };
+  const catalogue = { training: '', action: '', session: '', offer: '' };
   const sessions = new Map<Who, Browser>();
 
   async function addUser(orgId: string, role: string) {
@@ -414,7 +431,12 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
         || coalesce((select string_agg(id::text || version::text, ',' order by id) from job_offer), '')
         || (select count(*)::text from job_offer_import)
         || (select count(*)::text from person where employer_visible)
-        || (select count(*)::text from person_account)) as f`.execute(t.db);
+        || (select count(*)::text from person_account)
+        || (select count(*)::text from match_feedback)
+        || (select count(*)::text from match_outcome)
+        || coalesce((select string_agg(person_id::text || preset, ',' order by person_id) from match_setting), '')) as f`.execute(
+      t.db,
+    );
     return rows[0]!.f;
   }
 
@@ -438,6 +460,12 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
       await sql<{ code: string }>`select code from rome_appellation order by code limit 1`.execute(t.db)
     ).rows[0]!.code;
     personRefs.other = orgs.other;
+    // A published offer for the matching's routes (`:offerId`).
+    catalogue.offer = (
+      await sql<{
+        id: string;
+      }>`select id from job_offer where state = 'published' order by id limit 1`.execute(t.db)
+    ).rows[0]!.id;
     sessions.set('anonyme', new Browser(t.app));
     sessions.set('super-admin', await new Browser(t.app).login('superadmin@passerelle.demo'));
     for (const role of ROLES_IN_ORG)
@@ -505,6 +533,7 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
           if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
           if (url.includes(':invitationId')) url = url.replace(':invitationId', await addInvitation(orgId));
           url = url
+            .replace(':offerId', catalogue.offer)
             .replace(':id', catalogue.training)
             .replace(':actionId', catalogue.action)
             .replace(':sessionId', catalogue.session);

@@ -1,6 +1,8 @@
 import { defineModule } from '../module.js';
 import type { MatchingNeeds } from './deps.js';
+import { matchingApiRoutes } from './routes.js';
 import { type MatchingService, matchingService } from './service.js';
+import { suggestionsPages } from './suggestions-pages.js';
 
 /** Matching people and jobs both ways, with reasons; from a skill gap to a training (issue 11). */
 export const matchingModule = defineModule<'matching', MatchingService, MatchingNeeds>({
@@ -8,4 +10,8 @@ export const matchingModule = defineModule<'matching', MatchingService, Matching
   dependsOn: ['referentials', 'identity', 'trainings', 'persons', 'offers'],
   services: ({ db, config, mailer }, needs) =>
     matchingService(db, needs, { mailer, publicUrl: config.publicUrl }),
+  api: (app, services) => matchingApiRoutes(app, services),
+  pages: async (app, services) => {
+    await suggestionsPages(app, services);
+  },
 });

@@ -177,7 +177,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
 
     /** The counsellor keeps a preset for the person: the nightly re-match and their space use it. */
     async setPreset(actor: Actor, personId: string, presetName: string) {
-      await persons.get(actor, personId);
+      await persons.checkReader(actor, personId);
       const { preset } = resolveWeights({ preset: presetName });
       await records.transaction(async (tx) => {
         await records.setPreset(tx, personId, preset, actor.label);
@@ -200,7 +200,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
       input: { reason?: string; comment?: string },
     ) {
       checkOfferId(offerId);
-      await readFile(actor, personId);
+      await persons.checkReader(actor, personId);
       const reason = input.reason ?? '';
       if (!reason) throw invalid('reason', 'Indiquez pourquoi vous écartez cette offre.');
       if (!Object.hasOwn(EXCLUSION_REASONS, reason))
@@ -236,7 +236,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
     /** Puts an excluded suggestion back. */
     async restore(actor: Actor, personId: string, offerId: string) {
       checkOfferId(offerId);
-      await readFile(actor, personId);
+      await persons.checkReader(actor, personId);
       const removed = await records.transaction(async (tx) => {
         const done = await records.removeFeedback(tx, personId, offerId, 'counsellor');
         if (done) {
@@ -259,7 +259,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
      */
     async recordOutcome(actor: Actor, personId: string, offerId: string, outcome: string) {
       checkOfferId(offerId);
-      await readFile(actor, personId);
+      await persons.checkReader(actor, personId);
       if (!Object.hasOwn(OUTCOMES, outcome))
         throw invalid('outcome', `Suite inconnue. Choisissez parmi : ${Object.keys(OUTCOMES).join(', ')}.`);
       await offerExists(offerId);
