@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { Mailer } from '../../shared/mailer.js';
 import type { MatchingNeeds } from './deps.js';
+import { gapUseCases } from './gap-service.js';
 
 export interface MatchingOptions {
   mailer?: Mailer;
@@ -11,10 +12,8 @@ export interface MatchingOptions {
 
 /** Matching people and jobs both ways, with reasons, and the trainings that close the gap (issue 11). */
 export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingOptions = {}) {
-  void db;
-  void needs;
-  void options;
-  return {};
+  const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  return { ...gapUseCases(db, needs, today) };
 }
 
 export type MatchingService = ReturnType<typeof matchingService>;
