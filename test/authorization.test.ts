@@ -254,6 +254,10 @@ const POLICY: Record<string, Policy> = {
   'POST /api/v1/matches/persons/:personId/offers/:offerId/exclusion': { personal: true, rule: fileReader },
   'DELETE /api/v1/matches/persons/:personId/offers/:offerId/exclusion': { personal: true, rule: fileReader },
   'POST /api/v1/matches/persons/:personId/offers/:offerId/outcomes': { personal: true, rule: fileReader },
+  // « Se former » (issue 11 §2): whoever may read the file (matching/gap-service.ts reads it first).
+  'GET /personnes/:personId/se-former': { personal: true, rule: fileReader },
+  'GET /personnes/:personId/se-former/formations/:actionId': { personal: true, rule: fileReader },
+  'GET /api/v1/matches/persons/:personId/training-gap': { personal: true, rule: fileReader },
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */

@@ -1,5 +1,7 @@
 import { defineModule } from '../module.js';
 import type { MatchingNeeds } from './deps.js';
+import { gapPages } from './gap-pages.js';
+import { gapApiRoutes } from './gap-routes.js';
 import { matchingApiRoutes } from './routes.js';
 import { type MatchingService, matchingService } from './service.js';
 import { suggestionsPages } from './suggestions-pages.js';
@@ -10,8 +12,12 @@ export const matchingModule = defineModule<'matching', MatchingService, Matching
   dependsOn: ['referentials', 'identity', 'trainings', 'persons', 'offers'],
   services: ({ db, config, mailer }, needs) =>
     matchingService(db, needs, { mailer, publicUrl: config.publicUrl }),
-  api: (app, services) => matchingApiRoutes(app, services),
+  api: async (app, services) => {
+    await matchingApiRoutes(app, services);
+    await gapApiRoutes(app, services);
+  },
   pages: async (app, services) => {
     await suggestionsPages(app, services);
+    await gapPages(app, services);
   },
 });

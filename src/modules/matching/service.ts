@@ -7,6 +7,7 @@ import { recordAudit } from '../identity/service.js';
 import { canManageOffers } from '../offers/rights.js';
 import { canHoldFiles } from '../persons/rights.js';
 import type { MatchingNeeds } from './deps.js';
+import { gapUseCases } from './gap-service.js';
 import { type Reason, reasons } from './reasons.js';
 import { type FeedbackRow, type OfferSummary, recordsRepository } from './records-repository.js';
 import { matchRepository } from './repository.js';
@@ -149,6 +150,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
   }
 
   return {
+    ...gapUseCases(db, needs, today),
     /** The person's suggested offers (issue 11 §3 « Suggestions »): readers of the file only. */
     async suggestionsFor(actor: Actor, personId: string, query: WeightsQuery = {}) {
       const file = await readFile(actor, personId);
