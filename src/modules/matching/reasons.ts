@@ -1,5 +1,5 @@
 import { formatNumber } from '../../web/format.js';
-import { type PresetName, TERMS, type Term, type Weights } from './rules.js';
+import { FIT, type PresetName, TERMS, type Term, type Weights } from './rules.js';
 import type { MatchFacts } from './score.js';
 
 /** One term of a score as shown: its label, its value (0–1), its weight, and why, in plain French. */

@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.js';
 import { Alert } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
-import { formatDate } from '../../web/format.js';
+import { formatDate, formatNumber } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { CONTRACT_TYPES } from '../offers/rules.js';
 import { FileSections, fileTitle } from '../persons/file-page.js';
 import type { MatchingDeps } from './deps.js';
-import { scoreText } from './reasons.js';
+import { scoreText, summary } from './reasons.js';
 import {
   EXCLUSION_REASONS,
   OUTCOMES,
@@ -53,110 +53,104 @@ function SuggestionCard(p: { personId: string; s: SuggestionView; rank: number; 
   const notes = said(s);
   return (
     <li class="fr-mb-3w pa-suggestion" id={id}>
-      <div class="fr-card fr-card--no-arrow">
-        <div class="fr-card__body">
-          <div class="fr-card__content">
-            <h3 class="fr-card__title">
-              <a href={`/offres/${s.offer.id}`} safe>{`${p.rank}. ${s.offer.title}`}</a>
-            </h3>
-            <p class="fr-card__desc" safe>
-              {[
-                s.offer.employer,
-                s.offer.place ?? (s.offer.remote ? 'Télétravail' : null),
-                contractLabel(s.offer.contractType),
-                s.offer.publishedAt ? `publiée le ${formatDate(s.offer.publishedAt)}` : null,
-              ]
-                .filter(Boolean)
-                .join(' · ')}
+      <h3 class="fr-h5">
+        <a href={`/offres/${s.offer.id}`} safe>{`${p.rank}. ${s.offer.title}`}</a>
+      </h3>
+      <p class="fr-text--sm fr-mb-1w" safe>
+        {[
+          s.offer.employer,
+          s.offer.place ?? (s.offer.remote ? 'Télétravail' : null),
+          contractLabel(s.offer.contractType),
+          s.offer.publishedAt ? `publiée le ${formatDate(s.offer.publishedAt)}` : null,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
+      </p>
+      <ul class="fr-badges-group fr-mb-1w">
+        <li>
+          <p class={`fr-badge ${s.score >= 0.75 ? 'fr-badge--success' : 'fr-badge--info'} fr-badge--no-icon`}>
+            {`Correspondance ${scoreText(s.score)}`}
+          </p>
+        </li>
+        {s.outcomes.map((o) => (
+          <li>
+            <p class="fr-badge fr-badge--new fr-badge--no-icon" safe>
+              {OUTCOMES[o as keyof typeof OUTCOMES]?.label ?? o}
             </p>
-            <div class="fr-card__start">
-              <ul class="fr-badges-group">
-                <li>
-                  <p
-                    class={`fr-badge ${s.score >= 0.75 ? 'fr-badge--success' : 'fr-badge--info'} fr-badge--no-icon`}
-                  >
-                    {`Correspondance ${scoreText(s.score)}`}
-                  </p>
-                </li>
-                {s.outcomes.map((o) => (
-                  <li>
-                    <p class="fr-badge fr-badge--new fr-badge--no-icon" safe>
-                      {OUTCOMES[o as keyof typeof OUTCOMES]?.label ?? o}
-                    </p>
-                  </li>
-                ))}
-              </ul>
-            </div>
-            <ul class="fr-mt-2w pa-reasons">
-              {s.reasons
-                .filter((r) => r.weight > 0 && r.value !== null)
-                .map((r) => (
-                  <li>
-                    <strong safe>{`${r.label} (${scoreText(r.value as number)}, poids ${r.weight})`}</strong>
-                    <span safe>{` : ${r.text}`}</span>
-                  </li>
-                ))}
-            </ul>
-            {notes.length ? (
-              <p class="fr-text--sm fr-mb-1w" safe>
-                {notes.join(' · ')}
-              </p>
-            ) : (
-              ''
-            )}
-            <details class="fr-mt-1w">
-              <summary>Écarter ou noter une suite</summary>
-              <form method="post" action={`${base(p.personId)}/${s.offer.id}/ecarter`} class="fr-mt-2w">
-                <CsrfField token={p.csrf} />
-                <div class="fr-select-group">
-                  <label class="fr-label" for={`${id}-raison`}>
-                    Raison pour écarter cette offre
-                  </label>
-                  <select class="fr-select" id={`${id}-raison`} name="reason" required>
-                    <option value="">Choisir une raison</option>
-                    {Object.entries(EXCLUSION_REASONS).map(([value, label]) => (
-                      <option value={value} safe>
-                        {label}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <div class="fr-input-group">
-                  <label class="fr-label" for={`${id}-commentaire`}>
-                    Commentaire
-                    <span class="fr-hint-text">
-                      Obligatoire pour « Autre raison » ; 500 caractères au plus.
-                    </span>
-                  </label>
-                  <input class="fr-input" id={`${id}-commentaire`} name="comment" maxlength="500" />
-                </div>
-                <button class="fr-btn fr-btn--secondary fr-btn--sm" type="submit">
-                  Écarter
-                </button>
-              </form>
-              <form method="post" action={`${base(p.personId)}/${s.offer.id}/suite`} class="fr-mt-3w">
-                <CsrfField token={p.csrf} />
-                <div class="fr-select-group">
-                  <label class="fr-label" for={`${id}-suite`}>
-                    Suite donnée
-                  </label>
-                  <select class="fr-select" id={`${id}-suite`} name="outcome" required>
-                    <option value="">Choisir une suite</option>
-                    {Object.entries(OUTCOMES).map(([value, o]) => (
-                      <option value={value} safe>
-                        {o.label}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <button class="fr-btn fr-btn--sm" type="submit">
-                  Enregistrer la suite
-                </button>
-              </form>
-            </details>
+          </li>
+        ))}
+      </ul>
+      <p class="fr-mb-1w" safe>
+        {summary(s.reasons, 3)}
+      </p>
+      {notes.length ? (
+        <p class="fr-text--sm fr-mb-1w" safe>
+          {notes.join(' · ')}
+        </p>
+      ) : (
+        ''
+      )}
+      <details class="fr-mb-1w">
+        <summary>Détail de la correspondance</summary>
+        <ul class="pa-reasons">
+          {s.reasons
+            .filter((r) => r.weight > 0)
+            .map((r) => (
+              <li>
+                <strong safe>{`${r.label} : ${r.value === null ? 'non compté' : scoreText(r.value)}`}</strong>
+                <span safe>{` (poids ${formatNumber(r.weight)}). ${r.text}`}</span>
+              </li>
+            ))}
+        </ul>
+      </details>
+      <details>
+        <summary>Écarter ou noter une suite</summary>
+        <form method="post" action={`${base(p.personId)}/${s.offer.id}/ecarter`} class="fr-mt-2w">
+          <CsrfField token={p.csrf} />
+          <div class="fr-select-group">
+            <label class="fr-label" for={`${id}-raison`}>
+              Raison pour écarter cette offre
+            </label>
+            <select class="fr-select" id={`${id}-raison`} name="reason" required>
+              <option value="">Choisir une raison</option>
+              {Object.entries(EXCLUSION_REASONS).map(([value, label]) => (
+                <option value={value} safe>
+                  {label}
+                </option>
+              ))}
+            </select>
           </div>
-        </div>
-      </div>
+          <div class="fr-input-group">
+            <label class="fr-label" for={`${id}-commentaire`}>
+              Commentaire
+              <span class="fr-hint-text">Obligatoire pour « Autre raison » ; 500 caractères au plus.</span>
+            </label>
+            <input class="fr-input" id={`${id}-commentaire`} name="comment" maxlength="500" />
+          </div>
+          <button class="fr-btn fr-btn--secondary fr-btn--sm" type="submit">
+            Écarter
+          </button>
+        </form>
+        <form method="post" action={`${base(p.personId)}/${s.offer.id}/suite`} class="fr-mt-3w">
+          <CsrfField token={p.csrf} />
+          <div class="fr-select-group">
+            <label class="fr-label" for={`${id}-suite`}>
+              Suite donnée
+            </label>
+            <select class="fr-select" id={`${id}-suite`} name="outcome" required>
+              <option value="">Choisir une suite</option>
+              {Object.entries(OUTCOMES).map(([value, o]) => (
+                <option value={value} safe>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button class="fr-btn fr-btn--sm" type="submit">
+            Enregistrer la suite
+          </button>
+        </form>
+      </details>
     </li>
   );
 }
@@ -170,29 +164,31 @@ function PresetForm(p: {
 }) {
   return (
     <form method="get" action={base(p.personId)} class="fr-mb-3w">
-      <fieldset class="fr-fieldset">
-        <legend class="fr-fieldset__legend">Critères de classement</legend>
-        {Object.entries(PRESETS).map(([name, preset]) => (
-          <div class="fr-fieldset__element">
-            <div class="fr-radio-group">
-              <input
-                type="radio"
-                id={`preset-${name}`}
-                name="preset"
-                value={name}
-                checked={name === p.preset}
-              />
-              <label class="fr-label" for={`preset-${name}`}>
-                {preset.label}
-                <span class="fr-hint-text" safe>
-                  {preset.description}
-                </span>
-              </label>
-            </div>
+      <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+        <div class="fr-col-12 fr-col-md-6">
+          <div class="fr-select-group fr-mb-0">
+            <label class="fr-label" for="preset">
+              Critères de classement
+              <span class="fr-hint-text" safe>
+                {PRESETS[p.preset].description}
+              </span>
+            </label>
+            <select class="fr-select" id="preset" name="preset">
+              {Object.entries(PRESETS).map(([name, preset]) => (
+                <option value={name} selected={name === p.preset} safe>
+                  {preset.label}
+                </option>
+              ))}
+            </select>
           </div>
-        ))}
-      </fieldset>
-      <details class="fr-mb-2w" open={p.custom}>
+        </div>
+        <div class="fr-col-12 fr-col-md-auto">
+          <button class="fr-btn fr-btn--secondary" type="submit">
+            Classer les offres
+          </button>
+        </div>
+      </div>
+      <details class="fr-mt-2w" open={p.custom}>
         <summary>Ajuster les poids</summary>
         <p class="fr-hint-text fr-mt-1w">
           {`De ${WEIGHT_RANGE.min} (ne compte pas) à ${WEIGHT_RANGE.max}, par pas de 0,5. Vide : le poids du préréglage.`}
@@ -219,10 +215,10 @@ function PresetForm(p: {
             </div>
           ))}
         </div>
+        <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="submit">
+          Classer avec ces poids
+        </button>
       </details>
-      <button class="fr-btn fr-btn--secondary" type="submit">
-        Classer les offres
-      </button>
     </form>
   );
 }
