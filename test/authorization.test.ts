@@ -243,6 +243,10 @@ const POLICY: Record<string, Policy> = {
   // (accompanying) organisations; persons/rgpd.test.ts tries a town hall's member.
   'GET /mairie/inscription': contactPoint,
   'POST /mairie/inscription': contactPoint,
+  // Match quality (issue 11 §3): analysts and administrators of the Region and France Travail
+  // (matching/quality-service.ts), none among the matrix's organisations; aggregates only.
+  'GET /analyses/appariement': superOnly,
+  'GET /api/v1/matches/quality': superOnly,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
