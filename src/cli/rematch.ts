@@ -9,12 +9,12 @@ import { progress } from '../shared/progress.js';
 // npm run rematch — every night (cron, e.g. `30 2 * * *`, after expire:offers): the trades' tension
 // per employment zone, then every person's top suggestions stored again (resumable: an interrupted
 // run goes on where it stopped), then the counsellors' mail digest of new strong matches and
-// employers' contact requests (issue 11 §1). Options: --batch=N (persons per batch, default 400).
+// employers' contact requests (issue 11 §1). Options: --batch=N (persons per batch, default 500).
 const config = loadConfig();
 const batchArg = process.argv.find((a) => a.startsWith('--batch='));
 const batchSize = batchArg ? Number(batchArg.slice('--batch='.length)) : undefined;
 if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
-  console.error('--batch : un nombre entier de personnes par lot est attendu (ex. --batch=400).');
+  console.error('--batch : un nombre entier de personnes par lot est attendu (ex. --batch=500).');
   process.exit(2);
 }
 const handle = await openDatabase(config.database).catch(exitOnDataDirLocked);

@@ -17,7 +17,7 @@ export interface RematchOptions {
 }
 
 /** Persons per batch: one features query, one ranking per preset and one store statement each. */
-export const DEFAULT_BATCH = 400;
+export const DEFAULT_BATCH = 500;
 const MAX_BATCH = 2000;
 
 export interface RematchCounts {
