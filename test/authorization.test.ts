@@ -258,6 +258,10 @@ const POLICY: Record<string, Policy> = {
   'GET /personnes/:personId/se-former': { personal: true, rule: fileReader },
   'GET /personnes/:personId/se-former/formations/:actionId': { personal: true, rule: fileReader },
   'GET /api/v1/matches/persons/:personId/training-gap': { personal: true, rule: fileReader },
+  // Match quality (issue 11 §3): analysts and administrators of the Region and France Travail
+  // (matching/quality-service.ts), none among the matrix's organisations; aggregates only.
+  'GET /analyses/appariement': superOnly,
+  'GET /api/v1/matches/quality': superOnly,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */

@@ -170,6 +170,11 @@ export const AUDITED_ACTIONS = {
     label: 'Consultation des candidats suggérés pour une offre d’emploi',
     subject: { param: 'offerId', type: 'job_offer' },
   },
+  'person.match_digest': {
+    data: 'persons',
+    kind: 'read',
+    label: 'Envoi au conseiller référent des offres à fort potentiel et des demandes de mise en relation',
+  },
 } as const satisfies Record<string, AuditedActionRule>;
 export type AuditAction = keyof typeof AUDITED_ACTIONS;
 

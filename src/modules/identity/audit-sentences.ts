@@ -64,6 +64,8 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'person.match_feedback': '{acteur} a donné un avis sur une offre suggérée à {objet}',
   'person.match_outcome': '{acteur} a noté la suite donnée à une offre suggérée à {objet}',
   'job_offer.candidates': '{acteur} a consulté les candidats suggérés pour l’offre « {objet} »',
+  'person.match_digest':
+    '{acteur} a envoyé à {objet} les offres à fort potentiel et les demandes de mise en relation de ses personnes suivies',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */

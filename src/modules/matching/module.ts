@@ -1,7 +1,11 @@
 import { defineModule } from '../module.js';
+import { seedDemoMatching } from './demo.js';
 import type { MatchingNeeds } from './deps.js';
 import { gapPages } from './gap-pages.js';
 import { gapApiRoutes } from './gap-routes.js';
+import { matchQualityPages } from './quality-page.js';
+import { matchQualityApiRoutes } from './quality-routes.js';
+import { qualityService } from './quality-service.js';
 import { matchingApiRoutes } from './routes.js';
 import { type MatchingService, matchingService } from './service.js';
 import { suggestionsPages } from './suggestions-pages.js';
@@ -12,12 +16,15 @@ export const matchingModule = defineModule<'matching', MatchingService, Matching
   dependsOn: ['referentials', 'identity', 'trainings', 'persons', 'offers'],
   services: ({ db, config, mailer }, needs) =>
     matchingService(db, needs, { mailer, publicUrl: config.publicUrl }),
-  api: async (app, services) => {
+  api: async (app, services, { db, config }) => {
     await matchingApiRoutes(app, services);
     await gapApiRoutes(app, services);
+    await matchQualityApiRoutes(app, qualityService(db, config.regionCode));
   },
-  pages: async (app, services) => {
+  pages: async (app, services, { db, config }) => {
     await suggestionsPages(app, services);
     await gapPages(app, services);
+    await matchQualityPages(app, qualityService(db, config.regionCode));
   },
+  demo: seedDemoMatching,
 });
