@@ -9,12 +9,14 @@ import { PRECISION_AT, PRESETS } from './rules.js';
  * Match quality, as analysts read it (issue 11 §3 « Analysts: match quality (precision@10 of
  * suggestions that led to a contact or a hire) »):
  *
- * - precision@10 = hits / (10 × persons), where persons are those who had stored suggestions and
+ * - precision@10 = hits / suggestions shown in the first 10, where the suggestions are those
+ *   stored for the persons concerned (up to 10 each: a person with 4 suggestions counts 4) and
  *   hits the suggestions ranked 1 to 10 (when the outcome was recorded) that led to a contact, an
  *   interview or a hire, each (person, offer) counted once. « Sur 100 offres suggérées en tête de
- *   liste, 7 ont mené à un contact ou une embauche » reads 0.07. The denominator is 10 per person
- *   even when fewer than 10 offers were suggested (the usual precision@k: a short list is not
- *   rewarded for being short).
+ *   liste, 7 ont mené à un contact ou une embauche » reads 0.07: the sentence analysts read is the
+ *   definition. Dividing by 10 per person instead would count as failures offers never shown
+ *   (a rural person with 3 suggestions), which says nothing of the suggestions' quality. A hit on a
+ *   suggestion since replaced still counts: the denominator is then at least the hits.
  * - hit rate = the share of those persons with at least one hit.
  *
  * Aggregates only, by preset and by department: no name, no id.
@@ -40,7 +42,7 @@ export interface QualityFigures {
   interviews: number;
   hires: number;
   personsWithHit: number;
-  /** hits / (PRECISION_AT × persons); null without persons. */
+  /** hits / suggestions shown in the first PRECISION_AT; null without suggestions. */
   precision: number | null;
   /** personsWithHit / persons; null without persons. */
   hitRate: number | null;
@@ -60,14 +62,15 @@ export function figures(groups: QualityCounts[]): QualityFigures {
     groups.reduce((n, g) => n + g[k], 0);
   const persons = sum('persons');
   const hits = sum('hits');
+  const suggestions = sum('suggestions');
   return {
     persons,
-    suggestions: sum('suggestions'),
+    suggestions,
     hits,
     interviews: sum('interviews'),
     hires: sum('hires'),
     personsWithHit: sum('personsWithHit'),
-    precision: persons > 0 ? hits / (PRECISION_AT * persons) : null,
+    precision: persons > 0 && Math.max(suggestions, hits) > 0 ? hits / Math.max(suggestions, hits) : null,
     hitRate: persons > 0 ? sum('personsWithHit') / persons : null,
   };
 }

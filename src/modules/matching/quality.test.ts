@@ -75,7 +75,7 @@ describe.each(testEngines())('match quality (%s)', (engine) => {
 
   it('computes precision@10 and the hit rate exactly', async () => {
     const r = await quality().report({ isSuperAdmin: true } as never, {});
-    // 3 hits over 2 persons × 10: 15 %; both persons have a hit.
+    // 3 hits over the 15 suggestions shown (A: 10, B: 5): 20 %; both persons have a hit.
     expect(r.overall).toEqual({
       persons: 2,
       suggestions: 15,
@@ -83,17 +83,17 @@ describe.each(testEngines())('match quality (%s)', (engine) => {
       interviews: 1,
       hires: 1,
       personsWithHit: 2,
-      precision: 0.15,
+      precision: 0.2,
       hitRate: 1,
     });
     const byPreset = Object.fromEntries(r.byPreset.map((p) => [p.preset, [p.precision, p.persons]]));
-    expect(byPreset).toMatchObject({ standard: [0.2, 1], reconversion: [0.1, 1], proximite: [null, 0] });
+    expect(byPreset).toMatchObject({ standard: [0.2, 1], reconversion: [0.2, 1], proximite: [null, 0] });
     // The period counts the outcomes recorded in it: B's interview of 2020 is left out.
     const recent = await quality().report({ isSuperAdmin: true } as never, {
       from: '2021-01-01',
       to: '2026-12-31',
     });
-    expect(recent.overall).toMatchObject({ persons: 2, hits: 2, precision: 0.1, hitRate: 0.5 });
+    expect(recent.overall).toMatchObject({ persons: 2, hits: 2, precision: 2 / 15, hitRate: 0.5 });
     const dep = await quality().report({ isSuperAdmin: true } as never, { department: a.department });
     expect(dep.overall.persons).toBe(a.department === b.department ? 2 : 1);
   });
@@ -112,12 +112,12 @@ describe.each(testEngines())('match quality (%s)', (engine) => {
     const analyst = await new Browser(t.app).login('analyste.region@passerelle.demo');
     const page = await analyst.get('/analyses/appariement');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('Sur 100 offres suggérées en tête de liste, 15 ont mené à un contact');
-    expect(page.body).toMatch(/Ensemble<\/th>(<td[^>]*>[^<]*<\/td>){5}<td class="fr-cell--right">15,0/);
+    expect(page.body).toContain('Sur 100 offres suggérées en tête de liste, 20 ont mené à un contact');
+    expect(page.body).toMatch(/Ensemble<\/th>(<td[^>]*>[^<]*<\/td>){5}<td class="fr-cell--right">20,0/);
     expect(page.body).not.toContain(a.id);
     const api = await analyst.get('/api/v1/matches/quality?from=2021-01-01', { accept: 'application/json' });
     expect(api.statusCode).toBe(200);
-    expect(api.json().overall).toMatchObject({ hits: 2, precision: 0.1 });
+    expect(api.json().overall).toMatchObject({ hits: 2, precision: 2 / 15 });
     expect(
       (await analyst.get('/api/v1/matches/quality?department=zz', { accept: 'application/json' })).statusCode,
     ).toBe(400);
