@@ -107,6 +107,43 @@ export function rematchRepository(db: Db) {
     },
 
     /** Of these ids, those with matching features (a file erased meanwhile has none). */
+    /**
+     * The persons whose file or preset changed since the last pass that finished (full or of
+     * changes), and when this pass starts: its start becomes the next pass's watermark, so a change
+     * made during a pass is taken by the next one.
+     */
+    async changedSince(): Promise<{ since: Date | null; ids: string[] }> {
+      const { rows } = await sql<{ since: Date | null }>`
+        select max(started_at) as since from match_run where status = 'done'`.execute(db);
+      const since = rows[0]?.since ?? null;
+      if (since === null)
+        return {
+          since,
+          ids: (await db.selectFrom('match_person').select('person_id').execute()).map((r) => r.person_id),
+        };
+      const changed = await sql<{ id: string }>`
+        select p.id from person p where p.updated_at >= ${since}
+        union select s.person_id from match_setting s where s.updated_at >= ${since}
+        order by 1`.execute(db);
+      return { since, ids: changed.rows.map((r) => r.id) };
+    },
+
+    /** A pass over the changed files, recorded as a finished run (the next pass's watermark). */
+    async recordChangesPass(startedAt: Date, persons: number, suggestions: number, strongNew: number) {
+      await db
+        .insertInto('match_run')
+        .values({
+          started_at: startedAt,
+          finished_at: sql`now()`,
+          status: 'done',
+          persons_total: persons,
+          persons_done: persons,
+          suggestions,
+          strong_new: strongNew,
+        } as never)
+        .execute();
+    },
+
     async existingPersons(ids: string[]): Promise<string[]> {
       if (ids.length === 0) return [];
       const rows = await db

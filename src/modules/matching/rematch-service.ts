@@ -147,6 +147,19 @@ export function rematchUseCases(db: Db, options: RematchOptions) {
       return totals;
     },
 
+    /**
+     * « On change » (issue 11 §1): the files whose wanted jobs, skills, place… or preset changed
+     * since the last pass, re-matched (`npm run rematch -- --changes`, every few minutes by cron;
+     * the counsellor's page is always computed live, this refreshes what is stored and notified).
+     */
+    async rematchChanged(): Promise<RematchCounts> {
+      const startedAt = new Date();
+      const { ids } = await repo.changedSince();
+      const r = await this.rematchPersons(ids);
+      await repo.recordChangesPass(startedAt, r.persons, r.suggestions, r.strongNew);
+      return r;
+    },
+
     /** The outbox consumer: one mail per referent counsellor (digest.ts). */
     sendDigests: () => sendDigests(db, options.mailer, options.publicUrl),
   };

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { forbidden, invalid, notFound } from '../../shared/errors.js';
 import { isUuid } from '../../shared/formats.js';
-import type { Mailer } from '../../shared/mailer.js';
+import { type Mailer, memoryMailer } from '../../shared/mailer.js';
 import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
 import { canManageOffers } from '../offers/rights.js';
@@ -10,6 +10,7 @@ import type { MatchingNeeds } from './deps.js';
 import { gapUseCases } from './gap-service.js';
 import { type Reason, reasons } from './reasons.js';
 import { type FeedbackRow, type OfferSummary, recordsRepository } from './records-repository.js';
+import { rematchUseCases } from './rematch-service.js';
 import { matchRepository } from './repository.js';
 import {
   DEFAULT_PRESET,
@@ -93,6 +94,11 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
   const records = recordsRepository(db);
   const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
   const { persons, offers } = needs;
+  const rematch = rematchUseCases(db, {
+    mailer: options.mailer ?? memoryMailer(),
+    publicUrl: options.publicUrl ?? '',
+    today,
+  });
 
   /** The file, as the actor may read it (403/404 otherwise; an audited read). */
   const readFile = (actor: Actor, personId: string) => persons.get(actor, personId);
@@ -191,6 +197,8 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
         });
         await records.recordEvent(tx, 'match.preset_changed', actor.userId, { personId, preset });
       });
+      // On change: the stored suggestions (measured, notified) follow the new preset at once.
+      await rematch.rematchPersons([personId]);
       return { preset };
     },
 
@@ -432,6 +440,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
     },
 
     repository: repo,
+    rematch,
   };
 
   async function offerExists(offerId: string) {

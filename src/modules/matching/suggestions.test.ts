@@ -160,6 +160,24 @@ describe.each(testEngines())('suggested offers on %s', (engine) => {
     expect(page.body).toMatch(/Garder «\s?Proximité\s?» pour cette personne/u);
   });
 
+  it('stores the suggestions again at once when the counsellor keeps a preset (on change)', async () => {
+    expect(
+      (await own.api('PUT', `/api/v1/matches/persons/${personId}/preset`, { preset: 'reconversion' }))
+        .statusCode,
+    ).toBe(200);
+    const stored = await sql<{ offer_id: string; preset: string }>`
+      select offer_id, preset from match_suggestion where person_id = ${personId} order by rank`.execute(
+      t.db,
+    );
+    expect(stored.rows.map((r) => r.preset)).toContain('reconversion');
+    expect(
+      stored.rows.map((r) => r.offer_id).filter((id) => id === offers.same || id === offers.close),
+    ).toEqual([offers.close, offers.same]);
+    const bad = await own.api('PUT', `/api/v1/matches/persons/${personId}/preset`, { preset: 'magique' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('preset');
+  });
+
   it('refuses an organisation that may not read the file', async () => {
     expect((await other.api('GET', `/api/v1/matches/persons/${personId}/offers`)).statusCode).toBe(403);
     expect((await other.get(`/personnes/${personId}/suggestions`)).statusCode).toBe(403);
