@@ -105,7 +105,7 @@ function CandidateCard(p: { list: CandidateList; c: Candidate; index: number; cs
               </details>
               {feedback.map((f) => (
                 <p class="fr-text--sm fr-mb-1w" safe>
-                  {feedbackText(f)}
+                  {feedbackText(f, list.view)}
                 </p>
               ))}
               {employer ? (

@@ -115,7 +115,7 @@ describe.each(testEngines())('candidates and own suggestions on %s', (engine) =>
     expect(res.headers.location).toBe(`/offres/${offer.id}/candidats?info=contact`);
     const page = await employer.get(String(res.headers.location));
     expect(page.body).toContain('Votre demande de mise en relation est transmise');
-    expect(page.body).toContain('Mise en relation demandée');
+    expect(page.body).toContain('Vous avez demandé la mise en relation');
     const events = await sql<{ n: number }>`
       select count(*)::int as n from domain_event where type = 'match.contact_requested'
         and payload->>'offerId' = ${offer.id}`.execute(t.db);

@@ -33,21 +33,30 @@ export function requireOfferManager(actor: Actor) {
  */
 export const employerFeedback = (rows: FeedbackRow[]) => rows.filter((f) => f.party === 'employer');
 
-/** The employer's and the counsellor's verdict on a candidate, in words, with its date. */
-export function feedbackText(f: FeedbackRow): string {
+/**
+ * A verdict on a candidate, in words, with its date, as the reader of the list is concerned: the
+ * employer reads what they said (« vous »); the counsellor reads who said what, and what to do.
+ */
+export function feedbackText(f: FeedbackRow, viewer: 'employer' | 'counsellor'): string {
   const on = formatDate(f.recordedAt);
-  const text: Record<string, string> = {
-    contact_requested: `Mise en relation demandée le ${on} : le conseiller de la personne la contacte.`,
-    not_for_me: `Marqué « pas pour ce poste » le ${on}.`,
-    interested: `Marqué « intéressant » le ${on}.`,
-    excluded: `Écarté par un conseiller le ${on}.`,
-  };
-  const who = f.party === 'person' ? 'La personne' : f.party === 'employer' ? 'L’employeur' : 'Un conseiller';
+  if (f.party === 'employer') {
+    if (viewer === 'employer')
+      return f.verdict === 'contact_requested'
+        ? `Vous avez demandé la mise en relation le ${on}. Le conseiller de la personne la contacte et revient vers vous.`
+        : f.verdict === 'not_for_me'
+          ? `Vous avez indiqué le ${on} que ce profil n’est pas pour ce poste.`
+          : `Vous avez marqué ce profil comme intéressant le ${on}.`;
+    return f.verdict === 'contact_requested'
+      ? `L’employeur demande la mise en relation (le ${on}) : proposez-lui l’offre et prenez contact avec l’employeur.`
+      : f.verdict === 'not_for_me'
+        ? `L’employeur a indiqué le ${on} que ce profil n’est pas pour ce poste.`
+        : `L’employeur a marqué ce profil comme intéressant le ${on}.`;
+  }
   if (f.party === 'person')
     return f.verdict === 'not_for_me'
-      ? `${who} a dit « pas pour moi » le ${on}.`
-      : `${who} s’est dite intéressée le ${on}.`;
-  return f.party === 'employer' ? `${who} : ${text[f.verdict] ?? f.verdict}` : (text[f.verdict] ?? f.verdict);
+      ? `La personne a dit « pas pour moi » le ${on}.`
+      : `La personne s’est dite intéressée le ${on}.`;
+  return `Offre écartée pour cette personne par un conseiller le ${on}.`;
 }
 
 /**
