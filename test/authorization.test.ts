@@ -262,6 +262,16 @@ const POLICY: Record<string, Policy> = {
   // (matching/quality-service.ts), none among the matrix's organisations; aggregates only.
   'GET /analyses/appariement': superOnly,
   'GET /api/v1/matches/quality': superOnly,
+  // Matching (issue 11 §3). An offer's candidates: its employer's managers (none among the matrix's
+  // organisations: matching/candidates.test.ts tries one) and the counsellors and administrators of
+  // accompanying organisations; only the employer answers on a candidate. The person's suggestions
+  // are their space's. `:offerId` is left as is here: an allowed caller gets 400, a refused one 403.
+  'GET /offres/:offerId/candidats': followsPeople,
+  'POST /offres/:offerId/candidats/:ref/avis': publishesOffers,
+  'GET /api/v1/matches/offers/:offerId/candidates': followsPeople,
+  'POST /api/v1/matches/offers/:offerId/candidates/:ref/verdict': publishesOffers,
+  'GET /mon-espace/offres': personOnly,
+  'POST /mon-espace/offres/:offerId/avis': personOnly,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -361,6 +371,9 @@ function bodyFor(key: string): Record<string, unknown> {
       organisationId: personRefs.other,
       consentOn: '2026-01-03',
     },
+    'POST /offres/:offerId/candidats/:ref/avis': { verdict: 'contact' },
+    'POST /api/v1/matches/offers/:offerId/candidates/:ref/verdict': { verdict: 'contact' },
+    'POST /mon-espace/offres/:offerId/avis': { verdict: 'interested' },
   };
   return bodies[key] ?? {};
 }

@@ -5,7 +5,6 @@ import { isUuid } from '../../shared/formats.js';
 import { formatDate, formatNumber } from '../../web/format.js';
 import type { Actor } from '../identity/model.js';
 import { FUNDERS, LEVELS, label, TEACHING_MODES } from '../trainings/dictionaries.js';
-import type { MatchingNeeds } from './deps.js';
 import {
   type GapPersonRow,
   type GapSkillRow,
@@ -36,6 +35,7 @@ import {
   startValue,
   tierOf,
 } from './gap-rules.js';
+import type { MatchingNeeds } from './needs.js';
 import { DEFAULT_RADIUS_KM, PERSON_LEVEL } from './rules.js';
 
 /** The target job as asked: an appellation code or a published offer, exactly one. */

@@ -52,7 +52,9 @@ export function reasons(
         ? 'Télétravail possible.'
         : facts.distanceKm === null
           ? 'Distance inconnue.'
-          : `À ${km(facts.distanceKm)} (rayon de mobilité ${km(facts.radiusKm)}).`,
+          : facts.distanceKm < 1
+            ? `Moins d’1 km (rayon de mobilité ${km(facts.radiusKm)}).`
+            : `À ${km(facts.distanceKm)} (rayon de mobilité ${km(facts.radiusKm)}).`,
     conditions: () =>
       terms.conditions === 1
         ? 'Contrat et temps de travail souhaités.'

@@ -6,8 +6,8 @@ import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
 import { canManageOffers } from '../offers/rights.js';
 import { canHoldFiles } from '../persons/rights.js';
-import type { MatchingNeeds } from './deps.js';
 import { gapUseCases } from './gap-service.js';
+import type { MatchingNeeds } from './needs.js';
 import { type Reason, reasons } from './reasons.js';
 import { type FeedbackRow, type OfferSummary, recordsRepository } from './records-repository.js';
 import { rematchUseCases } from './rematch-service.js';
@@ -309,14 +309,15 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
      * by name, the files their organisation follows. Anyone else: 403.
      */
     async candidatesFor(actor: Actor, offerId: string, query: WeightsQuery = {}) {
+      const refusal =
+        'Les candidats d’une offre sont proposés à l’employeur qui l’a publiée et aux conseillers des organisations qui accompagnent des personnes.';
+      // Who may see candidates at all is decided before the input is read (a 403 says nothing of the offer).
+      if (!canManageOffers(actor) && !canHoldFiles(actor)) throw forbidden(refusal);
       const offer = await publishedOffer(actor, offerId);
       const { preset, weights } = resolveWeights(query);
       const employer = canManageOffers(actor) && offer.organisation?.id === actor.organisationId;
       const counsellor = canHoldFiles(actor);
-      if (!employer && !counsellor)
-        throw forbidden(
-          'Les candidats d’une offre sont proposés à l’employeur qui l’a publiée et aux conseillers des organisations qui accompagnent des personnes.',
-        );
+      if (!employer && !counsellor) throw forbidden(refusal);
       const list = await repo.candidates(offerId, {
         visibility: employer ? { employer: true } : { organisationId: actor.organisationId as string },
         preset,
@@ -337,13 +338,13 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
         preset,
         weights,
         view: employer ? ('employer' as const) : ('counsellor' as const),
-        candidates: list.map((c, i) => {
+        candidates: list.map((c) => {
           const profile = profiles.get(c.personId);
           return {
             personId: employer ? null : c.personId,
             // An employer reads a pseudonym stable for this offer, never the name (persons: « sans le nom »).
             label: employer
-              ? `Profil ${i + 1}`
+              ? `Profil ${pseudonym(offerId, c.personId)}`
               : `${names.get(c.personId)?.firstName ?? ''} ${names.get(c.personId)?.lastName.toUpperCase() ?? ''}`.trim(),
             ref: employer ? pseudonym(offerId, c.personId) : c.personId,
             score: c.score,
@@ -351,7 +352,11 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
             commune: profile?.commune ?? null,
             wanted: profile?.wanted ?? [],
             referentOrganisation: profile?.referentOrganisation ?? null,
-            feedback: feedback.filter((f) => f.personId === c.personId),
+            // The employer reads its own answers only: a counsellor's exclusion (its reason, its
+            // author) and the person's « pas pour moi » are not theirs to know.
+            feedback: feedback.filter(
+              (f) => f.personId === c.personId && (!employer || f.party === 'employer'),
+            ),
           };
         }),
       };
@@ -367,10 +372,11 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
         throw forbidden('Seul l’employeur qui a publié l’offre répond sur ses candidats.');
       if (verdict !== 'contact' && !Object.hasOwn(VERDICTS, verdict))
         throw invalid('verdict', 'Réponse inconnue : « contact », « interested » ou « not_for_me ».');
+      // Any visible candidate of the offer, whatever the preset that ranked it for the employer.
       const list = await repo.candidates(offerId, {
         visibility: { employer: true },
         ...resolveWeights({}),
-        limit: 50,
+        limit: MAX_VISIBLE_CANDIDATES,
         today: today(),
       });
       const candidate = list.find((c) => pseudonym(offerId, c.personId) === ref);
@@ -448,6 +454,9 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
     if (!found.has(offerId)) throw notFound('Offre introuvable.');
   }
 }
+
+/** Past this many visible candidates an offer's list is cut (the employer's answer looks among them). */
+const MAX_VISIBLE_CANDIDATES = 5_000;
 
 /** A short reference for a candidate shown to an employer: stable for the offer, says nothing of the person. */
 export function pseudonym(offerId: string, personId: string): string {

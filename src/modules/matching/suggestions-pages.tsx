@@ -90,6 +90,9 @@ function SuggestionCard(p: { personId: string; s: SuggestionView; rank: number; 
       ) : (
         ''
       )}
+      <p class="fr-text--sm fr-mb-1w">
+        <a href={`/offres/${s.offer.id}/candidats`}>Autres personnes suivies pour cette offre</a>
+      </p>
       <details class="fr-mb-1w">
         <summary>Détail de la correspondance</summary>
         <ul class="pa-reasons">
