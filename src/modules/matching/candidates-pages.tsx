@@ -113,7 +113,6 @@ function CandidateCard(p: { list: CandidateList; c: Candidate; index: number; cs
               ) : (
                 ''
               )}
-              {employer ? <p class="fr-text--xs fr-mb-0" safe>{`Référence : ${c.ref}`}</p> : ''}
             </div>
           </div>
         </div>

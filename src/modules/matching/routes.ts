@@ -141,7 +141,7 @@ export async function matchingApiRoutes(app: FastifyInstance, { matching }: Matc
   app.put(
     '/matches/persons/:personId/preset',
     {
-      config: { access: 'user', audit: 'person.match_setting' },
+      config: { access: 'user', audit: ['person.match_setting', 'person.read'] },
       schema: {
         tags,
         summary: 'Garder un préréglage de critères pour une personne',
