@@ -55,10 +55,24 @@ export function reasons(
           : facts.distanceKm < 1
             ? `Moins d’1 km (rayon de mobilité ${km(facts.radiusKm)}).`
             : `À ${km(facts.distanceKm)} (rayon de mobilité ${km(facts.radiusKm)}).`,
-    conditions: () =>
-      terms.conditions === 1
-        ? 'Contrat et temps de travail souhaités.'
-        : 'Contrat ou temps de travail en partie différents des souhaits.',
+    conditions: () => {
+      const contract = facts.contractStated ? 1 : FIT.noContractPreference;
+      const hours = 2 * (terms.conditions ?? 0) - contract;
+      const c = facts.contractStated
+        ? you
+          ? 'Un contrat que vous acceptez'
+          : 'Contrat parmi ceux acceptés'
+        : you
+          ? 'Vous n’avez pas précisé de contrat'
+          : 'Aucun contrat précisé dans le dossier';
+      const h =
+        hours >= 1 - 1e-9
+          ? 'temps de travail qui convient'
+          : Math.abs(hours - FIT.hoursUnknown) < 1e-9
+            ? 'temps de travail non précisé par l’offre'
+            : 'temps de travail différent du souhait (plein ou partiel)';
+      return `${c} ; ${h}.`;
+    },
     experience: () =>
       terms.experience === 1
         ? facts.experienceMonths > 0
