@@ -228,7 +228,8 @@ export async function gapPages(app: FastifyInstance, { matching, persons }: Matc
                 name="appellation"
                 label="Un autre métier"
                 hint="Tapez un métier (ex. aide-soignant) et choisissez-le dans la liste"
-                value={error?.field === 'appellation' ? typed : chosen && !gap?.target.offerId ? chosen : ''}
+                // The chosen job is named under the form; the field is for another one (a code here read as noise).
+                value={error?.field === 'appellation' ? typed : ''}
                 error={error?.field === 'appellation' ? error.message : undefined}
                 {...suggested('/appellations/suggestions', 'appellations-suggerees')}
               />
