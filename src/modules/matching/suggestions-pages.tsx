@@ -196,9 +196,10 @@ function PresetForm(p: {
         <p class="fr-hint-text fr-mt-1w">
           {`De ${WEIGHT_RANGE.min} (ne compte pas) à ${WEIGHT_RANGE.max}, par pas de 0,5. Vide : le poids du préréglage.`}
         </p>
-        <div class="fr-grid-row fr-grid-row--gutters">
+        {/* No gutters inside a <details>: their negative margins overflowed a 375 px window (page walk). */}
+        <div class="fr-grid-row">
           {TERM_KEYS.map((term) => (
-            <div class="fr-col-12 fr-col-sm-6 fr-col-md-3">
+            <div class="fr-col-12 fr-col-sm-6 fr-col-md-3 fr-pr-sm-2w">
               <div class="fr-input-group">
                 <label class="fr-label" for={`poids-${term}`} safe>
                   {TERMS[term]}
