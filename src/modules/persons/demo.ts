@@ -101,6 +101,10 @@ export async function seedDemoPersons({ db, log, seed, regionCode, today }: Demo
       notes: null,
       legal_basis: 'public_service',
       informed_on: informed,
+      // Two persons in five chose, in their space, to be seen by employers without their name
+      // (issue 10 §2): the employers' candidates (issue 11) show them. By index, not drawn, so
+      // that the demo's other draws stay as they were.
+      employer_visible: i % 5 < 2,
     });
     if (f.datatype.boolean(SHARED_SHARE)) {
       const other = f.helpers.arrayElement(holders.filter((h) => h.id !== holder.id));
