@@ -123,3 +123,16 @@ export function TagLinks(p: { tags: { text: string; href: string; current?: bool
     </ul>
   );
 }
+
+/** « Imprimer la fiche »: app.js prints on `data-psl-print` (no inline script: CSP). */
+export function PrintButton() {
+  return (
+    <button
+      type="button"
+      class="fr-btn fr-btn--secondary fr-icon-printer-line fr-btn--icon-left"
+      data-psl-print
+    >
+      Imprimer la fiche
+    </button>
+  );
+}

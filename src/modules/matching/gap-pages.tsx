@@ -7,6 +7,7 @@ import {
   Callout,
   DataTable,
   InputField,
+  PrintButton,
   suggested,
   TagLinks,
 } from '../../web/components.js';
@@ -284,13 +285,7 @@ export async function gapPages(app: FastifyInstance, { matching, persons }: Matc
             {`Fiche préparée pour ${who}${s.target ? `, en vue du métier : ${s.target.label}` : ''}.`}
           </p>
           <ButtonsGroup class="fr-btns-group--inline-sm fr-btns-group--icon-left psl-no-print">
-            <button
-              type="button"
-              class="fr-btn fr-btn--secondary fr-icon-printer-line fr-btn--icon-left"
-              data-psl-print
-            >
-              Imprimer la fiche
-            </button>
+            <PrintButton />
             <a
               class="fr-btn fr-btn--tertiary"
               href={`/personnes/${s.person.id}/se-former${s.target ? `?${targetQuery(s.target)}` : ''}`}

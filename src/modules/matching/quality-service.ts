@@ -3,7 +3,7 @@ import { forbidden, invalid } from '../../shared/errors.js';
 import { isDepartmentCode, isIsoDate } from '../../shared/formats.js';
 import { type Actor, currentMembership } from '../identity/model.js';
 import { type QualityCounts, type QualityFilters, qualityRepository } from './quality-repository.js';
-import { PRECISION_AT, PRESETS } from './rules.js';
+import { PRESETS } from './rules.js';
 
 /**
  * Match quality, as analysts read it (issue 11 §3 « Analysts: match quality (precision@10 of

@@ -25,6 +25,16 @@ export interface FeedbackRow {
   recordedAt: Date;
 }
 
+const FEEDBACK_COLUMNS = [
+  'offer_id as offerId',
+  'person_id as personId',
+  'party',
+  'verdict',
+  'reason',
+  'actor_label as actorLabel',
+  'recorded_at as recordedAt',
+] as const;
+
 /** The matching's own records: settings, feedback, outcomes, stored suggestions (migration 0020). */
 export function recordsRepository(db: Db) {
   return {
@@ -77,18 +87,7 @@ export function recordsRepository(db: Db) {
     },
 
     async feedback(personId: string, offerIds?: string[]): Promise<FeedbackRow[]> {
-      let q = db
-        .selectFrom('match_feedback')
-        .select([
-          'offer_id as offerId',
-          'person_id as personId',
-          'party',
-          'verdict',
-          'reason',
-          'actor_label as actorLabel',
-          'recorded_at as recordedAt',
-        ])
-        .where('person_id', '=', personId);
+      let q = db.selectFrom('match_feedback').select(FEEDBACK_COLUMNS).where('person_id', '=', personId);
       if (offerIds) {
         if (offerIds.length === 0) return [];
         q = q.where('offer_id', 'in', offerIds);
@@ -100,15 +99,7 @@ export function recordsRepository(db: Db) {
       if (personIds.length === 0) return [];
       return db
         .selectFrom('match_feedback')
-        .select([
-          'offer_id as offerId',
-          'person_id as personId',
-          'party',
-          'verdict',
-          'reason',
-          'actor_label as actorLabel',
-          'recorded_at as recordedAt',
-        ])
+        .select(FEEDBACK_COLUMNS)
         .where('offer_id', '=', offerId)
         .where('person_id', 'in', personIds)
         .execute();

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { Config } from '../../config.js';
 import { AppError } from '../../shared/errors.js';
-import { Alert, Badges, ButtonsGroup, Callout } from '../../web/components.js';
+import { Alert, Badges, ButtonsGroup, Callout, PrintButton } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
 import { Fieldset, InputField, SelectField } from '../../web/form.js';
 import { formatDate } from '../../web/format.js';
@@ -424,13 +424,7 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Trainin
       <Layout title={`Fiche formation — ${t.title}`} ctx={ctx}>
         <h1 safe>{t.title}</h1>
         <ButtonsGroup class="fr-btns-group--inline-sm fr-btns-group--icon-left psl-no-print">
-          <button
-            type="button"
-            class="fr-btn fr-btn--secondary fr-icon-printer-line fr-btn--icon-left"
-            data-psl-print
-          >
-            Imprimer la fiche
-          </button>
+          <PrintButton />
         </ButtonsGroup>
         <Callout title={t.provider.name} text={addressText(t.provider.address)}>
           <ContactLinks contact={t.provider.contact} />
