@@ -214,7 +214,7 @@ export async function employerPages(app: FastifyInstance, services: MatchingDeps
             />
           ) : (
             <>
-              <h2>{formatCount(list.candidates.length, 'candidat')}</h2>
+              <h2 safe>{formatCount(list.candidates.length, 'candidat')}</h2>
               <p class="fr-hint-text">
                 Les 50 premiers au plus, du plus au moins proche de l’offre. Chaque profil dit pourquoi.
               </p>

@@ -310,7 +310,7 @@ export async function gapPages(app: FastifyInstance, { matching, persons }: Matc
           )}
           {s.target && s.skills ? (
             <>
-              <h2 safe>{`Ce qu’elle apporte : les compétences du métier visé`}</h2>
+              <h2>Ce qu’elle apporte : les compétences du métier visé</h2>
               <SkillGap skills={s.skills} metierKnown={s.target.metierCode !== null} />
             </>
           ) : (

@@ -66,10 +66,10 @@ export function feedbackText(f: FeedbackRow, viewer: 'employer' | 'counsellor'):
 export function ScoreMeter(p: { score: number; id: string }) {
   return (
     <p class="fr-mb-1w">
-      <label for={p.id} class="fr-text--bold">
-        Correspondance : {scoreText(p.score)}
+      <label for={p.id} class="fr-text--bold" safe>
+        {`Correspondance : ${scoreText(p.score)}`}
       </label>{' '}
-      <meter id={p.id} min="0" max="1" low="0.5" high="0.75" optimum="1" value={String(p.score)}>
+      <meter id={p.id} min="0" max="1" low="0.5" high="0.75" optimum="1" value={String(p.score)} safe>
         {scoreText(p.score)}
       </meter>
     </p>
@@ -86,7 +86,7 @@ export function ReasonList(p: { reasons: Reason[] }) {
           <span class="fr-text--bold" safe>
             {r.label}
           </span>
-          {r.value === null ? ' (non compté)' : ` (${scoreText(r.value)})`} : <span safe>{r.text}</span>
+          <span safe>{`${r.value === null ? ' (non compté)' : ` (${scoreText(r.value)})`} : ${r.text}`}</span>
         </li>
       ))}
     </ul>

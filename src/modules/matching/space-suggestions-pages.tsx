@@ -47,12 +47,7 @@ function SuggestionCard(p: { s: SuggestionView; index: number; csrf: string }) {
     <form method="post" action={action}>
       <CsrfField token={p.csrf} />
       <input type="hidden" name="verdict" value={verdict} />
-      <button
-        type="submit"
-        class={`fr-btn ${kind}`}
-        aria-label={`${VERDICTS[verdict]} : ${s.offer.title}`}
-        safe
-      >
+      <button type="submit" class={`fr-btn ${kind}`} aria-label={`${VERDICTS[verdict]} : ${s.offer.title}`}>
         {VERDICTS[verdict]}
       </button>
     </form>
@@ -92,7 +87,7 @@ function SuggestionCard(p: { s: SuggestionView; index: number; csrf: string }) {
                 {summary(s.reasons, 3)}
               </p>
               {said === 'interested' ? (
-                <p class="fr-text--sm" safe>
+                <p class="fr-text--sm">
                   {'Vous avez dit que cette offre vous intéresse. Votre conseiller le voit.'}
                 </p>
               ) : (

@@ -68,7 +68,10 @@ function SuggestionCard(p: { personId: string; s: SuggestionView; rank: number; 
       </p>
       <ul class="fr-badges-group fr-mb-1w">
         <li>
-          <p class={`fr-badge ${s.score >= 0.75 ? 'fr-badge--success' : 'fr-badge--info'} fr-badge--no-icon`}>
+          <p
+            class={`fr-badge ${s.score >= 0.75 ? 'fr-badge--success' : 'fr-badge--info'} fr-badge--no-icon`}
+            safe
+          >
             {`Correspondance ${scoreText(s.score)}`}
           </p>
         </li>
@@ -117,9 +120,7 @@ function SuggestionCard(p: { personId: string; s: SuggestionView; rank: number; 
             <select class="fr-select" id={`${id}-raison`} name="reason" required>
               <option value="">Choisir une raison</option>
               {Object.entries(EXCLUSION_REASONS).map(([value, label]) => (
-                <option value={value} safe>
-                  {label}
-                </option>
+                <option value={value}>{label}</option>
               ))}
             </select>
           </div>
@@ -143,9 +144,7 @@ function SuggestionCard(p: { personId: string; s: SuggestionView; rank: number; 
             <select class="fr-select" id={`${id}-suite`} name="outcome" required>
               <option value="">Choisir une suite</option>
               {Object.entries(OUTCOMES).map(([value, o]) => (
-                <option value={value} safe>
-                  {o.label}
-                </option>
+                <option value={value}>{o.label}</option>
               ))}
             </select>
           </div>
@@ -172,13 +171,11 @@ function PresetForm(p: {
           <div class="fr-select-group fr-mb-0">
             <label class="fr-label" for="preset">
               Critères de classement
-              <span class="fr-hint-text" safe>
-                {PRESETS[p.preset].description}
-              </span>
+              <span class="fr-hint-text">{PRESETS[p.preset].description}</span>
             </label>
             <select class="fr-select" id="preset" name="preset">
               {Object.entries(PRESETS).map(([name, preset]) => (
-                <option value={name} selected={name === p.preset} safe>
+                <option value={name} selected={name === p.preset}>
                   {preset.label}
                 </option>
               ))}
@@ -193,7 +190,7 @@ function PresetForm(p: {
       </div>
       <details class="fr-mt-2w" open={p.custom}>
         <summary>Ajuster les poids</summary>
-        <p class="fr-hint-text fr-mt-1w">
+        <p class="fr-hint-text fr-mt-1w" safe>
           {`De ${WEIGHT_RANGE.min} (ne compte pas) à ${WEIGHT_RANGE.max}, par pas de 0,5. Vide : le poids du préréglage.`}
         </p>
         {/* No gutters inside a <details>: their negative margins overflowed a 375 px window (page walk). */}
@@ -201,7 +198,7 @@ function PresetForm(p: {
           {TERM_KEYS.map((term) => (
             <div class="fr-col-12 fr-col-sm-6 fr-col-md-3 fr-pr-sm-2w">
               <div class="fr-input-group">
-                <label class="fr-label" for={`poids-${term}`} safe>
+                <label class="fr-label" for={`poids-${term}`}>
                   {TERMS[term]}
                 </label>
                 <input
@@ -256,7 +253,7 @@ function page(
         <form method="post" action={`${base(personId)}/criteres`} class="fr-mb-3w">
           <CsrfField token={ctx.csrf} />
           <input type="hidden" name="preset" value={r.preset} />
-          <button class="fr-btn fr-btn--tertiary" type="submit">
+          <button class="fr-btn fr-btn--tertiary" type="submit" safe>
             {`Garder « ${PRESETS[r.preset].label} » pour cette personne`}
           </button>
         </form>
