@@ -21,6 +21,14 @@
 import { Faker, fr } from '@faker-js/faker';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/database.js';
+import { type PresetName, TERM_KEYS, type Weights } from '../src/modules/matching/rules.js';
+import {
+  byRank,
+  type Match,
+  matchOffer,
+  type OfferFeatures,
+  type PersonFeatures,
+} from '../src/modules/matching/score.js';
 import { offerDemoRepository } from '../src/modules/offers/demo-repository.js';
 import { generateOffers } from '../src/modules/offers/generator.js';
 import { demoRepository } from '../src/modules/persons/demo-repository.js';
@@ -389,4 +397,71 @@ export async function fillTensionIfEmpty(db: Db) {
       on s.zone_code = o.zone_code and s.metier_code = o.metier_code`.execute(db);
   await sql`analyze match_tension`.execute(db);
   return true;
+}
+
+/** What the brute-force scorer reads from the repository (matching/repository.ts). */
+export interface OfferSource {
+  allOffers(): AsyncIterable<OfferFeatures[]>;
+  tensions(): Promise<Map<string, { offers: number; seekers: number }>>;
+}
+
+/** Every offer's features, loaded once (the brute force's whole market in memory). */
+export async function loadOffers(source: OfferSource) {
+  const offers: OfferFeatures[] = [];
+  for await (const batch of source.allOffers()) for (const o of batch) offers.push(o);
+  return { offers, tensions: await source.tensions() };
+}
+
+/**
+ * The brute-force top: every offer scored in process by score.ts matchOffer (the reference of the
+ * SQL), sorted by byRank, the first `limit` kept.
+ */
+export function bruteForceTop(
+  person: PersonFeatures,
+  market: Awaited<ReturnType<typeof loadOffers>>,
+  preset: PresetName,
+  weights: Weights,
+  today: string,
+  limit: number,
+): Match[] {
+  const found: Match[] = [];
+  for (const offer of market.offers) {
+    const tension =
+      offer.zoneCode === null ? undefined : market.tensions.get(`${offer.zoneCode}|${offer.metierCode}`);
+    const match = matchOffer(person, offer, preset, weights, today, tension);
+    if (match) found.push(match);
+  }
+  return found.sort(byRank).slice(0, limit);
+}
+
+/**
+ * Where the database's ranking and the brute force's part, position by position: a different
+ * offer, a different score, or a term whose values differ (by more than 1e-9: the SQL computes in
+ * double precision too, the score is rounded to 6 digits by both). Empty: identical.
+ */
+export function rankingDifferences(database: readonly Match[], brute: readonly Match[]) {
+  const differences: string[] = [];
+  if (database.length !== brute.length)
+    differences.push(`${database.length} suggestions en SQL, ${brute.length} par force brute`);
+  for (let i = 0; i < Math.min(database.length, brute.length); i++) {
+    const d = database[i]!;
+    const b = brute[i]!;
+    if (d.offerId !== b.offerId) {
+      const elsewhere = brute.find((m) => m.offerId === d.offerId);
+      differences.push(
+        `rang ${i + 1} : offre ${d.offerId} (SQL, ${d.score}) au lieu de ${b.offerId} (force brute, ${b.score})` +
+          (elsewhere ? `, que la force brute note ${elsewhere.score}` : ', absente de la force brute'),
+      );
+      break;
+    }
+    if (d.score !== b.score)
+      differences.push(`rang ${i + 1}, offre ${d.offerId} : score ${d.score} ≠ ${b.score}`);
+    for (const term of TERM_KEYS) {
+      const x = d.terms[term];
+      const y = b.terms[term];
+      if (x === null || y === null ? x !== y : Math.abs(x - y) > 1e-9)
+        differences.push(`rang ${i + 1}, offre ${d.offerId}, terme ${term} : SQL ${x}, force brute ${y}`);
+    }
+  }
+  return differences;
 }

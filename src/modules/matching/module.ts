@@ -8,4 +8,10 @@ export const matchingModule = defineModule<'matching', MatchingService, Matching
   dependsOn: ['referentials', 'identity', 'trainings', 'persons', 'offers'],
   services: ({ db, config, mailer }, needs) =>
     matchingService(db, needs, { mailer, publicUrl: config.publicUrl }),
+  bench: [
+    {
+      script: 'bench/matching.ts',
+      measures: 'top 20 offres, candidats, re-calcul, contrôle par force brute',
+    },
+  ],
 });
