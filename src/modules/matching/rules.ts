@@ -78,6 +78,8 @@ export type Via = 'appellation' | 'wanted' | 'past' | 'close';
 
 /** A person without a radius in their file is matched within 30 km (the usual daily commute). */
 export const DEFAULT_RADIUS_KM = 30;
+/** An offer's candidates are looked for within this distance (the persons' largest radius, persons/rules.ts MAX_MOBILITY_KM). */
+export const MAX_CANDIDATE_RADIUS_KM = 200;
 /** A person available at most 30 days after the offer's start (or today) still matches it. */
 export const AVAILABILITY_SLACK_DAYS = 30;
 
