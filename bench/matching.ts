@@ -300,12 +300,22 @@ async function benchEngine(engine: Engine, env: Record<string, string>) {
     // Two seconds at the first rate, not counted: the pool's connections opened, plans cached.
     await openLoopCalls(RATES[0]!, 2, () => topFor(personIds[next++ % personIds.length]!));
     await sleep(1_000);
-    while (queue.length && steps.length < RATES.length + 4) {
+    while (queue.length && steps.length < 2 * RATES.length + 8) {
       const rate = queue.shift()!;
-      const step = await openLoopCalls(rate, SECONDS, () => topFor(personIds[next++ % personIds.length]!));
-      steps.push(step);
-      const ok = step.latencyMs.p95 <= target.openLoopP95Ms && step.errors === 0 && !step.stoppedEarly;
-      console.log(`  ${rate}/s : p95 ${step.latencyMs.p95} ms ${ok ? 'tenu' : 'dépassé'}`);
+      const tryRate = async () => {
+        const step = await openLoopCalls(rate, SECONDS, () => topFor(personIds[next++ % personIds.length]!));
+        steps.push(step);
+        const passed = step.latencyMs.p95 <= target.openLoopP95Ms && step.errors === 0 && !step.stoppedEarly;
+        console.log(`  ${rate}/s : p95 ${step.latencyMs.p95} ms ${passed ? 'tenu' : 'dépassé'}`);
+        return passed;
+      };
+      // A failed step is tried once more after a pause: on a shared machine another process's burst
+      // fails a step the database holds; a rate fails when both tries do (both kept in `steps`).
+      let ok = await tryRate();
+      if (!ok) {
+        await sleep(3_000);
+        ok = await tryRate();
+      }
       if (ok) held = Math.max(held, rate);
       else {
         failed = Math.min(failed, rate);
