@@ -1,6 +1,6 @@
 /**
  * Matching benchmark (issue 11 « Benchmarks »): on 1,000,000 offers and 300,000 persons spread over
- * France (bench/matching-data.ts) on PostgreSQL, and 50,000 offers / 20,000 persons on PGlite:
+ * France (bench/matching-data.ts) on PostgreSQL, and 50,000 offers / 20,000 persons in one region on PGlite:
  * - top-20 offers for a person, one at a time (person's features, then repository.ts topOffers):
  *   p50/p95/p99 over BENCH_SAMPLE (300) persons; target p95 ≤ 30 ms PostgreSQL, ≤ 100 ms PGlite;
  * - the open-loop rate it holds at p95 ≤ 50 ms: fixed arrival rates stepped up (BENCH_RATES, 20, 50,
@@ -68,6 +68,11 @@ const ISSUE_SIZES: Record<Engine, { offers: number; persons: number }> = {
   postgres: { offers: 1_000_000, persons: 300_000 },
   pglite: { offers: 50_000, persons: 20_000 },
 };
+/**
+ * PGlite's « regional scale » is one region's market (the demo's, Auvergne-Rhône-Alpes, by default):
+ * 50,000 offers there are as dense as ~400,000 over France. BENCH_PGLITE_REGION= (empty): France.
+ */
+const PGLITE_REGION = process.env.BENCH_PGLITE_REGION ?? '84';
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 300);
 const BRUTE = Number(process.env.BENCH_BRUTE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -220,7 +225,11 @@ async function benchEngine(engine: Engine, env: Record<string, string>) {
     run(['src/cli/seed-demo.ts'], env);
     const h = await open(engine, env, 0);
     try {
-      data = await generateMatchingData(h.db, { ...size, today: TODAY });
+      data = await generateMatchingData(h.db, {
+        ...size,
+        today: TODAY,
+        ...(engine === 'pglite' && PGLITE_REGION ? { regionCode: PGLITE_REGION } : {}),
+      });
       await fillTensionIfEmpty(h.db);
       if (engine === 'postgres') await sql`vacuum analyze match_offer`.execute(h.db);
     } finally {
@@ -507,7 +516,7 @@ async function benchEngine(engine: Engine, env: Record<string, string>) {
                 issueSize:
                   size.offers === ISSUE_SIZES[engine].offers && size.persons === ISSUE_SIZES[engine].persons,
                 today: TODAY,
-                note: 'bench/matching-data.ts : offres du générateur de démonstration (offers/generator.ts) toutes publiées, communes tirées selon leur population en France entière, 2 % en télétravail ; personnes de 1 à 3 métiers recherchés, 0 à 3 emplois passés, 0 à 8 compétences, rayon 10 à 60 km ou aucun ; plus la démonstration (3 000 offres, 2 000 personnes). Tension : offres et demandeurs par zone d’emploi et métier (substitut du calcul nocturne).',
+                note: 'bench/matching-data.ts : offres du générateur de démonstration (offers/generator.ts) toutes publiées, communes tirées selon leur population (France entière, ou la région pour PGlite), 2 % en télétravail ; personnes de 1 à 3 métiers recherchés, 0 à 3 emplois passés, 0 à 8 compétences, rayon 10 à 60 km ou aucun ; plus la démonstration (3 000 offres, 2 000 personnes). Tension : offres et demandeurs par zone d’emploi et métier (substitut du calcul nocturne).',
               },
               preset: PRESET,
               topOffers,
