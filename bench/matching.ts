@@ -513,6 +513,7 @@ async function benchEngine(engine: Engine, env: Record<string, string>) {
                 ...data,
                 ...counts,
                 // The issue's sizes (1,000,000 / 300,000 PostgreSQL, 50,000 / 20,000 PGlite), or a trial's.
+                region: engine === 'pglite' && PGLITE_REGION ? PGLITE_REGION : 'France entière',
                 issueSize:
                   size.offers === ISSUE_SIZES[engine].offers && size.persons === ISSUE_SIZES[engine].persons,
                 today: TODAY,
