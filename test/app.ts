@@ -85,7 +85,7 @@ export class Browser {
     return res;
   }
 
-  async api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
+  async api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
     return this.app.inject({
       method,
       url,

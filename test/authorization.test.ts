@@ -243,6 +243,35 @@ const POLICY: Record<string, Policy> = {
   // (accompanying) organisations; persons/rgpd.test.ts tries a town hall's member.
   'GET /mairie/inscription': contactPoint,
   'POST /mairie/inscription': contactPoint,
+  // Matching (issue 11): a person's suggested offers, for the organisations that may read the file.
+  'GET /personnes/:personId/suggestions': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/suggestions/criteres': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/suggestions/:offerId/ecarter': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/suggestions/:offerId/retablir': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/suggestions/:offerId/suite': { personal: true, rule: fileReader },
+  'GET /api/v1/matches/persons/:personId/offers': { personal: true, rule: fileReader },
+  'PUT /api/v1/matches/persons/:personId/preset': { personal: true, rule: fileReader },
+  'POST /api/v1/matches/persons/:personId/offers/:offerId/exclusion': { personal: true, rule: fileReader },
+  'DELETE /api/v1/matches/persons/:personId/offers/:offerId/exclusion': { personal: true, rule: fileReader },
+  'POST /api/v1/matches/persons/:personId/offers/:offerId/outcomes': { personal: true, rule: fileReader },
+  // « Se former » (issue 11 §2): whoever may read the file (matching/gap-service.ts reads it first).
+  'GET /personnes/:personId/se-former': { personal: true, rule: fileReader },
+  'GET /personnes/:personId/se-former/formations/:actionId': { personal: true, rule: fileReader },
+  'GET /api/v1/matches/persons/:personId/training-gap': { personal: true, rule: fileReader },
+  // Match quality (issue 11 §3): analysts and administrators of the Region and France Travail
+  // (matching/quality-service.ts), none among the matrix's organisations; aggregates only.
+  'GET /analyses/appariement': superOnly,
+  'GET /api/v1/matches/quality': superOnly,
+  // Matching (issue 11 §3). An offer's candidates: its employer's managers (none among the matrix's
+  // organisations: matching/candidates.test.ts tries one) and the counsellors and administrators of
+  // accompanying organisations; only the employer answers on a candidate. The person's suggestions
+  // are their space's. `:offerId` is left as is here: an allowed caller gets 400, a refused one 403.
+  'GET /offres/:offerId/candidats': followsPeople,
+  'POST /offres/:offerId/candidats/:ref/avis': publishesOffers,
+  'GET /api/v1/matches/offers/:offerId/candidates': followsPeople,
+  'POST /api/v1/matches/offers/:offerId/candidates/:ref/verdict': publishesOffers,
+  'GET /mon-espace/offres': personOnly,
+  'POST /mon-espace/offres/:offerId/avis': personOnly,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -328,6 +357,12 @@ function bodyFor(key: string): Record<string, unknown> {
     'POST /mon-espace/connexion': { email: 'inconnu@passerelle.demo' },
     'POST /mon-espace/profil': { version: '1', phone: '06 00 00 00 00' },
     'POST /mon-espace/visibilite': { employerVisible: 'true' },
+    'POST /personnes/:personId/suggestions/criteres': { preset: 'reconversion' },
+    'POST /personnes/:personId/suggestions/:offerId/ecarter': { reason: 'distance' },
+    'POST /personnes/:personId/suggestions/:offerId/suite': { outcome: 'contacted' },
+    'PUT /api/v1/matches/persons/:personId/preset': { preset: 'reconversion' },
+    'POST /api/v1/matches/persons/:personId/offers/:offerId/exclusion': { reason: 'distance' },
+    'POST /api/v1/matches/persons/:personId/offers/:offerId/outcomes': { outcome: 'contacted' },
     'POST /mairie/inscription': {
       lastName: `Mairie-${unique}`,
       firstName: 'Paul',
@@ -336,6 +371,9 @@ function bodyFor(key: string): Record<string, unknown> {
       organisationId: personRefs.other,
       consentOn: '2026-01-03',
     },
+    'POST /offres/:offerId/candidats/:ref/avis': { verdict: 'contact' },
+    'POST /api/v1/matches/offers/:offerId/candidates/:ref/verdict': { verdict: 'contact' },
+    'POST /mon-espace/offres/:offerId/avis': { verdict: 'interested' },
   };
   return bodies[key] ?? {};
 }
@@ -360,7 +398,7 @@ const WHO: Who[] = ['anonyme', 'super-admin', ...ROLES_IN_ORG];
 describe.each(testEngines())('authorisation matrix on %s', (engine) => {
   let t: TestApp;
   const orgs = { own: '', other: '' };
-  const catalogue = { training: '', action: '', session: '' };
+  const catalogue = { training: '', action: '', session: '', offer: '' };
   const sessions = new Map<Who, Browser>();
 
   async function addUser(orgId: string, role: string) {
@@ -414,7 +452,12 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
         || coalesce((select string_agg(id::text || version::text, ',' order by id) from job_offer), '')
         || (select count(*)::text from job_offer_import)
         || (select count(*)::text from person where employer_visible)
-        || (select count(*)::text from person_account)) as f`.execute(t.db);
+        || (select count(*)::text from person_account)
+        || (select count(*)::text from match_feedback)
+        || (select count(*)::text from match_outcome)
+        || coalesce((select string_agg(person_id::text || preset, ',' order by person_id) from match_setting), '')) as f`.execute(
+      t.db,
+    );
     return rows[0]!.f;
   }
 
@@ -438,6 +481,12 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
       await sql<{ code: string }>`select code from rome_appellation order by code limit 1`.execute(t.db)
     ).rows[0]!.code;
     personRefs.other = orgs.other;
+    // A published offer for the matching's routes (`:offerId`).
+    catalogue.offer = (
+      await sql<{
+        id: string;
+      }>`select id from job_offer where state = 'published' order by id limit 1`.execute(t.db)
+    ).rows[0]!.id;
     sessions.set('anonyme', new Browser(t.app));
     sessions.set('super-admin', await new Browser(t.app).login('superadmin@passerelle.demo'));
     for (const role of ROLES_IN_ORG)
@@ -505,6 +554,7 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
           if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
           if (url.includes(':invitationId')) url = url.replace(':invitationId', await addInvitation(orgId));
           url = url
+            .replace(':offerId', catalogue.offer)
             .replace(':id', catalogue.training)
             .replace(':actionId', catalogue.action)
             .replace(':sessionId', catalogue.session);

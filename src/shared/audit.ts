@@ -148,6 +148,33 @@ export const AUDITED_ACTIONS = {
     kind: 'write',
     label: 'Correction de son dossier par la personne',
   },
+  // Matching people and jobs (issue 11).
+  'person.match_setting': {
+    data: 'persons',
+    kind: 'write',
+    label: 'Choix des critères de suggestion d’offres pour une personne',
+  },
+  'person.match_feedback': {
+    data: 'persons',
+    kind: 'write',
+    label: 'Avis sur une offre suggérée (écartée, intéressé·e, pas pour moi, demande de contact)',
+  },
+  'person.match_outcome': {
+    data: 'persons',
+    kind: 'write',
+    label: 'Suite donnée à une offre suggérée (contact, entretien, embauche)',
+  },
+  'job_offer.candidates': {
+    data: 'persons',
+    kind: 'read',
+    label: 'Consultation des candidats suggérés pour une offre d’emploi',
+    subject: { param: 'offerId', type: 'job_offer' },
+  },
+  'person.match_digest': {
+    data: 'persons',
+    kind: 'read',
+    label: 'Envoi au conseiller référent des offres à fort potentiel et des demandes de mise en relation',
+  },
 } as const satisfies Record<string, AuditedActionRule>;
 export type AuditAction = keyof typeof AUDITED_ACTIONS;
 

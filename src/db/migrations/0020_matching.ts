@@ -248,6 +248,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       strong_new integer not null default 0,
       error text
     )`,
+    // « Se former » (gap-repository.ts): the trainings leading to a métier are found by their ROME codes.
+    'create index if not exists catalogue_search_rome on catalogue_search using gin (rome_codes)',
     'analyze match_offer',
     'analyze match_person_target',
   ];
@@ -256,6 +258,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const s of [
+    'drop index if exists catalogue_search_rome',
     'drop trigger match_offer_insert on job_offer',
     'drop trigger match_offer_update on job_offer',
     'drop trigger match_person_insert on person',

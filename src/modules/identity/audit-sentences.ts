@@ -60,6 +60,12 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'person.self_read': 'Une personne a consulté son dossier depuis son espace',
   'person.self_exported': 'Une personne a téléchargé ses données depuis son espace',
   'person.self_updated': '{objet} a corrigé son dossier depuis son espace',
+  'person.match_setting': '{acteur} a choisi les critères des offres suggérées à {objet}',
+  'person.match_feedback': '{acteur} a donné un avis sur une offre suggérée à {objet}',
+  'person.match_outcome': '{acteur} a noté la suite donnée à une offre suggérée à {objet}',
+  'job_offer.candidates': '{acteur} a consulté les candidats suggérés pour l’offre « {objet} »',
+  'person.match_digest':
+    '{acteur} a envoyé à {objet} les offres à fort potentiel et les demandes de mise en relation de ses personnes suivies',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */

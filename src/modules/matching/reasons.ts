@@ -1,5 +1,5 @@
 import { formatNumber } from '../../web/format.js';
-import { type PresetName, TERMS, type Term, type Weights } from './rules.js';
+import { FIT, type PresetName, TERMS, type Term, type Weights } from './rules.js';
 import type { MatchFacts } from './score.js';
 
 /** One term of a score as shown: its label, its value (0–1), its weight, and why, in plain French. */
@@ -52,11 +52,27 @@ export function reasons(
         ? 'Télétravail possible.'
         : facts.distanceKm === null
           ? 'Distance inconnue.'
-          : `À ${km(facts.distanceKm)} (rayon de mobilité ${km(facts.radiusKm)}).`,
-    conditions: () =>
-      terms.conditions === 1
-        ? 'Contrat et temps de travail souhaités.'
-        : 'Contrat ou temps de travail en partie différents des souhaits.',
+          : facts.distanceKm < 1
+            ? `Moins d’1 km (rayon de mobilité ${km(facts.radiusKm)}).`
+            : `À ${km(facts.distanceKm)} (rayon de mobilité ${km(facts.radiusKm)}).`,
+    conditions: () => {
+      const contract = facts.contractStated ? 1 : FIT.noContractPreference;
+      const hours = 2 * (terms.conditions ?? 0) - contract;
+      const c = facts.contractStated
+        ? you
+          ? 'Un contrat que vous acceptez'
+          : 'Contrat parmi ceux acceptés'
+        : you
+          ? 'Vous n’avez pas précisé de contrat'
+          : 'Aucun contrat précisé dans le dossier';
+      const h =
+        hours >= 1 - 1e-9
+          ? 'temps de travail qui convient'
+          : Math.abs(hours - FIT.hoursUnknown) < 1e-9
+            ? 'temps de travail non précisé par l’offre'
+            : 'temps de travail différent du souhait (plein ou partiel)';
+      return `${c} ; ${h}.`;
+    },
     experience: () =>
       terms.experience === 1
         ? facts.experienceMonths > 0

@@ -245,7 +245,17 @@ export function recordsRepository(db: Db) {
 
     /** What an employer sees of a visible candidate: no name, no contact (persons' « sans le nom »). */
     async candidateProfiles(ids: string[]) {
-      if (ids.length === 0) return new Map();
+      if (ids.length === 0)
+        return new Map<
+          string,
+          {
+            id: string;
+            commune: string | null;
+            wanted: string[];
+            level: string | null;
+            referentOrganisation: string;
+          }
+        >();
       const { rows } = await sql<{
         id: string;
         commune: string | null;

@@ -106,6 +106,7 @@ interface ScoredRow {
   d: number | null;
   remote: boolean;
   radius_km: number;
+  contract_stated: boolean;
   shared: number;
   offer_skills: number;
   months: number;
@@ -128,6 +129,7 @@ function toMatch(r: ScoredRow): Match {
     distanceKm: r.d,
     remote: r.remote,
     radiusKm: Number(r.radius_km),
+    contractStated: r.contract_stated,
     sharedSkills: Number(r.shared),
     offerSkills: Number(r.offer_skills),
     experienceMonths: Number(r.months),
@@ -273,7 +275,7 @@ export function matchRepository(db: Db) {
         select p.person_id, s.* from p cross join lateral (
           select c.*, ${weightedSql(weights)} as score from (
             select o.offer_id, t.via, t.rank, (t.via = 'wanted' and o.appellation_code = any(p.wanted_appellations)) as appellation_match,
-              o.d, o.remote, p.radius_km, shared, cardinality(o.skills) as offer_skills, months,
+              o.d, o.remote, p.radius_km, cardinality(p.contract_types) > 0 as contract_stated, shared, cardinality(o.skills) as offer_skills, months,
               tz.offers as tension_offers, tz.seekers as tension_seekers,
               ${termColumns(preset)}
             from match_person_target t
@@ -368,7 +370,7 @@ export function matchRepository(db: Db) {
       const { rows } = await sql<ScoredRow>`
         select c.*, ${weightedSql(options.weights)} as score from (
           select p.person_id, o.offer_id, t.via, t.rank, (t.via = 'wanted' and o.appellation_code = any(p.wanted_appellations)) as appellation_match,
-            d, o.remote, p.radius_km, shared, cardinality(o.skills) as offer_skills, months,
+            d, o.remote, p.radius_km, cardinality(p.contract_types) > 0 as contract_stated, shared, cardinality(o.skills) as offer_skills, months,
             tz.offers as tension_offers, tz.seekers as tension_seekers,
             ${termColumns(options.preset)}
           from match_person_target t

@@ -62,6 +62,8 @@ export interface MatchFacts {
   distanceKm: number | null;
   remote: boolean;
   radiusKm: number;
+  /** The person named the contracts they accept (else any contract, at a lower fit). */
+  contractStated: boolean;
   sharedSkills: number;
   offerSkills: number;
   experienceMonths: number;
@@ -166,6 +168,7 @@ export function matchOffer(
       distanceKm: d,
       remote: offer.remote,
       radiusKm: person.radiusKm,
+      contractStated: person.contractTypes.length > 0,
       sharedSkills: shared,
       offerSkills: offer.skills.length,
       experienceMonths: months,

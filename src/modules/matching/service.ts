@@ -1,14 +1,16 @@
 import type { Db } from '../../db/database.js';
 import { forbidden, invalid, notFound } from '../../shared/errors.js';
 import { isUuid } from '../../shared/formats.js';
-import type { Mailer } from '../../shared/mailer.js';
+import { type Mailer, memoryMailer } from '../../shared/mailer.js';
 import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
 import { canManageOffers } from '../offers/rights.js';
 import { canHoldFiles } from '../persons/rights.js';
-import type { MatchingNeeds } from './deps.js';
+import { gapUseCases } from './gap-service.js';
+import type { MatchingNeeds } from './needs.js';
 import { type Reason, reasons } from './reasons.js';
 import { type FeedbackRow, type OfferSummary, recordsRepository } from './records-repository.js';
+import { rematchUseCases } from './rematch-service.js';
 import { matchRepository } from './repository.js';
 import {
   DEFAULT_PRESET,
@@ -92,6 +94,11 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
   const records = recordsRepository(db);
   const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
   const { persons, offers } = needs;
+  const rematch = rematchUseCases(db, {
+    mailer: options.mailer ?? memoryMailer(),
+    publicUrl: options.publicUrl ?? '',
+    today,
+  });
 
   /** The file, as the actor may read it (403/404 otherwise; an audited read). */
   const readFile = (actor: Actor, personId: string) => persons.get(actor, personId);
@@ -149,6 +156,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
   }
 
   return {
+    ...gapUseCases(db, needs, today),
     /** The person's suggested offers (issue 11 §3 « Suggestions »): readers of the file only. */
     async suggestionsFor(actor: Actor, personId: string, query: WeightsQuery = {}) {
       const file = await readFile(actor, personId);
@@ -177,7 +185,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
 
     /** The counsellor keeps a preset for the person: the nightly re-match and their space use it. */
     async setPreset(actor: Actor, personId: string, presetName: string) {
-      await persons.get(actor, personId);
+      await persons.checkReader(actor, personId);
       const { preset } = resolveWeights({ preset: presetName });
       await records.transaction(async (tx) => {
         await records.setPreset(tx, personId, preset, actor.label);
@@ -189,6 +197,8 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
         });
         await records.recordEvent(tx, 'match.preset_changed', actor.userId, { personId, preset });
       });
+      // On change: the stored suggestions (measured, notified) follow the new preset at once.
+      await rematch.rematchPersons([personId]);
       return { preset };
     },
 
@@ -200,7 +210,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
       input: { reason?: string; comment?: string },
     ) {
       checkOfferId(offerId);
-      await readFile(actor, personId);
+      await persons.checkReader(actor, personId);
       const reason = input.reason ?? '';
       if (!reason) throw invalid('reason', 'Indiquez pourquoi vous écartez cette offre.');
       if (!Object.hasOwn(EXCLUSION_REASONS, reason))
@@ -236,7 +246,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
     /** Puts an excluded suggestion back. */
     async restore(actor: Actor, personId: string, offerId: string) {
       checkOfferId(offerId);
-      await readFile(actor, personId);
+      await persons.checkReader(actor, personId);
       const removed = await records.transaction(async (tx) => {
         const done = await records.removeFeedback(tx, personId, offerId, 'counsellor');
         if (done) {
@@ -259,7 +269,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
      */
     async recordOutcome(actor: Actor, personId: string, offerId: string, outcome: string) {
       checkOfferId(offerId);
-      await readFile(actor, personId);
+      await persons.checkReader(actor, personId);
       if (!Object.hasOwn(OUTCOMES, outcome))
         throw invalid('outcome', `Suite inconnue. Choisissez parmi : ${Object.keys(OUTCOMES).join(', ')}.`);
       await offerExists(offerId);
@@ -299,14 +309,15 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
      * by name, the files their organisation follows. Anyone else: 403.
      */
     async candidatesFor(actor: Actor, offerId: string, query: WeightsQuery = {}) {
+      const refusal =
+        'Les candidats d’une offre sont proposés à l’employeur qui l’a publiée et aux conseillers des organisations qui accompagnent des personnes.';
+      // Who may see candidates at all is decided before the input is read (a 403 says nothing of the offer).
+      if (!canManageOffers(actor) && !canHoldFiles(actor)) throw forbidden(refusal);
       const offer = await publishedOffer(actor, offerId);
       const { preset, weights } = resolveWeights(query);
       const employer = canManageOffers(actor) && offer.organisation?.id === actor.organisationId;
       const counsellor = canHoldFiles(actor);
-      if (!employer && !counsellor)
-        throw forbidden(
-          'Les candidats d’une offre sont proposés à l’employeur qui l’a publiée et aux conseillers des organisations qui accompagnent des personnes.',
-        );
+      if (!employer && !counsellor) throw forbidden(refusal);
       const list = await repo.candidates(offerId, {
         visibility: employer ? { employer: true } : { organisationId: actor.organisationId as string },
         preset,
@@ -327,13 +338,13 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
         preset,
         weights,
         view: employer ? ('employer' as const) : ('counsellor' as const),
-        candidates: list.map((c, i) => {
+        candidates: list.map((c) => {
           const profile = profiles.get(c.personId);
           return {
             personId: employer ? null : c.personId,
             // An employer reads a pseudonym stable for this offer, never the name (persons: « sans le nom »).
             label: employer
-              ? `Profil ${i + 1}`
+              ? `Profil ${pseudonym(offerId, c.personId)}`
               : `${names.get(c.personId)?.firstName ?? ''} ${names.get(c.personId)?.lastName.toUpperCase() ?? ''}`.trim(),
             ref: employer ? pseudonym(offerId, c.personId) : c.personId,
             score: c.score,
@@ -341,7 +352,11 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
             commune: profile?.commune ?? null,
             wanted: profile?.wanted ?? [],
             referentOrganisation: profile?.referentOrganisation ?? null,
-            feedback: feedback.filter((f) => f.personId === c.personId),
+            // The employer reads its own answers only: a counsellor's exclusion (its reason, its
+            // author) and the person's « pas pour moi » are not theirs to know.
+            feedback: feedback.filter(
+              (f) => f.personId === c.personId && (!employer || f.party === 'employer'),
+            ),
           };
         }),
       };
@@ -357,10 +372,11 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
         throw forbidden('Seul l’employeur qui a publié l’offre répond sur ses candidats.');
       if (verdict !== 'contact' && !Object.hasOwn(VERDICTS, verdict))
         throw invalid('verdict', 'Réponse inconnue : « contact », « interested » ou « not_for_me ».');
+      // Any visible candidate of the offer, whatever the preset that ranked it for the employer.
       const list = await repo.candidates(offerId, {
         visibility: { employer: true },
         ...resolveWeights({}),
-        limit: 50,
+        limit: MAX_VISIBLE_CANDIDATES,
         today: today(),
       });
       const candidate = list.find((c) => pseudonym(offerId, c.personId) === ref);
@@ -377,9 +393,9 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
         });
         await recordAudit(tx, actor, {
           action: 'person.match_feedback',
-          subjectType: 'job_offer',
-          subjectId: offerId,
-          details: { ref, verdict },
+          subjectType: 'person',
+          subjectId: candidate.personId,
+          details: { offerId, ref, verdict, by: 'employer' },
         });
         await records.recordEvent(
           tx,
@@ -430,6 +446,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
     },
 
     repository: repo,
+    rematch,
   };
 
   async function offerExists(offerId: string) {
@@ -437,6 +454,9 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
     if (!found.has(offerId)) throw notFound('Offre introuvable.');
   }
 }
+
+/** Past this many visible candidates an offer's list is cut (the employer's answer looks among them). */
+const MAX_VISIBLE_CANDIDATES = 5_000;
 
 /** A short reference for a candidate shown to an employer: stable for the offer, says nothing of the person. */
 export function pseudonym(offerId: string, personId: string): string {

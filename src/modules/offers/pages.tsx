@@ -8,6 +8,7 @@ import type { OffersDeps } from './deps.js';
 import { OfferForm, offerFromForm } from './form-page.js';
 import { offerImportPages } from './import-pages.js';
 import type { OfferFields } from './input.js';
+import { managesOffer } from './rights.js';
 import {
   CONTRACT_TYPES,
   type ContractType,
@@ -328,6 +329,19 @@ export async function offersPages(app: FastifyInstance, deps: OffersDeps) {
       <Layout title={o.title} ctx={ctx}>
         <h1 safe>{o.title}</h1>
         <p class="fr-badge fr-mb-2w">{o.stateLabel}</p>
+        {/* The matching's candidates page (issue 11 §3), by its URL only: offers imports no matching.
+            Shown to the offer's managers only: who follows people is decided by persons/rights.ts,
+            which offers may not import (test/architecture.test.ts). */}
+        {o.state === 'published' &&
+        managesOffer(request.actor!, { organisationId: o.organisation?.id ?? null }) ? (
+          <p>
+            <a class="fr-btn fr-btn--secondary" href={`/offres/${o.id}/candidats`}>
+              Candidats suggérés
+            </a>
+          </p>
+        ) : (
+          ''
+        )}
         <Facts
           rows={[
             ['Employeur', o.employer.name ?? MISSING],

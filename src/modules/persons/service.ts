@@ -117,6 +117,11 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
       requireReferent((await accessFor(actor, personId)).relation);
     },
 
+    /** Refuses all but the organisations that may read the file, without reading it (no audit line). */
+    async checkReader(actor: Actor, personId: string) {
+      requireReader((await accessFor(actor, personId)).relation);
+    },
+
     /** The file as the actor's organisation may receive it (audited read). */
     async get(actor: Actor, personId: string) {
       const { relation } = await accessFor(actor, personId);

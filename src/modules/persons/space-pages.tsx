@@ -223,6 +223,15 @@ export async function personSpacePages(app: FastifyInstance, { persons }: Person
           <p>Vous n’avez pas encore dit ce que vous savez faire. Vous pouvez l’ajouter plus bas.</p>
         )}
 
+        {/* The matching's page (issue 11 §3), by its URL: a link is no import. */}
+        <h2>Des offres pour moi</h2>
+        <p>Nous cherchons des offres qui correspondent à vos métiers, près de chez vous.</p>
+        <p>
+          <a class="fr-btn" href="/mon-espace/offres">
+            Voir les offres pour moi
+          </a>
+        </p>
+
         <h2>Mon profil pour les employeurs</h2>
         <p>Les employeurs peuvent voir votre profil sans votre nom.</p>
         <p>Ils ne voient pas votre nom, votre adresse ni votre téléphone.</p>
