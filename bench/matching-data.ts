@@ -376,29 +376,6 @@ export async function generateMatchingData(db: Db, options: MatchingDataOptions)
 
 const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
 
-/**
- * The trades' tension per employment zone as the bench's stand-in for the nightly computation
- * (match_tension): published offers and persons wanting the métier, per zone. Filled only when the
- * table is empty, so that the score's tension term has data in the benchmark and the brute-force
- * check covers it.
- */
-export async function fillTensionIfEmpty(db: Db) {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from match_tension`.execute(db);
-  if (rows[0]!.n > 0) return false;
-  await sql`
-    insert into match_tension (zone_code, metier_code, offers, seekers)
-    select coalesce(o.zone_code, s.zone_code), coalesce(o.metier_code, s.metier_code),
-      coalesce(o.n, 0), coalesce(s.n, 0)
-    from (select zone_code, metier_code, count(*)::int n from match_offer
-          where zone_code is not null group by zone_code, metier_code) o
-    full join (select p.zone_code, t.metier_code, count(*)::int n
-          from match_person_target t join match_person p on p.person_id = t.person_id
-          where t.via = 'wanted' and p.zone_code is not null group by p.zone_code, t.metier_code) s
-      on s.zone_code = o.zone_code and s.metier_code = o.metier_code`.execute(db);
-  await sql`analyze match_tension`.execute(db);
-  return true;
-}
-
 /** What the brute-force scorer reads from the repository (matching/repository.ts). */
 export interface OfferSource {
   allOffers(): AsyncIterable<OfferFeatures[]>;

@@ -7,9 +7,9 @@
  *   100, 200, 400, 800/s, BENCH_SECONDS each), p95 per rate and the highest held;
  * - top-50 candidates for an offer, organisation and employer visibility: p50/p95/p99 (target p95 ≤
  *   50 ms PostgreSQL);
- * - re-matching every person: total time, persons/s, peak RSS sampled every 250 ms (target ≤ 10 min
- *   for 300,000 on 2 cores, memory flat). The service's rematchAll when it exists; before, its core
- *   (features then topOffers for batches of 200 persons, nothing stored), said so in the results;
+ * - re-matching every person: the service's nightly rematchAll (rematch-service.ts), total time,
+ *   persons/s, peak RSS sampled every 250 ms and the live heap after a collection every tenth of the
+ *   persons (target ≤ 10 min for 300,000 on 2 cores, memory flat);
  * - the brute-force check on BENCH_BRUTE (50) persons: score.ts over every offer in process, same
  *   offers, order and scores as the database (count of agreements), time per person of each.
  * Everything runs in process against the repository (no HTTP: the routes come later); the open loop
@@ -32,22 +32,14 @@ import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config.js';
-import { type Db, kyselyForPostgres, openDatabase } from '../src/db/database.js';
-import { modules } from '../src/modules/index.js';
+import { kyselyForPostgres, openDatabase } from '../src/db/database.js';
+import { rematchUseCases } from '../src/modules/matching/rematch-service.js';
 import { matchRepository } from '../src/modules/matching/repository.js';
 import { PRESETS, type PresetName } from '../src/modules/matching/rules.js';
 import type { Match } from '../src/modules/matching/score.js';
-import type { AnyModule, ModuleContext } from '../src/modules/module.js';
 import { memoryMailer } from '../src/shared/mailer.js';
 import { machine, onThrowawayPostgres, percentiles, portOpen } from './common.js';
-import {
-  bruteForceTop,
-  fillTensionIfEmpty,
-  generateMatchingData,
-  loadOffers,
-  rankingDifferences,
-} from './matching-data.js';
+import { bruteForceTop, generateMatchingData, loadOffers, rankingDifferences } from './matching-data.js';
 
 type Engine = 'pglite' | 'postgres';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -192,22 +184,6 @@ async function withRss<T>(work: () => Promise<T>) {
   }
 }
 
-/** The application's services, built as app.ts builds them (modules in order), for the service's rematchAll. */
-function services(db: Db) {
-  const context: ModuleContext = {
-    config: loadConfig({ ...process.env, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00' }),
-    db,
-    // The re-match's digest mails are kept in memory: counted, not printed.
-    mailer: memoryMailer(),
-    homeOffers: () => [],
-  };
-  const built: Record<string, unknown> = {};
-  for (const module of modules as readonly AnyModule[]) built[module.name] = module.services(context, built);
-  return built;
-}
-
-type RematchAll = (options: { onProgress?: (progress: unknown) => void }) => Promise<unknown>;
-
 async function benchEngine(engine: Engine, env: Record<string, string>) {
   const size = SIZES[engine];
   const target = TARGETS[engine];
@@ -230,7 +206,12 @@ async function benchEngine(engine: Engine, env: Record<string, string>) {
         today: TODAY,
         ...(engine === 'pglite' && PGLITE_REGION ? { regionCode: PGLITE_REGION } : {}),
       });
-      await fillTensionIfEmpty(h.db);
+      // The trades' tension per employment zone, computed as each night (the score's tension term).
+      await rematchUseCases(h.db, {
+        mailer: memoryMailer(),
+        publicUrl: 'http://bench.invalid',
+        today: () => TODAY,
+      }).refreshTensions();
       if (engine === 'postgres') await sql`vacuum analyze match_offer`.execute(h.db);
     } finally {
       await h.close();
@@ -380,69 +361,41 @@ async function benchEngine(engine: Engine, env: Record<string, string>) {
       console.log(`candidats (${label})`, percentiles(ms), `${round(n / offerIds.length)} en moyenne`);
     }
 
-    // (4) Re-matching every person.
-    const service = (services(db).matching ?? {}) as { rematchAll?: RematchAll };
-    let rematch: Record<string, unknown>;
-    if (typeof service.rematchAll === 'function') {
-      const heapBefore = liveHeapMb();
-      const t0 = performance.now();
-      const { result, rss } = await withRss(() => service.rematchAll!({}));
-      const seconds = (performance.now() - t0) / 1000;
-      rematch = {
-        how: 'service rematchAll',
-        liveHeapAfterGc: { beforeMb: heapBefore, afterMb: liveHeapMb() },
-        persons: counts.persons,
-        seconds: round(seconds),
-        personsPerSecond: Math.round(counts.persons / seconds),
-        result,
-        rss,
-      };
-    } else {
-      let last = '00000000-0000-0000-0000-000000000000';
-      let done = 0;
-      let suggestions = 0;
-      let batches = 0;
-      // Live heap after a collection, every tenth of the persons: flat when nothing accumulates.
-      const liveHeap: { persons: number; heapMb: number }[] = [{ persons: 0, heapMb: liveHeapMb() }];
-      const every = Math.max(1, Math.round(counts.persons / 200 / 10));
-      let collecting = 0;
-      const t0 = performance.now();
-      const { rss } = await withRss(async () => {
-        for (;;) {
-          const ids = (
-            await sql<{ id: string }>`select person_id as id from match_person where person_id > ${last}::uuid
-              order by person_id limit 200`.execute(db)
-          ).rows.map((r) => r.id);
-          if (!ids.length) break;
-          const persons = await repo.personFeatures(ids);
-          const tops = await repo.topOffers(persons, PRESET, WEIGHTS, TOP, TODAY);
-          for (const list of tops.values()) suggestions += list.length;
-          done += ids.length;
-          last = ids.at(-1)!;
-          if (++batches % every === 0) {
-            const c0 = performance.now();
-            liveHeap.push({ persons: done, heapMb: liveHeapMb() });
-            collecting += performance.now() - c0;
-          }
-          if (done % 10_000 < 200) console.log(`  re-calcul : ${done} personnes (${rssMb()} Mo)`);
-        }
-      });
-      // The collections forced for the measure are not the re-match's time.
-      const seconds = (performance.now() - t0 - collecting) / 1000;
-      rematch = {
-        how: 'cœur du re-calcul en attendant rematchAll du service : caractéristiques puis topOffers par lots de 200 personnes, rien d’enregistré',
-        persons: done,
-        suggestions,
-        seconds: round(seconds),
-        personsPerSecond: Math.round(done / seconds),
-        rss: {
-          beforeMb: rss.beforeMb,
-          peakMb: rss.peakMb,
-          samples: rss.samples.filter((_, i) => i % 4 === 0),
+    // (4) Re-matching every person: the service's nightly use case (rematch-service.ts rematchAll:
+    //     features, ranking under each person's preset, suggestions stored, events), as run each night.
+    const mailer = memoryMailer();
+    const rematchUseCase = rematchUseCases(db, {
+      mailer,
+      publicUrl: 'http://bench.invalid',
+      today: () => TODAY,
+    });
+    // Live heap after a collection, every tenth of the persons: flat when nothing accumulates. The
+    // collections forced for the measure are not the re-match's time.
+    const liveHeap: { persons: number; heapMb: number }[] = [{ persons: 0, heapMb: liveHeapMb() }];
+    let collecting = 0;
+    let nextTenth = 0.1;
+    const t0 = performance.now();
+    const { result, rss } = await withRss(() =>
+      rematchUseCase.rematchAll({
+        onProgress: (done, total) => {
+          if (done / total < nextTenth && done < total) return;
+          nextTenth += 0.1;
+          const c0 = performance.now();
+          liveHeap.push({ persons: done, heapMb: liveHeapMb() });
+          collecting += performance.now() - c0;
+          console.log(`  re-calcul : ${done} / ${total} personnes (${rssMb()} Mo)`);
         },
-        liveHeapAfterGc: liveHeap,
-      };
-    }
+      }),
+    );
+    const seconds = (performance.now() - t0 - collecting) / 1000;
+    const rematch: Record<string, unknown> = {
+      how: 'rematch-service.ts rematchAll (lots de 500 personnes : caractéristiques, classement selon le préréglage de chacune, suggestions enregistrées, événements)',
+      ...result,
+      seconds: round(seconds),
+      personsPerSecond: Math.round(result.persons / seconds),
+      rss: { beforeMb: rss.beforeMb, peakMb: rss.peakMb, samples: rss.samples.filter((_, i) => i % 4 === 0) },
+      liveHeapAfterGc: liveHeap,
+    };
     if (target.rematchSeconds !== null)
       Object.assign(rematch, {
         targetSeconds: target.rematchSeconds,
@@ -517,7 +470,7 @@ async function benchEngine(engine: Engine, env: Record<string, string>) {
                 issueSize:
                   size.offers === ISSUE_SIZES[engine].offers && size.persons === ISSUE_SIZES[engine].persons,
                 today: TODAY,
-                note: 'bench/matching-data.ts : offres du générateur de démonstration (offers/generator.ts) toutes publiées, communes tirées selon leur population (France entière, ou la région pour PGlite), 2 % en télétravail ; personnes de 1 à 3 métiers recherchés, 0 à 3 emplois passés, 0 à 8 compétences, rayon 10 à 60 km ou aucun ; plus la démonstration (3 000 offres, 2 000 personnes). Tension : offres et demandeurs par zone d’emploi et métier (substitut du calcul nocturne).',
+                note: 'bench/matching-data.ts : offres du générateur de démonstration (offers/generator.ts) toutes publiées, communes tirées selon leur population (France entière, ou la région pour PGlite), 2 % en télétravail ; personnes de 1 à 3 métiers recherchés, 0 à 3 emplois passés, 0 à 8 compétences, rayon 10 à 60 km ou aucun ; plus la démonstration (3 000 offres, 2 000 personnes). Tension : refreshTensions du service, comme chaque nuit.',
               },
               preset: PRESET,
               topOffers,

@@ -2,13 +2,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bruteForceTop,
-  fillTensionIfEmpty,
   generateMatchingData,
   loadOffers,
   rankingDifferences,
 } from '../../../bench/matching-data.js';
 import { createTestDatabase, testEngines } from '../../../test/databases.js';
 import type { Db } from '../../db/database.js';
+import { memoryMailer } from '../../shared/mailer.js';
+import { rematchUseCases } from './rematch-service.js';
 import { matchRepository } from './repository.js';
 import { PRESETS, type PresetName, STORED_SUGGESTIONS } from './rules.js';
 
@@ -37,7 +38,12 @@ describe.each(testEngines())('matching on %s: the database agrees with the brute
       metiers: 8,
       log: () => {},
     });
-    await fillTensionIfEmpty(db);
+    // The trades' tension, as computed each night (the score's tension term then has data).
+    await rematchUseCases(db, {
+      mailer: memoryMailer(),
+      publicUrl: 'http://test.invalid',
+      today: () => TODAY,
+    }).refreshTensions();
     // The 30 generated persons, and 20 of the demo's (another shape: contracts always stated).
     const { rows } = await sql<{ id: string }>`
       (select id from person where notes like 'banc-matching:%' order by id)
