@@ -36,4 +36,10 @@ export const matchingModule = defineModule<'matching', MatchingService, Matching
   home: matchingHome,
   nav: matchingNav,
   demo: seedDemoMatching,
+  bench: [
+    {
+      script: 'bench/matching.ts',
+      measures: 'top 20 offres, candidats, re-calcul, contrôle par force brute',
+    },
+  ],
 });
