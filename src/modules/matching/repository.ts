@@ -69,7 +69,9 @@ function weightedSql(weights: Weights) {
     ),
     sql` + `,
   );
-  return sql`coalesce(round(((${num}) / nullif(${den}, 0))::numeric, 6)::float8, 0)`;
+  // floor(x·10⁶ + 0.5) / 10⁶ is bit for bit score.ts's Math.round(x·1e6) / 1e6; round(numeric, 6)
+  // rounded a halfway value (0.5040625) up where the float product rounds it down (bench: 1 in 50).
+  return sql`coalesce(floor((${num}) / nullif(${den}, 0) * 1000000::float8 + 0.5) / 1000000::float8, 0)`;
 }
 
 /** The terms shared by both directions, over a row with the offer's (o.) and the person's (p.) columns. */
@@ -280,7 +282,9 @@ export function matchRepository(db: Db) {
               ${termColumns(preset)}
             from match_person_target t
             cross join lateral (${near(false)} union all ${near(true)}) o
-            cross join lateral (select cardinality(array(select unnest(o.skills) intersect select unnest(p.skills))) as shared,
+            -- The intersection only where the arrays overlap (&&, cheap): most candidates share no skill.
+            cross join lateral (select case when o.skills && p.skills
+                then cardinality(array(select unnest(o.skills) intersect select unnest(p.skills))) else 0 end as shared,
               coalesce((p.experience ->> o.metier_code)::float8, 0) as months) k
             left join match_tension tz on tz.zone_code = o.zone_code and tz.metier_code = o.metier_code
             where t.person_id = p.person_id
@@ -379,7 +383,8 @@ export function matchRepository(db: Db) {
           cross join lateral (select
             case when t.latitude is null or o.latitude is null then null::float8
               else ${haversine(sql`t.latitude`, sql`t.longitude`, sql`o.latitude`, sql`o.longitude`)} end as d,
-            cardinality(array(select unnest(o.skills) intersect select unnest(p.skills))) as shared,
+            case when o.skills && p.skills
+              then cardinality(array(select unnest(o.skills) intersect select unnest(p.skills))) else 0 end as shared,
             coalesce((p.experience ->> o.metier_code)::float8, 0) as months) k
           left join match_tension tz on tz.zone_code = o.zone_code and tz.metier_code = o.metier_code
           where t.metier_code = ${offer.metier_code} ${place}

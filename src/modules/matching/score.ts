@@ -99,7 +99,7 @@ export const acceptedContracts = (personTypes: readonly string[]) =>
 export const holdsLicence = (held: readonly string[], required: string) =>
   (LICENCE_SATISFIED_BY[required] ?? [required]).some((l) => held.includes(l));
 
-/** Rounded as the SQL rounds (numeric, 6 digits), so that both orders agree on ties. */
+/** Rounded to 6 digits as the SQL rounds (floor(x·10⁶ + 0.5) / 10⁶), so that both orders agree on ties. */
 export const roundScore = (x: number) => Math.round(x * 1e6) / 1e6;
 
 export function jobValue(via: Via, closeRank: number, preset: PresetName): number {
