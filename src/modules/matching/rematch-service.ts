@@ -16,6 +16,9 @@ export interface RematchOptions {
   today?: () => string;
 }
 
+/** Ranking statements run at once within a batch (the pool's connections; 2 cores measured). */
+export const RANKING_PARALLEL = 2;
+
 /** Persons per batch: one features query, one ranking per preset and one store statement each. */
 export const DEFAULT_BATCH = 500;
 const MAX_BATCH = 2000;
@@ -59,16 +62,19 @@ export function rematchUseCases(db: Db, options: RematchOptions) {
     }
     const rows: SuggestionRow[] = [];
     for (const [preset, persons] of byPreset) {
-      const top = await match.topOffers(
-        persons,
-        preset,
-        PRESETS[preset].weights,
-        STORED_SUGGESTIONS,
-        today(),
-        {
-          skipDismissed: true,
-        },
+      // The ranking is the batch's cost: its persons in RANKING_PARALLEL statements at once, one per
+      // core of PostgreSQL (PGlite runs them one after the other, as it would anyway).
+      const size = Math.ceil(persons.length / RANKING_PARALLEL);
+      const parts = await Promise.all(
+        Array.from({ length: RANKING_PARALLEL }, (_, i) => persons.slice(i * size, (i + 1) * size))
+          .filter((part) => part.length > 0)
+          .map((part) =>
+            match.topOffers(part, preset, PRESETS[preset].weights, STORED_SUGGESTIONS, today(), {
+              skipDismissed: true,
+            }),
+          ),
       );
+      const top = new Map(parts.flatMap((part) => [...part]));
       for (const [personId, matches] of top)
         for (const [i, m] of matches.entries())
           rows.push({
