@@ -131,7 +131,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       education_level text,
       published_at timestamptz
     )`,
-    'create index match_offer_place on match_offer (metier_code, latitude)',
+    // Longitude too: the btree checks it on the index entries, so the offers of the latitude band
+    // outside the box (the band crosses France) are skipped without reading their rows (bench: ×1.4).
+    'create index match_offer_place on match_offer (metier_code, latitude, longitude)',
     'create index match_offer_remote on match_offer (metier_code) where remote',
     `create table match_person (
       person_id uuid primary key references person (id) on delete cascade,
@@ -161,7 +163,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       radius_km integer not null,
       primary key (person_id, metier_code)
     )`,
-    'create index match_person_target_place on match_person_target (metier_code, latitude)',
+    'create index match_person_target_place on match_person_target (metier_code, latitude, longitude)',
+    // An offer's candidates: the widest radius among the métier's persons sizes the box (repository.ts).
+    'create index match_person_target_radius on match_person_target (metier_code, radius_km)',
     `insert into match_offer (${OFFER_COLUMNS}) ${OFFER_SELECT('job_offer')}`,
     `insert into match_person (${PERSON_COLUMNS}) ${PERSON_SELECT('person')}`,
     `insert into match_person_target (person_id, metier_code, via, rank, latitude, longitude, radius_km)
