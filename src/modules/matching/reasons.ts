@@ -87,12 +87,16 @@ export function reasons(
         : terms.level === 0
           ? 'Niveau de formation demandé plus élevé.'
           : 'Niveau de formation proche de celui demandé, ou non renseigné.',
-    tension: () =>
-      facts.tensionOffers === null
-        ? 'Pas encore de mesure de tension pour ce métier dans la zone.'
-        : `${facts.tensionOffers} offre${facts.tensionOffers > 1 ? 's' : ''} pour ${facts.tensionSeekers} personne${
-            (facts.tensionSeekers ?? 0) > 1 ? 's' : ''
-          } qui recherchent ce métier dans la zone d’emploi.`,
+    tension: () => {
+      if (facts.tensionOffers === null) return 'Pas encore de mesure de tension pour ce métier dans la zone.';
+      const seekers = facts.tensionSeekers ?? 0;
+      const offers = `${facts.tensionOffers} offre${facts.tensionOffers > 1 ? 's' : ''}`;
+      const people =
+        seekers > 1
+          ? `${seekers} personnes qui recherchent ce métier`
+          : `${seekers} personne qui recherche ce métier`;
+      return `Dans la zone d’emploi : ${offers} pour ${people}.`;
+    },
   };
   return (Object.keys(TERMS) as Term[]).map((term) => ({
     term,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { markAudited } from '../../shared/audit.js';
+import { actorName } from '../persons/service-core.js';
 
 /** What a list shows of an offer (public: published offers only). */
 export interface OfferSummary {
@@ -39,6 +40,19 @@ const FEEDBACK_COLUMNS = [
 export function recordsRepository(db: Db) {
   return {
     transaction: <T>(fn: (tx: Db) => Promise<T>) => db.transaction().execute(fn),
+
+    /**
+     * How an actor is named on what they recorded: their name and organisation, never their e-mail
+     * address (a counsellor reads it on the file; persons' history does the same: actorName).
+     */
+    async actorLabel(actor: { userId: string | null; label: string; organisationId: string | null }) {
+      const { rows } = await sql<{ first_name: string | null; last_name: string | null; org: string | null }>`
+        select u.first_name, u.last_name, (select name from organisation where id = ${actor.organisationId}::uuid) as org
+        from (select 1) x left join app_user u on u.id = ${actor.userId}::uuid`.execute(db);
+      const r = rows[0];
+      const name = actorName(r?.first_name ?? null, r?.last_name ?? null, actor.label);
+      return r?.org ? `${name} (${r.org})` : name;
+    },
 
     async offerSummaries(ids: string[]): Promise<Map<string, OfferSummary>> {
       if (ids.length === 0) return new Map();

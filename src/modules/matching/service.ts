@@ -155,6 +155,8 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
     return offer;
   }
 
+  // An actor's label is read before a transaction, never inside it: PGlite has one connection, and a
+  // read beside an open transaction waits for it forever.
   return {
     ...gapUseCases(db, needs, today),
     /** The person's suggested offers (issue 11 §3 « Suggestions »): readers of the file only. */
@@ -187,8 +189,9 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
     async setPreset(actor: Actor, personId: string, presetName: string) {
       await persons.checkReader(actor, personId);
       const { preset } = resolveWeights({ preset: presetName });
+      const label = await records.actorLabel(actor);
       await records.transaction(async (tx) => {
-        await records.setPreset(tx, personId, preset, actor.label);
+        await records.setPreset(tx, personId, preset, label);
         await recordAudit(tx, actor, {
           action: 'person.match_setting',
           subjectType: 'person',
@@ -223,6 +226,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
       if (comment.length > 500) throw invalid('comment', 'Le commentaire tient en 500 caractères au plus.');
       await offerExists(offerId);
       const text = comment ? `${reason}: ${comment}` : reason;
+      const label = await records.actorLabel(actor);
       await records.transaction(async (tx) => {
         await records.setFeedback(tx, {
           personId,
@@ -230,7 +234,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
           party: 'counsellor',
           verdict: 'excluded',
           reason: text,
-          actorLabel: actor.label,
+          actorLabel: label,
           organisationId: actor.organisationId,
         });
         await recordAudit(tx, actor, {
@@ -274,6 +278,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
         throw invalid('outcome', `Suite inconnue. Choisissez parmi : ${Object.keys(OUTCOMES).join(', ')}.`);
       await offerExists(offerId);
       const suggested = await records.storedSuggestion(personId, offerId);
+      const label = await records.actorLabel(actor);
       const added = await records.transaction(async (tx) => {
         const done = await records.addOutcome(tx, {
           personId,
@@ -281,7 +286,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
           outcome,
           suggestedRank: suggested?.rank ?? null,
           suggestedPreset: suggested?.preset ?? null,
-          actorLabel: actor.label,
+          actorLabel: label,
           organisationId: actor.organisationId,
         });
         if (done) {
@@ -381,6 +386,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
       });
       const candidate = list.find((c) => pseudonym(offerId, c.personId) === ref);
       if (!candidate) throw notFound('Ce profil n’est plus parmi les candidats de l’offre.');
+      const label = await records.actorLabel(actor);
       await records.transaction(async (tx) => {
         await records.setFeedback(tx, {
           personId: candidate.personId,
@@ -388,7 +394,7 @@ export function matchingService(db: Db, needs: MatchingNeeds, options: MatchingO
           party: 'employer',
           verdict: verdict === 'contact' ? 'contact_requested' : verdict,
           reason: null,
-          actorLabel: actor.label,
+          actorLabel: label,
           organisationId: actor.organisationId,
         });
         await recordAudit(tx, actor, {

@@ -133,6 +133,10 @@ describe.each(testEngines())('suggested offers on %s', (engine) => {
     const after = await suggestions();
     expect(order(after)).toEqual([offers.same]);
     expect(after.dismissed).toEqual([expect.objectContaining({ offerId: offers.close, reason: 'distance' })]);
+    // Who excluded it is named as a person of an organisation, never by an e-mail address.
+    const page = await own.get(`/personnes/${personId}/suggestions`);
+    expect(page.body).toMatch(/écartée par Camille Conseil \([^)]+\) le/);
+    expect(page.body).not.toMatch(/écartée par [^<]*@/);
     expect((await own.api('DELETE', url)).statusCode).toBe(204);
     expect(order(await suggestions())).toContain(offers.close);
   });
