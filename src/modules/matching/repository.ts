@@ -357,6 +357,10 @@ export function matchRepository(db: Db) {
         today: string;
       },
     ): Promise<Candidate[]> {
+      // Looking for an offer's candidates is a read of persons' data even when none comes out: the
+      // route's audit line says who looked, whatever the answer (the matrix on PostgreSQL found an
+      // offer outside the projection leaving no line).
+      markAudited('persons', 'read', { candidates: 0 });
       const offer = await db
         .selectFrom('match_offer')
         .selectAll()
