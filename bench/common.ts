@@ -202,7 +202,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * start on a server still draining; requests not answered count at the time waited so far.
  */
 export async function openLoop(options: OpenLoopOptions) {
-  const count = Math.max(1, Math.round(options.rate * options.seconds));
+  return openLoopCalls(options.rate, options.seconds, async (i) => {
+    const path = options.paths[((options.offset ?? 0) + i) % options.paths.length]!;
+    const res = await fetch(`http://127.0.0.1:${options.port}${path}`, { headers: options.headers });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  });
+}
+
+/**
+ * The open loop above with any call (an HTTP request, a function in process): call i is due at
+ * start + i / rate and made then; a call that throws counts as an error.
+ */
+export async function openLoopCalls(rate: number, seconds: number, call: (i: number) => Promise<unknown>) {
+  const count = Math.max(1, Math.round(rate * seconds));
   const latencies: number[] = [];
   let errors = 0;
   let inFlight = 0;
@@ -212,24 +225,21 @@ export async function openLoop(options: OpenLoopOptions) {
   const pending: Promise<void>[] = [];
   const start = performance.now() + 20;
   for (let i = 0; i < count; i++) {
-    const due = start + (i * 1000) / options.rate;
+    const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    if (inFlight > options.rate * 2) {
+    if (inFlight > rate * 2) {
       stoppedEarly = true;
       break;
     }
     maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
-    const path = options.paths[((options.offset ?? 0) + i) % options.paths.length]!;
     inFlight++;
     sent++;
     pending.push(
-      fetch(`http://127.0.0.1:${options.port}${path}`, { headers: options.headers }).then(
-        async (res) => {
-          await res.arrayBuffer();
+      call(i).then(
+        () => {
           inFlight--;
-          if (res.ok) latencies.push(performance.now() - due);
-          else errors++;
+          latencies.push(performance.now() - due);
         },
         () => {
           inFlight--;
@@ -245,7 +255,7 @@ export async function openLoop(options: OpenLoopOptions) {
   const unanswered = sent - latencies.length - errors;
   for (let i = 0; i < unanswered; i++) latencies.push(waitUntil - start);
   return {
-    targetRate: options.rate,
+    targetRate: rate,
     sent,
     sentPerSecond: Math.round((sent / Math.max(0.001, sentFor)) * 10) / 10,
     latencyMs: percentiles(latencies),

@@ -38,7 +38,7 @@ import { matchRepository } from '../src/modules/matching/repository.js';
 import { PRESETS, type PresetName } from '../src/modules/matching/rules.js';
 import type { Match } from '../src/modules/matching/score.js';
 import { memoryMailer } from '../src/shared/mailer.js';
-import { machine, onThrowawayPostgres, percentiles, portOpen } from './common.js';
+import { machine, onThrowawayPostgres, openLoopCalls, percentiles, portOpen } from './common.js';
 import { bruteForceTop, generateMatchingData, loadOffers, rankingDifferences } from './matching-data.js';
 
 type Engine = 'pglite' | 'postgres';
@@ -114,62 +114,6 @@ const liveHeapMb = () => {
   gc();
   return Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 };
-
-/**
- * bench/common.ts openLoop, with a call instead of an HTTP request: call i is due at start + i /
- * rate and made then whatever the earlier ones did; its latency counts from the time it was due
- * (no coordinated omission); past two seconds of backlog the step stops (the rate is failed).
- */
-async function openLoopCalls(rate: number, seconds: number, call: (i: number) => Promise<unknown>) {
-  const count = Math.max(1, Math.round(rate * seconds));
-  const latencies: number[] = [];
-  let errors = 0;
-  let inFlight = 0;
-  let sent = 0;
-  let maxSendLagMs = 0;
-  let stoppedEarly = false;
-  const pending: Promise<void>[] = [];
-  const start = performance.now() + 20;
-  for (let i = 0; i < count; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    if (inFlight > rate * 2) {
-      stoppedEarly = true;
-      break;
-    }
-    maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
-    inFlight++;
-    sent++;
-    pending.push(
-      call(i).then(
-        () => {
-          inFlight--;
-          latencies.push(performance.now() - due);
-        },
-        () => {
-          inFlight--;
-          errors++;
-        },
-      ),
-    );
-  }
-  const sentFor = (performance.now() - start) / 1000;
-  const waitUntil = performance.now() + 30_000;
-  await Promise.race([Promise.all(pending), sleep(30_000)]);
-  const unanswered = sent - latencies.length - errors;
-  for (let i = 0; i < unanswered; i++) latencies.push(waitUntil - start);
-  return {
-    targetRate: rate,
-    sent,
-    sentPerSecond: round(sent / Math.max(0.001, sentFor)),
-    latencyMs: percentiles(latencies),
-    errors,
-    unanswered,
-    stoppedEarly,
-    maxSendLagMs: round(maxSendLagMs),
-  };
-}
 
 /** Samples the process's RSS every 250 ms while `work` runs: peak and the curve (memory flat?). */
 async function withRss<T>(work: () => Promise<T>) {
