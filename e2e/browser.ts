@@ -42,8 +42,37 @@ export async function startServer() {
   };
 }
 
+/**
+ * The page's globals as the functions run in it see them (the project's TypeScript has no DOM
+ * library). The functions are sent to the page as they are written (no outer name reaches them),
+ * and as functions, not strings: the pages' CSP refuses evaluating strings (no 'unsafe-eval').
+ */
+type InPage = {
+  document: {
+    documentElement: { getAttribute(name: string): string | null };
+    getAnimations(): { playState: string }[];
+  };
+};
+
 /** axe-core on the WCAG 2.1 A/AA rules the RGAA maps to: no violation allowed. */
 export async function expectAccessible(page: Page) {
+  // DSFR's script marks the page once it has taken over its components (modals hidden, buttons
+  // styled): axe run before that reads a closed modal's buttons half-styled (contrast failures
+  // on the offer import’s withdrawal modal with Chromium 156, seen on 2026-11-24).
+  await page.waitForFunction(
+    () => (globalThis as unknown as InPage).document.documentElement.getAttribute('data-fr-js') === 'true',
+    undefined,
+    {
+      timeout: 5_000,
+    },
+  );
+  // Nor mid-transition: a modal fading in or out has its colours blended with the page's
+  // (#bbbbe4 on #6c6cc0 for a #000091 button).
+  await page.waitForFunction(
+    () => (globalThis as unknown as InPage).document.getAnimations().every((a) => a.playState !== 'running'),
+    undefined,
+    { timeout: 5_000 },
+  );
   const result = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();
