@@ -18,6 +18,7 @@ import {
 } from './rules.js';
 import {
   acceptedContracts,
+  addDays,
   holdsLicence,
   type Match,
   type MatchFacts,
@@ -155,12 +156,8 @@ function personParams(p: PersonFeatures, today: string) {
     contract_types: p.contractTypes,
     licences: Object.keys(LICENCE_SATISFIED_BY).filter((l) => holdsLicence(p.drivingLicences, l)),
     // Available at most 30 days after the start: the start must be on or after available_from - 30.
-    start_from: p.availableFrom
-      ? new Date(Date.parse(`${p.availableFrom}T00:00:00Z`) - AVAILABILITY_SLACK_DAYS * 86_400_000)
-          .toISOString()
-          .slice(0, 10)
-      : null,
-    today_ok: p.availableFrom === null || p.availableFrom <= addDaysIso(today, AVAILABILITY_SLACK_DAYS),
+    start_from: p.availableFrom ? addDays(p.availableFrom, -AVAILABILITY_SLACK_DAYS) : null,
+    today_ok: p.availableFrom === null || p.availableFrom <= addDays(today, AVAILABILITY_SLACK_DAYS),
     level: p.educationLevel === null ? null : (PERSON_LEVEL[p.educationLevel] ?? null),
     working_time: p.workingTime,
     wanted_appellations: p.wantedAppellations,
@@ -168,9 +165,6 @@ function personParams(p: PersonFeatures, today: string) {
     experience: p.experience,
   };
 }
-
-const addDaysIso = (iso: string, days: number) =>
-  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export interface Candidate {
   personId: string;
@@ -373,7 +367,7 @@ export function matchRepository(db: Db) {
         .map(([personType]) => personType);
       const licenceNeeds = offer.driving_licences.map((l) => LICENCE_SATISFIED_BY[l] ?? [l]);
       const start = offer.start_date ?? options.today;
-      const availableBy = addDaysIso(start, AVAILABILITY_SLACK_DAYS);
+      const availableBy = addDays(start, AVAILABILITY_SLACK_DAYS);
       const visible =
         'employer' in options.visibility
           ? sql`p.employer_visible`
