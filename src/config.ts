@@ -74,6 +74,8 @@ export interface Config {
    * towards employment; RGPD art. 5.1.e (storage limitation).
    */
   personRetentionMonths: number;
+  /** Days before an unanswered orientation expires, with a notice to both organisations (issue 12 §1: 60). */
+  orientationExpiryDays: number;
 }
 
 const SECRET_FILE = 'data/secret';
@@ -280,5 +282,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     }),
     regionCode,
     personRetentionMonths: numberVar(env, 'PERSON_RETENTION_MONTHS', 24, { min: 1, max: 240 }),
+    orientationExpiryDays: numberVar(env, 'ORIENTATION_EXPIRY_DAYS', 60, { min: 1, max: 365, integer: true }),
   };
 }

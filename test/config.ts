@@ -26,6 +26,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     offerImportMaxBytes: 2 * 1024 * 1024,
     regionCode: '84',
     personRetentionMonths: 24,
+    orientationExpiryDays: 60,
     ...overrides,
   };
 }

@@ -460,6 +460,9 @@ export interface PersonShareTable {
   recorded_by: string | null;
   recorded_by_label: string;
   shared_at: CreatedAt;
+  /** Issue 12: a share by consent, or one an accepted orientation gives for the time it is needed. */
+  basis: Generated<'consent' | 'orientation'>;
+  until: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface PersonHistoryTable {
   id: Generated<number>;
@@ -779,4 +782,203 @@ export interface Database {
   match_outcome: MatchOutcomeTable;
   match_tension: MatchTensionTable;
   match_run: MatchRunTable;
+}
+
+type DateColumn = ColumnType<string, string, string>;
+type NullableDate = ColumnType<string | null, string | null | undefined, string | null>;
+
+/** Pathways (migration 0021, pathways module): orientations, IAE eligibility, PASS IAE, contracts, exits, timeline. */
+export interface SiaePositionTable {
+  id: Generated<string>;
+  organisation_id: string;
+  appellation_code: string;
+  title: string;
+  commune_code: string | null;
+  open_places: Generated<number>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+export interface EligibilityDiagnosisTable {
+  id: Generated<string>;
+  person_id: string;
+  author_organisation_id: string;
+  author_kind: 'prescriber' | 'siae';
+  siae_kind: string | null;
+  author_user_id: string | null;
+  author_label: string;
+  made_on: DateColumn;
+  expires_on: DateColumn;
+  created_at: CreatedAt;
+}
+export interface EligibilityCriterionTable {
+  diagnosis_id: string;
+  code: string;
+  proof: string | null;
+  proof_on: NullableDate;
+}
+export interface OrientationTable {
+  id: Generated<string>;
+  person_id: string;
+  prescriber_organisation_id: string;
+  prescriber_user_id: string | null;
+  prescriber_label: string;
+  target_kind: string;
+  target_organisation_id: string;
+  target_ref: string | null;
+  target_label: string;
+  immersion_host: string | null;
+  immersion_start_on: NullableDate;
+  immersion_end_on: NullableDate;
+  immersion_objective: string | null;
+  message: string;
+  diagnosis_id: string | null;
+  state: Generated<string>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  expires_on: DateColumn;
+  accepted_on: NullableDate;
+  start_on: NullableDate;
+  refusal_reason: string | null;
+  decision_comment: string | null;
+}
+export interface OrientationTransitionTable {
+  id: Generated<number>;
+  orientation_id: string;
+  occurred_at: CreatedAt;
+  from_state: string | null;
+  to_state: string;
+  actor_user_id: string | null;
+  actor_label: string;
+  organisation_id: string | null;
+  reason: string | null;
+  comment: string | null;
+}
+export interface ApprovalTable {
+  id: Generated<string>;
+  number: string;
+  person_id: string;
+  siae_organisation_id: string;
+  diagnosis_id: string | null;
+  start_on: DateColumn;
+  base_end_on: DateColumn;
+  end_on: DateColumn;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  created_by_label: string;
+}
+export interface ApprovalSuspensionTable {
+  id: Generated<string>;
+  approval_id: string;
+  start_on: DateColumn;
+  end_on: DateColumn;
+  reason: string;
+  comment: string | null;
+  organisation_id: string | null;
+  created_by_label: string;
+  created_at: CreatedAt;
+}
+export interface ApprovalProlongationTable {
+  id: Generated<string>;
+  approval_id: string;
+  start_on: DateColumn;
+  end_on: DateColumn;
+  reason: string;
+  comment: string | null;
+  state: Generated<'requested' | 'granted' | 'refused'>;
+  requested_by_organisation_id: string | null;
+  requested_by_label: string;
+  requested_at: CreatedAt;
+  prescriber_organisation_id: string;
+  decided_by_label: string | null;
+  decided_at: Date | null;
+  decision_comment: string | null;
+  version: Generated<number>;
+}
+export interface IaeContractTable {
+  id: Generated<string>;
+  person_id: string;
+  siae_organisation_id: string;
+  siae_kind: string;
+  approval_id: string | null;
+  orientation_id: string | null;
+  position_id: string | null;
+  kind: string;
+  start_on: DateColumn;
+  end_on: NullableDate;
+  hours_per_week: number | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  created_by_label: string;
+}
+export interface IaeContractHoursTable {
+  contract_id: string;
+  month: DateColumn;
+  hours: number;
+}
+export interface IaeExitTable {
+  id: Generated<string>;
+  contract_id: string;
+  person_id: string;
+  siae_organisation_id: string;
+  siae_kind: string;
+  zone_code: string | null;
+  department_code: string | null;
+  exit_on: DateColumn;
+  reason: string;
+  category: string;
+  counted: boolean;
+  hours_worked: Generated<number>;
+  contract_days: number;
+  comment: string | null;
+  created_at: CreatedAt;
+  created_by_label: string;
+}
+export interface PathwayEventTable {
+  id: Generated<number>;
+  person_id: string;
+  occurred_on: DateColumn;
+  recorded_at: CreatedAt;
+  kind: string;
+  organisation_id: string | null;
+  organisation_label: string;
+  author_label: string;
+  summary: string;
+  ref_id: string | null;
+  detail: unknown;
+}
+export interface PathwayMemberTable {
+  person_id: string;
+  user_id: string;
+  organisation_id: string;
+  role: 'referent' | 'co';
+  added_at: CreatedAt;
+  added_by_label: string;
+}
+export interface CtaCommitmentTable {
+  id: Generated<string>;
+  zone_code: string;
+  year: number;
+  partner_organisation_id: string | null;
+  partner_kind: string | null;
+  indicator: string;
+  target: number;
+  entered_by_label: string;
+  entered_at: CreatedAt;
+}
+export interface Database {
+  siae_position: SiaePositionTable;
+  eligibility_diagnosis: EligibilityDiagnosisTable;
+  eligibility_criterion: EligibilityCriterionTable;
+  orientation: OrientationTable;
+  orientation_transition: OrientationTransitionTable;
+  approval: ApprovalTable;
+  approval_suspension: ApprovalSuspensionTable;
+  approval_prolongation: ApprovalProlongationTable;
+  iae_contract: IaeContractTable;
+  iae_contract_hours: IaeContractHoursTable;
+  iae_exit: IaeExitTable;
+  pathway_event: PathwayEventTable;
+  pathway_member: PathwayMemberTable;
+  cta_commitment: CtaCommitmentTable;
 }

@@ -2,6 +2,7 @@ import { identityModule } from './identity/module.js';
 import { matchingModule } from './matching/module.js';
 import type { ServicesOf } from './module.js';
 import { offersModule } from './offers/module.js';
+import { pathwaysModule } from './pathways/module.js';
 import { personsModule } from './persons/module.js';
 import { referentialsModule } from './referentials/module.js';
 import { trainingsModule } from './trainings/module.js';
@@ -17,6 +18,7 @@ export const modules = [
   personsModule,
   offersModule,
   matchingModule,
+  pathwaysModule,
 ] as const;
 
 /** Every module's service under its name: what the app builds and hands to routes and pages. */

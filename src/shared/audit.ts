@@ -30,6 +30,8 @@ export const AUDITED_DATA = {
     'Dossiers des personnes accompagnées (identité, situation, minima sociaux, handicap, freins) : données personnelles, dont certaines sensibles (RGPD art. 9 et 10). Chaque consultation, création, modification et partage est tracé (RGPD art. 5.2 et 30 ; CNIL, délibération 2021-122 ; issue 10).',
   job_offers:
     'Offres d’emploi des employeurs et des SIAE, et leurs imports : elles engagent l’employeur et orientent les prescriptions ; chaque création, modification, changement d’état et import doit pouvoir être attribué à son auteur (issue 10 : chaque transition tracée).',
+  pathways:
+    'Parcours des personnes (orientations, diagnostics d’éligibilité IAE et leurs critères administratifs, PASS IAE, contrats, sorties, notes) : données personnelles, dont des critères sensibles (minima sociaux, handicap, justice : RGPD art. 9 et 10). Chaque consultation et chaque changement est tracé (RGPD art. 5.2 et 30 ; CNIL, délibération 2021-122 ; issue 12).',
 } as const;
 export type AuditedData = keyof typeof AUDITED_DATA;
 export type AccessKind = 'read' | 'write';
@@ -174,6 +176,36 @@ export const AUDITED_ACTIONS = {
     data: 'persons',
     kind: 'read',
     label: 'Envoi au conseiller référent des offres à fort potentiel et des demandes de mise en relation',
+  },
+  // Pathways: orientations, IAE eligibility, PASS IAE, contracts and exits (issue 12).
+  'orientation.created': {
+    data: 'pathways',
+    kind: 'write',
+    label: 'Orientation d’une personne vers un partenaire',
+  },
+  'orientation.transition': {
+    data: 'pathways',
+    kind: 'write',
+    label: 'Réponse à une orientation (étude, attente, acceptation, refus, annulation, expiration)',
+  },
+  'orientation.read': { data: 'pathways', kind: 'read', label: 'Consultation d’une orientation' },
+  'orientations.list': { data: 'pathways', kind: 'read', label: 'Consultation d’une liste d’orientations' },
+  'pathway.read': {
+    data: 'pathways',
+    kind: 'read',
+    label: 'Consultation du parcours d’une personne',
+    subject: { param: 'personId', type: 'person' },
+  },
+  'pathways.list': { data: 'pathways', kind: 'read', label: 'Consultation des listes de suivi des parcours' },
+  'pathway.noted': {
+    data: 'pathways',
+    kind: 'write',
+    label: 'Note ou rendez-vous ajouté au parcours d’une personne',
+  },
+  'pathway.members': {
+    data: 'pathways',
+    kind: 'write',
+    label: 'Changement du référent ou des co-accompagnants d’une personne',
   },
 } as const satisfies Record<string, AuditedActionRule>;
 export type AuditAction = keyof typeof AUDITED_ACTIONS;

@@ -66,6 +66,14 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'job_offer.candidates': '{acteur} a consulté les candidats suggérés pour l’offre « {objet} »',
   'person.match_digest':
     '{acteur} a envoyé à {objet} les offres à fort potentiel et les demandes de mise en relation de ses personnes suivies',
+  'orientation.created': '{acteur} a orienté {objet} vers {organisation}',
+  'orientation.transition': '{acteur} a changé l’état d’une orientation de {objet}',
+  'orientation.read': '{acteur} a consulté une orientation de {objet}',
+  'orientations.list': '{acteur} a consulté une liste d’orientations',
+  'pathway.read': '{acteur} a consulté le parcours de {objet}',
+  'pathways.list': '{acteur} a consulté ses listes de suivi des parcours',
+  'pathway.noted': '{acteur} a ajouté une note ou un rendez-vous au parcours de {objet}',
+  'pathway.members': '{acteur} a changé le référent ou les co-accompagnants de {objet}',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */

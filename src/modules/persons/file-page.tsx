@@ -260,11 +260,12 @@ export async function personFilePages(app: FastifyInstance, { persons }: Persons
               ? []
               : ([
                   [
-                    'Partagé avec',
+                    'Qui voit aussi ce dossier',
                     f.shares.length
-                      ? f.shares.map(
-                          (s) =>
-                            `${s.organisationName} (consentement du ${formatDate(s.consentOn)}, enregistré par ${s.recordedBy})`,
+                      ? f.shares.map((s) =>
+                          s.basis === 'orientation'
+                            ? `${s.organisationName} (orientation acceptée, enregistrée par ${s.recordedBy}${s.until ? `, jusqu’au ${formatDate(s.until)}` : ', pendant le parcours'})`
+                            : `${s.organisationName} (consentement du ${formatDate(s.consentOn)}, enregistré par ${s.recordedBy})`,
                         )
                       : ['Aucune organisation'],
                   ],

@@ -33,7 +33,8 @@ export function personRepository(db: Db) {
       const { rows } = await sql<FileAccess>`
         select p.id, p.referent_organisation_id as "referentOrganisationId", p.version,
           p.last_name as "lastName", p.first_name as "firstName",
-          coalesce((select array_agg(s.organisation_id::text) from person_share s where s.person_id = p.id), '{}') as "sharedWith"
+          coalesce((select array_agg(s.organisation_id::text) from person_share s where s.person_id = p.id
+            and (s.until is null or s.until >= current_date)), '{}') as "sharedWith"
         from person p where p.id = ${id}::uuid`.execute(db);
       return rows[0];
     },
@@ -77,6 +78,8 @@ export function personRepository(db: Db) {
           'u.first_name as recorded_by_first_name',
           'u.last_name as recorded_by_last_name',
           's.shared_at',
+          's.basis',
+          's.until',
         ])
         .where('s.person_id', '=', id)
         .orderBy('s.shared_at')
@@ -171,6 +174,63 @@ export function personRepository(db: Db) {
           }),
         )
         .execute();
+    },
+
+    /**
+     * Issue 12 §1: an accepted orientation shares the file with the receiving organisation for the
+     * time it accompanies the person. A share by consent is kept as it is (it has no end).
+     */
+    async grantForOrientation(
+      tx: Db,
+      share: {
+        personId: string;
+        organisationId: string;
+        on: string;
+        recordedBy: string | null;
+        recordedByLabel: string;
+      },
+    ) {
+      markAudited('persons', 'write');
+      await tx
+        .insertInto('person_share')
+        .values({
+          person_id: share.personId,
+          organisation_id: share.organisationId,
+          consent_on: share.on,
+          recorded_by: share.recordedBy,
+          recorded_by_label: share.recordedByLabel,
+          basis: 'orientation',
+          until: null,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['person_id', 'organisation_id'])
+            .doUpdateSet({ until: null })
+            .where('person_share.basis', '=', 'orientation'),
+        )
+        .execute();
+    },
+
+    /** Sets the end of an orientation's share (after the exit): the nightly job removes it then. */
+    async endOrientationShare(tx: Db, personId: string, organisationId: string, until: string) {
+      markAudited('persons', 'write');
+      await tx
+        .updateTable('person_share')
+        .set({ until })
+        .where('person_id', '=', personId)
+        .where('organisation_id', '=', organisationId)
+        .where('basis', '=', 'orientation')
+        .execute();
+    },
+
+    /** Removes the orientation shares whose end has passed (the list's person_access follows by trigger). */
+    async purgeEndedShares(today: string) {
+      const r = await db
+        .deleteFrom('person_share')
+        .where('basis', '=', 'orientation')
+        .where('until', '<', today)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
 
     async addHistory(

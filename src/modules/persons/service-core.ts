@@ -104,6 +104,8 @@ async function readFileWith(
           consentOn: s.consent_on,
           recordedBy: actorName(s.recorded_by_first_name, s.recorded_by_last_name, s.recorded_by_label),
           sharedAt: new Date(s.shared_at).toISOString(),
+          basis: s.basis,
+          until: s.until,
         }))
       : [],
   };

@@ -273,6 +273,13 @@ export function personsService(db: Db, options: PersonsOptions = {}) {
      * skills of the wanted jobs' métiers not declared yet (ROME 4.0 métier ↔ skill links), 12 at
      * most. Reference data only: no file is read.
      */
+    /** Shares that accepted orientations give (issue 12 §1), written in the orienting module's transaction. */
+    orientationShares: {
+      grant: repo.grantForOrientation,
+      end: repo.endOrientationShare,
+      purgeEnded: repo.purgeEndedShares,
+    },
+
     async skillChoices(declared: readonly string[], wantedJobs: readonly string[]) {
       const codes = [...new Set(declared.filter((c) => /^\d{1,8}$/.test(c)))];
       const jobs = [...new Set(wantedJobs.filter((c) => /^\d{1,8}$/.test(c)))];

@@ -1,0 +1,15 @@
+import { defineModule } from '../module.js';
+import type { PathwaysNeeds } from './needs.js';
+import { pathwaysPages } from './pages.js';
+import { pathwaysApiRoutes } from './routes.js';
+import { type PathwaysService, pathwaysService } from './service.js';
+
+/** Pathways (issue 12): orientations between partners, the person's timeline, IAE eligibility, PASS IAE, exits and rates. */
+export const pathwaysModule = defineModule<'pathways', PathwaysService, PathwaysNeeds>({
+  name: 'pathways',
+  dependsOn: ['referentials', 'identity', 'trainings', 'persons', 'offers'],
+  services: ({ db, config }, needs) =>
+    pathwaysService(db, needs, { expiryDays: config.orientationExpiryDays }),
+  api: (app, services) => pathwaysApiRoutes(app, services),
+  pages: (app, services) => pathwaysPages(app, services),
+});
