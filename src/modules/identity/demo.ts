@@ -34,12 +34,15 @@ export const DEMO_LOGINS = [
   { email: 'recruteur.employeur@passerelle.demo', role: 'gestionnaire', organisationKind: 'employeur' },
   // A town hall's reception, the « point de contact » that registers a person (persons/rights.ts).
   { email: 'accueil.mairie@passerelle.demo', role: 'conseiller', organisationKind: 'commune' },
+  // An insertion workshop's counsellor (ACI), who answers orientations and hires (issue 12).
+  { email: 'conseiller.siae@passerelle.demo', role: 'conseiller', organisationKind: 'siae_aci' },
 ] as const;
 
 /** The logins added last, after the region's draw (see generateDemoRegion), in this order. */
 const LATE_LOGINS: ReadonlySet<string> = new Set([
   'recruteur.employeur@passerelle.demo',
   'accueil.mairie@passerelle.demo',
+  'conseiller.siae@passerelle.demo',
 ]);
 
 /** How many organisations of each kind a believable region has in the demo (~40 in all). */

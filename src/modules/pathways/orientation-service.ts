@@ -238,6 +238,7 @@ export function orientationUseCases(core: PathwaysCore) {
           'Une orientation de cette personne vers la même cible attend déjà une réponse.',
         );
       const who = await core.names(actor);
+      const receiver = await repo.organisation(target.organisationId);
       const on = today();
       const expiresOn = addDays(on, core.expiryDays);
       return repo.transaction(async (tx) => {
@@ -263,7 +264,6 @@ export function orientationUseCases(core: PathwaysCore) {
           actorLabel: who.label,
           organisationId,
         });
-        const org = await repo.organisation(target.organisationId);
         await events.add(tx, {
           personId,
           occurredOn: on,
@@ -271,7 +271,7 @@ export function orientationUseCases(core: PathwaysCore) {
           organisationId,
           organisationLabel: who.organisation,
           authorLabel: who.label,
-          summary: `Orientation vers ${org?.name ?? 'un partenaire'} : ${ORIENTATION_TARGETS[targetKind].label.toLowerCase()} « ${target.label} ».`,
+          summary: `Orientation vers ${receiver?.name ?? 'un partenaire'} : ${ORIENTATION_TARGETS[targetKind].label.toLowerCase()} « ${target.label} ».`,
           refId: id,
         });
         await recordAudit(tx, actor, {
@@ -394,7 +394,7 @@ export function orientationUseCases(core: PathwaysCore) {
             comment,
           });
           // Issue 12 §1: the file is shared with the receiver for the time it accompanies the person.
-          if (target === 'accepted')
+          if (target === 'accepted') {
             await needs.persons.orientationShares.grant(tx, {
               personId: o.personId,
               organisationId: o.targetOrganisationId,
@@ -402,6 +402,13 @@ export function orientationUseCases(core: PathwaysCore) {
               recordedBy: actor.userId,
               recordedByLabel: who.label,
             });
+            await recordAudit(tx, actor, {
+              action: 'person.shared',
+              subjectType: 'person',
+              subjectId: o.personId,
+              details: { organisationId: o.targetOrganisationId, basis: 'orientation', orientationId: id },
+            });
+          }
           await events.add(tx, {
             personId: o.personId,
             occurredOn: on,
