@@ -19,7 +19,7 @@ import Fastify, {
 import { type Config, fastifyTrustProxy } from './config.js';
 import type { Db } from './db/database.js';
 import { pendingMigrations } from './db/migrate.js';
-import { modules, type Services } from './modules/index.js';
+import { buildServices, modules, type Services } from './modules/index.js';
 import { type AnyModule, type ModuleContext, orderFaults } from './modules/module.js';
 import {
   type AuditAction,
@@ -165,10 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     mailer: deps.mailer,
     homeOffers: (actor) => (modules as readonly AnyModule[]).flatMap((m) => (m.home ? [m.home(actor)] : [])),
   };
-  const built: Record<string, unknown> = {};
-  for (const module of modules as readonly AnyModule[])
-    built[module.name] = deps.services?.[module.name as keyof Services] ?? module.services(context, built);
-  const services = built as Services;
+  const services = buildServices(context, deps.services);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

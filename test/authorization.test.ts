@@ -272,6 +272,29 @@ const POLICY: Record<string, Policy> = {
   'POST /api/v1/matches/offers/:offerId/candidates/:ref/verdict': publishesOffers,
   'GET /mon-espace/offres': personOnly,
   'POST /mon-espace/offres/:offerId/avis': personOnly,
+  // Pathways (issue 12). Orientations: the counsellors and administrators of the two organisations
+  // of a request (`:orientationId` is one the other organisation sent to the actor's); a person's
+  // timeline, orientations and accompaniment: the readers of the file.
+  'POST /api/v1/orientations': followsPeople,
+  'GET /api/v1/orientations': followsPeople,
+  'GET /api/v1/orientations/:orientationId': followsPeople,
+  'POST /api/v1/orientations/:orientationId/decision': followsPeople,
+  'GET /api/v1/persons/:personId/orientations': { personal: true, rule: fileReader },
+  'GET /api/v1/persons/:personId/pathway': { personal: true, rule: fileReader },
+  'POST /api/v1/persons/:personId/pathway/notes': { personal: true, rule: fileReader },
+  'PUT /api/v1/persons/:personId/pathway/members': { personal: true, rule: fileReader },
+  'GET /api/v1/pathways/daily-lists': followsPeople,
+  'GET /personnes/:personId/orienter': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/orienter': { personal: true, rule: fileReader },
+  'GET /orientations/nouvelle': followsPeople,
+  'GET /orientations': followsPeople,
+  'GET /orientations/:orientationId': followsPeople,
+  'POST /orientations/:orientationId/decision': followsPeople,
+  'GET /personnes/:personId/parcours': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/parcours/notes': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/parcours/accompagnants': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/parcours/accompagnants/:userId/retrait': { personal: true, rule: fileReader },
+  'GET /parcours/suivi': followsPeople,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -374,6 +397,29 @@ function bodyFor(key: string): Record<string, unknown> {
     'POST /offres/:offerId/candidats/:ref/avis': { verdict: 'contact' },
     'POST /api/v1/matches/offers/:offerId/candidates/:ref/verdict': { verdict: 'contact' },
     'POST /mon-espace/offres/:offerId/avis': { verdict: 'interested' },
+    'POST /api/v1/orientations': {
+      personId: randomUUID(),
+      targetKind: 'service',
+      organisationId: personRefs.other,
+      targetLabel: 'Aide à la mobilité',
+      message: 'Matrice',
+    },
+    'POST /personnes/:personId/orienter': {
+      targetKind: 'service',
+      organisationId: personRefs.other,
+      targetLabel: 'Aide à la mobilité',
+      message: 'Matrice',
+    },
+    'POST /api/v1/orientations/:orientationId/decision': {
+      to: 'accepted',
+      version: 1,
+      startOn: '2026-12-01',
+    },
+    'POST /orientations/:orientationId/decision': { to: 'accepted', version: '1', startOn: '2026-12-01' },
+    'POST /api/v1/persons/:personId/pathway/notes': { text: 'Note de la matrice' },
+    'PUT /api/v1/persons/:personId/pathway/members': { userId: randomUUID(), role: 'co' },
+    'POST /personnes/:personId/parcours/notes': { kind: 'note', text: 'Note de la matrice' },
+    'POST /personnes/:personId/parcours/accompagnants': { userId: randomUUID(), role: 'co' },
   };
   return bodies[key] ?? {};
 }
@@ -436,6 +482,19 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
     );
     return rows[0]!.id;
   }
+  /** A request the other organisation sends to `orgId` (a partner's service), waiting for its answer. */
+  async function addOrientation(orgId: string) {
+    const from = orgId === orgs.own ? orgs.other : orgs.own;
+    const { rows } = await sql<{ id: string }>`
+      with p as (insert into person (referent_organisation_id, last_name, first_name, name_key, birth_date, wanted_jobs, legal_basis, informed_on)
+        values (${from}, 'Orientée', 'Personne', ${`orientee|${randomUUID().slice(0, 8)}`}, '1990-01-01', '{}', 'public_service', '2026-01-02') returning id)
+      insert into orientation (person_id, prescriber_organisation_id, prescriber_label, target_kind, target_organisation_id,
+        target_label, message, expires_on)
+      select p.id, ${from}, 'Matrice', 'service', ${orgId}, 'Aide à la mobilité', 'Matrice', current_date + 60 from p returning id`.execute(
+      t.db,
+    );
+    return rows[0]!.id;
+  }
   /** What a forbidden write must not change. */
   async function fingerprint() {
     const { rows } = await sql<{ f: string }>`
@@ -455,9 +514,10 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
         || (select count(*)::text from person_account)
         || (select count(*)::text from match_feedback)
         || (select count(*)::text from match_outcome)
-        || coalesce((select string_agg(person_id::text || preset, ',' order by person_id) from match_setting), '')) as f`.execute(
-      t.db,
-    );
+        || coalesce((select string_agg(person_id::text || preset, ',' order by person_id) from match_setting), '')
+        || coalesce((select string_agg(id::text || version::text, ',' order by id) from orientation), '')
+        || (select count(*)::text from pathway_event)
+        || (select count(*)::text from pathway_member)) as f`.execute(t.db);
     return rows[0]!.f;
   }
 
@@ -553,6 +613,8 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
           if (url.includes(':userId')) url = url.replace(':userId', (await addUser(orgId, 'conseiller')).id);
           if (url.includes(':tokenId')) url = url.replace(':tokenId', await addToken(orgId));
           if (url.includes(':invitationId')) url = url.replace(':invitationId', await addInvitation(orgId));
+          if (url.includes(':orientationId'))
+            url = url.replace(':orientationId', await addOrientation(orgId));
           url = url
             .replace(':offerId', catalogue.offer)
             .replace(':id', catalogue.training)

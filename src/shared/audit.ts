@@ -207,6 +207,11 @@ export const AUDITED_ACTIONS = {
     kind: 'write',
     label: 'Changement du référent ou des co-accompagnants d’une personne',
   },
+  'orientations.notified': {
+    data: 'pathways',
+    kind: 'read',
+    label: 'Envoi aux conseillers des nouvelles de leurs orientations (demandes, réponses, expirations)',
+  },
 } as const satisfies Record<string, AuditedActionRule>;
 export type AuditAction = keyof typeof AUDITED_ACTIONS;
 

@@ -74,6 +74,7 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'pathways.list': '{acteur} a consulté ses listes de suivi des parcours',
   'pathway.noted': '{acteur} a ajouté une note ou un rendez-vous au parcours de {objet}',
   'pathway.members': '{acteur} a changé le référent ou les co-accompagnants de {objet}',
+  'orientations.notified': '{acteur} a envoyé à {objet} les nouvelles de ses orientations',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */

@@ -1,4 +1,5 @@
 import { defineModule } from '../module.js';
+import { pathwaysHome, pathwaysNav } from './home.js';
 import type { PathwaysNeeds } from './needs.js';
 import { pathwaysPages } from './pages.js';
 import { pathwaysApiRoutes } from './routes.js';
@@ -12,4 +13,6 @@ export const pathwaysModule = defineModule<'pathways', PathwaysService, Pathways
     pathwaysService(db, needs, { expiryDays: config.orientationExpiryDays }),
   api: (app, services) => pathwaysApiRoutes(app, services),
   pages: (app, services) => pathwaysPages(app, services),
+  home: pathwaysHome,
+  nav: pathwaysNav,
 });

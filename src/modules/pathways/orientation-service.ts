@@ -290,6 +290,29 @@ export function orientationUseCases(core: PathwaysCore) {
       });
     },
 
+    /**
+     * What the orientation form offers for a kind of target: the SIAE's open positions, the
+     * organisations that receive such a request, and the session or offer chosen on its page.
+     */
+    async orientationChoices(actor: Actor, kind: OrientationTarget, ref?: string) {
+      const { organisationId } = requireFollower(actor);
+      const receivers = (await repo.receivers(ORIENTATION_TARGETS[kind].receivers)).filter(
+        (o) => o.id !== organisationId,
+      );
+      const positions = kind === 'siae_position' ? await repo.positions() : [];
+      const target =
+        ref && isUuid(ref)
+          ? kind === 'training_session'
+            ? await repo.sessionTarget(ref, today())
+            : kind === 'job_offer'
+              ? await repo.offerTarget(ref)
+              : kind === 'siae_position'
+                ? await repo.positionTarget(ref)
+                : undefined
+          : undefined;
+      return { receivers, positions, target: target?.open ? target : null };
+    },
+
     /** One orientation, for its two organisations only (audited). */
     async get(actor: Actor, id: string) {
       const o = await load(id);

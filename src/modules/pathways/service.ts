@@ -1,9 +1,11 @@
 import type { Db } from '../../db/database.js';
+import { type Mailer, memoryMailer } from '../../shared/mailer.js';
 import type { Actor } from '../identity/model.js';
 import type { ActorNames, PathwaysCore } from './core.js';
 import { eventsRepository } from './events-repository.js';
 import { iaeUseCases } from './iae-service.js';
 import type { PathwaysNeeds } from './needs.js';
+import { sendOrientationNotices } from './notifications.js';
 import { orientationUseCases } from './orientation-service.js';
 import { ratesUseCases } from './rates-service.js';
 import { orientationRepository } from './repository.js';
@@ -15,6 +17,8 @@ export interface PathwaysOptions {
   today?: () => string;
   /** Days before an unanswered orientation expires (ORIENTATION_EXPIRY_DAYS, 60 by default). */
   expiryDays?: number;
+  mailer?: Mailer;
+  publicUrl?: string;
 }
 
 /** Pathways (issue 12): orientations, the person's timeline, IAE eligibility, PASS IAE, exits and rates. */
@@ -43,6 +47,8 @@ export function pathwaysService(db: Db, needs: PathwaysNeeds, options: PathwaysO
     ...timelineUseCases(core),
     ...iaeUseCases(core),
     ...ratesUseCases(core),
+    /** The outbox's mail digest of orientations (nightly and every few minutes: npm run expire:orientations). */
+    sendNotices: () => sendOrientationNotices(db, options.mailer ?? memoryMailer(), options.publicUrl ?? ''),
   };
 }
 export type PathwaysService = ReturnType<typeof pathwaysService>;

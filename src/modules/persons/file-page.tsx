@@ -95,7 +95,7 @@ function Facts(p: { rows: [string, string | string[]][] }) {
  * panels switched in place (and DSFR's tabs script would take them over). A counsellor walk read
  * the former tags as filters.
  */
-export type FileSection = 'profil' | 'historique' | 'suggestions' | 'se-former';
+export type FileSection = 'profil' | 'historique' | 'parcours' | 'eligibilite' | 'suggestions' | 'se-former';
 
 /**
  * The file's sections: the profile and history are this module's; the suggestions and the way to
@@ -108,6 +108,8 @@ export const FileSections = (p: { personId: string; current: FileSection }) => (
         [
           ['profil', 'Profil', `/personnes/${p.personId}`],
           ['historique', 'Historique', `/personnes/${p.personId}/historique`],
+          ['parcours', 'Parcours', `/personnes/${p.personId}/parcours`],
+          ['eligibilite', 'Éligibilité IAE', `/personnes/${p.personId}/eligibilite`],
           ['suggestions', 'Offres suggérées', `/personnes/${p.personId}/suggestions`],
           ['se-former', 'Se former', `/personnes/${p.personId}/se-former`],
         ] as const
