@@ -342,6 +342,20 @@ export async function offersPages(app: FastifyInstance, deps: OffersDeps) {
         ) : (
           ''
         )}
+        {/* The pathways' orientation (issue 12 §1), by its URL only, to counsellors: the form checks who may orient. */}
+        {o.state === 'published' &&
+        o.organisation &&
+        !request.actor!.isSuperAdmin &&
+        (request.actor!.role === 'conseiller' || request.actor!.role === 'administrateur') &&
+        !managesOffer(request.actor!, { organisationId: o.organisation.id }) ? (
+          <p>
+            <a class="fr-btn fr-btn--secondary" href={`/orientations/nouvelle?vers=job_offer&offre=${o.id}`}>
+              Orienter une personne vers cette offre
+            </a>
+          </p>
+        ) : (
+          ''
+        )}
         <Facts
           rows={[
             ['Employeur', o.employer.name ?? MISSING],

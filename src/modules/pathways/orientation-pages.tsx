@@ -318,7 +318,8 @@ export async function orientationPages(app: FastifyInstance, deps: PathwaysDeps)
       const ctx = pageContext(request, reply);
       // Followers only (the choices check it), before anything is read.
       const { target } = await pathways.orientationChoices(request.actor!, kind, ref);
-      const found = name ? await persons.list(request.actor!, { q: name }) : null;
+      // Without a name, the first of the organisation's persons: a counsellor often orients someone just seen.
+      const found = await persons.list(request.actor!, name ? { q: name } : {});
       const next = (personId: string) =>
         `/personnes/${personId}/orienter?vers=${kind}${ref ? `&${kind === 'job_offer' ? 'offre' : kind === 'training_session' ? 'session' : 'poste'}=${ref}` : ''}`;
       return html(
@@ -346,13 +347,13 @@ export async function orientationPages(app: FastifyInstance, deps: PathwaysDeps)
               label="Nom de la personne"
               hint="Parmi les personnes que votre organisation accompagne."
               value={name}
-              required
             />
             <button type="submit" class="fr-btn fr-mb-3w">
               Chercher
             </button>
           </form>
-          {found ? (
+          {!name && found.items.length ? <h2 class="fr-h5">Les personnes que vous accompagnez</h2> : ''}
+          {name || found.items.length ? (
             found.items.length ? (
               <ul>
                 {found.items.map((p) => (

@@ -259,7 +259,7 @@ export async function timelinePages(app: FastifyInstance, deps: PathwaysDeps) {
   }
 
   const reads = {
-    config: { access: 'user' as const, audit: ['pathway.read', 'person.read', 'orientations.list'] as const },
+    config: { access: 'user' as const, audit: ['pathway.read', 'person.read'] as const },
   };
   app.get(
     '/personnes/:personId/parcours',

@@ -127,10 +127,19 @@ const placesRemainingText = (s: { placesRemaining: number | null; placesTotal: n
     : `${s.placesRemaining}${s.placesTotal !== null ? ` / ${s.placesTotal}` : ''}`;
 
 /** An action's sessions; with `edit`, each row holds the form that changes its recruitment and places. */
-function SessionsTable(p: { caption: string; a: ActionView; edit?: { trainingId: string; csrf: string } }) {
+function SessionsTable(p: {
+  caption: string;
+  a: ActionView;
+  edit?: { trainingId: string; csrf: string };
+  /** A counsellor orients a person to a session (issue 12 §1: the pathways' form, which checks the rights). */
+  orient?: boolean;
+}) {
   const headers = ['Début', 'Fin', 'Recrutement', 'Places restantes'];
   return (
-    <DataTable caption={p.caption} headers={p.edit ? [...headers, 'Modifier'] : headers}>
+    <DataTable
+      caption={p.caption}
+      headers={p.edit ? [...headers, 'Modifier'] : p.orient ? [...headers, 'Orienter'] : headers}
+    >
       {p.a.sessions.map((s) => (
         <tr>
           <td safe>{formatDate(s.start)}</td>
@@ -140,6 +149,13 @@ function SessionsTable(p: { caption: string; a: ActionView; edit?: { trainingId:
           {p.edit ? (
             <td>
               <SessionForm trainingId={p.edit.trainingId} csrf={p.edit.csrf} session={s} />
+            </td>
+          ) : p.orient ? (
+            <td>
+              <a class="fr-link" href={`/orientations/nouvelle?vers=training_session&session=${s.id}`}>
+                Orienter une personne
+                <span class="fr-sr-only" safe>{` vers la session du ${formatDate(s.start)}`}</span>
+              </a>
             </td>
           ) : (
             ''
@@ -449,7 +465,14 @@ export async function trainingPages(app: FastifyInstance, { trainings }: Trainin
                   : 'non renseigné'
               } · Prix : ${money(a.priceTotal)}`}
             </p>
-            <SessionsTable caption={`Sessions à ${a.communeName ?? 'distance'}`} a={a} />
+            <SessionsTable
+              caption={`Sessions à ${a.communeName ?? 'distance'}`}
+              a={a}
+              orient={
+                !ctx.actor?.isSuperAdmin &&
+                (ctx.actor?.role === 'conseiller' || ctx.actor?.role === 'administrateur')
+              }
+            />
             {a.recruitmentTerms ? <p safe>{`Pour s’inscrire : ${a.recruitmentTerms}`}</p> : ''}
           </section>
         ))}
