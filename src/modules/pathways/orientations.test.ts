@@ -219,4 +219,53 @@ describe.each(testEngines())('orientations on %s', (engine) => {
       where type = 'orientation.expired' and payload->>'orientationId' = ${id}`.execute(t.db);
     expect(rows[0]!.n).toBe(1);
   });
+
+  it('walks the pages: orient from the file, answer on the request page, read the timeline and the daily lists', async () => {
+    const personId = await person(orgs.ml);
+    const fresh = await position(orgs.aci, 3);
+    const form = await ml.get(`/personnes/${personId}/orienter?vers=siae_position`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Poste proposé par une SIAE');
+    const empty = await ml.post(`/personnes/${personId}/orienter`, {
+      targetKind: 'siae_position',
+      targetRef: positions.aci,
+      message: '',
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('pourquoi vous orientez');
+    const sent = await ml.post(`/personnes/${personId}/orienter`, {
+      targetKind: 'siae_position',
+      targetRef: fresh,
+      message: 'Souhaite travailler en extérieur.',
+    });
+    expect(sent.statusCode).toBe(303);
+    const url = String(sent.headers.location).split('?')[0]!;
+    const page = await aci.get(url);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Accepter l’orientation');
+    const version = page.body.match(/name="version" value="(\d+)"/)![1]!;
+    const refusedNoReason = await aci.post(`${url}/decision`, { to: 'refused', version });
+    expect(refusedNoReason.statusCode).toBe(400);
+    expect(refusedNoReason.body).toContain('motif du refus');
+    const accepted = await aci.post(`${url}/decision`, { to: 'accepted', version, startOn: '2026-12-14' });
+    expect(accepted.statusCode).toBe(303);
+    const after = await aci.get(url);
+    expect(after.body).toContain('Embaucher et délivrer le PASS IAE');
+    const note = await ml.post(`/personnes/${personId}/parcours/notes`, {
+      kind: 'appointment',
+      occurredOn: '2026-12-01',
+      text: 'Point d’étape avec la Mission locale',
+    });
+    expect(note.statusCode).toBe(303);
+    for (const b of [ml, aci]) {
+      const timeline = await b.get(`/personnes/${personId}/parcours`);
+      expect(timeline.statusCode).toBe(200);
+      expect(timeline.body).toContain('Point d’étape avec la Mission locale');
+      expect(timeline.body).toContain('acceptée');
+    }
+    expect((await other.get(`/personnes/${personId}/parcours`)).statusCode).toBe(403);
+    const lists = await ml.get('/parcours/suivi?perimetre=organisation');
+    expect(lists.statusCode).toBe(200);
+    expect(lists.body).toContain('Orientations en attente de réponse');
+  });
 });
