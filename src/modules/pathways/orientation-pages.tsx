@@ -527,6 +527,16 @@ export async function orientationPages(app: FastifyInstance, deps: PathwaysDeps)
                     ],
                   ] as [string, string][])
                 : []),
+              ...(o.target.kind === 'siae_position'
+                ? ([
+                    [
+                      'Éligibilité IAE',
+                      o.diagnosis
+                        ? `Diagnostic de ${o.diagnosis.author ?? 'un prescripteur habilité'}, valable jusqu’au ${formatDate(o.diagnosis.expiresOn)}`
+                        : 'Aucun diagnostic joint : la structure le réalise avant l’embauche',
+                    ],
+                  ] as [string, string][])
+                : []),
               ['Message du prescripteur', o.message],
               ...(OPEN_STATES.includes(o.state)
                 ? ([['Réponse attendue avant le', formatDate(o.expiresOn)]] as [string, string][])

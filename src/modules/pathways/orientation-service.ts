@@ -95,6 +95,7 @@ export function receiverView(o: OrientationRow) {
         : null,
     message: o.message,
     diagnosisId: o.diagnosisId,
+    diagnosis: o.diagnosisId ? { expiresOn: o.diagnosisExpiresOn, author: o.diagnosisAuthor } : null,
     createdAt: o.createdAt,
     expiresOn: o.expiresOn,
     acceptedOn: o.acceptedOn,
@@ -229,9 +230,13 @@ export function orientationUseCases(core: PathwaysCore) {
           'organisationId',
           'Votre organisation ne peut pas s’adresser une orientation à elle-même.',
         );
+      // An orientation to an SIAE carries the prescriber's valid IAE diagnosis, if any (issue 12 §3: a
+      // diagnosis by an authorised prescriber « vaut » eligibility); the SIAE reads its validity, not its criteria.
       const diagnosisId = input.diagnosisId
         ? checkId('diagnosisId', input.diagnosisId, 'le diagnostic')
-        : null;
+        : targetKind === 'siae_position'
+          ? await repo.latestDiagnosis(personId, organisationId, today())
+          : null;
       if (await repo.openDuplicate(personId, targetKind, target.organisationId, target.ref))
         throw conflict(
           'targetRef',

@@ -26,6 +26,8 @@ export interface OrientationRow {
   immersionObjective: string | null;
   message: string;
   diagnosisId: string | null;
+  diagnosisExpiresOn: string | null;
+  diagnosisAuthor: string | null;
   state: OrientationState;
   version: number;
   createdAt: string;
@@ -66,14 +68,16 @@ const SELECT = sql`
     tor.kind as "targetOrganisationKind", o.target_ref as "targetRef", o.target_label as "targetLabel",
     o.immersion_host as "immersionHost", o.immersion_start_on::text as "immersionStartOn",
     o.immersion_end_on::text as "immersionEndOn", o.immersion_objective as "immersionObjective",
-    o.message, o.diagnosis_id as "diagnosisId", o.state, o.version, o.created_at::text as "createdAt",
+    o.message, o.diagnosis_id as "diagnosisId", d.expires_on::text as "diagnosisExpiresOn",
+    d.author_label as "diagnosisAuthor", o.state, o.version, o.created_at::text as "createdAt",
     o.updated_at::text as "updatedAt", o.expires_on::text as "expiresOn", o.accepted_on::text as "acceptedOn",
     o.start_on::text as "startOn", o.refusal_reason as "refusalReason", o.decision_comment as "decisionComment"
   from orientation o
   join person p on p.id = o.person_id
   left join commune c on c.code = p.commune_code
   join organisation po on po.id = o.prescriber_organisation_id
-  join organisation tor on tor.id = o.target_organisation_id`;
+  join organisation tor on tor.id = o.target_organisation_id
+  left join eligibility_diagnosis d on d.id = o.diagnosis_id`;
 
 export type OrientationSide = 'received' | 'sent';
 
@@ -253,6 +257,15 @@ export function orientationRepository(db: Db) {
           and target_ref is not distinct from ${ref} and state in ('sent', 'studying', 'on_hold') limit 1`.execute(
         db,
       );
+      return rows[0]?.id ?? null;
+    },
+
+    /** The prescriber's latest IAE diagnosis of the person still valid: joined to an orientation to an SIAE. */
+    async latestDiagnosis(personId: string, organisationId: string, today: string) {
+      const { rows } = await sql<{ id: string }>`select id from eligibility_diagnosis
+        where person_id = ${personId}::uuid and author_organisation_id = ${organisationId}::uuid
+          and expires_on >= ${today}::date
+        order by made_on desc, created_at desc limit 1`.execute(db);
       return rows[0]?.id ?? null;
     },
 

@@ -49,6 +49,14 @@ const OrientationSchema = Type.Object({
   ),
   message: Type.String(),
   diagnosisId: Nullable(Type.String()),
+  diagnosis: Nullable(
+    Type.Object(
+      { expiresOn: Nullable(IsoDate), author: Nullable(Type.String()) },
+      {
+        description: 'Le diagnostic d’éligibilité IAE joint : sa validité et son auteur, jamais ses critères',
+      },
+    ),
+  ),
   createdAt: Type.String(),
   expiresOn: IsoDate,
   acceptedOn: Nullable(IsoDate),
