@@ -74,6 +74,13 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'pathways.list': '{acteur} a consulté ses listes de suivi des parcours',
   'pathway.noted': '{acteur} a ajouté une note ou un rendez-vous au parcours de {objet}',
   'pathway.members': '{acteur} a changé le référent ou les co-accompagnants de {objet}',
+  'eligibility.read': '{acteur} a consulté les diagnostics d’éligibilité IAE de {objet}',
+  'eligibility.created': '{acteur} a établi un diagnostic d’éligibilité IAE de {objet}',
+  'approval.read': '{acteur} a consulté des PASS IAE, contrats ou sorties en insertion',
+  'approval.issued': '{acteur} a embauché {objet} en insertion (PASS IAE)',
+  'approval.changed': '{acteur} a suspendu ou prolongé le PASS IAE de {objet}',
+  'contract.recorded': '{acteur} a enregistré un contrat ou des heures en insertion de {objet}',
+  'exit.recorded': '{acteur} a enregistré la sortie de {objet}',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */
