@@ -234,14 +234,20 @@ export function contractUseCases(ctx: IaeContext, approvals: ReturnType<typeof a
             label: names.label,
           });
           // Issue 12 §1: the SIAE keeps reading the file for the follow-up, then the share ends.
-          const stillOpen = (await repo.openContracts(tx, c.personId, exitOn)).length > 0;
-          if (!stillOpen)
-            await core.needs.persons.orientationShares.end(
-              tx,
-              c.personId,
-              organisationId,
-              addDays(exitOn, SHARE_AFTER_EXIT_DAYS),
-            );
+          const stillOpen = (await repo.openContracts(tx, c.personId, exitOn)).some(
+            (o) => o.organisationId === organisationId,
+          );
+          if (!stillOpen) {
+            const until = addDays(exitOn, SHARE_AFTER_EXIT_DAYS);
+            await core.needs.persons.orientationShares.end(tx, c.personId, organisationId, until);
+            // The file's share is a persons write: its own audit line, beside the exit's.
+            await recordAudit(tx, actor, {
+              action: 'person.shared',
+              subjectType: 'person',
+              subjectId: c.personId,
+              details: { organisationId, basis: 'orientation', until, after: 'exit' },
+            });
+          }
           await core.events.add(tx, {
             personId: c.personId,
             occurredOn: exitOn,

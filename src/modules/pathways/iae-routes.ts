@@ -435,7 +435,7 @@ export async function iaeApiRoutes(app: FastifyInstance, { pathways }: PathwaysD
   app.post(
     '/exits',
     {
-      config: { access: 'user', audit: ['exit.recorded', 'approval.read'] },
+      config: { access: 'user', audit: ['exit.recorded', 'person.shared', 'approval.read'] },
       schema: {
         tags,
         summary: 'Enregistrer la sortie d’un salarié en insertion',

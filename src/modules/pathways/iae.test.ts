@@ -291,6 +291,76 @@ describe.each(testEngines())('IAE pathway on %s', (engine) => {
     expect(share.rows[0]).toBeDefined();
   });
 
+  it('serves the pages: eligibility on the file, hire from an accepted orientation, the PASS, the SIAE’s list', async () => {
+    const p = await person();
+    const page = await as.ml.get(`/personnes/${p}/eligibilite`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Éligibilité IAE');
+    expect(page.body).toContain('aucun critère n’est exigé');
+    const tooFew = await as.aci.post(`/personnes/${p}/eligibilite`, { criteria: 'CAP_BEP' });
+    expect(tooFew.statusCode).toBe(400);
+    expect(tooFew.body).toContain('Diagnostic refusé');
+    const made = await as.aci.post(`/personnes/${p}/eligibilite`, {
+      criteria: 'RSA',
+      proof: 'Attestation CAF',
+    });
+    expect(made.statusCode).toBe(303);
+    expect((await as.aci.get(`/personnes/${p}/eligibilite`)).body).toContain('Attestation CAF');
+    expect((await as.cap.get(`/personnes/${p}/eligibilite`)).body).toContain('critères réservés');
+
+    const { rows } = await sql<{ id: string }>`
+      insert into orientation (person_id, prescriber_organisation_id, prescriber_label, target_kind, target_organisation_id,
+        target_label, message, expires_on, state, accepted_on, start_on)
+      values (${p}, ${orgs.ml}, 'Conseillère ML', 'siae_position', ${orgs.aci}, 'Agent d’entretien', 'Motivée',
+        ${addDays(today, 60)}, 'accepted', ${today}, ${today}) returning id`.execute(t.db);
+    const o = rows[0]!.id;
+    expect((await as.ml.get(`/orientations/${o}/embauche`)).statusCode).toBe(403);
+    const form = await as.aci.get(`/orientations/${o}/embauche`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('CDDI');
+    const refused = await as.aci.post(`/orientations/${o}/embauche`, {
+      contractKind: 'CTTI',
+      startOn: today,
+    });
+    expect(refused.statusCode).toBe(400);
+    const hired = await as.aci.post(`/orientations/${o}/embauche`, {
+      contractKind: 'CDDI',
+      startOn: today,
+      endOn: addMonths(today, 4),
+      hoursPerWeek: '26',
+    });
+    expect(hired.statusCode).toBe(303);
+    const pass = String(hired.headers.location);
+    expect(pass).toMatch(/^\/pass-iae\/[0-9a-f-]{36}\?info=delivre$/);
+    const passPage = await as.aci.get(pass);
+    expect(passPage.statusCode).toBe(200);
+    expect(passPage.body).toContain('PASS IAE n° 99998');
+    expect(passPage.body).toContain('Suspendre');
+    const tooEarly = await as.aci.post(
+      `${pass.split('?')[0]}/contrats/${
+        (
+          await sql<{ id: string }>`
+      select id from iae_contract where person_id = ${p}::uuid`.execute(t.db)
+        ).rows[0]!.id
+      }/sortie`,
+      {
+        form: 'sortie',
+        exitOn: addDays(today, -1),
+        reason: 'CDI',
+      },
+    );
+    expect(tooEarly.statusCode).toBe(400);
+    expect(tooEarly.body).toContain('La sortie précède le début du contrat');
+    // The file's referent reads the PASS without its forms.
+    const mlPass = await as.ml.get(pass.split('?')[0]!);
+    expect(mlPass.statusCode).toBe(200);
+    expect(mlPass.body).not.toContain('Suspendre le PASS');
+    const list = await as.aci.get('/iae');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('PASS n° 99998');
+    expect((await as.ml.get('/iae')).statusCode).toBe(403);
+  });
+
   it('declared every audited access of its routes', () => {
     expect(t.app.auditViolations).toEqual([]);
   });
