@@ -28,7 +28,6 @@ export interface ContractInput {
   hoursPerWeek?: number;
 }
 export interface ExitInput {
-  contractId?: string;
   exitOn?: string;
   reason?: string;
   comment?: string;
@@ -195,9 +194,11 @@ export function contractUseCases(ctx: IaeContext, approvals: ReturnType<typeof a
      * The exit (issue 12 §5): its ASP reason, category and whether it counts stored at write, with
      * the SIAE's kind, zone and department, so that the rates are one grouped scan.
      */
-    async recordExit(actor: Actor, input: ExitInput) {
-      const contractId = idField('contractId', input.contractId, 'le contrat');
-      const { c, organisationId, siaeKind } = await loadOwn(actor, contractId);
+    async recordExit(actor: Actor, contractId: string, input: ExitInput) {
+      const { c, organisationId, siaeKind } = await loadOwn(
+        actor,
+        idField('contractId', contractId, 'le contrat'),
+      );
       const exitOn = dateField('exitOn', input.exitOn, 'la date de sortie');
       if (exitOn < c.startOn) throw invalid('exitOn', 'La sortie précède le début du contrat.');
       if (exitOn > core.today())

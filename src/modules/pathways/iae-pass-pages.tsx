@@ -446,10 +446,11 @@ export async function iaePassPages(app: FastifyInstance, { pathways }: PathwaysD
     '/pass-iae/:approvalId/contrats/:contractId/sortie',
     { config: { access: 'user', audit: ['exit.recorded', 'person.shared', 'approval.read'] } },
     act('sortie', (request) =>
-      pathways.recordExit(request.actor!, {
-        contractId: (request.params as { contractId: string }).contractId,
-        ...body(request, 'exitOn', 'reason', 'comment'),
-      }),
+      pathways.recordExit(
+        request.actor!,
+        (request.params as { contractId: string }).contractId,
+        body(request, 'exitOn', 'reason', 'comment'),
+      ),
     ),
   );
 

@@ -461,8 +461,10 @@ export async function iaeApiRoutes(app: FastifyInstance, { pathways }: PathwaysD
         },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await pathways.recordExit(request.actor!, request.body as never)),
+    async (request, reply) => {
+      const { contractId, ...exit } = request.body as { contractId: string };
+      return reply.status(201).send(await pathways.recordExit(request.actor!, contractId, exit));
+    },
   );
 
   app.get(
