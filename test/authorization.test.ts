@@ -295,6 +295,37 @@ const POLICY: Record<string, Policy> = {
   'POST /personnes/:personId/parcours/accompagnants': { personal: true, rule: fileReader },
   'POST /personnes/:personId/parcours/accompagnants/:userId/retrait': { personal: true, rule: fileReader },
   'GET /parcours/suivi': followsPeople,
+  // IAE (issue 12 §3-5, pathways/iae-*.ts). Eligibility: the file's readers, any authorised
+  // prescriber or SIAE (the matrix's organisations are a Mission locale and Cap emploi, both
+  // authorised prescribers). Hire, PASS changes, contracts, hours and exits: SIAE only, none among
+  // the matrix's organisations (pathways/iae.test.ts tries them). Prolongation decisions and the
+  // PASS reads: followers (`:approvalId`, `:prolongationId` left as is: an allowed caller gets 404).
+  'GET /personnes/:personId/eligibilite': { personal: true, rule: fileReader },
+  'POST /personnes/:personId/eligibilite': { personal: true, rule: fileReader },
+  'GET /orientations/:orientationId/embauche': () => false,
+  'POST /orientations/:orientationId/embauche': () => false,
+  'GET /iae': () => false,
+  'GET /pass-iae/:approvalId': followsPeople,
+  'POST /pass-iae/:approvalId/suspensions': () => false,
+  'POST /pass-iae/:approvalId/prolongations': () => false,
+  'POST /pass-iae/:approvalId/contrats': () => false,
+  'POST /pass-iae/:approvalId/contrats/:contractId/heures': () => false,
+  'POST /pass-iae/:approvalId/contrats/:contractId/sortie': () => false,
+  'GET /pass-iae/prolongations': followsPeople,
+  'POST /pass-iae/prolongations/:prolongationId/decision': followsPeople,
+  'POST /api/v1/eligibility-diagnoses': followsPeople,
+  'GET /api/v1/eligibility-diagnoses': followsPeople,
+  'GET /api/v1/eligibility-diagnoses/:diagnosisId': followsPeople,
+  'POST /api/v1/approvals': () => false,
+  'GET /api/v1/approvals': followsPeople,
+  'GET /api/v1/approvals/:approvalId': followsPeople,
+  'POST /api/v1/approvals/:approvalId/suspensions': () => false,
+  'POST /api/v1/approvals/:approvalId/prolongations': () => false,
+  'POST /api/v1/prolongations/:prolongationId/decision': followsPeople,
+  'POST /api/v1/contracts': () => false,
+  'POST /api/v1/contracts/:contractId/hours': () => false,
+  'POST /api/v1/exits': () => false,
+  'GET /api/v1/exits': followsPeople,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -420,6 +451,28 @@ function bodyFor(key: string): Record<string, unknown> {
     'PUT /api/v1/persons/:personId/pathway/members': { userId: randomUUID(), role: 'co' },
     'POST /personnes/:personId/parcours/notes': { kind: 'note', text: 'Note de la matrice' },
     'POST /personnes/:personId/parcours/accompagnants': { userId: randomUUID(), role: 'co' },
+    // IAE: well-formed bodies, so that the access rule (or a 404 on an unknown id) answers, not the schema.
+    'POST /api/v1/eligibility-diagnoses': { personId: randomUUID(), criteria: [] },
+    'POST /api/v1/approvals': { personId: randomUUID(), startOn: '2026-01-05', contractKind: 'CDDI' },
+    'POST /api/v1/approvals/:approvalId/suspensions': {
+      startOn: '2026-01-05',
+      endOn: '2026-01-10',
+      reason: 'CONTRACT_SUSPENDED',
+    },
+    'POST /api/v1/approvals/:approvalId/prolongations': {
+      endOn: '2029-01-10',
+      reason: 'RQTH',
+      prescriberOrganisationId: personRefs.other,
+    },
+    'POST /api/v1/prolongations/:prolongationId/decision': { decision: 'granted', version: 1 },
+    'POST /api/v1/contracts': {
+      personId: randomUUID(),
+      approvalId: randomUUID(),
+      kind: 'CDDI',
+      startOn: '2026-01-05',
+    },
+    'POST /api/v1/contracts/:contractId/hours': { month: '2026-01', hours: 10 },
+    'POST /api/v1/exits': { contractId: randomUUID(), exitOn: '2026-01-05', reason: 'CDI' },
   };
   return bodies[key] ?? {};
 }

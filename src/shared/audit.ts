@@ -211,6 +211,42 @@ export const AUDITED_ACTIONS = {
     data: 'pathways',
     kind: 'read',
     label: 'Envoi aux conseillers des nouvelles de leurs orientations (demandes, réponses, expirations)',
+  // IAE eligibility, PASS IAE, contracts and exits (issue 12 §3-5): the criteria are sensitive.
+  'eligibility.read': {
+    data: 'pathways',
+    kind: 'read',
+    label: 'Consultation des diagnostics d’éligibilité IAE d’une personne',
+    subject: { param: 'personId', type: 'person' },
+  },
+  'eligibility.created': {
+    data: 'pathways',
+    kind: 'write',
+    label: 'Diagnostic d’éligibilité IAE d’une personne',
+  },
+  'approval.read': {
+    data: 'pathways',
+    kind: 'read',
+    label: 'Consultation de PASS IAE, de contrats ou de sorties en insertion',
+  },
+  'approval.issued': {
+    data: 'pathways',
+    kind: 'write',
+    label: 'Embauche en insertion : PASS IAE délivré ou repris, contrat',
+  },
+  'approval.changed': {
+    data: 'pathways',
+    kind: 'write',
+    label: 'Suspension ou prolongation d’un PASS IAE (demande ou décision)',
+  },
+  'contract.recorded': {
+    data: 'pathways',
+    kind: 'write',
+    label: 'Contrat en insertion ou heures travaillées d’un mois',
+  },
+  'exit.recorded': {
+    data: 'pathways',
+    kind: 'write',
+    label: 'Sortie d’un salarié en insertion',
   },
 } as const satisfies Record<string, AuditedActionRule>;
 export type AuditAction = keyof typeof AUDITED_ACTIONS;

@@ -75,6 +75,13 @@ export const AUDIT_SENTENCES: Record<string, string> = {
   'pathway.noted': '{acteur} a ajouté une note ou un rendez-vous au parcours de {objet}',
   'pathway.members': '{acteur} a changé le référent ou les co-accompagnants de {objet}',
   'orientations.notified': '{acteur} a envoyé à {objet} les nouvelles de ses orientations',
+  'eligibility.read': '{acteur} a consulté les diagnostics d’éligibilité IAE de {objet}',
+  'eligibility.created': '{acteur} a établi un diagnostic d’éligibilité IAE de {objet}',
+  'approval.read': '{acteur} a consulté des PASS IAE, contrats ou sorties en insertion',
+  'approval.issued': '{acteur} a embauché {objet} en insertion (PASS IAE)',
+  'approval.changed': '{acteur} a suspendu ou prolongé le PASS IAE de {objet}',
+  'contract.recorded': '{acteur} a enregistré un contrat ou des heures en insertion de {objet}',
+  'exit.recorded': '{acteur} a enregistré la sortie de {objet}',
 };
 
 /** What stands in for a name the log cannot give any more (a deleted object) or never had. */
