@@ -211,6 +211,7 @@ export const AUDITED_ACTIONS = {
     data: 'pathways',
     kind: 'read',
     label: 'Envoi aux conseillers des nouvelles de leurs orientations (demandes, réponses, expirations)',
+  },
   // IAE eligibility, PASS IAE, contracts and exits (issue 12 §3-5): the criteria are sensitive.
   'eligibility.read': {
     data: 'pathways',

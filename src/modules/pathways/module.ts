@@ -1,4 +1,5 @@
 import { defineModule } from '../module.js';
+import { seedDemoPathways } from './demo.js';
 import { pathwaysHome, pathwaysNav } from './home.js';
 import type { PathwaysNeeds } from './needs.js';
 import { pathwaysPages } from './pages.js';
@@ -15,4 +16,5 @@ export const pathwaysModule = defineModule<'pathways', PathwaysService, Pathways
   pages: (app, services) => pathwaysPages(app, services),
   home: pathwaysHome,
   nav: pathwaysNav,
+  demo: seedDemoPathways,
 });

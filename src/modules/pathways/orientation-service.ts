@@ -48,6 +48,8 @@ export interface DecisionInput {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** « Poste dans une SIAE » → « poste dans une SIAE » (lowering the whole label gave « siae »). */
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 const isDate = (v: unknown): v is string =>
   typeof v === 'string' && ISO_DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
 
@@ -276,7 +278,7 @@ export function orientationUseCases(core: PathwaysCore) {
           organisationId,
           organisationLabel: who.organisation,
           authorLabel: who.label,
-          summary: `Orientation vers ${receiver?.name ?? 'un partenaire'} : ${ORIENTATION_TARGETS[targetKind].label.toLowerCase()} « ${target.label} ».`,
+          summary: `Orientation vers ${receiver?.name ?? 'un partenaire'} : ${lowerFirst(ORIENTATION_TARGETS[targetKind].label)} « ${target.label} ».`,
           refId: id,
         });
         await recordAudit(tx, actor, {
