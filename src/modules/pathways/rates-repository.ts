@@ -180,7 +180,8 @@ export function ratesRepository(db: Db) {
       }>`
         with facts as (
           select y.year::int as year, c.siae_organisation_id as siae, c.siae_kind as kind, cz.zone_code as zone,
-            cm.department_code as department, c.person_id as person, false as is_exit, null::text as category, false as counted
+            cm.department_code as department, c.person_id as person, false as is_exit, null::text as category, false as counted,
+            0 as n
           from iae_contract c
           join organisation o on o.id = c.siae_organisation_id
           left join commune cm on cm.code = o.commune_code
@@ -188,23 +189,28 @@ export function ratesRepository(db: Db) {
           cross join lateral ${years} as y(year)
           where ${sql.join(contractWhere, sql` and `)}
           union all
+          -- The exits come pre-counted (a hash aggregate to a few thousand rows): only the people in
+          -- pathway need a DISTINCT, which sorts. Measured side by side on a loaded 2-core machine
+          -- (390,000 contracts, 128,000 exits, one year, every level): 2.7 s -> 2.5 s; 594 ms before
+          -- this change when the machine was quieter. bench/pathways.ts gives the reference figure.
           select extract(year from e.exit_on)::int, e.siae_organisation_id, e.siae_kind, e.zone_code, e.department_code,
-            null::uuid, true, e.category, e.counted
+            null::uuid, true, e.category, e.counted, count(*)::int
           from iae_exit e
           where ${sql.join(exitWhere, sql` and `)}
+          group by 1, 2, 3, 4, 5, 8, 9
         ), g as (
           select ${bits} as bits, year, ${keys},
             count(distinct person)::int as persons,
-            count(*) filter (where is_exit)::int as exits,
-            count(*) filter (where counted and category <> 'withdrawn')::int as examined,
-            count(*) filter (where counted and category = 'durable')::int as durable,
-            count(*) filter (where counted and category = 'transition')::int as transition,
-            count(*) filter (where counted and category = 'positive')::int as positive,
-            count(*) filter (where counted and category = 'other')::int as other,
-            count(*) filter (where counted and category = 'withdrawn')::int as withdrawn,
-            count(*) filter (where is_exit and not counted)::int as not_counted,
-            count(*) filter (where counted and category <> 'withdrawn' and kind <> 'ACI')::int as examined_excl_aci,
-            count(*) filter (where counted and category in ('durable', 'transition', 'positive') and kind <> 'ACI')::int
+            coalesce(sum(n) filter (where is_exit), 0)::int as exits,
+            coalesce(sum(n) filter (where counted and category <> 'withdrawn'), 0)::int as examined,
+            coalesce(sum(n) filter (where counted and category = 'durable'), 0)::int as durable,
+            coalesce(sum(n) filter (where counted and category = 'transition'), 0)::int as transition,
+            coalesce(sum(n) filter (where counted and category = 'positive'), 0)::int as positive,
+            coalesce(sum(n) filter (where counted and category = 'other'), 0)::int as other,
+            coalesce(sum(n) filter (where counted and category = 'withdrawn'), 0)::int as withdrawn,
+            coalesce(sum(n) filter (where is_exit and not counted), 0)::int as not_counted,
+            coalesce(sum(n) filter (where counted and category <> 'withdrawn' and kind <> 'ACI'), 0)::int as examined_excl_aci,
+            coalesce(sum(n) filter (where counted and category in ('durable', 'transition', 'positive') and kind <> 'ACI'), 0)::int
               as dynamic_excl_aci
           from facts
           group by grouping sets (${sets})
