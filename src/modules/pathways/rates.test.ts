@@ -41,7 +41,14 @@ describe.each(testEngines())('exit rates and CTA (%s)', (engine) => {
     return { person, contract: rows[0]!.id };
   }
   /** `n` exits of one category from the SIAE, each with its own person and contract. */
-  async function addExits(siae: string, kind: string, n: number, category: string, counted = true, exitOn = '2025-06-30') {
+  async function addExits(
+    siae: string,
+    kind: string,
+    n: number,
+    category: string,
+    counted = true,
+    exitOn = '2025-06-30',
+  ) {
     for (let i = 0; i < n; i++) {
       const { person, contract } = await addContract(siae, kind, `${exitOn.slice(0, 4)}-01-10`, exitOn);
       await sql`
@@ -61,8 +68,9 @@ describe.each(testEngines())('exit rates and CTA (%s)', (engine) => {
         select 1 from organisation o join commune_employment_zone z2 on z2.commune_code = o.commune_code where z2.zone_code = cz.zone_code)
       order by cz.zone_code, cz.commune_code limit 1`.execute(t.db);
     Object.assign(zone, rows[0]);
-    appellation = (await sql<{ code: string }>`select code from rome_appellation order by code limit 1`.execute(t.db))
-      .rows[0]!.code;
+    appellation = (
+      await sql<{ code: string }>`select code from rome_appellation order by code limit 1`.execute(t.db)
+    ).rows[0]!.code;
     org.ml = await addOrganisation('mission_locale', 'Mission locale du bassin test');
     org.ei = await addOrganisation('siae_ei', 'EI du bassin test');
     org.aci = await addOrganisation('siae_aci', 'ACI du bassin test');
@@ -108,7 +116,13 @@ describe.each(testEngines())('exit rates and CTA (%s)', (engine) => {
       dynamicExclAci: 12,
     });
     const ei = rows.find((r) => r.level === 'siae' && r.key === org.ei)!;
-    expect(ei).toMatchObject({ label: 'EI du bassin test', siaeKind: 'EI', persons: 17, exits: 16, examined: 12 });
+    expect(ei).toMatchObject({
+      label: 'EI du bassin test',
+      siaeKind: 'EI',
+      persons: 17,
+      exits: 16,
+      examined: 12,
+    });
     expect(rows.find((r) => r.level === 'zone')).toMatchObject({ key: zone.code, examined: 21 });
     expect(rows.find((r) => r.level === 'department')).toMatchObject({ key: zone.department, examined: 21 });
     expect(rows.filter((r) => r.level === 'siaeKind').map((r) => [r.key, r.examined])).toEqual(
@@ -119,7 +133,11 @@ describe.each(testEngines())('exit rates and CTA (%s)', (engine) => {
       ]),
     );
     // Every year when none is asked: the 2024 exit comes back in its own year.
-    const years = await ratesRepository(t.db).exitRates({ zone: zone.code, levels: ['all'], today: '2026-01-15' });
+    const years = await ratesRepository(t.db).exitRates({
+      zone: zone.code,
+      levels: ['all'],
+      today: '2026-01-15',
+    });
     expect(years.map((r) => [r.year, r.exits])).toEqual([
       [2024, 1],
       [2025, 25],
@@ -130,7 +148,13 @@ describe.each(testEngines())('exit rates and CTA (%s)', (engine) => {
     expect(shown.rate).toBeCloseTo(13 / 21, 10);
     expect(shown.rateExclAci).toBeCloseTo(12 / 15, 10);
     // Small counts hidden, and no rate over fewer than 5 examined exits.
-    expect(shown).toMatchObject({ transition: null, positive: null, withdrawn: null, notCounted: null, other: 8 });
+    expect(shown).toMatchObject({
+      transition: null,
+      positive: null,
+      withdrawn: null,
+      notCounted: null,
+      other: 8,
+    });
     const ai = shownRate(rows.find((r) => r.level === 'siae' && r.key === org.ai)!);
     expect(ai).toMatchObject({ examined: null, durable: null, rate: null, rateExclAci: null });
     const aci = shownRate(rows.find((r) => r.level === 'siae' && r.key === org.aci)!);
@@ -140,9 +164,14 @@ describe.each(testEngines())('exit rates and CTA (%s)', (engine) => {
 
   it('answers the rates to any signed-in member through the API, and refuses bad filters naming them', async () => {
     const counsellor = await new Browser(t.app).login('conseiller.missionlocale@passerelle.demo');
-    const res = await counsellor.api('GET', `/api/v1/exit-rates?year=2025&zone=${zone.code}&groupBy=siae,zone`);
+    const res = await counsellor.api(
+      'GET',
+      `/api/v1/exit-rates?year=2025&zone=${zone.code}&groupBy=siae,zone`,
+    );
     expect(res.statusCode).toBe(200);
-    const { rates } = res.json() as { rates: { level: string; key: string; rate: number | null; label: string }[] };
+    const { rates } = res.json() as {
+      rates: { level: string; key: string; rate: number | null; label: string }[];
+    };
     expect(rates.find((r) => r.level === 'siae' && r.key === org.ei)?.rate).toBe(0.75);
     expect(rates.find((r) => r.level === 'zone')?.rate).toBeCloseTo(13 / 21, 10);
     for (const [query, field] of [
@@ -174,19 +203,35 @@ describe.each(testEngines())('exit rates and CTA (%s)', (engine) => {
     const region = await new Browser(t.app).login('analyste.region@passerelle.demo');
     const post = (body: Record<string, unknown>) =>
       region.api('POST', `/api/v1/cta/${zone.code}/commitments`, { year: 2025, ...body });
-    expect((await post({ partnerOrganisationId: org.ml, indicator: 'orientations', target: 3 })).statusCode).toBe(201);
-    expect((await post({ partnerOrganisationId: org.ml, indicator: 'hires', target: 1 })).statusCode).toBe(201);
-    expect((await post({ partnerKind: 'siae_ei', indicator: 'dynamic_rate_excl_aci', target: 70 })).statusCode).toBe(201);
-    expect((await post({ partnerKind: 'siae_ai', indicator: 'dynamic_rate_excl_aci', target: 50 })).statusCode).toBe(201);
+    expect(
+      (await post({ partnerOrganisationId: org.ml, indicator: 'orientations', target: 3 })).statusCode,
+    ).toBe(201);
+    expect((await post({ partnerOrganisationId: org.ml, indicator: 'hires', target: 1 })).statusCode).toBe(
+      201,
+    );
+    expect(
+      (await post({ partnerKind: 'siae_ei', indicator: 'dynamic_rate_excl_aci', target: 70 })).statusCode,
+    ).toBe(201);
+    expect(
+      (await post({ partnerKind: 'siae_ai', indicator: 'dynamic_rate_excl_aci', target: 50 })).statusCode,
+    ).toBe(201);
     // A second entry replaces the first (one target per partner, indicator and year).
-    expect((await post({ partnerOrganisationId: org.ml, indicator: 'orientations', target: 4 })).statusCode).toBe(201);
+    expect(
+      (await post({ partnerOrganisationId: org.ml, indicator: 'orientations', target: 4 })).statusCode,
+    ).toBe(201);
 
     for (const [body, field] of [
       [{ partnerOrganisationId: org.ml, indicator: 'orientations', target: -1 }, 'target'],
       [{ partnerKind: 'siae_ei', indicator: 'dynamic_rate_excl_aci', target: 120 }, 'target'],
-      [{ partnerOrganisationId: org.ml, partnerKind: 'siae_ei', indicator: 'orientations', target: 1 }, 'partnerKind'],
+      [
+        { partnerOrganisationId: org.ml, partnerKind: 'siae_ei', indicator: 'orientations', target: 1 },
+        'partnerKind',
+      ],
       [{ indicator: 'orientations', target: 1 }, 'partnerOrganisationId'],
-      [{ partnerOrganisationId: randomUUID(), indicator: 'orientations', target: 1 }, 'partnerOrganisationId'],
+      [
+        { partnerOrganisationId: randomUUID(), indicator: 'orientations', target: 1 },
+        'partnerOrganisationId',
+      ],
       [{ partnerKind: 'dreets', indicator: 'orientations', target: 1 }, 'partnerKind'],
       [{ partnerOrganisationId: org.ml, indicator: 'bonheur', target: 1 }, 'indicator'],
       [{ year: 1999, partnerOrganisationId: org.ml, indicator: 'orientations', target: 1 }, 'year'],
@@ -207,7 +252,13 @@ describe.each(testEngines())('exit rates and CTA (%s)', (engine) => {
     const res = await counsellor.api('GET', `/api/v1/cta/${zone.code}?year=2025`);
     expect(res.statusCode).toBe(200);
     const basin = res.json() as {
-      commitments: { indicator: string; partnerKind: string | null; target: number; measured: number | null; progress: string }[];
+      commitments: {
+        indicator: string;
+        partnerKind: string | null;
+        target: number;
+        measured: number | null;
+        progress: string;
+      }[];
       rates: { level: string; rateExclAci: number | null }[];
       waiting: { organisationId: string; count: number }[];
     };
@@ -265,9 +316,11 @@ describe.each(testEngines())('exit rates and CTA (%s)', (engine) => {
     expect(commitmentProgress({ ...base, measured: 10 }, '2026-07-01')).toBe('late');
     expect(commitmentProgress({ ...base, measured: 40 }, '2026-02-01')).toBe('reached');
     expect(commitmentProgress({ ...base, measured: 39 }, '2027-01-01')).toBe('late');
-    expect(commitmentProgress({ unit: 'percent', target: 60, year: 2026, measured: 59 }, '2026-02-01')).toBe('late');
-    expect(commitmentProgress({ unit: 'percent', target: 60, year: 2026, measured: null }, '2026-02-01')).toBe(
-      'unmeasured',
+    expect(commitmentProgress({ unit: 'percent', target: 60, year: 2026, measured: 59 }, '2026-02-01')).toBe(
+      'late',
     );
+    expect(
+      commitmentProgress({ unit: 'percent', target: 60, year: 2026, measured: null }, '2026-02-01'),
+    ).toBe('unmeasured');
   });
 });
