@@ -4,10 +4,10 @@
  * steps, bench/pathways-data.ts) and on PGlite (20,000 persons, ~300,000 steps):
  * - timeline: the service's `timeline(actor, personId)` (checkReader, the first page of 50 steps,
  *   the members) for persons of the demo counsellor's Mission locale: one at a time over
- *   BENCH_SAMPLE persons, then an OPEN LOOP at BENCH_TIMELINE_RATE (100/s) for BENCH_SECONDS (30 s);
+ *   BENCH_SAMPLE persons, then an OPEN LOOP at BENCH_TIMELINE_RATE (100/s; PGlite 50/s) for BENCH_SECONDS (30 s);
  *   target p95 ≤ 20 ms;
  * - daily lists: `dailyLists(actor, {})` (four lists over « mes personnes ») for the demo counsellor
- *   following 500 persons, one at a time, then an open loop at BENCH_DAILY_RATE (20/s) rotating over
+ *   following 500 persons, one at a time, then an open loop at BENCH_DAILY_RATE (20/s; PGlite 5/s) rotating over
  *   BENCH_COUNSELLORS counsellors of 500 persons each; target p95 ≤ 50 ms;
  * - rates: dynamic-exit rates of every SIAE × basin × year of the region in one call (stand-in SQL
  *   below until the rates helper's `exitRates` lands); target ≤ 500 ms;
@@ -50,8 +50,21 @@ const SIZES: Record<Engine, number> = {
 };
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const TIMELINE_RATE = Number(process.env.BENCH_TIMELINE_RATE ?? 100);
-const DAILY_RATE = Number(process.env.BENCH_DAILY_RATE ?? 20);
+/**
+ * Arrival rates: PGlite is one connection inside the app's process, for a small deployment (the
+ * persons bench drives it at a fifth of PostgreSQL's rate): measured at 20/s, its daily lists
+ * saturate (p50 920 ms, load average 7.7), so it runs at 5/s.
+ */
+const RATES_PER_ENGINE: Record<Engine, { timeline: number; daily: number }> = {
+  postgres: {
+    timeline: Number(process.env.BENCH_TIMELINE_RATE ?? 100),
+    daily: Number(process.env.BENCH_DAILY_RATE ?? 20),
+  },
+  pglite: {
+    timeline: Number(process.env.BENCH_TIMELINE_RATE_PGLITE ?? 50),
+    daily: Number(process.env.BENCH_DAILY_RATE_PGLITE ?? 5),
+  },
+};
 const COUNSELLORS = Number(process.env.BENCH_COUNSELLORS ?? 40);
 const RATES_RUNS = Number(process.env.BENCH_RATES_RUNS ?? 20);
 const TODAY = process.env.BENCH_TODAY ?? new Date().toISOString().slice(0, 10);
@@ -183,6 +196,7 @@ const counsellorActor = (userId: string, organisationId: string, organisationNam
 
 async function benchEngine(engine: Engine, env: Record<string, string>) {
   const size = SIZES[engine];
+  const { timeline: TIMELINE_RATE, daily: DAILY_RATE } = RATES_PER_ENGINE[engine];
   console.log(`\n=== Parcours ${engine}, ${size.toLocaleString('fr-FR')} personnes ===`);
   // The load runs without a statement limit (minutes-long inserts); the measures under the app's default.
   const open = (unlimited = false) =>
