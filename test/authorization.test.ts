@@ -272,6 +272,15 @@ const POLICY: Record<string, Policy> = {
   'POST /api/v1/matches/offers/:offerId/candidates/:ref/verdict': publishesOffers,
   'GET /mon-espace/offres': personOnly,
   'POST /mon-espace/offres/:offerId/avis': personOnly,
+  // Rates and the CTA's basin pages (issue 12 §6): aggregates for any signed-in member; the
+  // accord-cadre's targets are entered by the Region's administrators and analysts (none among the
+  // matrix's organisations: pathways/rates.test.ts tries one) and the super-admin.
+  'GET /api/v1/exit-rates': anyUser,
+  'GET /api/v1/cta/:zoneCode': anyUser,
+  'POST /api/v1/cta/:zoneCode/commitments': superOnly,
+  'GET /cta': anyUser,
+  'GET /cta/:zoneCode': anyUser,
+  'POST /cta/:zoneCode/engagements': superOnly,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -374,6 +383,18 @@ function bodyFor(key: string): Record<string, unknown> {
     'POST /offres/:offerId/candidats/:ref/avis': { verdict: 'contact' },
     'POST /api/v1/matches/offers/:offerId/candidates/:ref/verdict': { verdict: 'contact' },
     'POST /mon-espace/offres/:offerId/avis': { verdict: 'interested' },
+    'POST /api/v1/cta/:zoneCode/commitments': {
+      year: 2026,
+      partnerKind: 'mission_locale',
+      indicator: 'orientations',
+      target: 10,
+    },
+    'POST /cta/:zoneCode/engagements': {
+      year: '2026',
+      partnerKind: 'mission_locale',
+      indicator: 'orientations',
+      target: '10',
+    },
   };
   return bodies[key] ?? {};
 }
@@ -398,7 +419,7 @@ const WHO: Who[] = ['anonyme', 'super-admin', ...ROLES_IN_ORG];
 describe.each(testEngines())('authorisation matrix on %s', (engine) => {
   let t: TestApp;
   const orgs = { own: '', other: '' };
-  const catalogue = { training: '', action: '', session: '', offer: '' };
+  const catalogue = { training: '', action: '', session: '', offer: '', zone: '' };
   const sessions = new Map<Who, Browser>();
 
   async function addUser(orgId: string, role: string) {
@@ -487,6 +508,10 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
         id: string;
       }>`select id from job_offer where state = 'published' order by id limit 1`.execute(t.db)
     ).rows[0]!.id;
+    // An employment zone for the CTA's routes (`:zoneCode`).
+    catalogue.zone = (
+      await sql<{ code: string }>`select code from employment_zone order by code limit 1`.execute(t.db)
+    ).rows[0]!.code;
     sessions.set('anonyme', new Browser(t.app));
     sessions.set('super-admin', await new Browser(t.app).login('superadmin@passerelle.demo'));
     for (const role of ROLES_IN_ORG)
@@ -557,7 +582,8 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
             .replace(':offerId', catalogue.offer)
             .replace(':id', catalogue.training)
             .replace(':actionId', catalogue.action)
-            .replace(':sessionId', catalogue.session);
+            .replace(':sessionId', catalogue.session)
+            .replace(':zoneCode', catalogue.zone);
           let browser = sessions.get(who)!;
           let body = key === 'POST /mon-compte/organisation' ? { organisationId: orgs.own } : bodyFor(key);
           // Routes that open or close a session get a throwaway one, so the shared sessions survive.
