@@ -9,8 +9,8 @@
  * - daily lists: `dailyLists(actor, {})` (four lists over « mes personnes ») for the demo counsellor
  *   following 500 persons, one at a time, then an open loop at BENCH_DAILY_RATE (20/s; PGlite 5/s) rotating over
  *   BENCH_COUNSELLORS counsellors of 500 persons each; target p95 ≤ 50 ms;
- * - rates: dynamic-exit rates of every SIAE × basin × year of the region in one call (stand-in SQL
- *   below until the rates helper's `exitRates` lands); target ≤ 500 ms;
+ * - rates: dynamic-exit rates of every SIAE × basin × year of the region in one call (the rates
+ *   repository's `exitRates`, every level; BENCH_RATES_STANDIN=1 the bench's own grouped SQL); target ≤ 500 ms;
  * - EXPLAIN (ANALYZE, BUFFERS) of each statement these calls send (captured on their way).
  * The open loop is bench/common.ts openLoopCalls (latency from the due time: no coordinated omission).
  *
@@ -31,6 +31,8 @@ import { type Db, kyselyForPostgres, openDatabase } from '../src/db/database.js'
 import type { Actor } from '../src/modules/identity/model.js';
 import { modules, type Services } from '../src/modules/index.js';
 import type { AnyModule, ModuleContext } from '../src/modules/module.js';
+import { exitRates } from '../src/modules/pathways/rates-repository.js';
+import { rateLevels } from '../src/modules/pathways/rates-rules.js';
 import { memoryMailer } from '../src/shared/mailer.js';
 import { machine, openLoopCalls, percentiles, portOpen } from './common.js';
 import {
@@ -81,9 +83,9 @@ function run(args: string[], env: Record<string, string>) {
 }
 
 /**
- * Dynamic-exit rates for every SIAE × basin × year (issue 12 §6), one grouped statement: a STAND-IN
- * until the rates helper's repository function lands (branch pathways-rates, `exitRates(filter)`),
- * written to what its brief asks: per SIAE, kind, employment zone, department and year of exit,
+ * Dynamic-exit rates for every SIAE × basin × year (issue 12 §6), one grouped statement: the bench's
+ * STAND-IN written before the rates helper's repository function landed, to what its brief asks: per SIAE, kind,
+ * employment zone, department and year of exit,
  * people in pathway (distinct persons with a contract overlapping the year), exits examined
  * (counted, not withdrawn), each category, the rate with and without ACI by grouping sets.
  */
@@ -115,10 +117,20 @@ async function standInExitRates(db: Db) {
       (e.zone_code, e.year), (e.department_code, e.year), (e.siae_kind, e.year), (e.year))`.execute(db);
   return rows;
 }
-/** What the bench calls for the rates: switch to the rates helper's function when it lands. */
-const ratesAll = (db: Db) => standInExitRates(db);
+/**
+ * What the bench calls for the rates: the rates helper's repository function (branch
+ * pathways-rates, rates-repository.ts), every level (SIAE, kind, zone, department, region) × every
+ * year, as the rates page over the whole region asks. The stand-in above is kept beside it for
+ * comparison (BENCH_RATES_STANDIN=1).
+ */
+const ratesAll = (db: Db) =>
+  process.env.BENCH_RATES_STANDIN === '1'
+    ? standInExitRates(db)
+    : exitRates(db, { levels: rateLevels, today: TODAY });
 const RATES_HOW =
-  'SQL de remplacement (bench/pathways.ts standInExitRates) : en attendant exitRates(filter) de la branche pathways-rates';
+  process.env.BENCH_RATES_STANDIN === '1'
+    ? 'SQL de remplacement (bench/pathways.ts standInExitRates)'
+    : 'rates-repository.ts exitRates(db, { levels: rateLevels, today }) : chaque SIAE, type, zone d’emploi, département et la région, chaque année';
 
 /** The statements a call sends, captured on their way to the database (to EXPLAIN them): bench/persons.ts's way. */
 function capturing(db: Db, into: CompiledQuery[]): Db {
