@@ -17,4 +17,11 @@ export const pathwaysModule = defineModule<'pathways', PathwaysService, Pathways
   home: pathwaysHome,
   nav: pathwaysNav,
   demo: seedDemoPathways,
+  bench: [
+    {
+      script: 'bench/pathways.ts',
+      measures:
+        'chronologie d’une personne, listes du jour d’un conseiller et taux de sorties dynamiques de la région, en boucle ouverte (PGlite et PostgreSQL)',
+    },
+  ],
 });
