@@ -28,14 +28,21 @@ export function dailyRepository(db: Db) {
   return {
     async silent(scope: DailyScope, since: string, limit: number) {
       markAudited('pathways', 'read');
+      // The followed persons ranked by their last news first (one index probe each), then only the
+      // listed ones' names read: joining person first made PGlite scan the table (bench/pathways.ts:
+      // PGlite p50 27 → 12 ms, PostgreSQL 12 → 6.4 ms, same rows).
       const { rows } = await sql<DailyRow>`
-        with f as (${followed(scope)})
+        with f as (${followed(scope)}),
+        s as (
+          select f.person_id, l.last from f
+          left join lateral (select max(e.occurred_on) as last from pathway_event e where e.person_id = f.person_id) l on true
+          where l.last is null or l.last < ${since}::date
+          order by l.last nulls first fetch first ${limit} rows with ties
+        )
         select p.id as "personId", p.first_name as "firstName", p.last_name as "lastName",
-          l.last::text as on, null as detail
-        from f join person p on p.id = f.person_id
-        left join lateral (select max(e.occurred_on) as last from pathway_event e where e.person_id = f.person_id) l on true
-        where l.last is null or l.last < ${since}::date
-        order by l.last nulls first, p.last_name, p.first_name limit ${limit}`.execute(db);
+          s.last::text as on, null as detail
+        from s join person p on p.id = s.person_id
+        order by s.last nulls first, p.last_name, p.first_name limit ${limit}`.execute(db);
       return rows;
     },
 
