@@ -18,7 +18,7 @@ import {
   suspensionReasonAllowed,
   waitingPeriodEndsOn,
 } from './approval-rules.js';
-import { contractView } from './contract-service.js';
+import { contractView } from './contract-view.js';
 import { requireFollower } from './core.js';
 import { addDays, addYears } from './dates.js';
 import { AUTHORISED_PRESCRIBER_KINDS, diagnosisValidOn, type SiaeKind } from './eligibility-rules.js';

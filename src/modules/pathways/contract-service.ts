@@ -4,12 +4,12 @@ import { formatDate, formatNumber } from '../../web/format.js';
 import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
 import type { approvalUseCases } from './approval-service.js';
+import { contractView } from './contract-view.js';
 import { requireFollower } from './core.js';
 import { addDays, daysBetween } from './dates.js';
 import type { SiaeKind } from './eligibility-rules.js';
 import { EXIT_CATEGORIES, EXIT_REASON_BY_CODE, exitCategory, exitCounts } from './exit-rules.js';
 import { commentField, dateField, type IaeContext, idField, requireSiae } from './iae-context.js';
-import type { ContractRow } from './iae-repository.js';
 import {
   CONTRACT_KINDS,
   type ContractKind,
@@ -32,18 +32,6 @@ export interface ExitInput {
   reason?: string;
   comment?: string;
 }
-
-export const contractView = (c: ContractRow) => ({
-  ...c,
-  kindLabel: (CONTRACT_KINDS as Record<string, { label: string }>)[c.kind]?.label ?? c.kind,
-  exit: c.exit
-    ? {
-        ...c.exit,
-        reasonLabel: EXIT_REASON_BY_CODE.get(c.exit.reason)?.label ?? c.exit.reason,
-        categoryLabel: EXIT_CATEGORIES[c.exit.category as keyof typeof EXIT_CATEGORIES] ?? c.exit.category,
-      }
-    : null,
-});
 
 /**
  * Hours worked over an SIAE pathway (the contract and its renewals under the same PASS), as the
