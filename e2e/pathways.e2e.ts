@@ -100,10 +100,8 @@ describe('A pathway to an ACI, from the orientation to the exit (issue 12 « Don
     await page.goto(`${server.baseUrl}/personnes/${personId}/eligibilite`);
     await checkPage(page, 'eligibilite');
     await page.getByRole('button', { name: 'Enregistrer le diagnostic' }).click();
-    await page
-      .getByText(/valable jusqu/)
-      .first()
-      .waitFor();
+    await page.waitForURL(/info=cree/);
+    await page.getByText('Diagnostic d’éligibilité enregistré.').waitFor();
 
     // 2. Orients the person to the ACI's position, from the file.
     await page.goto(`${server.baseUrl}/personnes/${personId}/parcours`);

@@ -27,6 +27,7 @@ import {
   checkDiagnosis,
   type DiagnosisAuthor,
   diagnosisExpiresOn,
+  SIAE_KINDS,
   type SiaeKind,
   siaeKindOf,
 } from './eligibility-rules.js';
@@ -38,6 +39,7 @@ import {
   exitCategory,
   exitCounts,
 } from './exit-rules.js';
+import { CONTRACT_KINDS, contractKindsFor, PASSERELLE_APPROVAL_PREFIX } from './iae-rules.js';
 import {
   DEFAULT_EXPIRY_DAYS,
   IMMERSION_OBJECTIVES,
@@ -68,7 +70,7 @@ const HISTORY_DAYS = 3 * 365;
  * Prefix of the demo's PASS IAE numbers: Passerelle's own (iae-rules.ts PASSERELLE_APPROVAL_PREFIX,
  * branch pathways-iae: itou issues 99999, Passerelle 99998 so that numbers never collide).
  */
-const APPROVAL_PREFIX = '99998';
+const APPROVAL_PREFIX = PASSERELLE_APPROVAL_PREFIX;
 
 /**
  * Final states of orientations, drawn with the shares the issue asks (§8): accepted ~45 %, refused
@@ -131,18 +133,16 @@ const POSITION_APPELLATIONS: Record<SiaeKind, string[]> = {
  * CONTRACT_KINDS, branch pathways-iae): CDDI in ACI and EI, CTTI in ETTI, mise à disposition or CDD
  * d'usage in AI, the EITI's contract; CDI inclusion from 57 (law 2020-1577, art. 6) in EI, AI, ACI.
  */
-const CONTRACTS: Record<SiaeKind, { kind: string; label: string }[]> = {
-  ACI: [{ kind: 'CDDI', label: 'CDDI' }],
-  EI: [{ kind: 'CDDI', label: 'CDDI' }],
-  ETTI: [{ kind: 'CTTI', label: 'CTTI (intérim d’insertion)' }],
-  AI: [
-    { kind: 'MAD', label: 'mise à disposition' },
-    { kind: 'CDDU', label: 'CDD d’usage' },
-  ],
-  EITI: [{ kind: 'EITI', label: 'contrat d’accompagnement EITI' }],
-};
-const CDI_INCLUSION = { kind: 'CDI_INCLUSION', label: 'CDI inclusion' };
-const CDI_INCLUSION_KINDS: readonly SiaeKind[] = ['EI', 'AI', 'ACI'];
+const CONTRACTS = Object.fromEntries(
+  (Object.keys(SIAE_KINDS) as SiaeKind[]).map((k) => [
+    k,
+    contractKindsFor(k)
+      .filter((c) => c !== 'CDI_INCLUSION')
+      .map((c) => ({ kind: c, label: CONTRACT_KINDS[c].label })),
+  ]),
+) as Record<SiaeKind, { kind: string; label: string }[]>;
+const CDI_INCLUSION = { kind: 'CDI_INCLUSION', label: CONTRACT_KINDS.CDI_INCLUSION.label };
+const CDI_INCLUSION_KINDS: readonly SiaeKind[] = CONTRACT_KINDS.CDI_INCLUSION.siaeKinds;
 /** AI and ETTI record hours month by month (issue 12 §5): what their exit counting reads. */
 const MONTHLY_HOURS: readonly SiaeKind[] = ['AI', 'ETTI'];
 
