@@ -52,11 +52,15 @@ export function pathwaysHome(actor: Actor): HomeOffer {
   };
 }
 
+/**
+ * Counsellors get their daily tools in the menu (orientations, follow-up); the basins' rates are a
+ * home tile for them (a menu of nine entries wrapped on two lines at 1280 px), a menu entry for
+ * those who come to read figures (analysts, administrators).
+ */
 export function pathwaysNav(actor: Actor): NavLink[] {
-  if (!followsPeople(actor)) return [{ href: '/cta', label: 'Sorties IAE', order: 16 }];
+  if (!followsPeople(actor)) return [{ href: '/cta', label: 'Sorties IAE', order: 34 }];
   return [
     { href: '/orientations', label: 'Orientations', order: 22 },
     { href: '/parcours/suivi', label: 'Suivi des parcours', order: 23 },
-    { href: '/cta', label: 'Sorties IAE', order: 16 },
   ];
 }

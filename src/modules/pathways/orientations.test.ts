@@ -268,4 +268,21 @@ describe.each(testEngines())('orientations on %s', (engine) => {
     expect(lists.statusCode).toBe(200);
     expect(lists.body).toContain('Orientations en attente de réponse');
   });
+
+  it('joins the prescriber’s valid IAE diagnosis to an orientation to an SIAE, its validity shown, never its criteria', async () => {
+    const personId = await person(orgs.ml);
+    const diagnosis = await ml.api('POST', '/api/v1/eligibility-diagnoses', {
+      personId,
+      criteria: [{ code: 'RSA' }],
+    });
+    expect(diagnosis.statusCode).toBe(201);
+    const fresh = await position(orgs.aci, 3);
+    const { id } = (await orient(ml, personId, fresh)).json();
+    const seen = (await aci.api('GET', `/api/v1/orientations/${id}`)).json().orientation;
+    expect(seen.diagnosisId).toBe(diagnosis.json().id);
+    expect(seen.diagnosis.expiresOn).toBe(diagnosis.json().expiresOn);
+    expect(JSON.stringify(seen)).not.toContain('RSA');
+    const page = await aci.get(`/orientations/${id}`);
+    expect(page.body).toMatch(/Diagnostic de .*valable jusqu/);
+  });
 });
