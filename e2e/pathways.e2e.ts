@@ -114,7 +114,7 @@ describe('A pathway to an ACI, from the orientation to the exit (issue 12 « Don
     await page.getByRole('button', { name: 'Envoyer l’orientation' }).click();
     await page.waitForURL(/\/orientations\/[0-9a-f-]+\?info=envoyee/);
     const orientationUrl = page.url().split('?')[0]!;
-    expect(await page.locator('main').textContent()).toMatch(/Diagnostic de [^]*valable jusqu/);
+    expect(await page.locator('main').textContent()).toMatch(/Diagnostic d[^]*valable jusqu/);
     await checkPage(page, 'orientation-envoyee');
 
     // 3. The ACI reads the request (not the file), accepts it and hires: the PASS IAE is issued.
@@ -130,6 +130,7 @@ describe('A pathway to an ACI, from the orientation to the exit (issue 12 « Don
     await page.waitForURL(/info=decision/);
     await page.getByRole('link', { name: 'Embaucher et délivrer le PASS IAE' }).click();
     await checkPage(page, 'embauche');
+    await page.getByLabel(/Type de contrat/).selectOption('CDDI');
     await page.getByLabel(/Fin du contrat/).fill(iso(new Date(Date.now() + 200 * 86_400_000)));
     await page.getByLabel(/Heures par semaine/).fill('26');
     await page.getByRole('button', { name: 'Embaucher et délivrer le PASS IAE' }).click();
@@ -170,7 +171,7 @@ describe('A pathway to an ACI, from the orientation to the exit (issue 12 « Don
     page = prescriber.page;
     await page.goto(`${server.baseUrl}/pass-iae/prolongations`);
     await checkPage(page, 'prolongations');
-    await page.getByRole('button', { name: 'Accorder' }).first().click();
+    await page.getByRole('button', { name: new RegExp(`^Accorder .*${lastName}`, 'i') }).click();
     await page.waitForURL(/info=/);
     const prolonged = (
       await sql<{ end_on: string }>`select end_on::text from approval where id = ${approvalId}`.execute(db)

@@ -192,8 +192,8 @@ export async function iaePages(app: FastifyInstance, deps: PathwaysDeps) {
     const accepted = side === 'receiver' && o.state === 'accepted';
     return html(
       reply,
-      <Layout title={`Embaucher ${o.person.firstName} ${o.person.lastName}`} ctx={ctx}>
-        <h1 safe>{`Embaucher ${o.person.firstName} ${o.person.lastName}`}</h1>
+      <Layout title={`Embaucher ${o.person.firstName} ${o.person.lastName.toUpperCase()}`} ctx={ctx}>
+        <h1 safe>{`Embaucher ${o.person.firstName} ${o.person.lastName.toUpperCase()}`}</h1>
         <p
           safe
         >{`Orientation de ${o.prescriber.organisation} : « ${o.target.label} »${o.startOn ? `, entrée prévue le ${formatDate(o.startOn)}` : ''}.`}</p>

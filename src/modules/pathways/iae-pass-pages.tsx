@@ -10,6 +10,7 @@ import {
   TextareaField,
 } from '../../web/components.js';
 import { formValue, html, pageContext } from '../../web/context.js';
+import { ActionLabel } from '../../web/form-actions.js';
 import { formatDate, formatNumber } from '../../web/format.js';
 import { CsrfField, Layout } from '../../web/layout.js';
 import { currentMembership } from '../identity/model.js';
@@ -491,10 +492,16 @@ export async function iaePassPages(app: FastifyInstance, { pathways }: PathwaysD
                   />
                   <div class="fr-btns-group fr-btns-group--inline-md">
                     <button class="fr-btn" type="submit" name="decision" value="granted">
-                      Accorder
+                      <ActionLabel
+                        label="Accorder"
+                        object={`la prolongation du PASS de ${r.personFirstName} ${r.personLastName.toUpperCase()}`}
+                      />
                     </button>
                     <button class="fr-btn fr-btn--secondary" type="submit" name="decision" value="refused">
-                      Refuser
+                      <ActionLabel
+                        label="Refuser"
+                        object={`la prolongation du PASS de ${r.personFirstName} ${r.personLastName.toUpperCase()}`}
+                      />
                     </button>
                   </div>
                 </form>
