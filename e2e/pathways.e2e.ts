@@ -114,7 +114,7 @@ describe('A pathway to an ACI, from the orientation to the exit (issue 12 « Don
     await page.getByRole('button', { name: 'Envoyer l’orientation' }).click();
     await page.waitForURL(/\/orientations\/[0-9a-f-]+\?info=envoyee/);
     const orientationUrl = page.url().split('?')[0]!;
-    expect(await page.locator('main').textContent()).toMatch(/Diagnostic d[^]*valable jusqu/);
+    expect(await page.locator('main').textContent()).toMatch(/Diagnostic d[\s\S]*valable jusqu/);
     await checkPage(page, 'orientation-envoyee');
 
     // 3. The ACI reads the request (not the file), accepts it and hires: the PASS IAE is issued.
