@@ -87,6 +87,25 @@ describe('A pathway to an ACI, from the orientation to the exit (issue 12 « Don
         select ${aci.id}, code, 'Agent d’entretien des espaces verts', (select commune_code from organisation where id = ${aci.id}), 3
         from rome_appellation order by code limit 1 returning id`.execute(db)
     ).rows[0]!.id;
+    // Exits earlier this year in the ACI's basin, enough for its rate to be shown (under 5, masked).
+    const others = (
+      await sql<{ id: string }>`select id from person order by id limit 5 offset 50`.execute(db)
+    ).rows;
+    for (const other of others) {
+      const contract = (
+        await sql<{ id: string }>`
+          insert into iae_contract (person_id, siae_organisation_id, siae_kind, kind, start_on, end_on, hours_per_week, created_by_label)
+          values (${other.id}, ${aci.id}, 'ACI', 'CDDI', current_date - 200, current_date - 2, 26, 'e2e') returning id`.execute(
+          db,
+        )
+      ).rows[0]!.id;
+      await sql`
+        insert into iae_exit (contract_id, person_id, siae_organisation_id, siae_kind, zone_code, department_code, exit_on,
+          reason, category, counted, hours_worked, contract_days, created_by_label)
+        select ${contract}, ${other.id}, ${aci.id}, 'ACI', ${aci.zone}, c.department_code, current_date - 2,
+          'CHOMAGE', 'other', true, 600, 199, 'e2e'
+        from organisation o join commune c on c.code = o.commune_code where o.id = ${aci.id}`.execute(db);
+    }
     const year = new Date().getUTCFullYear();
     const zoneRate = async () => {
       const rows = await exitRates(db, { year, zone: aci.zone, levels: ['zone'] });
@@ -97,6 +116,12 @@ describe('A pathway to an ACI, from the orientation to the exit (issue 12 « Don
     // 1. The Mission locale counsellor makes the eligibility diagnosis (an authorised prescriber needs no criterion).
     const prescriber = await signIn(PRESCRIBER, ml.name);
     let page = prescriber.page;
+    const headline = async () => {
+      await page.goto(`${server.baseUrl}/cta/${aci.zone}`);
+      return (await page.locator('p', { hasText: 'Taux hors ACI du bassin' }).textContent()) ?? '';
+    };
+    const rateBefore = await headline();
+    expect(rateBefore).toMatch(/toutes SIAE : \d/);
     await page.goto(`${server.baseUrl}/personnes/${personId}/eligibilite`);
     await checkPage(page, 'eligibilite');
     await page.getByRole('button', { name: 'Enregistrer le diagnostic' }).click();
@@ -218,7 +243,7 @@ describe('A pathway to an ACI, from the orientation to the exit (issue 12 « Don
     expect(after!.durable).toBe((before?.durable ?? 0) + 1);
     expect(after!.examined).toBe((before?.examined ?? 0) + 1);
     page = prescriber.page;
-    await page.goto(`${server.baseUrl}/cta/${aci.zone}`);
+    expect(await headline()).not.toBe(rateBefore);
     await page.getByRole('heading', { name: 'Sorties et taux de sorties dynamiques' }).waitFor();
     await checkPage(page, 'cta');
     for (const c of [prescriber.context, siae.context, outsider.context]) await c.close();

@@ -50,8 +50,12 @@ import {
   SHARE_AFTER_EXIT_DAYS,
 } from './rules.js';
 
-/** Persons of the public employment service given a pathway (issue 12 §8: « a few hundred »). */
-export const DEMO_PATHWAY_PERSONS = 400;
+/**
+ * Persons of the public employment service given a pathway (issue 12 §8: « a few hundred »). 400
+ * left each demo SIAE under 5 exits a year, every figure of the CTA page masked (« < 5 »): 1,200
+ * give each SIAE about ten a year, so that its rate shows.
+ */
+export const DEMO_PATHWAY_PERSONS = 1200;
 /**
  * The demo counsellor of the first Mission locale (identity/demo.ts DEMO_LOGINS): referent of
  * DEMO_REFERENT_PERSONS persons, so that the daily lists and the timeline show at once on login.

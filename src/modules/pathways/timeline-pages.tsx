@@ -28,12 +28,12 @@ const INFO: Record<string, string> = {
 };
 
 /** A step's badge: its kind, in the colour of its family (IAE steps, orientation, counsellor's notes). */
-const KIND_BADGE: Partial<Record<PathwayEventKind, 'info' | 'success' | 'new' | 'warning'>> = {
+const KIND_BADGE: Partial<Record<PathwayEventKind, 'info' | 'success'>> = {
+  // Colours say the family, never a warning: a diagnosis or an exit is no alert (a walk read the
+  // diagnosis's orange triangle as a problem).
   orientation: 'info',
   approval: 'success',
   contract: 'success',
-  exit: 'new',
-  diagnosis: 'warning',
 };
 
 /** The person's timeline (issue 12 §2) and the counsellor's daily lists. */
@@ -222,7 +222,7 @@ export async function timelinePages(app: FastifyInstance, deps: PathwaysDeps) {
 
         <h2>Parcours</h2>
         {timeline.events.length ? (
-          <ol class="pa-timeline">
+          <ol class="fr-raw-list pa-timeline">
             {timeline.events.map((e) => (
               <li class="fr-mb-2w">
                 <p class="fr-text--sm fr-mb-1v">
