@@ -121,7 +121,7 @@ describe('A pathway to an ACI, from the orientation to the exit (issue 12 « Don
       return (await page.locator('p', { hasText: 'Taux hors ACI du bassin' }).textContent()) ?? '';
     };
     const rateBefore = await headline();
-    expect(rateBefore).toMatch(/toutes SIAE : \d/);
+    expect(rateBefore).toMatch(/toutes SIAE\s:\s\d/);
     await page.goto(`${server.baseUrl}/personnes/${personId}/eligibilite`);
     await checkPage(page, 'eligibilite');
     await page.getByRole('button', { name: 'Enregistrer le diagnostic' }).click();
