@@ -90,6 +90,7 @@ function Periods(p: { a: ApprovalView }) {
   return (
     <DataTable
       caption="Suspensions et prolongations"
+      hideCaption
       headers={['', 'Du', 'Au', 'Motif', 'État', 'Par']}
       stacked
     >
@@ -98,9 +99,15 @@ function Periods(p: { a: ApprovalView }) {
           <td safe>{r.what}</td>
           <td safe>{formatDate(r.startOn)}</td>
           <td safe>{formatDate(r.endOn)}</td>
-          <td safe>{r.reason}</td>
-          <td safe>{r.state}</td>
-          <td safe>{r.by}</td>
+          <td class="fr-cell--multiline" data-label="Motif" safe>
+            {r.reason}
+          </td>
+          <td data-label="État" safe>
+            {r.state}
+          </td>
+          <td class="fr-cell--multiline" data-label="Par" safe>
+            {r.by}
+          </td>
         </tr>
       ))}
     </DataTable>
