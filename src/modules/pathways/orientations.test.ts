@@ -285,4 +285,23 @@ describe.each(testEngines())('orientations on %s', (engine) => {
     const page = await aci.get(`/orientations/${id}`);
     expect(page.body).toMatch(/Diagnostic de .*valable jusqu/);
   });
+
+  it('mails each organisation the news of its orientations once, without the person’s situation', async () => {
+    const personId = await person(orgs.ml);
+    const fresh = await position(orgs.ei, 2);
+    const { id } = (await orient(ml, personId, fresh)).json();
+    const { memoryMailer } = await import('../../shared/mailer.js');
+    const mailer = memoryMailer();
+    const pathways = pathwaysService(t.db, { persons: personsService(t.db) } as unknown as PathwaysNeeds, {
+      mailer,
+      publicUrl: 'https://passerelle.example',
+    });
+    const first = await pathways.sendNotices();
+    expect(first.mails).toBeGreaterThanOrEqual(1);
+    const toReceiver = mailer.sent.find((m) => m.text.includes(`/orientations/${id}`));
+    expect(toReceiver?.text).toContain('Nouvelle orientation de Sacha');
+    expect(toReceiver?.text).not.toContain('rsa');
+    // Sent once: the events are marked processed.
+    expect((await pathways.sendNotices()).mails).toBe(0);
+  });
 });
