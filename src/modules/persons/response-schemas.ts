@@ -101,6 +101,11 @@ export const PersonFileResponse = Type.Object(
         consentOn: IsoDate,
         recordedBy: Type.String({ description: 'Qui a enregistré le partage (nom, jamais une adresse)' }),
         sharedAt: DateTime,
+        basis: Type.String({
+          description:
+            'consent : partage avec le consentement de la personne ; orientation : orientation acceptée, le temps du parcours',
+        }),
+        until: Nullable(IsoDate),
       }),
       { description: 'Organisation référente seulement : vide pour un dossier partagé' },
     ),
