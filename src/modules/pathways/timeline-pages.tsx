@@ -368,6 +368,14 @@ export async function timelinePages(app: FastifyInstance, deps: PathwaysDeps) {
         reply,
         <Layout title="Suivi des parcours" ctx={ctx}>
           <h1>Suivi des parcours</h1>
+          <p>
+            <a class="fr-link fr-mr-3w" href="/orientations?cote=recues">
+              Orientations reçues
+            </a>
+            <a class="fr-link" href="/orientations?cote=envoyees">
+              Orientations envoyées
+            </a>
+          </p>
           <TagLinks
             tags={[
               { text: 'Mes personnes', href: '/parcours/suivi?perimetre=me', current: scope === 'me' },
