@@ -47,6 +47,23 @@ export function stateBadge(state: OrientationState) {
   return <Badges small badges={[{ text: ORIENTATION_STATES[state], ...(kind ? { kind } : {}) }]} />;
 }
 
+/** What a request asks, its state and its date: the cells every list of orientations shows. */
+export function RequestCells({ o }: { o: OrientationView }) {
+  return (
+    <>
+      <td
+        data-label="Demande"
+        class="fr-cell--multiline"
+        safe
+      >{`${o.target.kindLabel} : ${o.target.label}`}</td>
+      <td data-label="État">{stateBadge(o.state)}</td>
+      <td data-label="Envoyée le" safe>
+        {formatDate(o.createdAt.slice(0, 10))}
+      </td>
+    </>
+  );
+}
+
 const INFO: Record<string, string> = {
   envoyee:
     'Orientation envoyée : la structure la reçoit dans « Orientations reçues » et vous verrez sa réponse ici.',
@@ -451,15 +468,7 @@ export async function orientationPages(app: FastifyInstance, deps: PathwaysDeps)
                   >
                     {side === 'received' ? o.prescriber.organisation : o.target.organisation}
                   </td>
-                  <td
-                    data-label="Demande"
-                    class="fr-cell--multiline"
-                    safe
-                  >{`${o.target.kindLabel} : ${o.target.label}`}</td>
-                  <td data-label="État">{stateBadge(o.state)}</td>
-                  <td data-label="Envoyée le" safe>
-                    {formatDate(o.createdAt.slice(0, 10))}
-                  </td>
+                  <RequestCells o={o} />
                   <td data-label="Réponse attendue avant le">
                     {OPEN_STATES.includes(o.state) ? formatDate(o.expiresOn) : MISSING}
                   </td>

@@ -15,7 +15,7 @@ import { CsrfField, Layout } from '../../web/layout.js';
 import { FileSections, fileTitle } from '../persons/file-page.js';
 import type { DailyRow } from './daily-repository.js';
 import type { PathwaysDeps } from './deps.js';
-import { stateBadge } from './orientation-pages.js';
+import { RequestCells } from './orientation-pages.js';
 import { DAILY_LISTS, type PathwayEventKind } from './rules.js';
 
 const shownInForm = (e: unknown): e is AppError =>
@@ -165,15 +165,7 @@ export async function timelinePages(app: FastifyInstance, deps: PathwaysDeps) {
                     <span safe>{o.target.organisation}</span>
                   )}
                 </td>
-                <td
-                  data-label="Demande"
-                  class="fr-cell--multiline"
-                  safe
-                >{`${o.target.kindLabel} : ${o.target.label}`}</td>
-                <td data-label="État">{stateBadge(o.state)}</td>
-                <td data-label="Envoyée le" safe>
-                  {formatDate(o.createdAt.slice(0, 10))}
-                </td>
+                <RequestCells o={o} />
               </tr>
             ))}
           </DataTable>
