@@ -4,8 +4,8 @@ import { connect } from 'node:net';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
-import { kyselyForPostgres } from '../src/db/database.js';
+import { type CompiledQuery, sql } from 'kysely';
+import { type Db, kyselyForPostgres } from '../src/db/database.js';
 
 /** The p-th percentile (nearest rank) of unsorted values, in ms rounded to 0.01. */
 export function percentile(values: number[], p: number): number {
@@ -297,4 +297,29 @@ export async function highestRate(options: {
     await sleep(2_000);
   }
   return { p95TargetMs: options.p95Ms, highestRatePerSecond: passed, firstFailedRate: failed, steps };
+}
+
+/** The statements a call sends, captured on their way to the database (to EXPLAIN them). */
+export function capturing(db: Db, into: CompiledQuery[]): Db {
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (prop === 'getExecutor')
+        return () => {
+          const executor = target.getExecutor();
+          return new Proxy(executor, {
+            get(e, p) {
+              const v = Reflect.get(e, p, e);
+              if (p === 'executeQuery')
+                return (query: CompiledQuery, ...rest: unknown[]) => {
+                  into.push(query);
+                  return (v as (...a: unknown[]) => unknown).call(e, query, ...rest);
+                };
+              return typeof v === 'function' ? v.bind(e) : v;
+            },
+          });
+        };
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

@@ -29,12 +29,11 @@ import { type CompiledQuery, sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
 import { type Db, kyselyForPostgres, openDatabase } from '../src/db/database.js';
 import type { Actor } from '../src/modules/identity/model.js';
-import { modules, type Services } from '../src/modules/index.js';
-import type { AnyModule, ModuleContext } from '../src/modules/module.js';
+import { buildServices, type Services } from '../src/modules/index.js';
 import { exitRates } from '../src/modules/pathways/rates-repository.js';
 import { rateLevels } from '../src/modules/pathways/rates-rules.js';
 import { memoryMailer } from '../src/shared/mailer.js';
-import { machine, openLoopCalls, percentiles, portOpen } from './common.js';
+import { capturing, machine, openLoopCalls, percentiles, portOpen } from './common.js';
 import {
   DEMO_COUNSELLOR,
   demoCounsellor,
@@ -132,39 +131,14 @@ const RATES_HOW =
     ? 'SQL de remplacement (bench/pathways.ts standInExitRates)'
     : 'rates-repository.ts exitRates(db, { levels: rateLevels, today }) : chaque SIAE, type, zone d’emploi, département et la région, chaque année';
 
-/** The statements a call sends, captured on their way to the database (to EXPLAIN them): bench/persons.ts's way. */
-function capturing(db: Db, into: CompiledQuery[]): Db {
-  return new Proxy(db, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (prop === 'getExecutor')
-        return () => {
-          const executor = target.getExecutor();
-          return new Proxy(executor, {
-            get(e, p) {
-              const v = Reflect.get(e, p, e);
-              if (p === 'executeQuery')
-                return (query: CompiledQuery, ...rest: unknown[]) => {
-                  into.push(query);
-                  return (v as (...a: unknown[]) => unknown).call(e, query, ...rest);
-                };
-              return typeof v === 'function' ? v.bind(e) : v;
-            },
-          });
-        };
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+/** Every module's service as the app builds it (modules/index.ts buildServices), on `db`. */
+const servicesOn = (db: Db, env: Record<string, string>): Services =>
+  buildServices({
+    config: loadConfig({ ...process.env, ...env }),
+    db,
+    mailer: memoryMailer(),
+    homeOffers: () => [],
   });
-}
-
-/** Every module's service built as the app builds them (src/app.ts), on `db`. */
-function buildServices(db: Db, env: Record<string, string>): Services {
-  const config = loadConfig({ ...process.env, ...env });
-  const context: ModuleContext = { config, db, mailer: memoryMailer(), homeOffers: () => [] };
-  const built: Record<string, unknown> = {};
-  for (const module of modules as readonly AnyModule[]) built[module.name] = module.services(context, built);
-  return built as Services;
-}
 
 async function explain(db: Db, statements: CompiledQuery[]) {
   const plans = [];
@@ -253,7 +227,7 @@ async function benchEngine(engine: Engine, env: Record<string, string>) {
   const handle = await open();
   const db = handle.db;
   try {
-    const services = buildServices(db, env);
+    const services = servicesOn(db, env);
     const counsellor = await demoCounsellor(db);
     const actor = counsellorActor(counsellor.userId, counsellor.organisationId, counsellor.organisationName);
     const personIds = (
@@ -334,7 +308,7 @@ async function benchEngine(engine: Engine, env: Record<string, string>) {
 
     // (4) EXPLAIN (ANALYZE, BUFFERS) of what each call sends.
     const captured: CompiledQuery[] = [];
-    const spy = buildServices(capturing(db, captured), env).pathways;
+    const spy = servicesOn(capturing(db, captured), env).pathways;
     await spy.timeline(actor, personIds[0]!);
     const timelinePlans = await explain(db, captured.splice(0));
     await spy.dailyLists(actor, {});

@@ -29,6 +29,7 @@ import { demoRepository } from '../src/modules/persons/demo-repository.js';
 import type { PersonListQuery } from '../src/modules/persons/schemas.js';
 import { personsService } from '../src/modules/persons/service.js';
 import {
+  capturing,
   highestRate,
   loginCookie,
   machine,
@@ -203,31 +204,6 @@ async function queries(db: Db, org: string, n: number) {
 
 const pathOf = (prefix: string, q: PersonListQuery) =>
   `${prefix}?${new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)]))}`;
-
-/** The statements a call sends, captured on their way to the database (to EXPLAIN them). */
-function capturing(db: Db, into: CompiledQuery[]): Db {
-  return new Proxy(db, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (prop === 'getExecutor')
-        return () => {
-          const executor = target.getExecutor();
-          return new Proxy(executor, {
-            get(e, p) {
-              const v = Reflect.get(e, p, e);
-              if (p === 'executeQuery')
-                return (query: CompiledQuery, ...rest: unknown[]) => {
-                  into.push(query);
-                  return (v as (...a: unknown[]) => unknown).call(e, query, ...rest);
-                };
-              return typeof v === 'function' ? v.bind(e) : v;
-            },
-          });
-        };
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 /** Inside the database: each kind's statements under EXPLAIN ANALYZE, and the service timed alone. */
 async function inProcess(engine: 'pglite' | 'postgres', env: Record<string, string>, org: Org) {
