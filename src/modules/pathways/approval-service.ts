@@ -22,15 +22,8 @@ import { contractView } from './contract-view.js';
 import { requireFollower } from './core.js';
 import { addDays, addYears } from './dates.js';
 import { AUTHORISED_PRESCRIBER_KINDS, diagnosisValidOn, type SiaeKind } from './eligibility-rules.js';
-import {
-  commentField,
-  dateField,
-  type IaeContext,
-  idField,
-  readsFile,
-  requireAuthorisedPrescriber,
-  requireSiae,
-} from './iae-context.js';
+import { commentField, dateField, idField } from './fields.js';
+import { type IaeContext, readsFile, requireAuthorisedPrescriber, requireSiae } from './iae-context.js';
 import type { ApprovalRow } from './iae-repository.js';
 import {
   CDI_INCLUSION_MIN_AGE,

@@ -9,7 +9,8 @@ import { requireFollower } from './core.js';
 import { addDays, daysBetween } from './dates.js';
 import type { SiaeKind } from './eligibility-rules.js';
 import { EXIT_CATEGORIES, EXIT_REASON_BY_CODE, exitCategory, exitCounts } from './exit-rules.js';
-import { commentField, dateField, type IaeContext, idField, requireSiae } from './iae-context.js';
+import { commentField, dateField, idField } from './fields.js';
+import { type IaeContext, requireSiae } from './iae-context.js';
 import {
   CONTRACT_KINDS,
   type ContractKind,

@@ -15,7 +15,8 @@ import {
   type SiaeKind,
   siaeKindOf,
 } from './eligibility-rules.js';
-import { type IaeContext, idField, isDate } from './iae-context.js';
+import { idField, isDate } from './fields.js';
+import type { IaeContext } from './iae-context.js';
 import type { DiagnosisRow } from './iae-repository.js';
 
 /** What an author sends: the person and the administrative criteria with their proof. */

@@ -1,39 +1,13 @@
-import { forbidden, invalid } from '../../shared/errors.js';
-import { isUuid } from '../../shared/formats.js';
+import { forbidden } from '../../shared/errors.js';
 import type { Actor } from '../identity/model.js';
 import { type PathwaysCore, requireFollower } from './core.js';
-import { isCalendarDate } from './dates.js';
 import { AUTHORISED_PRESCRIBER_KINDS, type SiaeKind, siaeKindOf } from './eligibility-rules.js';
 import type { IaeRepository } from './iae-repository.js';
-import { COMMENT_MAX } from './rules.js';
 
 /** What the IAE use-case files share: the pathways core and the IAE repository. */
 export interface IaeContext {
   core: PathwaysCore;
   repo: IaeRepository;
-}
-
-export const isDate = (v: unknown): v is string => typeof v === 'string' && isCalendarDate(v);
-
-/** A date field of the input: 400 naming the field when absent or not a calendar day. */
-export function dateField(field: string, value: unknown, what: string): string {
-  if (!isDate(value)) throw invalid(field, `Indiquez ${what} (AAAA-MM-JJ).`);
-  return value;
-}
-
-export function idField(field: string, value: unknown, what: string): string {
-  if (typeof value !== 'string' || !value) throw invalid(field, `Indiquez ${what}.`);
-  if (!isUuid(value)) throw invalid(field, `Identifiant invalide : ${what}.`);
-  return value;
-}
-
-export function commentField(value: unknown, field = 'comment'): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw invalid(field, 'Le commentaire doit être un texte.');
-  const text = value.trim();
-  if (text.length > COMMENT_MAX)
-    throw invalid(field, `Le commentaire tient en ${COMMENT_MAX} caractères au plus.`);
-  return text || null;
 }
 
 /** The actor acts for an SIAE that follows people (hire, PASS, contracts, exits: issue 12 §4-5). */

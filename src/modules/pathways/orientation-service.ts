@@ -5,6 +5,7 @@ import type { Actor } from '../identity/model.js';
 import { recordAudit } from '../identity/service.js';
 import { type PathwaysCore, requireFollower } from './core.js';
 import { addDays, daysBetween } from './dates.js';
+import { idField, isDate } from './fields.js';
 import type { OrientationRow, OrientationSide } from './repository.js';
 import {
   COMMENT_MAX,
@@ -47,17 +48,8 @@ export interface DecisionInput {
   comment?: string;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** « Poste dans une SIAE » → « poste dans une SIAE » (lowering the whole label gave « siae »). */
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
-const isDate = (v: unknown): v is string =>
-  typeof v === 'string' && ISO_DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
-
-const checkId = (field: string, id: string | undefined, what: string) => {
-  if (!id) throw invalid(field, `Indiquez ${what}.`);
-  if (!isUuid(id)) throw invalid(field, `Identifiant invalide : ${what}.`);
-  return id;
-};
 
 /** What the receiver reads to decide, and nothing more (issue 12 §1): no situation, no barrier. */
 export function receiverView(o: OrientationRow) {
@@ -134,7 +126,7 @@ export function orientationUseCases(core: PathwaysCore) {
   async function resolveTarget(input: OrientationInput, kind: OrientationTarget) {
     const receivers: readonly string[] = ORIENTATION_TARGETS[kind].receivers;
     if (kind === 'training_session' || kind === 'siae_position' || kind === 'job_offer') {
-      const ref = checkId('targetRef', input.targetRef, 'la session, le poste ou l’offre visée');
+      const ref = idField('targetRef', input.targetRef, 'la session, le poste ou l’offre visée');
       const info =
         kind === 'training_session'
           ? await repo.sessionTarget(ref, today())
@@ -171,7 +163,7 @@ export function orientationUseCases(core: PathwaysCore) {
         throw invalid('targetRef', 'Cette organisation ne reçoit pas ce type d’orientation.');
       return { organisationId: info.organisationId, ref, label: info.label };
     }
-    const organisationId = checkId(
+    const organisationId = idField(
       'organisationId',
       input.organisationId,
       'l’organisation qui reçoit la demande',
@@ -184,7 +176,7 @@ export function orientationUseCases(core: PathwaysCore) {
     if (kind !== 'immersion' && !label)
       throw invalid('targetLabel', 'Indiquez le service ou l’atelier demandé.');
     if (label.length > 200) throw invalid('targetLabel', 'L’intitulé tient en 200 caractères au plus.');
-    const ref = input.targetRef ? checkId('targetRef', input.targetRef, 'le service ou l’atelier') : null;
+    const ref = input.targetRef ? idField('targetRef', input.targetRef, 'le service ou l’atelier') : null;
     return { organisationId, ref, label: label || `Immersion chez ${org.name}` };
   }
 
@@ -212,7 +204,7 @@ export function orientationUseCases(core: PathwaysCore) {
       const { organisationId, kind: orgKind } = requireFollower(actor);
       if (!PRESCRIBER_KINDS.has(orgKind as never))
         throw forbidden('Votre organisation ne prescrit pas d’orientation sur Passerelle.');
-      const personId = checkId('personId', input.personId, 'la personne orientée');
+      const personId = idField('personId', input.personId, 'la personne orientée');
       await needs.persons.checkReader(actor, personId);
       const kind = input.targetKind ?? '';
       if (!Object.hasOwn(ORIENTATION_TARGETS, kind))
@@ -235,7 +227,7 @@ export function orientationUseCases(core: PathwaysCore) {
       // An orientation to an SIAE carries the prescriber's valid IAE diagnosis, if any (issue 12 §3: a
       // diagnosis by an authorised prescriber « vaut » eligibility); the SIAE reads its validity, not its criteria.
       const diagnosisId = input.diagnosisId
-        ? checkId('diagnosisId', input.diagnosisId, 'le diagnostic')
+        ? idField('diagnosisId', input.diagnosisId, 'le diagnostic')
         : targetKind === 'siae_position'
           ? await repo.latestDiagnosis(personId, organisationId, today())
           : null;

@@ -5,9 +5,9 @@ import { recordAudit } from '../identity/service.js';
 import { type PathwaysCore, requireFollower } from './core.js';
 import { type DailyScope, dailyRepository } from './daily-repository.js';
 import { addDays } from './dates.js';
+import { isDate } from './fields.js';
 import { DAILY_LISTS, MANUAL_EVENT_KINDS, NOTE_MAX, PATHWAY_EVENT_KINDS } from './rules.js';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const TIMELINE_PAGE = 50;
 
 /** The person's timeline across organisations, its referent and co-accompagnants, the daily lists (issue 12 §2). */
@@ -47,8 +47,7 @@ export function timelineUseCases(core: PathwaysCore) {
       if (!(MANUAL_EVENT_KINDS as readonly string[]).includes(kind))
         throw invalid('kind', 'Choisissez « note » ou « rendez-vous ».');
       const on = input.occurredOn || today();
-      if (!ISO_DATE.test(on) || Number.isNaN(Date.parse(on)))
-        throw invalid('occurredOn', 'Date invalide (AAAA-MM-JJ).');
+      if (!isDate(on)) throw invalid('occurredOn', 'Date invalide (AAAA-MM-JJ).');
       if (on > addDays(today(), 366)) throw invalid('occurredOn', 'La date est à plus d’un an.');
       const text = (input.text ?? '').trim();
       if (!text) throw invalid('text', 'Écrivez la note ou l’objet du rendez-vous.');
