@@ -173,7 +173,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // The directory's map tiles, when configured (config.directoryMapTiles).
+        imgSrc: [
+          "'self'",
+          'data:',
+          ...(config.directoryMapTiles
+            ? [new URL(config.directoryMapTiles.replace(/\{[xyz]\}/g, '1')).origin]
+            : []),
+        ],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         formAction: ["'self'"],

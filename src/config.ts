@@ -76,9 +76,34 @@ export interface Config {
   personRetentionMonths: number;
   /** Days before an unanswered orientation expires, with a notice to both organisations (issue 12 §1: 60). */
   orientationExpiryDays: number;
+  /**
+   * Map tiles of the directory's search (issue 13 §2: « tiles configurable »), a URL template with
+   * {z}, {x} and {y} (e.g. https://tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png, or the IGN's Plan
+   * IGN WMTS). Empty (the default): the map is drawn without a background, nothing is fetched from
+   * elsewhere. Its origin is added to the pages' Content-Security-Policy img-src.
+   */
+  directoryMapTiles: string;
 }
 
 const SECRET_FILE = 'data/secret';
+
+/** DIRECTORY_MAP_TILES: empty, or an https:// URL template naming {z}, {x} and {y}. */
+function mapTilesVar(raw: string | undefined): string {
+  const value = (raw ?? '').trim();
+  if (!value) return '';
+  const sample = value.replace('{z}', '1').replace('{x}', '1').replace('{y}', '1');
+  if (
+    !/\{z\}/.test(value) ||
+    !/\{x\}/.test(value) ||
+    !/\{y\}/.test(value) ||
+    !URL.canParse(sample) ||
+    !/^https?:$/.test(new URL(sample).protocol)
+  )
+    throw new Error(
+      `Configuration invalide : DIRECTORY_MAP_TILES=« ${value} » ; une adresse https://…/{z}/{x}/{y}.png est attendue.`,
+    );
+  return value;
+}
 
 // Trusted proxies (issue 8, hole 12) -------------------------------------------------------------
 export type TrustProxy = false | number | string[];
@@ -283,5 +308,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     regionCode,
     personRetentionMonths: numberVar(env, 'PERSON_RETENTION_MONTHS', 24, { min: 1, max: 240 }),
     orientationExpiryDays: numberVar(env, 'ORIENTATION_EXPIRY_DAYS', 60, { min: 1, max: 365, integer: true }),
+    directoryMapTiles: mapTilesVar(env.DIRECTORY_MAP_TILES),
   };
 }

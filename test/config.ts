@@ -27,6 +27,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     regionCode: '84',
     personRetentionMonths: 24,
     orientationExpiryDays: 60,
+    directoryMapTiles: '',
     ...overrides,
   };
 }

@@ -21,6 +21,7 @@ import * as m0018 from './migrations/0018_offer_import_sources.js';
 import * as m0019 from './migrations/0019_list_and_import.js';
 import * as m0020 from './migrations/0020_matching.js';
 import * as m0021 from './migrations/0021_pathways.js';
+import * as m0022 from './migrations/0022_directory.js';
 
 /** Ordered list; a new migration is added here and never renamed once shipped. */
 export const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   '0019_list_and_import': m0019,
   '0020_matching': m0020,
   '0021_pathways': m0021,
+  '0022_directory': m0022,
 };
 
 export class MigrationError extends Error {

@@ -982,3 +982,118 @@ export interface Database {
   pathway_member: PathwayMemberTable;
   cta_commitment: CtaCommitmentTable;
 }
+
+/** Directory (migration 0022, directory module): data·inclusion structures and services. */
+export interface DirectoryStructureTable {
+  id: Generated<string>;
+  source: string;
+  source_id: string;
+  organisation_id: string | null;
+  nom: string;
+  siret: string | null;
+  adresse: string | null;
+  complement_adresse: string | null;
+  code_postal: string | null;
+  code_insee: string | null;
+  commune: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  telephone: string | null;
+  courriel: string | null;
+  site_web: string | null;
+  lien_source: string | null;
+  horaires_accueil: string | null;
+  accessibilite_lieu: string | null;
+  reseaux_porteurs: ColumnType<string[], string[] | undefined, string[]>;
+  description: string | null;
+  date_maj: DateColumn;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export interface DirectoryServiceTable {
+  id: Generated<string>;
+  source: string;
+  source_id: string;
+  structure_id: string;
+  nom: string;
+  description: string;
+  type: string | null;
+  thematiques: ColumnType<string[], string[] | undefined, string[]>;
+  publics: ColumnType<string[], string[] | undefined, string[]>;
+  publics_precisions: string | null;
+  frais: string | null;
+  frais_precisions: string | null;
+  conditions_acces: string | null;
+  modes_accueil: ColumnType<string[], string[] | undefined, string[]>;
+  modes_mobilisation: ColumnType<string[], string[] | undefined, string[]>;
+  mobilisable_par: ColumnType<string[], string[] | undefined, string[]>;
+  mobilisation_precisions: string | null;
+  lien_mobilisation: string | null;
+  zone_eligibilite: string[] | null;
+  volume_horaire_hebdomadaire: number | null;
+  nombre_semaines: number | null;
+  adresse: string | null;
+  complement_adresse: string | null;
+  code_postal: string | null;
+  code_insee: string | null;
+  commune: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  telephone: string | null;
+  courriel: string | null;
+  contact_nom_prenom: string | null;
+  horaires_accueil: string | null;
+  lien_source: string | null;
+  date_maj: DateColumn;
+  /** Written by the repository with the record (to_tsvector of nom, thématiques' labels, description). */
+  search_vector: ColumnType<string, string | undefined, string>;
+  place_latitude: number | null;
+  place_longitude: number | null;
+  place_department: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export interface DirectoryWordTable {
+  word: string;
+}
+export interface DirectoryImportRunTable {
+  id: Generated<string>;
+  source: string;
+  file_name: string;
+  format: 'json' | 'csv';
+  started_at: CreatedAt;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  status: Generated<'running' | 'done' | 'failed'>;
+  structures_created: Generated<number>;
+  structures_updated: Generated<number>;
+  services_created: Generated<number>;
+  services_updated: Generated<number>;
+  unchanged: Generated<number>;
+  rejected: Generated<number>;
+  rejections: ColumnType<DirectoryRejection[], string | undefined, string>;
+  error: string | null;
+  user_id: string | null;
+  actor_label: string;
+}
+/** One rejected record of an import: which record, and every problem found in it (issue 13, bad input). */
+export interface DirectoryRejection {
+  kind: 'structure' | 'service';
+  /** The record's position in its file (1-based; for CSV, the line). */
+  index: number;
+  id: string | null;
+  problems: { field: string; message: string }[];
+}
+export interface DirectoryReviewNoticeTable {
+  organisation_id: string;
+  sent_at: Timestamp;
+  stale_count: number;
+}
+export interface Database {
+  directory_structure: DirectoryStructureTable;
+  directory_service: DirectoryServiceTable;
+  directory_word: DirectoryWordTable;
+  directory_import_run: DirectoryImportRunTable;
+  directory_review_notice: DirectoryReviewNoticeTable;
+}

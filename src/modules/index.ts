@@ -1,3 +1,4 @@
+import { directoryModule } from './directory/module.js';
 import { identityModule } from './identity/module.js';
 import { matchingModule } from './matching/module.js';
 import type { AnyModule, ModuleContext, ServicesOf } from './module.js';
@@ -18,6 +19,7 @@ export const modules = [
   personsModule,
   offersModule,
   matchingModule,
+  directoryModule,
   pathwaysModule,
 ] as const;
 

@@ -9,7 +9,7 @@ import { type PathwaysService, pathwaysService } from './service.js';
 /** Pathways (issue 12): orientations between partners, the person's timeline, IAE eligibility, PASS IAE, exits and rates. */
 export const pathwaysModule = defineModule<'pathways', PathwaysService, PathwaysNeeds>({
   name: 'pathways',
-  dependsOn: ['referentials', 'identity', 'trainings', 'persons', 'offers'],
+  dependsOn: ['referentials', 'identity', 'trainings', 'persons', 'offers', 'directory'],
   services: ({ db, config }, needs) =>
     pathwaysService(db, needs, { expiryDays: config.orientationExpiryDays }),
   api: (app, services) => pathwaysApiRoutes(app, services),

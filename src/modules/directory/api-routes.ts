@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { DirectoryDeps } from './deps.js';
+
+/** STUB. */
+export async function exchangeApiRoutes(_app: FastifyInstance, _deps: DirectoryDeps) {}

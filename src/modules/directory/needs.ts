@@ -1,0 +1,4 @@
+import type { IdentityDeps } from '../identity/deps.js';
+
+/** The services the directory uses: identity (organisations) and referentials (communes). */
+export type DirectoryNeeds = IdentityDeps;
