@@ -11,8 +11,9 @@ export type Engine = 'pglite' | 'postgres';
 const TEMPLATE_DIR = resolve(import.meta.dirname, '../.tmp');
 const PGLITE_TEMPLATE = resolve(TEMPLATE_DIR, 'pglite-template.tar.gz');
 const PGLITE_DEMO_TEMPLATE = resolve(TEMPLATE_DIR, 'pglite-template-demo.tar.gz');
-const PG_TEMPLATE = 'passerelle_test_template';
-const PG_DEMO_TEMPLATE = 'passerelle_test_template_demo';
+// TEST_TEMPLATE_SUFFIX keeps the templates of two checkouts testing on one server apart (a run drops and rebuilds them).
+const PG_TEMPLATE = `passerelle_test_template${process.env.TEST_TEMPLATE_SUFFIX ?? ''}`;
+const PG_DEMO_TEMPLATE = `passerelle_test_template_demo${process.env.TEST_TEMPLATE_SUFFIX ?? ''}`;
 
 /** PGlite always; PostgreSQL too when TEST_DATABASE_URL names a server (CI sets it). */
 export function testEngines(): Engine[] {
