@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { familyOf } from './enums.js';
-import { type GeneratorCommune, type GeneratorOrganisation, generateDirectory } from './generator.js';
+import {
+  bigTowns,
+  type GeneratorCommune,
+  type GeneratorOrganisation,
+  generateDirectory,
+} from './generator.js';
 import { isStale } from './rules.js';
 import { checkService, checkStructure } from './schema-check.js';
 
@@ -13,8 +18,9 @@ const communes: GeneratorCommune[] = Array.from({ length: 60 }, (_, i) => ({
   postalCode: `${i < 30 ? '69' : '38'}${String(100 + i).padStart(3, '0')}`,
   departmentCode: i < 30 ? '69' : '38',
   epciCode: i % 3 ? '200046977' : null,
-  latitude: 45.7 + i / 100,
-  longitude: 4.8 + i / 100,
+  // A grid 30 km apart: every big town counts.
+  latitude: 44.5 + (i % 6) * 0.3,
+  longitude: 4 + Math.floor(i / 6) * 0.4,
   population: Math.round(500_000 / (i + 1)),
 }));
 
@@ -73,6 +79,13 @@ describe('directory generator', () => {
     expect(d.structures.length).toBeLessThanOrEqual(90);
   });
 
+  it('takes as big towns the most populated communes 25 km apart or more', () => {
+    const lyon = { ...communes[0]!, name: 'Lyon', latitude: 45.758, longitude: 4.835 };
+    const villeurbanne = { ...communes[1]!, name: 'Villeurbanne', latitude: 45.771, longitude: 4.89 };
+    const grenoble = { ...communes[2]!, name: 'Grenoble', latitude: 45.188, longitude: 5.724 };
+    expect(bigTowns([lyon, villeurbanne, grenoble]).map((c) => c.name)).toEqual(['Lyon', 'Grenoble']);
+  });
+
   it('is deterministic for a seed, and another seed gives another region', () => {
     const a = generateDirectory({ ...input, services: 200 });
     const b = generateDirectory({ ...input, services: 200 });
@@ -124,8 +137,9 @@ describe('directory generator', () => {
       expect(v.volume_horaire_hebdomadaire).toBeGreaterThan(0);
       expect(v.nombre_semaines).toBeGreaterThan(0);
     }
-    // Housing services in each of the five biggest towns (a CCAS each).
-    for (const c of communes.slice(0, 5)) {
+    // Housing services in each of the big towns (a CCAS each), at least 25 km apart.
+    expect(bigTowns(communes).map((c) => c.name)).toEqual(communes.slice(0, 6).map((c) => c.name));
+    for (const c of bigTowns(communes)) {
       const here = new Set(
         d.structures.filter((s) => s.record.code_insee === c.code).map((s) => s.record.id),
       );

@@ -1327,6 +1327,7 @@ export function generateDirectory(input: DirectoryGeneratorInput): GeneratedDire
     }
     return communes[lo]!;
   };
+  const towns = bigTowns(communes);
   const profileWeights = OTHER_PROFILES.map((p) => ({ value: p, weight: p.weight }));
   // A quarter older than 6 months (stale), the rest within: over the last 18 months.
   const dateMaj = () =>
@@ -1387,9 +1388,9 @@ export function generateDirectory(input: DirectoryGeneratorInput): GeneratedDire
   for (let i = 0; i < others; i++) {
     // The region's big towns first get a CCAS each: housing help near every large town (issue 13,
     // « search "logement" within 20 km of a commune finds the right services »).
-    const big = i < Math.min(5, communes.length);
-    const profile = big ? PROFILES.ccas! : f.helpers.weightedArrayElement(profileWeights);
-    const c = big ? communes[i]! : drawCommune();
+    const town = towns[i];
+    const profile = town ? PROFILES.ccas! : f.helpers.weightedArrayElement(profileWeights);
+    const c = town ?? drawCommune();
     const nom = f.helpers.arrayElement(profile.names).replace('{c}', c.name).slice(0, 150);
     const id = structureId(`${profile.source}--${slug(nom, 60)}`);
     const domain = slug(nom.split(/ — | de /)[0] ?? nom, 30);
@@ -1552,6 +1553,33 @@ export function generateDirectory(input: DirectoryGeneratorInput): GeneratedDire
     }
     return text;
   }
+}
+
+/** Distance between two points in km (haversine; the generator needs no more precision). */
+function distanceKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }) {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 12_742 * Math.asin(Math.sqrt(h));
+}
+
+/** How many big towns get their CCAS first, and how far apart they are (a suburb is its city's). */
+export const BIG_TOWNS = { count: 6, apartKm: 25 } as const;
+
+/**
+ * The region's big towns: the most populated communes, each at least 25 km from the ones before
+ * (Villeurbanne is Lyon's), by population. `communes` sorted by population, largest first.
+ */
+export function bigTowns<C extends GeneratorCommune>(communes: readonly C[]): C[] {
+  const towns: C[] = [];
+  for (const c of communes) {
+    if (towns.length >= BIG_TOWNS.count) break;
+    if (towns.every((t) => distanceKm(t, c) >= BIG_TOWNS.apartKm)) towns.push(c);
+  }
+  return towns;
 }
 
 /** The record's page at its producer (lien_source), from its id. */
