@@ -70,15 +70,33 @@ const INFO: Record<string, string> = {
   decision: 'Réponse enregistrée : le prescripteur la voit dans ses orientations envoyées.',
 };
 
-/** The orientation form's query: the target kind and the thing chosen on a training or offer page. */
+/**
+ * The orientation form's query: the target kind and the thing chosen on a training, offer or
+ * directory service page (`service=<uuid>`, issue 13 §4).
+ */
 function targetQuery(q: Record<string, unknown>) {
   const kind =
     typeof q.vers === 'string' && q.vers in ORIENTATION_TARGETS
       ? (q.vers as OrientationTarget)
       : 'siae_position';
-  const ref = [q.session, q.offre, q.poste].find((v): v is string => typeof v === 'string' && isUuid(v));
+  const ref = [q.session, q.offre, q.poste, q.service].find(
+    (v): v is string => typeof v === 'string' && isUuid(v),
+  );
   return { kind, ref };
 }
+
+/** The query parameter that names a target's record: the reverse of targetQuery. */
+const refParam = (kind: OrientationTarget) =>
+  kind === 'job_offer'
+    ? 'offre'
+    : kind === 'training_session'
+      ? 'session'
+      : kind === 'service'
+        ? 'service'
+        : 'poste';
+
+/** The directory's sheet of a service (issue 13 §3). */
+const serviceSheet = (uuid: string) => `/annuaire/services/${uuid}`;
 
 /** Orientations' pages (issue 12 §1, §7): orient a person, the lists received and sent, one request and its answers. */
 export async function orientationPages(app: FastifyInstance, deps: PathwaysDeps) {
@@ -173,8 +191,39 @@ export async function orientationPages(app: FastifyInstance, deps: PathwaysDeps)
                 }
               />
             )
+          ) : state.kind === 'service' && choices.service ? (
+            <>
+              <input type="hidden" name="targetRef" value={choices.service.uuid} />
+              <dl class="fr-mb-2w">
+                <dt class="fr-text--bold">Service de l’annuaire</dt>
+                <dd safe>{choices.service.serviceName}</dd>
+                <dt class="fr-text--bold">Structure</dt>
+                <dd safe>{choices.service.structureName}</dd>
+                <dt class="fr-text--bold">Organisation qui reçoit la demande</dt>
+                <dd safe>{choices.service.organisationName ?? 'Pas inscrite sur Passerelle'}</dd>
+              </dl>
+              <p>
+                <a class="fr-link" href={serviceSheet(choices.service.uuid)}>
+                  Lire la fiche du service
+                </a>
+                {' · '}
+                <a class="fr-link" href={`${base}?vers=service`}>
+                  Décrire un autre service
+                </a>
+              </p>
+              {err('targetRef') ? <Alert kind="error" title={err('targetRef')!} /> : ''}
+            </>
           ) : (
             <>
+              {state.kind === 'service' ? (
+                <p>
+                  <a class="fr-link fr-icon-search-line fr-link--icon-left" href="/annuaire">
+                    Chercher le service dans l’annuaire
+                  </a>
+                </p>
+              ) : (
+                ''
+              )}
               <SelectField
                 name="organisationId"
                 label={
@@ -334,31 +383,30 @@ export async function orientationPages(app: FastifyInstance, deps: PathwaysDeps)
       const name = typeof q.q === 'string' ? q.q.trim().slice(0, 100) : '';
       const ctx = pageContext(request, reply);
       // Followers only (the choices check it), before anything is read.
-      const { target } = await pathways.orientationChoices(request.actor!, kind, ref);
+      const { target, service } = await pathways.orientationChoices(request.actor!, kind, ref);
       // Without a name, the first of the organisation's persons: a counsellor often orients someone just seen.
       const found = await persons.list(request.actor!, name ? { q: name } : {});
       const next = (personId: string) =>
-        `/personnes/${personId}/orienter?vers=${kind}${ref ? `&${kind === 'job_offer' ? 'offre' : kind === 'training_session' ? 'session' : 'poste'}=${ref}` : ''}`;
+        `/personnes/${personId}/orienter?vers=${kind}${ref ? `&${refParam(kind)}=${ref}` : ''}`;
       return html(
         reply,
         <Layout title="Orienter une personne" ctx={ctx}>
           <h1>Orienter une personne</h1>
-          {target ? (
-            <p safe>{`${ORIENTATION_TARGETS[kind].label} : ${target.label}`}</p>
+          {target || service ? (
+            <p safe>{`${ORIENTATION_TARGETS[kind].label} : ${(target ?? service)!.label}`}</p>
           ) : (
-            <Alert kind="warning" title="Cette session ou cette offre n’est plus disponible" />
+            <Alert
+              kind="warning"
+              title={
+                kind === 'service'
+                  ? 'Ce service n’est plus dans l’annuaire'
+                  : 'Cette session ou cette offre n’est plus disponible'
+              }
+            />
           )}
           <form method="get" action="/orientations/nouvelle" role="search" aria-label="Chercher la personne">
             <input type="hidden" name="vers" value={kind} />
-            {ref ? (
-              <input
-                type="hidden"
-                name={kind === 'job_offer' ? 'offre' : kind === 'training_session' ? 'session' : 'poste'}
-                value={ref}
-              />
-            ) : (
-              ''
-            )}
+            {ref ? <input type="hidden" name={refParam(kind)} value={ref} /> : ''}
             <InputField
               name="q"
               label="Nom de la personne"
@@ -491,6 +539,7 @@ export async function orientationPages(app: FastifyInstance, deps: PathwaysDeps)
   async function detailPage(request: FastifyRequest, reply: FastifyReply, id: string, error?: AppError) {
     const { orientation: o, side, transitions } = await pathways.get(request.actor!, id);
     const ctx = pageContext(request, reply);
+    const serviceRef = o.target.kind === 'service' && o.target.ref ? o.target.ref : null;
     const info = (request.query as Record<string, unknown>).info;
     const can = (to: OrientationState) => !!transitionFor(o.state, to, side);
     const who = `${o.person.firstName} ${o.person.lastName.toUpperCase()}`;
@@ -563,9 +612,18 @@ export async function orientationPages(app: FastifyInstance, deps: PathwaysDeps)
               <dt class="fr-text--bold" safe>
                 {term}
               </dt>
-              <dd class="fr-mb-2w" safe>
-                {value}
-              </dd>
+              {term === 'Demande' && serviceRef ? (
+                // A directory service's request links to its sheet (issue 13 §4): contacts, hours, conditions.
+                <dd class="fr-mb-2w">
+                  <a href={serviceSheet(serviceRef)} safe>
+                    {value}
+                  </a>
+                </dd>
+              ) : (
+                <dd class="fr-mb-2w" safe>
+                  {value}
+                </dd>
+              )}
             </>
           ))}
         </dl>

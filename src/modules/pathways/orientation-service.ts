@@ -122,6 +122,23 @@ export function orientationUseCases(core: PathwaysCore) {
     return o;
   }
 
+  /**
+   * A service of the directory as the target (issue 13 §4): its structure's Passerelle organisation
+   * receives the request, whatever its kind (an organisation publishes the services it receives
+   * people for); a structure that is not on Passerelle is mobilised with its sheet's contacts.
+   */
+  async function serviceOfDirectory(targetRef: string) {
+    const ref = idField('targetRef', targetRef, 'le service de l’annuaire');
+    const service = await needs.directory.serviceTarget(ref);
+    if (!service) throw invalid('targetRef', 'Ce service n’existe pas dans l’annuaire.');
+    if (!service.organisationId)
+      throw invalid(
+        'targetRef',
+        'Ce partenaire n’est pas inscrit sur Passerelle : mobilisez le service avec les coordonnées de sa fiche.',
+      );
+    return { organisationId: service.organisationId, ref: service.uuid, label: service.label };
+  }
+
   /** Resolves the target: who receives it, its label, and whether it takes one more request. */
   async function resolveTarget(input: OrientationInput, kind: OrientationTarget) {
     const receivers: readonly string[] = ORIENTATION_TARGETS[kind].receivers;
@@ -163,6 +180,7 @@ export function orientationUseCases(core: PathwaysCore) {
         throw invalid('targetRef', 'Cette organisation ne reçoit pas ce type d’orientation.');
       return { organisationId: info.organisationId, ref, label: info.label };
     }
+    if (kind === 'service' && input.targetRef) return serviceOfDirectory(input.targetRef);
     const organisationId = idField(
       'organisationId',
       input.organisationId,
@@ -309,7 +327,8 @@ export function orientationUseCases(core: PathwaysCore) {
                 ? await repo.positionTarget(ref)
                 : undefined
           : undefined;
-      return { receivers, positions, target: target?.open ? target : null };
+      const service = kind === 'service' && ref ? await needs.directory.serviceTarget(ref) : null;
+      return { receivers, positions, target: target?.open ? target : null, service };
     },
 
     /** One orientation, for its two organisations only (audited). */
