@@ -22,8 +22,6 @@ const professional = {
   ip: null,
 } as Actor;
 
-const LOGEMENT = ['logement-hebergement--louer-un-logement'];
-
 describe.each(testEngines())('directory search (issue 13 §2) on %s', (engine) => {
   let t: TestApp;
   let directory: ReturnType<typeof directoryService>;
@@ -201,5 +199,31 @@ describe.each(testEngines())('directory search (issue 13 §2) on %s', (engine) =
       expect(res.statusCode, query).toBe(400);
       expect(res.json().field, query).toBe(field);
     }
+  });
+  it('the page /annuaire: public, results with badges, what was understood, the map, a refusal beside its field', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/annuaire?q=logemnt&commune=Lyon+(69)&radiusKm=20',
+    });
+    expect(res.statusCode).toBe(200);
+    // The layout puts non-breaking spaces before « : » and inside guillemets.
+    const body = res.body.replace(/[\u00a0\u202f]/g, ' ');
+    expect(body).toContain('Besoin compris : Logement et hébergement');
+    expect(body).toContain('« logemnt » → « logement »');
+    expect(body).toContain('Aide à l’accès au logement');
+    expect(body).not.toContain('Dossier DALO');
+    expect(body).toContain('À vérifier : mise à jour il y a plus de 6 mois');
+    expect(body).toContain('À distance');
+    expect(body).toContain('Gratuit');
+    expect(body).toMatch(/à 1(,\d)? km/);
+    expect(body).toContain('Les professionnels connectés');
+    expect(body).toContain(`href="/annuaire/services/${uuids.get('logement-lyon')}"`);
+    expect(body).toContain('role="img"');
+    expect(body).not.toMatch(/style="/);
+    const bad = await t.app.inject({ method: 'GET', url: '/annuaire?commune=Atlantide' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body.replace(/[\u00a0\u202f]/g, ' ')).toContain('Commune « Atlantide » inconnue');
+    const empty = await t.app.inject({ method: 'GET', url: '/annuaire' });
+    expect(empty.statusCode).toBe(200);
   });
 });
