@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
 import { testEngines } from '../../../test/databases.js';
+import { closestByEdits, editDistance } from '../../shared/text.js';
 import { pageWindow } from '../../web/pagination.js';
 import { DEMO_FEATURED_TRADES } from './demo.js';
 import { generateFeed } from './lheo/generate.js';
 import { hoursText, nextSessionText, resultCount, searchReturnUrl } from './search-page.js';
 import { fundedPlacesTotal, sessionRecruitment } from './training-page.js';
-import { closestByEdits, editDistance } from './vocabulary-repository.js';
 
 describe('what the search pages say, in words a counsellor can trust', () => {
   const session = { nextStart: '2027-01-04', nextEnd: '2027-06-30', nextState: '1', sessions: 3 };

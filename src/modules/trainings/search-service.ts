@@ -2,12 +2,12 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.js';
 import { invalid } from '../../shared/errors.js';
 import { isDepartmentCode, isIsoDate } from '../../shared/formats.js';
-import { queryTokens } from '../../shared/text.js';
+import { closestByEdits, queryTokens } from '../../shared/text.js';
 import { FUNDERS, LEVELS, PUBLIC_JOBSEEKER_FUNDERS } from './dictionaries.js';
 import type { CatalogueRepository } from './repository.js';
 import { type SearchFilters, searchRepository } from './search-repository.js';
 import { type RawQuery, str, type TrainingsOptions } from './service-helpers.js';
-import { closestByEdits, vocabularyRepository } from './vocabulary-repository.js';
+import { vocabularyRepository } from './vocabulary-repository.js';
 
 interface AnalysedWord {
   lexemes: string[];
