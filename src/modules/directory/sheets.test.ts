@@ -218,6 +218,45 @@ describe.each(testEngines())('directory sheets (%s)', (engine) => {
     }
   });
 
+  it('writes the demo’s sheets in French typography (test/typography.test.ts walks no :serviceId)', async () => {
+    // The slips of test/typography.test.ts that generated text could make.
+    const slips: [string, RegExp][] = [
+      ['espace avant « : ; ! ? »', /(?:[ \t]|[\p{L}\p{N})»])[:;!?](?=\s|$)/mu],
+      ['apostrophe droite', /\p{L}'\p{L}/u],
+      [
+        '« de » devant une voyelle',
+        /(?<![\p{L}\p{N}’'-])[Dd]e (?!onze)(?!\S*[@/])[aeiouàâéèêîôûAEIOUÀÂÉÈÊÎÔÛ]/u,
+      ],
+      ['guillemets', /«(?![\u00A0\u202F])|(?<![\u00A0\u202F])»/u],
+      ['date', /\b\d{4}-\d{2}-\d{2}\b/],
+    ];
+    const visible = (html: string) =>
+      html
+        .slice(html.indexOf('<main'), html.indexOf('</main>'))
+        .replace(/<\/?(a|abbr|b|em|i|mark|small|span|strong)\b[^>]*>/gi, '')
+        .replace(/<[^>]*>/g, '\n')
+        .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+        .replace(/&amp;/g, '&');
+    const services = await t.db
+      .selectFrom('directory_service')
+      .select('id')
+      .orderBy('id')
+      .limit(120)
+      .execute();
+    const structures = await t.db.selectFrom('directory_structure').select('id').orderBy('id').execute();
+    const found: string[] = [];
+    for (const url of [
+      ...services.map((r) => `/annuaire/services/${r.id}`),
+      ...structures.map((r) => `/annuaire/structures/${r.id}`),
+    ]) {
+      const res = await counsellor.get(url);
+      expect(res.statusCode, url).toBe(200);
+      for (const line of visible(res.body).split('\n'))
+        for (const [name, re] of slips) if (re.test(line)) found.push(`${url} ${name} : ${line.trim()}`);
+    }
+    expect([...new Set(found)].slice(0, 10)).toEqual([]);
+  }, 120_000);
+
   it('opens the demo’s services to the public that users mobilise', async () => {
     const demo = await t.db
       .selectFrom('directory_service')
