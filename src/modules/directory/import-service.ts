@@ -1,5 +1,6 @@
 import type { DirectoryRejection } from '../../db/schema.js';
 import { invalid, notFound } from '../../shared/errors.js';
+import { hasUnstorableCharacter } from '../../shared/formats.js';
 import type { Actor } from '../identity/model.js';
 import type { DirectoryCore } from './core.js';
 import { type ParsedRecord, parseDirectoryFile } from './import-parse.js';
@@ -14,6 +15,11 @@ export const IMPORT_BATCH = 200;
 /** The largest file an import reads (a national extract filtered to a region is a few megabytes). */
 export const DIRECTORY_IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 
+/**
+ * The longest text of a record: a service's name and description make its tsvector, which
+ * PostgreSQL caps at 1 MB ("string is too long for tsvector"); no directory text comes near this.
+ */
+const MAX_TEXT = 100_000;
 const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,99}$/i;
 
 export interface ImportFileInput {
@@ -38,20 +44,48 @@ export function importUseCases(core: DirectoryCore) {
   const runs = importRepository(core.db);
   const { records } = core;
 
-  /** Every problem of a record: the schema's, then an INSEE code the referential does not know. */
-  function problemsOf(kind: 'structure' | 'service', record: Record<string, unknown>, communes: Set<string>) {
+  /**
+   * Every problem of a record: the schema's, then what the schema leaves open and the database
+   * would refuse mid-batch (a 500 and a failed run for one bad record): lengths of the keys,
+   * characters no text column holds, a number past an integer column, a point off the globe, a text
+   * past what a tsvector holds; and an INSEE code the communes' referential does not know.
+   */
+  function problemsOf(kind: 'structure' | 'service', record: unknown, communes: Set<string>) {
     const problems: FieldProblem[] = kind === 'structure' ? checkStructure(record) : checkService(record);
-    const insee = record.code_insee;
-    if (
-      typeof insee === 'string' &&
-      !problems.some((p) => p.field === 'code_insee') &&
-      /^\w{5}$/.test(insee) &&
-      !communes.has(insee)
-    )
-      problems.push({
-        field: 'code_insee',
-        message: `code INSEE « ${insee} » inconnu du référentiel des communes`,
-      });
+    if (!record || typeof record !== 'object' || Array.isArray(record)) return problems;
+    const r = record as Record<string, unknown>;
+    const add = (field: string, message: string) => {
+      if (!problems.some((p) => p.field === field)) problems.push({ field, message });
+    };
+    for (const [field, max] of [
+      ['source', 100],
+      ['id', 300],
+      ['structure_id', 300],
+    ] as const) {
+      const v = r[field];
+      if (typeof v === 'string' && (v.trim() === '' || v.length > max))
+        add(field, `identifiant vide ou de plus de ${max} caractères`);
+    }
+    for (const [field, value] of Object.entries(r)) {
+      const texts =
+        typeof value === 'string'
+          ? [value]
+          : Array.isArray(value)
+            ? value.filter((v) => typeof v === 'string')
+            : [];
+      if (texts.some((t) => hasUnstorableCharacter(t)))
+        add(field, 'caractère de contrôle ou invalide (nul, caractère de commande, demi-paire UTF-16)');
+      else if (texts.some((t) => t.length > MAX_TEXT)) add(field, `au plus ${MAX_TEXT} caractères`);
+    }
+    if (typeof r.nombre_semaines === 'number' && r.nombre_semaines > 2_147_483_647)
+      add('nombre_semaines', 'nombre de semaines trop grand');
+    if (typeof r.latitude === 'number' && Math.abs(r.latitude) > 90)
+      add('latitude', 'une latitude de -90 à 90');
+    if (typeof r.longitude === 'number' && Math.abs(r.longitude) > 180)
+      add('longitude', 'une longitude de -180 à 180');
+    const insee = r.code_insee;
+    if (isCode(insee) && !problems.some((p) => p.field === 'code_insee') && !communes.has(insee))
+      add('code_insee', `code INSEE « ${insee} » inconnu du référentiel des communes`);
     return problems;
   }
 
@@ -82,31 +116,53 @@ export function importUseCases(core: DirectoryCore) {
         userId: actor.userId,
         actorLabel: actor.label,
       });
-      const counts: ImportCounts = {
-        structuresCreated: 0,
-        structuresUpdated: 0,
-        servicesCreated: 0,
-        servicesUpdated: 0,
-        unchanged: 0,
-        rejected: 0,
-      };
+      // What committed batches did; a batch's own tally joins it once the batch is committed, so
+      // that a failed run's counts are what its database holds.
+      const counts = noCounts();
       const rejections: DirectoryRejection[] = [];
+      let batchCounts = noCounts();
+      let batchRejections: DirectoryRejection[] = [];
+      const startBatch = () => {
+        batchCounts = noCounts();
+        batchRejections = [];
+      };
+      const commitBatch = () => {
+        for (const k of Object.keys(counts) as (keyof ImportCounts)[]) counts[k] += batchCounts[k];
+        rejections.push(...batchRejections);
+      };
       const reject = (kind: 'structure' | 'service', r: ParsedRecord, problems: FieldProblem[]) => {
-        counts.rejected++;
-        rejections.push({ kind, index: r.index, id: text(r.record?.id), problems });
+        batchCounts.rejected++;
+        batchRejections.push({ kind, index: r.index, id: text(r.record?.id), problems });
       };
       // The structures of this file: written (their uuid), or rejected (their rank, for their services' message).
       const written = new Map<string, string>();
       const rejectedStructures = new Map<string, number>();
+      // A producer's id once per file: a second record with it would overwrite the first, and the
+      // same file imported again would not be « unchanged ».
+      const seen = { structure: new Map<string, number>(), service: new Map<string, number>() };
+      const duplicate = (kind: 'structure' | 'service', r: ParsedRecord, problems: FieldProblem[]) => {
+        const source = text(r.record?.source);
+        const id = text(r.record?.id);
+        if (!source || !id) return;
+        const first = seen[kind].get(key(source, id));
+        if (first === undefined) seen[kind].set(key(source, id), r.index);
+        else if (!problems.some((p) => p.field === 'id'))
+          problems.push({
+            field: 'id',
+            message: `identifiant en double dans le fichier (enregistrement n° ${first})`,
+          });
+      };
       const total = file.structures.length + file.services.length;
       let done = 0;
       try {
         for (let start = 0; start < file.structures.length; start += IMPORT_BATCH) {
           const batch = file.structures.slice(start, start + IMPORT_BATCH);
           const communes = await records.knownCommunes(batch.map((r) => r.record?.code_insee).filter(isCode));
+          startBatch();
           await core.db.transaction().execute(async (tx) => {
             for (const r of batch) {
               const problems = problemsOf('structure', r.record, communes);
+              duplicate('structure', r, problems);
               if (problems.length) {
                 reject('structure', r, problems);
                 if (text(r.record?.source) && text(r.record?.id))
@@ -123,20 +179,23 @@ export function importUseCases(core: DirectoryCore) {
                   : undefined;
               const w = await records.writeStructure(tx, s, organisationId);
               written.set(key(s.source, s.id), w.uuid);
-              if (w.outcome === 'created') counts.structuresCreated++;
-              else if (w.outcome === 'updated') counts.structuresUpdated++;
-              else counts.unchanged++;
+              if (w.outcome === 'created') batchCounts.structuresCreated++;
+              else if (w.outcome === 'updated') batchCounts.structuresUpdated++;
+              else batchCounts.unchanged++;
             }
           });
+          commitBatch();
           done += batch.length;
           input.onProgress?.(done, total);
         }
         for (let start = 0; start < file.services.length; start += IMPORT_BATCH) {
           const batch = file.services.slice(start, start + IMPORT_BATCH);
           const communes = await records.knownCommunes(batch.map((r) => r.record?.code_insee).filter(isCode));
+          startBatch();
           await core.db.transaction().execute(async (tx) => {
             for (const r of batch) {
               const problems = problemsOf('service', r.record, communes);
+              duplicate('service', r, problems);
               const source = text(r.record?.source);
               const structureId = text(r.record?.structure_id);
               let structureUuid: string | null = null;
@@ -165,11 +224,12 @@ export function importUseCases(core: DirectoryCore) {
                 normaliseService(r.record as unknown as DiService),
                 structureUuid,
               );
-              if (w.outcome === 'created') counts.servicesCreated++;
-              else if (w.outcome === 'updated') counts.servicesUpdated++;
-              else counts.unchanged++;
+              if (w.outcome === 'created') batchCounts.servicesCreated++;
+              else if (w.outcome === 'updated') batchCounts.servicesUpdated++;
+              else batchCounts.unchanged++;
             }
           });
+          commitBatch();
           done += batch.length;
           input.onProgress?.(done, total);
         }
@@ -207,4 +267,12 @@ export function importUseCases(core: DirectoryCore) {
   };
 }
 
+const noCounts = (): ImportCounts => ({
+  structuresCreated: 0,
+  structuresUpdated: 0,
+  servicesCreated: 0,
+  servicesUpdated: 0,
+  unchanged: 0,
+  rejected: 0,
+});
 const isCode = (v: unknown): v is string => typeof v === 'string' && /^\w{5}$/.test(v);

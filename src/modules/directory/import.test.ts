@@ -3,8 +3,16 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/app.js';
-import { testEngines } from '../../../test/databases.js';
+import { createTestDatabase, testEngines } from '../../../test/databases.js';
+import { sampleService, sampleStructure } from '../../../test/directory-fixtures.js';
+import type { Db } from '../../db/database.js';
+import { memoryMailer } from '../../shared/mailer.js';
+import type { Actor } from '../identity/model.js';
+import type { DirectoryCore } from './core.js';
 import { parseDirectoryFile } from './import-parse.js';
+import { importUseCases } from './import-service.js';
+import type { DirectoryNeeds } from './needs.js';
+import { recordsRepository } from './records-repository.js';
 
 /**
  * Import of a data·inclusion file (issue 13 §3, « bad input »): each bad record rejected with every
@@ -306,5 +314,117 @@ describe.each(testEngines())('directory imports on %s', (engine) => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('JSON mal formé');
+  });
+});
+
+const PLATFORM: Actor = {
+  via: 'token',
+  userId: null,
+  label: 'Test',
+  isSuperAdmin: true,
+  organisationId: null,
+  role: null,
+  memberships: [],
+  ip: null,
+};
+
+describe.each(testEngines())('directory import’s bad input and crashes on %s', (engine) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, drop } = await createTestDatabase(engine));
+  }, 180_000);
+  afterAll(async () => drop?.());
+  const useCases = (records = recordsRepository(db)) =>
+    importUseCases({
+      db,
+      needs: {} as DirectoryNeeds,
+      records,
+      today: () => '2026-11-24',
+      mailer: memoryMailer(),
+      publicUrl: '',
+      mapTiles: '',
+    } satisfies DirectoryCore);
+  const stored = async (source: string) =>
+    Number(
+      (
+        await sql<{ n: string }>`select (select count(*) from directory_structure where source = ${source})
+          + (select count(*) from directory_service where source = ${source}) as n`.execute(db)
+      ).rows[0]!.n,
+    );
+
+  it('rejects, never crashes on, what the schema leaves open and the database would refuse', async () => {
+    const s = (over: Record<string, unknown>) => ({ ...sampleStructure({ source: 'bad' }), ...over });
+    const run = await useCases().importFile(PLATFORM, {
+      fileName: 'bad.json',
+      content: JSON.stringify([
+        null,
+        3,
+        [],
+        s({ id: 'bad--nul', nom: 'Nul\u0000' }),
+        s({ id: 'x'.repeat(301) }),
+        s({ id: 'bad--loin', latitude: 200, longitude: -500 }),
+        s({ id: 'bad--ok' }),
+        s({ id: 'bad--ok', nom: 'Le même id' }),
+        { ...sampleService({ source: 'bad', structure_id: 'bad--ok' }), nombre_semaines: 3_000_000_000 },
+      ]),
+    });
+    expect(run.status).toBe('done');
+    expect(
+      run.rejections.map((r) => [
+        r.index,
+        r.problems
+          .map((p) => p.field)
+          .sort()
+          .join(','),
+      ]),
+    ).toEqual([
+      [1, '(enregistrement)'],
+      [2, '(enregistrement)'],
+      [3, '(enregistrement)'],
+      [4, 'nom'],
+      [5, 'id'],
+      [6, 'latitude,longitude'],
+      [8, 'id'],
+      [9, 'nombre_semaines'],
+    ]);
+    expect(run.rejections[6]!.problems[0]!.message).toContain(
+      'en double dans le fichier (enregistrement n° 7)',
+    );
+    expect(run.counts).toMatchObject({ structuresCreated: 1, rejected: 8 });
+  });
+
+  it('a crash mid-way marks the run failed and keeps the batches committed before it, never half of one', async () => {
+    const real = recordsRepository(db);
+    let calls = 0;
+    const failing = {
+      ...real,
+      async writeService(...args: Parameters<typeof real.writeService>) {
+        if (++calls === 2) throw new Error('disque plein');
+        return real.writeService(...args);
+      },
+    };
+    const file = {
+      structures: [sampleStructure({ source: 'crash', id: 'crash--s' })],
+      services: [
+        sampleService({ source: 'crash', id: 'crash--v1', structure_id: 'crash--s' }),
+        sampleService({ source: 'crash', id: 'crash--v2', structure_id: 'crash--s' }),
+      ],
+    };
+    const imports = useCases(failing);
+    await expect(
+      imports.importFile(PLATFORM, { fileName: 'crash.json', content: JSON.stringify(file) }),
+    ).rejects.toThrow('disque plein');
+    // The structures' batch stays; the services' batch (v1 written, then the crash) is rolled back whole.
+    expect(await stored('crash')).toBe(1);
+    const [run] = await imports.importRuns(PLATFORM);
+    expect(run).toMatchObject({ status: 'failed', error: 'disque plein', source: 'crash' });
+    expect(run!.counts).toMatchObject({ structuresCreated: 1, servicesCreated: 0 });
+    // Run again once the cause is gone: the structure unchanged, the services created.
+    const again = await useCases().importFile(PLATFORM, {
+      fileName: 'crash.json',
+      content: JSON.stringify(file),
+    });
+    expect(again.counts).toMatchObject({ unchanged: 1, servicesCreated: 2, rejected: 0 });
   });
 });
