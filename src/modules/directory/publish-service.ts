@@ -124,11 +124,19 @@ const listOf = (v: string[] | undefined): string[] | null => {
   const l = [...new Set((v ?? []).map((x) => x.trim()).filter(Boolean))];
   return l.length ? l : null;
 };
+/**
+ * The upper bounds the schema leaves open: a week has 168 hours; a service of more than ten years
+ * (520 weeks) is a typing error, and the column is a 32-bit integer (a bad value never reaches SQL).
+ */
+const NUMBER_MAX: Record<string, number> = { volume_horaire_hebdomadaire: 168, nombre_semaines: 520 };
+
 function numberOf(field: string, v: string | undefined): number | null {
   const t = (v ?? '').trim().replace(',', '.');
   if (!t) return null;
   const n = Number(t);
   if (!Number.isFinite(n)) throw invalid(field, `${FIELD_LABELS[field]} : un nombre attendu.`);
+  const max = NUMBER_MAX[field];
+  if (max !== undefined && n > max) throw invalid(field, `${FIELD_LABELS[field]} : au plus ${max}.`);
   return n;
 }
 
