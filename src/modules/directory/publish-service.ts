@@ -11,7 +11,7 @@ import {
   schemaService,
   schemaStructure,
 } from './records-repository.js';
-import { canPublish, mayEdit, requireEditor } from './rights.js';
+import { canPublish, requireEditor } from './rights.js';
 import { isStale } from './rules.js';
 import { checkService, checkStructure, type FieldProblem } from './schema-check.js';
 
@@ -201,9 +201,6 @@ export function publishUseCases(core: DirectoryCore) {
   }
 
   return {
-    /** Whether the actor publishes their organisation's records (the home's task, the menu). */
-    canPublish: (actor: Actor | null) => canPublish(actor),
-
     /** The actor's organisation's structures, each with its services, and which are stale. */
     async ownDirectory(actor: Actor) {
       if (!canPublish(actor))
@@ -431,10 +428,6 @@ export function publishUseCases(core: DirectoryCore) {
           records.writeService(tx, { ...schemaService(v), date_maj: today() }, v.structureUuid),
         );
     },
-
-    /** Whether the actor may change this structure's records (links on the sheet). */
-    mayEdit: (actor: Actor | null, structure: { organisationId: string | null }) =>
-      !!actor && mayEdit(actor, structure),
 
     /**
      * A directory service as the target of an orientation (issue 13 §4, pathways): its label, and
