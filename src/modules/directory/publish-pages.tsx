@@ -584,11 +584,7 @@ export async function publishPages(app: FastifyInstance, deps: DirectoryDeps) {
                   <a class="fr-btn fr-btn--sm" href={`${HOME}/modifier?structure=${s.uuid}`}>
                     Modifier la fiche
                   </a>
-                  {s.stale ? (
-                    <ReviewButton csrf={ctx.csrf} kind="structure" id={s.uuid} object={s.nom} />
-                  ) : (
-                    ''
-                  )}
+                  <ReviewButton csrf={ctx.csrf} kind="structure" id={s.uuid} object={s.nom} />
                   <a
                     class="fr-btn fr-btn--sm fr-btn--secondary"
                     href={`${HOME}/services/nouveau?structure=${s.uuid}`}
@@ -618,11 +614,7 @@ export async function publishPages(app: FastifyInstance, deps: DirectoryDeps) {
                             <a class="fr-btn fr-btn--sm" href={`${HOME}/services/${v.uuid}/modifier`}>
                               Modifier<span class="fr-sr-only" safe>{` ${v.nom}`}</span>
                             </a>
-                            {v.stale ? (
-                              <ReviewButton csrf={ctx.csrf} kind="service" id={v.uuid} object={v.nom} />
-                            ) : (
-                              ''
-                            )}
+                            <ReviewButton csrf={ctx.csrf} kind="service" id={v.uuid} object={v.nom} />
                             <a
                               class="fr-btn fr-btn--sm fr-btn--tertiary"
                               href={`${HOME}/services/${v.uuid}/suppression`}

@@ -11,7 +11,7 @@ import {
   schemaService,
   schemaStructure,
 } from './records-repository.js';
-import { canPublish, mayEdit, requireEditor } from './rights.js';
+import { canPublish, requireEditor } from './rights.js';
 import { isStale } from './rules.js';
 import { checkService, checkStructure, type FieldProblem } from './schema-check.js';
 
@@ -124,11 +124,19 @@ const listOf = (v: string[] | undefined): string[] | null => {
   const l = [...new Set((v ?? []).map((x) => x.trim()).filter(Boolean))];
   return l.length ? l : null;
 };
+/**
+ * The upper bounds the schema leaves open: a week has 168 hours; a service of more than ten years
+ * (520 weeks) is a typing error, and the column is a 32-bit integer (a bad value never reaches SQL).
+ */
+const NUMBER_MAX: Record<string, number> = { volume_horaire_hebdomadaire: 168, nombre_semaines: 520 };
+
 function numberOf(field: string, v: string | undefined): number | null {
   const t = (v ?? '').trim().replace(',', '.');
   if (!t) return null;
   const n = Number(t);
   if (!Number.isFinite(n)) throw invalid(field, `${FIELD_LABELS[field]} : un nombre attendu.`);
+  const max = NUMBER_MAX[field];
+  if (max !== undefined && n > max) throw invalid(field, `${FIELD_LABELS[field]} : au plus ${max}.`);
   return n;
 }
 
@@ -193,9 +201,6 @@ export function publishUseCases(core: DirectoryCore) {
   }
 
   return {
-    /** Whether the actor publishes their organisation's records (the home's task, the menu). */
-    canPublish: (actor: Actor | null) => canPublish(actor),
-
     /** The actor's organisation's structures, each with its services, and which are stale. */
     async ownDirectory(actor: Actor) {
       if (!canPublish(actor))
@@ -423,10 +428,6 @@ export function publishUseCases(core: DirectoryCore) {
           records.writeService(tx, { ...schemaService(v), date_maj: today() }, v.structureUuid),
         );
     },
-
-    /** Whether the actor may change this structure's records (links on the sheet). */
-    mayEdit: (actor: Actor | null, structure: { organisationId: string | null }) =>
-      !!actor && mayEdit(actor, structure),
 
     /**
      * A directory service as the target of an orientation (issue 13 §4, pathways): its label, and

@@ -165,6 +165,13 @@ describe.each(testEngines())('directory publication on %s', (engine) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('id="thematiques-messages-erreur"');
     expect(bad.body).toContain('mobilite--voler');
+    const huge = await postForm(
+      manager,
+      `${HOME}/services/nouveau`,
+      serviceForm([['nombre_semaines', '99999999999']]),
+    );
+    expect(huge.statusCode).toBe(400);
+    expect(huge.body).toContain('id="champ-nombre_semaines-erreur"');
     expect((await services()).map((s) => s.nom)).toEqual(['Aide au permis de conduire']);
   });
 

@@ -28,7 +28,10 @@ import {
 export interface OrientationInput {
   personId?: string;
   targetKind?: string;
-  /** The session's, position's, offer's id; for an immersion, a service or a workshop, none. */
+  /**
+   * The session's, position's, offer's id; for a service, the directory service's id (its structure's
+   * organisation receives it), or none with organisationId and targetLabel; for an immersion or a workshop, none.
+   */
   targetRef?: string;
   /** The receiving organisation, when the target does not name it (immersion, service, workshop). */
   organisationId?: string;
