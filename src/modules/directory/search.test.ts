@@ -164,7 +164,7 @@ describe.each(testEngines())('directory search (issue 13 §2) on %s', (engine) =
     expect(
       keysOf((await directory.search(professional, { thematique: 'preparer-sa-candidature' })).items),
     ).toEqual(['emploi-lyon']);
-    // « dalo » is a need word (housing); « conseillere » is read on the services' texts.
+    // « conseillère » is no need word: it is read on the services' texts.
     const text = await directory.search(professional, { q: 'conseillère' });
     expect(keysOf(text.items)).toEqual(['emploi-lyon']);
   });
