@@ -8,9 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordsRepository } from '../src/modules/directory/records-repository.js';
 import { AUDITED_ACTIONS, type AuditAction } from '../src/shared/audit.js';
 import { Browser, createTestApp, type TestApp } from './app.js';
 import { testEngines } from './databases.js';
+import { sampleService, sampleStructure } from './directory-fixtures.js';
 
 type Who = 'anonyme' | 'super-admin' | 'administrateur' | 'conseiller' | 'gestionnaire' | 'analyste';
 type Target = 'own' | 'other';
@@ -65,6 +67,13 @@ const importsOfferFeeds: Rule = (who) => who === 'super-admin';
 const personOnly: Rule = () => false;
 /** Members of a `commune` organisation (persons/rights.ts, CONTACT_POINT_KINDS): none in the matrix. */
 const contactPoint: Rule = () => false;
+
+/** An organisation's administrators and gestionnaires keep its directory records (directory/rights.ts canPublish). */
+const keepsDirectory: Rule = (who, target) =>
+  (who === 'administrateur' || who === 'gestionnaire') && target === 'own';
+/** A record named by its id: its organisation's keepers, or the super-admin (directory/rights.ts mayEdit). */
+const editsDirectoryRecord: Rule = (who, target, relation) =>
+  who === 'super-admin' || keepsDirectory(who, target, relation);
 
 const POLICY: Record<string, Policy> = {
   'GET /health': everyone,
@@ -335,6 +344,31 @@ const POLICY: Record<string, Policy> = {
   'GET /cta': anyUser,
   'GET /cta/:zoneCode': anyUser,
   'POST /cta/:zoneCode/engagements': superOnly,
+  // Directory (issue 13). The search and the sheets are public: anonymous visitors read the services
+  // « mobilisables par les usagers » (the matrix's service is one), members read every service.
+  'GET /annuaire': everyone,
+  'GET /api/v1/directory/search': everyone,
+  'GET /annuaire/services/:serviceId': everyone,
+  'GET /annuaire/structures/:structureId': everyone,
+  // The schema's records for partners' systems and staff; imports for the Region (none in the matrix) and the super-admin.
+  'GET /api/v1/directory/structures': anyUser,
+  'GET /api/v1/directory/services': anyUser,
+  'GET /annuaire/export/:file': anyUser,
+  'POST /api/v1/directory/imports': superOnly,
+  'GET /api/v1/directory/imports/:runId': superOnly,
+  'GET /annuaire/imports': superOnly,
+  'POST /annuaire/imports': superOnly,
+  'GET /annuaire/imports/:runId': superOnly,
+  'GET /annuaire/ma-structure': keepsDirectory,
+  'GET /annuaire/ma-structure/modifier': keepsDirectory,
+  'POST /annuaire/ma-structure/modifier': keepsDirectory,
+  'GET /annuaire/ma-structure/services/nouveau': keepsDirectory,
+  'POST /annuaire/ma-structure/services/nouveau': keepsDirectory,
+  'GET /annuaire/ma-structure/services/:serviceId/modifier': editsDirectoryRecord,
+  'POST /annuaire/ma-structure/services/:serviceId/modifier': editsDirectoryRecord,
+  'GET /annuaire/ma-structure/services/:serviceId/suppression': editsDirectoryRecord,
+  'POST /annuaire/ma-structure/services/:serviceId/suppression': editsDirectoryRecord,
+  'POST /annuaire/ma-structure/revue': editsDirectoryRecord,
 };
 
 /** The kind of the matrix's own organisation: an edit must keep it (a Region may do more). */
@@ -488,6 +522,20 @@ function bodyFor(key: string): Record<string, unknown> {
       indicator: 'orientations',
       target: 10,
     },
+    'POST /annuaire/ma-structure/modifier': { nom: `Structure ${unique}`, code_insee: '69123' },
+    'POST /annuaire/ma-structure/services/nouveau': {
+      nom: `Service ${unique}`,
+      description: 'Un service de la matrice d’autorisations, décrit assez longuement pour le schéma.',
+      thematiques: 'logement-hebergement--louer-un-logement',
+      mobilisable_par: 'professionnels',
+    },
+    'POST /annuaire/ma-structure/services/:serviceId/modifier': {
+      nom: `Service ${unique}`,
+      description: 'Un service de la matrice d’autorisations, décrit assez longuement pour le schéma.',
+      version: '1',
+    },
+    'POST /annuaire/imports': {},
+    'POST /api/v1/directory/imports': { structures: [], services: [] },
     'POST /cta/:zoneCode/engagements': {
       year: '2026',
       partnerKind: 'mission_locale',
@@ -569,6 +617,40 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
     );
     return rows[0]!.id;
   }
+  /**
+   * A new directory service of `orgId`'s structure (created first if the organisation has none),
+   * mobilisable by users, so that the public may read its sheet: `:serviceId` (an edit or a
+   * deletion changes it). Returns the service's and its structure's ids.
+   */
+  async function addDirectoryService(orgId: string) {
+    const records = recordsRepository(t.db);
+    const own = (await records.structuresOf(orgId))[0];
+    const structure =
+      own ??
+      (await records.structure(
+        (
+          await records.writeStructure(
+            t.db,
+            sampleStructure({ source: 'passerelle', id: `passerelle--${orgId}`, siret: null }),
+            orgId,
+          )
+        ).uuid,
+      ))!;
+    const unique = randomUUID().slice(0, 8);
+    const { uuid } = await records.writeService(
+      t.db,
+      sampleService({ source: 'passerelle', id: `passerelle--${unique}`, structure_id: structure.id }),
+      structure.uuid,
+    );
+    return { service: uuid, structure: structure.uuid };
+  }
+  /** A finished import run for `:runId`. */
+  async function addImportRun() {
+    const { rows } = await sql<{ id: string }>`
+      insert into directory_import_run (source, file_name, format, status, actor_label, finished_at)
+      values ('dora', 'matrice.json', 'json', 'done', 'Matrice', now()) returning id`.execute(t.db);
+    return rows[0]!.id;
+  }
   /** What a forbidden write must not change. */
   async function fingerprint() {
     const { rows } = await sql<{ f: string }>`
@@ -591,7 +673,10 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
         || coalesce((select string_agg(person_id::text || preset, ',' order by person_id) from match_setting), '')
         || coalesce((select string_agg(id::text || version::text, ',' order by id) from orientation), '')
         || (select count(*)::text from pathway_event)
-        || (select count(*)::text from pathway_member)) as f`.execute(t.db);
+        || (select count(*)::text from pathway_member)
+        || coalesce((select string_agg(id::text || version::text, ',' order by id) from directory_structure), '')
+        || coalesce((select string_agg(id::text || version::text, ',' order by id) from directory_service), '')
+        || (select count(*)::text from directory_import_run)) as f`.execute(t.db);
     return rows[0]!.f;
   }
 
@@ -693,6 +778,12 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
           if (url.includes(':invitationId')) url = url.replace(':invitationId', await addInvitation(orgId));
           if (url.includes(':orientationId'))
             url = url.replace(':orientationId', await addOrientation(orgId));
+          if (url.includes(':serviceId') || url.includes(':structureId')) {
+            const added = await addDirectoryService(orgId);
+            url = url.replace(':serviceId', added.service).replace(':structureId', added.structure);
+          }
+          if (url.includes(':runId')) url = url.replace(':runId', await addImportRun());
+          url = url.replace(':file', 'services.json');
           url = url
             .replace(':offerId', catalogue.offer)
             .replace(':id', catalogue.training)
@@ -701,6 +792,9 @@ describe.each(testEngines())('authorisation matrix on %s', (engine) => {
             .replace(':zoneCode', catalogue.zone);
           let browser = sessions.get(who)!;
           let body = key === 'POST /mon-compte/organisation' ? { organisationId: orgs.own } : bodyFor(key);
+          // « Rien à changer » names its record in the body: a service of the actor's organisation.
+          if (key === 'POST /annuaire/ma-structure/revue')
+            body = { kind: 'service', id: (await addDirectoryService(orgId)).service };
           // Routes that open or close a session get a throwaway one, so the shared sessions survive.
           if (key === 'POST /deconnexion' && who !== 'anonyme') {
             browser = await new Browser(t.app).login(

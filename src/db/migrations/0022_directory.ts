@@ -108,6 +108,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index directory_service_earth on directory_service using gist (ll_to_earth(place_latitude, place_longitude))
       where place_latitude is not null;
     create index directory_service_date_maj on directory_service (date_maj);
+    -- Remote services around a commune: those whose eligibility area names the commune, its
+    -- department, its EPCI or France (no area: France). Without it the search reads every row.
+    create index directory_service_remote_zone on directory_service
+      using gin ((coalesce(zone_eligibilite, '{france}'::text[]))) where 'a-distance' = any(modes_accueil);
 
     create table directory_word (word text collate "C" primary key);
     create index directory_word_trgm on directory_word using gin (word gin_trgm_ops);

@@ -108,7 +108,25 @@ function tilesUnder(template: string, origin: { x: number; y: number }, zoom: nu
   return tiles;
 }
 
-/** The results' map: the search centre and its radius, numbered markers linking to the sheets, a scale bar. */
+/**
+ * Markers at the same place (two services of one structure) drawn side by side instead of one
+ * under the other: each marker closer than a marker's width to one already placed moves round it.
+ */
+function spread<T extends { x: number; y: number }>(points: T[]): T[] {
+  const placed: T[] = [];
+  for (const point of points) {
+    let p = point;
+    for (let i = 1; placed.some((q) => Math.hypot(q.x - p.x, q.y - p.y) < 22) && i < 24; i++) {
+      const angle = (i * Math.PI) / 3;
+      const ring = 24 * Math.ceil(i / 6);
+      p = { ...point, x: r1(point.x + ring * Math.cos(angle)), y: r1(point.y + ring * Math.sin(angle)) };
+    }
+    placed.push(p);
+  }
+  return placed;
+}
+
+/** The results' map: the search centre and its radius, numbered markers as in the list, a scale bar. */
 export function ResultsMap(p: {
   centre: { latitude: number; longitude: number; name: string } | null;
   radiusKm: number | null;
@@ -186,14 +204,16 @@ export function ResultsMap(p: {
         ) : (
           ''
         )}
-        {[...p.markers].reverse().map((m) => {
-          const q = at(m.latitude, m.longitude);
-          return (
-            <a href={m.href} tabindex="-1">
-              <circle cx={q.x} cy={q.y} r="12" fill="#000091" stroke="#ffffff" stroke-width="2" />
+        {spread(p.markers.map((m) => ({ m, ...at(m.latitude, m.longitude) })))
+          .reverse()
+          .map(({ m, x, y }) => (
+            // Not a link: inside role="img" a link is an interactive control nested in an image (axe
+            // nested-interactive); the numbered list below carries the same links.
+            <g>
+              <circle cx={x} cy={y} r="12" fill="#000091" stroke="#ffffff" stroke-width="2" />
               <text
-                x={q.x}
-                y={q.y}
+                x={x}
+                y={y}
                 text-anchor="middle"
                 dominant-baseline="central"
                 font-size="12"
@@ -203,9 +223,8 @@ export function ResultsMap(p: {
               >
                 {String(m.n)}
               </text>
-            </a>
-          );
-        })}
+            </g>
+          ))}
         <g>
           <rect
             x="8"

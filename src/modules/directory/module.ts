@@ -17,4 +17,11 @@ export const directoryModule = defineModule<'directory', DirectoryService, Ident
   home: directoryHome,
   nav: directoryNav,
   demo: seedDemoDirectory,
+  bench: [
+    {
+      script: 'bench/directory.ts',
+      measures:
+        'recherche dans l’annuaire (besoin, fautes, « logement » à 20 km, filtres) sur 100 000 services, un à un et en boucle ouverte, avec la recherche par rayon seul pour comparaison (PGlite et PostgreSQL)',
+    },
+  ],
 });

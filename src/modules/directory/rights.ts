@@ -21,7 +21,9 @@ export const PUBLISHER_ROLES: Readonly<Record<Role, boolean>> = {
 
 /** A professional: a signed-in member (or the super-admin) reads every service, not only the users' ones. */
 export const isProfessional = (actor: Actor | null): actor is Actor =>
-  !!actor && (actor.isSuperAdmin || !!actor.organisationId);
+  // A member of several organisations who has not chosen one yet is still a professional: reading
+  // the directory acts for none of them.
+  !!actor && (actor.isSuperAdmin || !!actor.organisationId || actor.memberships.length > 0);
 
 /** Whether the actor keeps their organisation's directory records. */
 export function canPublish(actor: Actor | null): actor is Actor & { organisationId: string } {

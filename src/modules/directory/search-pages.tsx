@@ -150,7 +150,7 @@ export async function searchPages(app: FastifyInstance, { directory }: Directory
             <SelectField
               {...bind('frais')}
               label="Frais"
-              placeholder="Gratuit ou payant"
+              placeholder="Tous"
               options={[
                 ['gratuit', 'Gratuit'],
                 ['payant', 'Payant'],
@@ -159,7 +159,7 @@ export async function searchPages(app: FastifyInstance, { directory }: Directory
             <SelectField
               {...bind('accueil')}
               label="Accueil"
-              placeholder="Sur place ou à distance"
+              placeholder="Tous"
               options={[
                 ['en-presentiel', 'Sur place'],
                 ['a-distance', 'À distance'],

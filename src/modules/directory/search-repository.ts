@@ -45,8 +45,8 @@ const METRES_PER_KM = 1000;
 /**
  * The index the remote branch needs: GIN on the zones of the remote services only. Without it the
  * branch is a sequential scan of every service (measured on 5,000 services: 17 of the radius-only
- * search's 19 ms; on 100,000 with it, a bitmap scan of ~600 rows in 1 ms). To be added by a
- * migration (the lead's); the bench creates it.
+ * search's 19 ms; on 100,000 with it, a bitmap scan of ~600 rows in 1 ms). Migration 0022 creates
+ * it; the bench's `if not exists` only matters for a database loaded before.
  */
 export const REMOTE_ZONE_INDEX = `create index if not exists directory_service_remote_zone on directory_service
   using gin ((coalesce(zone_eligibilite, '{france}'::text[]))) where 'a-distance' = any(modes_accueil)`;
@@ -175,7 +175,7 @@ export function searchStatement(f: DirectorySearchFilters) {
     const near = sql`v.place_latitude is not null and earth_box(${origin}, ${metres}) @> ${place}
       and ${km} <= ${f.around.radiusKm} and ${onSite}`;
     // No zone is no restriction: read as « france », which `zones` always holds. Written as the
-    // expression of the index the lead's migration adds (REMOTE_ZONE_INDEX), so that it is used.
+    // expression of the index migration 0022 adds (REMOTE_ZONE_INDEX), so that it is used.
     const covers = sql`coalesce(v.zone_eligibilite, '{france}'::text[]) && ${f.around.zones}::text[]`;
     const nearBranch = sql`
       select v.id, ${rank} as rank, ${km} as distance_km, false as remote,

@@ -1,5 +1,6 @@
 import type { Children } from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
+import { openingHoursInFrench } from '../../shared/opening-hours.js';
 import { Alert, Badges, ButtonsGroup } from '../../web/components.js';
 import { html, pageContext } from '../../web/context.js';
 import { formatDate, formatNumber } from '../../web/format.js';
@@ -27,6 +28,9 @@ function ExternalLink(p: { href: string; text: string }) {
 }
 
 /** A term and its description (dl of the DSFR's plain typography); a term without value is left out. */
+/** Opening hours read in French when their OpenStreetMap syntax is the common one, else as given. */
+const hours = (value: string | null) => openingHoursInFrench(value) ?? value;
+
 function Fact(p: { term: string; text?: string | null; children?: Children }) {
   if (!p.children && !p.text) return '';
   return (
@@ -154,7 +158,7 @@ function StructureFacts(p: { s: StoredStructure }) {
       <Fact term="Site internet">
         {isWebLink(s.site_web) ? <ExternalLink href={s.site_web} text={s.site_web} /> : ''}
       </Fact>
-      <Fact term="Horaires d’accueil" text={s.horaires_accueil} />
+      <Fact term="Horaires d’accueil" text={hours(s.horaires_accueil)} />
       <Fact term="Accessibilité du lieu">
         {isWebLink(s.accessibilite_lieu) ? (
           <ExternalLink href={s.accessibilite_lieu} text="Informations d’accessibilité (Acceslibre)" />
@@ -275,7 +279,7 @@ export async function sheetPages(app: FastifyInstance, deps: DirectoryDeps) {
           <Fact term="Modes d’accueil" text={labels('modesAccueil', v.modes_accueil)} />
           <Fact term="Durée" text={volumeText(v)} />
           <Fact term="Lieu" text={address(v)} />
-          <Fact term="Horaires d’accueil" text={v.horaires_accueil} />
+          <Fact term="Horaires d’accueil" text={hours(v.horaires_accueil)} />
         </dl>
 
         <h2>Comment mobiliser ce service</h2>
