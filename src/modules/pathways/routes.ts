@@ -71,10 +71,13 @@ const OrientationBody = Type.Object(
     personId: Type.String({ format: 'uuid' }),
     targetKind: Type.String({ description: `Cibles : ${keys(ORIENTATION_TARGETS)}` }),
     targetRef: Type.Optional(
-      Type.String({ description: 'Id de la session de formation, du poste en SIAE ou de l’offre' }),
+      Type.String({
+        description:
+          'Id de la session de formation, du poste en SIAE, de l’offre, ou du service de l’annuaire (targetKind service : l’organisation de sa structure reçoit la demande)',
+      }),
     ),
     organisationId: Type.Optional(
-      Type.String({ description: 'Organisation qui reçoit (immersion, service, atelier)' }),
+      Type.String({ description: 'Organisation qui reçoit (immersion, service hors annuaire, atelier)' }),
     ),
     targetLabel: Type.Optional(Type.String({ maxLength: 200 })),
     message: Type.String({ maxLength: 2000 }),
