@@ -1,16 +1,18 @@
 import type { NavLink } from '../../web/page-context.js';
 import type { Actor } from './model.js';
 
-/** Identity's menu entries: home first, the partners' directory and one's organisation last. */
+/** Identity's menu entries: home first, the partner organisations and one's organisation last. */
 export function identityNav(actor: Actor): NavLink[] {
   return [
     { href: '/', label: 'Accueil', order: 0 },
-    { href: '/organisations', label: 'Organisations partenaires', order: 80 },
+    // Short labels: with the directory (issue 13), a France Travail administrator's menu ran 14 px
+    // past 1280 px; the pages keep their full titles.
+    { href: '/organisations', label: 'Organisations', order: 80 },
     ...(actor.organisationId !== null
       ? [
           {
             href: '/membres',
-            label: 'Membres de mon organisation',
+            label: 'Membres',
             order: 90,
             // Member pages live under /organisations/:id/membres but belong to this entry.
             current: (path: string) => path.endsWith('/membres'),
