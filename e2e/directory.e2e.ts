@@ -129,8 +129,12 @@ describe('The directory (issue 13 « Done when »), end to end', () => {
         db,
       )
     ).rows[0]!.n;
-    const heading = await page.getByRole('heading', { name: /services?\sà\smoins\sde\s20\skm/ }).textContent();
-    expect(Number(/([\d\s]+)\sservices?/.exec(heading ?? '')?.[1]?.replace(/\s/g, ''))).toBeGreaterThanOrEqual(expected);
+    const heading = await page
+      .getByRole('heading', { name: /services?\sà\smoins\sde\s20\skm/ })
+      .textContent();
+    expect(
+      Number(/([\d\s]+)\sservices?/.exec(heading ?? '')?.[1]?.replace(/\s/g, '')),
+    ).toBeGreaterThanOrEqual(expected);
 
     // 4. A housing service of another Passerelle organisation leads to an orientation.
     const target = (
